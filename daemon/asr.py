@@ -1,0 +1,207 @@
+"""Speech recognition behind one interface, with two backends.
+
+- Vosk (the product default): streaming; every chunk is decoded as it arrives and partial
+  transcripts are available while the driver speaks.
+- faster-whisper (CTranslate2): decodes the whole utterance at the end; used for English on
+  machines without an English Vosk model.
+
+Both are blocking native code: the pipeline calls `accept` and `finish` through
+`asyncio.to_thread`. `choose_backend` implements ``asr.backend: auto`` and says why.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from daemon.config import AsrConfig
+from daemon.errors import AsrError, ModelError
+
+_LOG = logging.getLogger(__name__)
+RATE_HZ = 16000
+
+
+@dataclass(frozen=True)
+class BackendChoice:
+    """Which recogniser runs and why (logged at start-up and in the `ready` event)."""
+
+    backend: str
+    model_dir: Path
+    reason: str
+
+
+class RecognizerStream(Protocol):
+    """One utterance being recognised."""
+
+    def accept(self, samples: npt.NDArray[np.int16]) -> str | None:
+        """Feed 16 kHz int16 audio; returns a new partial transcript when there is one."""
+
+    def finish(self) -> str:
+        """End of utterance: returns the final transcript."""
+
+
+class Recognizer(Protocol):
+    """A loaded recogniser that opens one stream per utterance."""
+
+    name: str
+
+    def stream(self) -> RecognizerStream:
+        """Start recognising a new utterance."""
+
+
+def choose_backend(config: AsrConfig, models_dir: Path) -> BackendChoice:
+    """Resolve ``asr.backend`` (``auto`` prefers Vosk when its model is installed)."""
+    vosk_dir = models_dir / config.vosk_model
+    whisper_dir = models_dir / config.whisper_model
+    if config.backend == "vosk":
+        return BackendChoice("vosk", vosk_dir, "asr.backend is vosk")
+    if config.backend == "faster_whisper":
+        return BackendChoice("faster_whisper", whisper_dir, "asr.backend is faster_whisper")
+    if (vosk_dir / "am").is_dir():
+        return BackendChoice("vosk", vosk_dir, f"auto: Vosk model {config.vosk_model} installed")
+    return BackendChoice(
+        "faster_whisper", whisper_dir,
+        f"auto: Vosk model {config.vosk_model} not installed in {models_dir}; "
+        f"using faster-whisper {config.whisper_model}")
+
+
+def load_recognizer(choice: BackendChoice, config: AsrConfig,
+                    vocabulary: tuple[str, ...] = ()) -> Recognizer:
+    """Load the chosen backend's model (seconds; call it off the event loop)."""
+    if not choice.model_dir.is_dir():
+        raise ModelError(f"ASR model directory missing: {choice.model_dir}",
+                         fix=f"run `cabin models fetch {choice.model_dir.name}`",
+                         code="model_missing")
+    if choice.backend == "vosk":
+        return VoskRecognizer(choice.model_dir)
+    return WhisperRecognizer(choice.model_dir, config, vocabulary)
+
+
+class VoskRecognizer:
+    """Vosk (Kaldi) streaming recogniser."""
+
+    name = "vosk"
+
+    def __init__(self, model_dir: Path, grammar: list[str] | None = None) -> None:
+        import vosk
+
+        vosk.SetLogLevel(-1)
+        started = time.perf_counter()
+        try:
+            self._model = vosk.Model(str(model_dir))  # a path: never let Vosk download
+        except Exception as exc:  # Vosk raises a bare Exception for a bad model dir
+            raise ModelError(f"cannot load Vosk model {model_dir}: {exc}",
+                             fix=f"run `cabin models verify {model_dir.name}`",
+                             code="model_corrupt") from exc
+        self._grammar = grammar
+        _LOG.info("vosk model %s loaded in %.2f s", model_dir.name, time.perf_counter() - started)
+
+    def stream(self) -> VoskStream:
+        """Start recognising a new utterance."""
+        import vosk
+
+        if self._grammar:
+            rec = vosk.KaldiRecognizer(self._model, RATE_HZ, json.dumps(self._grammar))
+        else:
+            rec = vosk.KaldiRecognizer(self._model, RATE_HZ)
+        return VoskStream(rec)
+
+
+class VoskStream:
+    """One utterance through Vosk; decodes as audio arrives."""
+
+    def __init__(self, rec: Any) -> None:
+        self._rec = rec
+        self._final_parts: list[str] = []
+        self._last_partial = ""
+
+    def accept(self, samples: npt.NDArray[np.int16]) -> str | None:
+        """Decode `samples`; returns the partial transcript when it changed."""
+        if self._rec.AcceptWaveform(samples.astype("<i2").tobytes()):
+            text = str(json.loads(self._rec.Result()).get("text", ""))
+            if text:
+                self._final_parts.append(text)
+            partial = " ".join(self._final_parts)
+        else:
+            partial = " ".join([*self._final_parts,
+                                str(json.loads(self._rec.PartialResult()).get("partial", ""))])
+        partial = partial.strip()
+        if partial and partial != self._last_partial:
+            self._last_partial = partial
+            return partial
+        return None
+
+    def finish(self) -> str:
+        """Flush the decoder; returns the whole utterance's text."""
+        text = str(json.loads(self._rec.FinalResult()).get("text", ""))
+        return " ".join([*self._final_parts, text]).strip()
+
+
+class WhisperRecognizer:
+    """faster-whisper (CTranslate2, int8 on CPU); decodes the utterance at the end.
+
+    The vehicle vocabulary is given to the decoder as an initial prompt, which biases it
+    towards the words the tools understand.
+    """
+
+    name = "faster_whisper"
+
+    def __init__(self, model_dir: Path, config: AsrConfig, vocabulary: tuple[str, ...]) -> None:
+        from faster_whisper import WhisperModel
+
+        started = time.perf_counter()
+        try:
+            self._model = WhisperModel(str(model_dir), device="cpu", compute_type="int8",
+                                       cpu_threads=config.threads)
+        except Exception as exc:  # CTranslate2 raises RuntimeError/ValueError for bad files
+            raise ModelError(f"cannot load faster-whisper model {model_dir}: {exc}",
+                             fix=f"run `cabin models verify {model_dir.name}`",
+                             code="model_corrupt") from exc
+        self._language = config.language
+        self._beam = config.beam_size
+        self._prompt = ", ".join(vocabulary) if vocabulary else None
+        _LOG.info("faster-whisper model %s loaded in %.2f s", model_dir.name,
+                  time.perf_counter() - started)
+
+    def stream(self) -> WhisperStream:
+        """Start buffering a new utterance."""
+        return WhisperStream(self)
+
+    def transcribe(self, audio: npt.NDArray[np.float32]) -> str:
+        """Decode a whole utterance (float32, 16 kHz) to text."""
+        try:
+            segments, _info = self._model.transcribe(
+                audio, language=self._language, beam_size=self._beam, vad_filter=False,
+                condition_on_previous_text=False, without_timestamps=True,
+                initial_prompt=self._prompt)
+            return " ".join(s.text.strip() for s in segments).strip()
+        except Exception as exc:  # CTranslate2 errors are RuntimeError subclasses, mostly
+            raise AsrError(f"faster-whisper failed: {exc}", code="asr_failed",
+                           fix="check the model with `cabin models verify`") from exc
+
+
+class WhisperStream:
+    """Buffers one utterance for faster-whisper (no partials)."""
+
+    def __init__(self, owner: WhisperRecognizer) -> None:
+        self._owner = owner
+        self._chunks: list[npt.NDArray[np.int16]] = []
+
+    def accept(self, samples: npt.NDArray[np.int16]) -> str | None:
+        """Buffer `samples`; faster-whisper gives no partial transcripts."""
+        self._chunks.append(samples)
+        return None
+
+    def finish(self) -> str:
+        """Decode everything buffered."""
+        if not self._chunks:
+            return ""
+        audio = np.concatenate(self._chunks).astype(np.float32) / 32768.0
+        return self._owner.transcribe(audio)

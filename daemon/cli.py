@@ -1,0 +1,126 @@
+"""The `cabin` command: replay, say, models, config check.
+
+User errors (bad config, bad audio, missing model, bus down) print the cause and the fix on
+stderr and exit with status 2, never a traceback; `--debug` shows tracebacks for bug reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from daemon import __version__
+from daemon.config import load_config
+from daemon.errors import CabinError
+from daemon.models import add_models_parser
+
+EXIT_USER_ERROR = 2
+
+
+def _setup_logging(level: str, debug: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if debug else getattr(logging, level),
+        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def _cmd_replay(args: argparse.Namespace) -> int:
+    from daemon.events import ErrorEvent, EventLog
+    from daemon.replay import replay, summarize
+
+    config = load_config(args.config)
+    _setup_logging(config.logging.level, args.debug)
+    try:
+        result = asyncio.run(replay(config, args.wav, events_path=args.events,
+                                    reply_wav=args.reply_wav, realtime=args.realtime))
+    except CabinError as exc:
+        if args.events is not None:  # the event log records why the run produced nothing
+            args.events.parent.mkdir(parents=True, exist_ok=True)
+            with args.events.open("w", encoding="utf-8") as fh:
+                EventLog(fh).emit(ErrorEvent(t_ms=0.0, code=exc.code, message=exc.message))
+        raise
+    if not args.quiet:
+        print(f"replayed {args.wav} ({result.audio_seconds:.1f} s of audio)")
+        for line in summarize(result.events) or ["  (no wake word heard)"]:
+            print(line)
+        if args.reply_wav is not None:
+            seconds = result.reply_samples_len / result.reply_rate_hz
+            print(f"reply audio: {args.reply_wav} ({seconds:.1f} s)")
+        if args.events is not None:
+            print(f"event log:   {args.events}")
+    return 0
+
+
+def _cmd_say(args: argparse.Namespace) -> int:
+    from daemon.audio.wavio import write_wav
+    from daemon.models import ModelStore, default_manifest_path, load_manifest
+    from daemon.tts import PiperTts
+
+    config = load_config(args.config)
+    _setup_logging(config.logging.level, args.debug)
+    store = ModelStore(config.models_dir, load_manifest(default_manifest_path()))
+    store.verify(config.tts.voice, full=False)
+    tts = PiperTts(store.path(config.tts.voice), length_scale=config.tts.length_scale,
+                   volume=config.tts.volume)
+    write_wav(args.out, tts.synthesize_all(args.text), tts.rate_hz)
+    print(f"wrote {args.out}")
+    return 0
+
+
+def _cmd_config_check(args: argparse.Namespace) -> int:
+    config = load_config(args.file)
+    print(f"{args.file}: valid (models in {config.models_dir}, ASR backend {config.asr.backend})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(prog="cabin", description="On-device car voice assistant.")
+    parser.add_argument("--version", action="version", version=f"cabin {__version__}")
+    parser.add_argument("--debug", action="store_true", help="debug logs and tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    rp = sub.add_parser("replay", help="run the pipeline over a recorded WAV (16 kHz mono)")
+    rp.add_argument("wav", type=Path)
+    rp.add_argument("--events", type=Path, help="write the event log (JSON lines) here")
+    rp.add_argument("--reply-wav", type=Path, help="write the assistant's speech here")
+    rp.add_argument("--config", type=Path, help="cabin.yaml (default: built-in defaults)")
+    rp.add_argument("--realtime", action="store_true", help="pace the input at 1x")
+    rp.add_argument("--quiet", action="store_true", help="no summary on stdout")
+    rp.set_defaults(func=_cmd_replay)
+
+    sp = sub.add_parser("say", help="speak a text with the configured voice into a WAV")
+    sp.add_argument("text")
+    sp.add_argument("--out", type=Path, required=True)
+    sp.add_argument("--config", type=Path)
+    sp.set_defaults(func=_cmd_say)
+
+    cp = sub.add_parser("config", help="configuration tools")
+    csub = cp.add_subparsers(dest="config_command", required=True)
+    check = csub.add_parser("check", help="validate a cabin.yaml")
+    check.add_argument("file", type=Path)
+    check.set_defaults(func=_cmd_config_check)
+
+    add_models_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `cabin` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except CabinError as exc:
+        if args.debug:
+            raise
+        print(f"cabin: error [{exc.code}]: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,176 @@
+"""Cabin's configuration: one YAML file validated by pydantic.
+
+Every section is a frozen model with ``extra="forbid"``, so a misspelt key is an error, not a
+silently ignored setting. `load_config` turns pydantic's report into a `ConfigError` that names
+the key path, the bad value and the fix (with a "did you mean" for unknown keys).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from daemon.errors import ConfigError
+from vehicle_tools.config import VehicleConfig
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+"""The source checkout (where models/ and cabin.yaml live in development)."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class WakeWordConfig(_Section):
+    """One wake word."""
+
+    model: str = Field(description="model name in models/manifest.yaml, e.g. wake-hey-jarvis")
+    threshold: float = Field(0.5, gt=0.0, lt=1.0, description="score (0-1) that fires")
+
+
+class WakeConfig(_Section):
+    """openWakeWord settings."""
+
+    words: tuple[WakeWordConfig, ...] = Field(
+        default=(WakeWordConfig(model="wake-hey-jarvis"),), min_length=1)
+    features_model: str = "openwakeword-features"
+    refractory_s: float = Field(2.0, ge=0.0, le=30.0,
+                                description="seconds after a detection during which none fires")
+
+
+class VadConfig(_Section):
+    """Silero VAD settings."""
+
+    model: str = "silero-vad"
+    threshold: float = Field(0.5, gt=0.0, lt=1.0, description="speech probability (0-1)")
+
+
+class EndpointConfig(_Section):
+    """When a driver's turn has ended (see daemon/endpoint.py)."""
+
+    silence_s: float = Field(0.7, ge=0.1, le=5.0,
+                             description="silence after speech that ends the turn, seconds")
+    min_speech_s: float = Field(0.15, ge=0.0, le=2.0,
+                                description="speech shorter than this is not a start, seconds")
+    no_speech_timeout_s: float = Field(5.0, ge=0.5, le=30.0,
+                                       description="give up when no speech follows the wake word")
+    max_utterance_s: float = Field(12.0, ge=1.0, le=60.0,
+                                   description="hard cap on one utterance, seconds")
+
+
+class AsrConfig(_Section):
+    """Speech recognition: Vosk (product default, streaming) or faster-whisper."""
+
+    backend: Literal["auto", "vosk", "faster_whisper"] = Field(
+        "auto", description="auto: Vosk when its model is installed, else faster-whisper")
+    vosk_model: str = "vosk-small-en-us"
+    whisper_model: str = "whisper-tiny-en"
+    language: str = Field("en", min_length=2, max_length=5)
+    beam_size: int = Field(1, ge=1, le=8, description="faster-whisper beam width")
+    threads: int = Field(1, ge=1, le=8, description="CPU threads for the recogniser")
+
+
+class TtsConfig(_Section):
+    """Piper voice settings."""
+
+    voice: str = "piper-joe-medium"
+    length_scale: float = Field(1.0, ge=0.5, le=2.0, description="> 1 speaks slower")
+    volume: float = Field(1.0, ge=0.0, le=2.0, description="linear gain")
+
+
+class LoggingConfig(_Section):
+    """Log settings."""
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class CabinConfig(_Section):
+    """The whole configuration (cabin.yaml)."""
+
+    models_dir: Path = Field(default=REPO_ROOT / "models",
+                             description="directory with the fetched models")
+    wake: WakeConfig = WakeConfig()
+    vad: VadConfig = VadConfig()
+    endpoint: EndpointConfig = EndpointConfig()
+    asr: AsrConfig = AsrConfig()
+    tts: TtsConfig = TtsConfig()
+    vehicle: VehicleConfig = VehicleConfig()
+    logging: LoggingConfig = LoggingConfig()
+
+    @model_validator(mode="after")
+    def _endpoint_consistent(self) -> CabinConfig:
+        if self.endpoint.silence_s >= self.endpoint.max_utterance_s:
+            raise ValueError("endpoint.silence_s must be shorter than endpoint.max_utterance_s")
+        return self
+
+
+def _fields_at(loc: tuple[int | str, ...]) -> list[str]:
+    """Names of the fields valid at `loc` (a pydantic error location), for "did you mean"."""
+    model: Any = CabinConfig
+    for part in loc[:-1]:
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        model = field.annotation
+    return list(getattr(model, "model_fields", {}))
+
+
+def _describe(exc: ValidationError, source: str) -> ConfigError:
+    lines = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        key = ".".join(str(p) for p in loc) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(str(loc[-1]), _fields_at(loc), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            lines.append(f"{key}: unknown key{hint}")
+        else:
+            lines.append(f"{key}: {err['msg']} (got {err.get('input')!r})")
+    return ConfigError(f"{source}: invalid configuration:\n  " + "\n  ".join(lines),
+                       fix="correct the keys above; cabin.yaml in the repository documents each")
+
+
+def parse_config(data: object, source: str = "<config>") -> CabinConfig:
+    """Validate already-parsed YAML content."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: the top level must be a mapping of sections, "
+                          f"got {type(data).__name__}", fix="see cabin.yaml for the layout")
+    try:
+        return CabinConfig.model_validate(data)
+    except ValidationError as exc:
+        raise _describe(exc, source) from None
+
+
+def load_config(path: Path | None) -> CabinConfig:
+    """Load and validate a YAML config file; None gives the defaults.
+
+    Relative paths inside the file (``models_dir``) are resolved against the file's directory.
+    The environment variable ``CABIN_MODELS_DIR`` overrides ``models_dir``.
+    """
+    if path is None:
+        config = CabinConfig()
+    else:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc.strerror}",
+                              fix="check the path given with --config") from None
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: not valid YAML: {exc}",
+                              fix="fix the YAML syntax at the line shown") from None
+        config = parse_config(data, str(path))
+        if not config.models_dir.is_absolute():
+            config = config.model_copy(update={"models_dir": path.parent / config.models_dir})
+    override = os.environ.get("CABIN_MODELS_DIR")
+    if override:
+        config = config.model_copy(update={"models_dir": Path(override)})
+    return config

@@ -1,0 +1,184 @@
+"""Typed pipeline events and the JSONL event log.
+
+Every event has ``type`` and ``t_ms``: milliseconds of INPUT AUDIO time (monotonic within a run),
+so a replay of the same file gives the same timeline whatever the machine's speed. Fields that
+measure processing time (``latency_ms``, ``processing_ms``) are wall-clock milliseconds and vary.
+The schema is documented in docs/events.md; later stages extend it, never break it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, ClassVar
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """Base of every event.
+
+    Attributes:
+        t_ms: input audio time, ms.
+        turn: turn number (1-based) the event belongs to; 0 outside a turn.
+    """
+
+    type: ClassVar[str] = "event"
+    t_ms: float
+    turn: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON object written to the log (``type`` first)."""
+        body = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        body["t_ms"] = round(float(self.t_ms), 1)
+        return {"type": self.type, **body}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ready(Event):
+    """The pipeline has loaded its models and starts reading audio."""
+
+    type: ClassVar[str] = "ready"
+    asr_backend: str
+    wake_words: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Wake(Event):
+    """A wake word was detected (t_ms = end of the 80 ms block that crossed the threshold)."""
+
+    type: ClassVar[str] = "wake"
+    model: str
+    score: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpeechStart(Event):
+    """The VAD found the start of the driver's speech."""
+
+    type: ClassVar[str] = "speech_start"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpeechEnd(Event):
+    """The endpointer decided the utterance ended (t_ms = the decision time).
+
+    Attributes:
+        reason: ``silence``, ``max_length`` or ``no_speech``.
+        last_speech_ms: input time of the end of the last speech frame, ms.
+    """
+
+    type: ClassVar[str] = "speech_end"
+    reason: str
+    last_speech_ms: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Transcript(Event):
+    """What the recogniser heard."""
+
+    type: ClassVar[str] = "transcript"
+    final: bool
+    text: str
+    backend: str
+    processing_ms: float = 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Intent(Event):
+    """What the driver wants, as a tool name and arguments (or ``none``)."""
+
+    type: ClassVar[str] = "intent"
+    source: str
+    name: str
+    args: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ToolCall(Event):
+    """A vehicle tool is being called."""
+
+    type: ClassVar[str] = "tool_call"
+    name: str
+    args: dict[str, object]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ToolResultEvent(Event):
+    """What the car reported after a tool call (or why it failed)."""
+
+    type: ClassVar[str] = "tool_result"
+    name: str
+    ok: bool
+    state: dict[str, object] = field(default_factory=dict)
+    error: str | None = None
+    processing_ms: float = 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reply(Event):
+    """The text the assistant answers with."""
+
+    type: ClassVar[str] = "reply"
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AudioOut(Event):
+    """The first reply sample is ready to play.
+
+    Attributes:
+        latency_ms: wall-clock ms from the end of the utterance (endpoint) to this sample.
+        duration_ms: length of the whole reply audio, ms.
+    """
+
+    type: ClassVar[str] = "audio_out"
+    latency_ms: float
+    duration_ms: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class ErrorEvent(Event):
+    """Something failed; ``code`` is stable (see daemon/errors.py and vehicle_tools/errors.py)."""
+
+    type: ClassVar[str] = "error"
+    code: str
+    message: str
+
+
+class EventLog:
+    """Collects events in order and optionally streams them as JSON lines.
+
+    Args:
+        stream: a text file to append one JSON object per line to (flushed per event), or None.
+    """
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self._stream = stream
+        self.events: list[Event] = []
+
+    def emit(self, event: Event) -> None:
+        """Record `event` (and write it to the stream, if any)."""
+        self.events.append(event)
+        if self._stream is not None:
+            self._stream.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
+            self._stream.flush()
+
+    def of_type(self, kind: type[Event]) -> list[Event]:
+        """The recorded events of one class, in order."""
+        return [e for e in self.events if isinstance(e, kind)]
+
+
+def read_jsonl(path: Path) -> list[dict[str, object]]:
+    """Read an event log written by `EventLog` (one JSON object per line)."""
+    rows: list[dict[str, object]] = []
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if not isinstance(row, dict) or "type" not in row or "t_ms" not in row:
+                raise ValueError(f"{path}:{number}: not an event (needs 'type' and 't_ms')")
+            rows.append(row)
+    return rows

@@ -1,0 +1,99 @@
+"""`cabin replay`: run the whole pipeline over a recorded WAV with the vehicle on its bus.
+
+This is what `make demo` runs and what engineers use to evaluate and debug recorded sessions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from daemon import events as ev
+from daemon.audio.sources import WavFileSource, WavSink
+from daemon.config import CabinConfig
+from daemon.pipeline import Pipeline, ToolDispatcher
+from daemon.stages import load_stages
+from vehicle_tools.vehicle import open_vehicle
+
+_LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    """What a replay produced.
+
+    Attributes:
+        events: every event, in order.
+        reply_samples: the reply audio (int16 at `reply_rate_hz`), all replies in sequence.
+        reply_rate_hz: its sample rate, Hz.
+        audio_seconds: length of the input, s.
+    """
+
+    events: list[ev.Event]
+    reply_samples_len: int
+    reply_rate_hz: int
+    audio_seconds: float
+
+
+@contextlib.contextmanager
+def _maybe_open(path: Path | None) -> Iterator[IO[str] | None]:
+    if path is None:
+        yield None
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        yield fh
+
+
+async def replay(config: CabinConfig, wav: Path, *, events_path: Path | None = None,
+                 reply_wav: Path | None = None, realtime: bool = False) -> ReplayResult:
+    """Replay `wav` through the pipeline with the configured vehicle (simulated by default).
+
+    Raises:
+        CabinError: bad audio file, missing/corrupt model, bus unavailable (before any audio).
+    """
+    source = WavFileSource(wav, realtime=realtime)  # validates the file before loading models
+    stages = await asyncio.to_thread(load_stages, config)
+    sink = WavSink()
+    with _maybe_open(events_path) as stream:
+        log = ev.EventLog(stream)
+        async with open_vehicle(config.vehicle) as vehicle:
+            dispatcher: ToolDispatcher = vehicle.dispatcher
+            pipeline = Pipeline(config, stages, dispatcher, log, sink,
+                                concurrent_turns=realtime)
+            await pipeline.run(source)
+    if reply_wav is not None:
+        sink.save(reply_wav)
+    return ReplayResult(log.events, len(sink.samples), sink.rate_hz, source.audio.seconds)
+
+
+def summarize(events: list[ev.Event]) -> list[str]:
+    """Human-readable lines, one block per turn: what was heard, done and said."""
+    lines: list[str] = []
+    for event in events:
+        stamp = f"[{event.t_ms / 1000.0:7.2f} s]"
+        if isinstance(event, ev.Wake):
+            lines.append(f"{stamp} turn {event.turn}: wake word {event.model} "
+                         f"(score {event.score:.2f})")
+        elif isinstance(event, ev.Transcript) and event.final:
+            lines.append(f"{stamp}   heard: \"{event.text}\" ({event.backend})")
+        elif isinstance(event, ev.ToolCall):
+            args = ", ".join(f"{k}={v}" for k, v in event.args.items())
+            lines.append(f"{stamp}   car:   {event.name}({args})")
+        elif isinstance(event, ev.ToolResultEvent):
+            state = ", ".join(f"{k}={v}" for k, v in event.state.items())
+            outcome = f"reports {state}" if event.ok else f"refused: {event.error}"
+            lines.append(f"{stamp}          -> {outcome}")
+        elif isinstance(event, ev.Reply):
+            lines.append(f"{stamp}   said:  \"{event.text}\"")
+        elif isinstance(event, ev.AudioOut):
+            lines.append(f"{stamp}          (first audio {event.latency_ms:.0f} ms after the "
+                         f"end of speech, {event.duration_ms / 1000.0:.1f} s long)")
+        elif isinstance(event, ev.ErrorEvent):
+            lines.append(f"{stamp}   error: {event.code}: {event.message}")
+    return lines

@@ -1,0 +1,75 @@
+"""Loading the pipeline's models, each from the models directory, with clear errors.
+
+Every model is resolved through the model store (models/manifest.yaml): a missing or corrupt
+model stops start-up with the exact `cabin models` command that fixes it, before any audio runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from daemon.asr import BackendChoice, Recognizer, choose_backend, load_recognizer
+from daemon.config import CabinConfig
+from daemon.errors import ModelError
+from daemon.models import ModelStore, default_manifest_path, load_manifest
+from daemon.tts import PiperTts
+from daemon.vad import SileroVad
+from daemon.wake import WakeWordDetector, WakeWordModel
+
+_LOG = logging.getLogger(__name__)
+
+ASR_VOCABULARY = (
+    "set the temperature to 21 degrees", "driver", "passenger", "fan", "air conditioning",
+    "open the window", "close the windows", "halfway", "range", "fuel", "navigate to",
+    "next song", "pause the music",
+)
+"""Phrases that bias the recogniser towards what the vehicle tools understand."""
+
+
+@dataclass(frozen=True)
+class Stages:
+    """The loaded models of one pipeline."""
+
+    wake: WakeWordDetector
+    vad: SileroVad
+    recognizer: Recognizer
+    asr_choice: BackendChoice
+    tts: PiperTts
+
+
+def _single_file(directory: Path, pattern: str, model: str) -> Path:
+    files = sorted(directory.glob(pattern))
+    if len(files) != 1:
+        raise ModelError(f"expected one {pattern} file in {directory}, found {len(files)}",
+                         fix=f"run `cabin models fetch {model}`", code="model_missing")
+    return files[0]
+
+
+def resolve(store: ModelStore, name: str) -> Path:
+    """The verified directory of model `name` (cheap when its verification stamp is fresh)."""
+    directory = store.path(name)
+    store.verify(name, full=False)
+    return directory
+
+
+def load_stages(config: CabinConfig) -> Stages:
+    """Verify and load every model the config names (blocking: seconds)."""
+    store = ModelStore(config.models_dir, load_manifest(default_manifest_path()))
+    features = resolve(store, config.wake.features_model)
+    words = [
+        WakeWordModel(w.model, _single_file(resolve(store, w.model), "*.onnx", w.model),
+                      w.threshold)
+        for w in config.wake.words
+    ]
+    wake = WakeWordDetector(words, features / "melspectrogram.onnx",
+                            features / "embedding_model.onnx", config.wake.refractory_s)
+    vad = SileroVad(_single_file(resolve(store, config.vad.model), "*.onnx", config.vad.model))
+    choice = choose_backend(config.asr, config.models_dir)
+    _LOG.info("ASR backend: %s (%s)", choice.backend, choice.reason)
+    resolve(store, choice.model_dir.name)
+    recognizer = load_recognizer(choice, config.asr, ASR_VOCABULARY)
+    tts = PiperTts(resolve(store, config.tts.voice), length_scale=config.tts.length_scale,
+                   volume=config.tts.volume)
+    return Stages(wake, vad, recognizer, choice, tts)

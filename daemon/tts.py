@@ -1,0 +1,91 @@
+"""Piper text-to-speech, sentence by sentence.
+
+`PiperTts.synthesize` is blocking (onnxruntime): callers on the event loop run it with
+`asyncio.to_thread`. Each yielded `SpeechChunk` is one sentence of int16 audio at the voice's
+native rate (22.05 kHz for en_US-joe-medium).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from daemon.errors import ModelError, TtsError
+
+_LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SpeechChunk:
+    """One synthesized sentence.
+
+    Attributes:
+        samples: mono int16 audio.
+        rate_hz: sample rate in Hz.
+        text: the sentence it speaks.
+    """
+
+    samples: npt.NDArray[np.int16]
+    rate_hz: int
+    text: str
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split reply text into sentences (at ., ! or ? followed by white space)."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
+
+
+class PiperTts:
+    """A loaded Piper voice.
+
+    Args:
+        model_dir: directory holding exactly one ``*.onnx`` voice and its ``.onnx.json``.
+        length_scale: phoneme duration factor (> 1 speaks slower, < 1 faster).
+        volume: linear gain applied to the samples (1.0 = unchanged).
+    """
+
+    def __init__(self, model_dir: Path, *, length_scale: float = 1.0, volume: float = 1.0) -> None:
+        from piper import PiperVoice, SynthesisConfig
+
+        onnx = sorted(model_dir.glob("*.onnx"))
+        if len(onnx) != 1 or not Path(f"{onnx[0]}.json").is_file():
+            raise ModelError(f"no Piper voice (one .onnx and its .onnx.json) in {model_dir}",
+                             fix="run `cabin models fetch piper-joe-medium`", code="model_missing")
+        started = time.perf_counter()
+        try:
+            self._voice = PiperVoice.load(onnx[0])
+        except Exception as exc:  # onnxruntime raises many types for a bad model file
+            raise ModelError(f"cannot load Piper voice {onnx[0]}: {exc}",
+                             fix="run `cabin models verify` and re-fetch the voice",
+                             code="model_corrupt") from exc
+        self._syn = SynthesisConfig(length_scale=length_scale, volume=volume)
+        self.rate_hz: int = int(self._voice.config.sample_rate)
+        _LOG.info("piper voice %s loaded in %.2f s (%d Hz)", onnx[0].name,
+                  time.perf_counter() - started, self.rate_hz)
+
+    def synthesize(self, text: str) -> Iterator[SpeechChunk]:
+        """Synthesize `text`, yielding one chunk per sentence as soon as it is ready."""
+        for sentence in split_sentences(text):
+            try:
+                parts = [np.frombuffer(c.audio_int16_bytes, dtype=np.int16)
+                         for c in self._voice.synthesize(sentence, syn_config=self._syn)]
+            except Exception as exc:  # espeak/onnxruntime failures surface as assorted types
+                raise TtsError(f"speech synthesis failed for {sentence!r}: {exc}",
+                               fix="check the voice files with `cabin models verify`") from exc
+            if parts:
+                yield SpeechChunk(np.concatenate(parts), self.rate_hz, sentence)
+
+    def synthesize_all(self, text: str) -> npt.NDArray[np.int16]:
+        """Synthesize `text` into one int16 array at `rate_hz`."""
+        parts = [c.samples for c in self.synthesize(text)]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)

@@ -1,0 +1,48 @@
+"""Shared fixtures: test audio built from the real recordings in ../shared/audio.
+
+The builders in tools/ are the same ones `make commands` and `make demo` use; here they write
+into pytest's temporary directory so tests never depend on a previous build.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_AUDIO = REPO.parent / "shared" / "audio"
+
+
+def tool_module(name: str) -> ModuleType:
+    """Import tools/<name>.py (tools/ is a package at the repository root, not installed)."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    return importlib.import_module(f"tools.{name}")
+
+
+def _require_shared() -> None:
+    if not (SHARED_AUDIO / "MANIFEST.tsv").is_file():
+        pytest.skip(f"the shared recordings are not at {SHARED_AUDIO}")
+
+
+@pytest.fixture(scope="session")
+def command_wav_10db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """'hey jarvis' (real) + 'set the temperature to twenty one degrees' (Piper) at 10 dB."""
+    _require_shared()
+    out = tmp_path_factory.mktemp("commands")
+    bcs = tool_module("build_command_set")
+    assert bcs.main(["--out", str(out), "--snr", "10", "--limit", "1"]) == 0
+    return out / "snr10" / "cmd_01.wav"
+
+
+@pytest.fixture(scope="session")
+def demo_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The three-turn demo session (real wake words, Piper commands, car noise at 15 dB)."""
+    _require_shared()
+    out = tmp_path_factory.mktemp("demo") / "session.wav"
+    assert tool_module("build_demo_session").main(["--out", str(out)]) == 0
+    return out

@@ -1,0 +1,71 @@
+"""The fast path: transcripts to tool calls, including ASR-style spellings."""
+
+from __future__ import annotations
+
+import pytest
+
+from daemon.intents import ParsedIntent, parse
+from daemon.numbers import words_to_digits
+
+
+@pytest.mark.parametrize(("spoken", "digits"), [
+    ("set the temperature to twenty one degrees", "set the temperature to 21 degrees"),
+    ("make it twenty two and a half", "make it 22.5"),
+    ("twenty-two point five", "22.5"),
+    ("nineteen", "19"),
+    ("open it a hundred percent", "open it 100 percent"),
+    ("fifty %", "50 percent"),
+    ("21.5 degrees", "21.5 degrees"),
+])
+def test_words_to_digits(spoken: str, digits: str) -> None:
+    assert words_to_digits(spoken) == digits
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Set the temperature to twenty one degrees.",
+     ParsedIntent("set_temperature", {"celsius": 21.0, "zone": "all"})),
+    ("Jarvis, set the temperature to 21 degrees.",
+     ParsedIntent("set_temperature", {"celsius": 21.0, "zone": "all"})),
+    ("set the temperature to 21°C",
+     ParsedIntent("set_temperature", {"celsius": 21.0, "zone": "all"})),
+    ("Make it 22.5 degrees on the passenger side.",
+     ParsedIntent("set_temperature", {"celsius": 22.5, "zone": "passenger"})),
+    ("driver side temperature nineteen",
+     ParsedIntent("set_temperature", {"celsius": 19.0, "zone": "driver"})),
+    ("set the temperature to 72 degrees fahrenheit",
+     ParsedIntent("set_temperature", {"celsius": 22.0, "zone": "all"})),
+    ("set the temperature to 45 degrees",  # out of range: the dispatcher refuses, not the parser
+     ParsedIntent("set_temperature", {"celsius": 45.0, "zone": "all"})),
+    ("turn the fan up to level four", ParsedIntent("set_fan", {"level": 4})),
+    ("turn off the fan", ParsedIntent("set_fan", {"level": 0})),
+    ("fan to max", ParsedIntent("set_fan", {"level": 7})),
+    ("Turn on the air conditioning.", ParsedIntent("set_ac", {"on": True})),
+    ("switch the AC off", ParsedIntent("set_ac", {"on": False})),
+    ("open the driver window",
+     ParsedIntent("set_window", {"window": "driver", "position_pct": 100})),
+    ("Close all the windows.", ParsedIntent("set_window", {"window": "all", "position_pct": 0})),
+    ("open the passenger window halfway",
+     ParsedIntent("set_window", {"window": "passenger", "position_pct": 50})),
+    ("open the rear left window a bit",
+     ParsedIntent("set_window", {"window": "rear_left", "position_pct": 20})),
+    ("open the window thirty percent",
+     ParsedIntent("set_window", {"window": "driver", "position_pct": 30})),
+    ("What's my range?", ParsedIntent("get_vehicle_status", {"item": "range"})),
+    ("How much fuel do I have?", ParsedIntent("get_vehicle_status", {"item": "fuel"})),
+    ("how fast am i going", ParsedIntent("get_vehicle_status", {"item": "speed"})),
+    ("Navigate to 221 Baker Street.",
+     ParsedIntent("navigate_to", {"destination": "221 Baker Street"})),
+    ("take me to the airport", ParsedIntent("navigate_to", {"destination": "the airport"})),
+    ("play the next song", ParsedIntent("media_control", {"action": "next"})),
+    ("pause the music", ParsedIntent("media_control", {"action": "pause"})),
+])
+def test_parse(text: str, expected: ParsedIntent) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "", "   ", "warm up the driver seat", "tell me a joke", "what is the meaning of life",
+    "lay blue with z zero please",
+])
+def test_unknown_requests_are_not_guessed(text: str) -> None:
+    assert parse(text) is None
