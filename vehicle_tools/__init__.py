@@ -1,0 +1,1 @@
+"""What the assistant may do to the car: tool registry, safety policy, bus backends."""

@@ -1,0 +1,208 @@
+"""Every vehicle tool, declared once.
+
+A `Tool` bundles what the rest of Cabin needs to know about one capability of the car:
+
+- its name and description (for the LLM) and a pydantic argument model whose fields carry units
+  and limits (``Field(ge=, le=, description=)``), from which the JSON schema is generated;
+- the DBC signals its arguments end up in (`SignalLink`; a test checks that every argument limit
+  sits inside the signal's DBC [min|max]);
+- the command frames it sends, the predicate telling when the car's status frames reflect the
+  change, the state it reports back and the spoken confirmation built from that REPORTED state;
+- a light policy (`ToolPolicy`): in which driving states it may run, whether the driver must
+  confirm it first. The full safety policy comes later; this is its seat.
+
+The declarations themselves live in `vehicle_tools.tools`; `Registry` looks them up by name,
+validates arguments and produces the schemas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from vehicle_tools.dbc import Database
+from vehicle_tools.errors import ToolError
+from vehicle_tools.state import SignalValue, VehicleState
+
+DrivingState = Literal["parked", "driving"]
+"""``parked``: the car reports gear P. ``driving``: anything else, including not yet reported."""
+
+ALWAYS: frozenset[DrivingState] = frozenset({"parked", "driving"})
+
+Report = dict[str, float | int | str | bool]
+"""What a tool tells the caller the car reports, with units in the keys (``driver_temp_c``)."""
+
+
+class ToolArgs(BaseModel):
+    """Base of every tool's argument model: frozen, no extra keys, no type coercion.
+
+    Strict mode means ``"21"`` is not a temperature and ``true`` is not a fan level: the LLM's
+    output is JSON produced against the schema, so a type mismatch is a real error.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, allow_inf_nan=False)
+
+
+A = TypeVar("A", bound=ToolArgs)
+
+
+@dataclass(frozen=True, slots=True)
+class ToolPolicy:
+    """When a tool may run.
+
+    Attributes:
+        allowed_in: driving states in which the tool may run.
+        needs_confirmation: the driver must confirm before it runs (the dispatcher refuses
+            with code ``needs_confirmation`` unless the call says it was confirmed).
+    """
+
+    allowed_in: frozenset[DrivingState] = ALWAYS
+    needs_confirmation: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CommandFrame:
+    """One frame to send: a DBC message name and its signal values (DBC units or VAL_ names)."""
+
+    message: str
+    signals: Mapping[str, SignalValue]
+
+
+@dataclass(frozen=True, slots=True)
+class SignalLink:
+    """An argument that is written into a DBC signal of a command message."""
+
+    argument: str
+    message: str
+    signal: str
+
+
+@dataclass(frozen=True)
+class Tool(Generic[A]):
+    """One capability of the car. See the module docstring.
+
+    Attributes:
+        name: the tool's name as the LLM calls it (``set_temperature``).
+        description: what it does, for the LLM.
+        action: a verb phrase for spoken failures ("change the temperature").
+        usage: a spoken sentence giving the valid arguments, said when they were invalid.
+        args_model: the pydantic model validating (and normalising) the arguments.
+        commands: the frames to send for validated arguments; empty for a pure query.
+        confirmed: given the state reported AFTER the frames were sent (or, for a query, the
+            recent state), whether it reflects the call; absent signals mean "not yet".
+        report: the relevant reported values; raises ToolError(``not_available``) when absent.
+        reply: the spoken sentence built from ``report``.
+        links: arguments that end up in DBC signals (checked against the DBC's limits).
+        reads: status signals the tool reads (checked to exist in the DBC).
+        policy: when it may run.
+        max_age_s: for queries, how old (seconds) a reading may be and still be answered from.
+    """
+
+    name: str
+    description: str
+    action: str
+    usage: str
+    args_model: type[A]
+    commands: Callable[[A], tuple[CommandFrame, ...]]
+    confirmed: Callable[[A, VehicleState], bool]
+    report: Callable[[A, VehicleState], Report]
+    reply: Callable[[A, Report], str]
+    links: tuple[SignalLink, ...] = ()
+    reads: tuple[str, ...] = ()
+    policy: ToolPolicy = field(default_factory=ToolPolicy)
+    max_age_s: float = 1.0
+
+    def validate(self, args: object) -> A:
+        """Validate and normalise raw arguments.
+
+        Raises:
+            ToolError: ``invalid_arguments``, with the tool's spoken usage as the message.
+        """
+        if not isinstance(args, Mapping):
+            raise ToolError("invalid_arguments", self.usage,
+                            f"{self.name}: arguments must be an object, got {type(args).__name__}")
+        try:
+            return self.args_model.model_validate(dict(args))
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc']) or '(args)'}: {err['msg']}"
+                f" (got {err.get('input')!r})" for err in exc.errors())
+            raise ToolError("invalid_arguments", self.usage, f"{self.name}: {problems}") from exc
+
+    def json_schema(self) -> dict[str, object]:
+        """The tool as an LLM sees it: name, description and the JSON schema of its parameters."""
+        parameters = self.args_model.model_json_schema()
+        parameters.pop("title", None)
+        return {"name": self.name, "description": self.description, "parameters": parameters}
+
+
+def driving_state(state: VehicleState) -> DrivingState:
+    """``parked`` only when the car reports gear P; otherwise (or unknown) ``driving``."""
+    return "parked" if state.text("Gear") == "P" else "driving"
+
+
+class Registry:
+    """The tools Cabin may use, by name."""
+
+    def __init__(self, tools: Iterable[Tool[Any]]) -> None:
+        self._tools: dict[str, Tool[Any]] = {}
+        for tool in tools:
+            if tool.name in self._tools:
+                raise ValueError(f"tool {tool.name!r} declared twice")
+            self._tools[tool.name] = tool
+
+    def __iter__(self) -> Iterator[Tool[Any]]:
+        return iter(self._tools.values())
+
+    def __len__(self) -> int:
+        return len(self._tools)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._tools
+
+    def names(self) -> tuple[str, ...]:
+        """Every tool name, in declaration order."""
+        return tuple(self._tools)
+
+    def get(self, name: str) -> Tool[Any]:
+        """The tool called ``name``.
+
+        Raises:
+            ToolError: ``unknown_tool``.
+        """
+        tool = self._tools.get(name) if isinstance(name, str) else None
+        if tool is None:
+            raise ToolError("unknown_tool", "Sorry, that is not something I can do in this car.",
+                            f"no tool named {name!r}; known: {', '.join(self._tools)}")
+        return tool
+
+    def validate(self, name: str, args: object) -> tuple[Tool[Any], ToolArgs]:
+        """Look up ``name`` and validate ``args`` (raises ToolError, see `Tool.validate`)."""
+        tool = self.get(name)
+        return tool, tool.validate(args)
+
+    def json_schemas(self) -> list[dict[str, object]]:
+        """Every tool's name, description and parameter schema, for the LLM."""
+        return [tool.json_schema() for tool in self._tools.values()]
+
+    def check_against(self, db: Database) -> None:
+        """Check that every message and signal the tools use exists in ``db``.
+
+        Raises:
+            ToolError: ``dbc_invalid`` naming the first missing message or signal.
+        """
+        status_signals = {s.name for m in db.messages for s in m.signals}
+        for tool in self._tools.values():
+            for link in tool.links:
+                try:
+                    db.get_message_by_name(link.message).get_signal_by_name(link.signal)
+                except KeyError as exc:
+                    raise ToolError("dbc_invalid", "The car's signal definitions do not match.",
+                                    f"{tool.name}: {link.message}.{link.signal} missing") from exc
+            for signal in tool.reads:
+                if signal not in status_signals:
+                    raise ToolError("dbc_invalid", "The car's signal definitions do not match.",
+                                    f"{tool.name}: status signal {signal} missing")

@@ -1,0 +1,1 @@
+"""The simulated car: a body ECU speaking cabin.dbc on a CAN bus."""

@@ -1,0 +1,121 @@
+"""Window tool: move one window, or all four, to a position (percent open).
+
+Drives ``WINDOW_CMD`` and confirms from ``WINDOW_STATUS``. Windows take time to travel: a command
+is confirmed as soon as the car reports each window either at its target or moving towards it,
+and the reply says honestly which ("Opening the driver's window." vs "The driver's window is
+closed.").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Literal
+
+from pydantic import Field
+
+from vehicle_tools.errors import ToolError
+from vehicle_tools.registry import CommandFrame, Report, SignalLink, Tool, ToolArgs
+from vehicle_tools.state import VehicleState
+
+WindowName = Literal["driver", "passenger", "rear_left", "rear_right"]
+WindowChoice = Literal["driver", "passenger", "rear_left", "rear_right", "all"]
+
+WINDOWS: tuple[WindowName, ...] = ("driver", "passenger", "rear_left", "rear_right")
+_SUFFIX: Mapping[WindowName, str] = MappingProxyType({
+    "driver": "Driver", "passenger": "Passenger", "rear_left": "RearLeft",
+    "rear_right": "RearRight"})
+_SPOKEN: Mapping[WindowName, str] = MappingProxyType({
+    "driver": "the driver's window", "passenger": "the passenger's window",
+    "rear_left": "the rear left window", "rear_right": "the rear right window"})
+
+
+def position_signal(window: WindowName) -> str:
+    """The WINDOW_STATUS signal with the position of ``window``, percent open."""
+    return f"WindowPos{_SUFFIX[window]}"
+
+
+def motion_signal(window: WindowName) -> str:
+    """The WINDOW_STATUS signal with the motor state of ``window`` (STOPPED/OPENING/CLOSING)."""
+    return f"WindowMotion{_SUFFIX[window]}"
+
+
+class SetWindowArgs(ToolArgs):
+    """Arguments of ``set_window``."""
+
+    window: WindowChoice = Field(
+        description="which window: driver, passenger, rear_left, rear_right, or all")
+    position_pct: int = Field(
+        ge=0, le=100, description="target position in percent open: 0 = closed, 100 = fully open")
+
+
+def _targets(args: SetWindowArgs) -> tuple[WindowName, ...]:
+    return WINDOWS if args.window == "all" else (args.window,)
+
+
+def _on_its_way(position: float | None, motion: str | None, target: int) -> bool:
+    if position is None:
+        return False
+    if position == target:
+        return True
+    return motion == ("OPENING" if position < target else "CLOSING")
+
+
+def _confirmed(args: SetWindowArgs, fresh: VehicleState) -> bool:
+    return all(
+        _on_its_way(fresh.number(position_signal(w)), fresh.text(motion_signal(w)),
+                    args.position_pct)
+        for w in _targets(args))
+
+
+def _report(args: SetWindowArgs, state: VehicleState) -> Report:
+    report: Report = {}
+    for w in _targets(args):
+        position, motion = state.number(position_signal(w)), state.text(motion_signal(w))
+        if position is None or motion is None:
+            raise ToolError("not_available", "The car has not reported the windows yet.",
+                            f"{position_signal(w)}/{motion_signal(w)}: no status reading")
+        report[f"{w}_pct"] = int(position)
+        report[f"{w}_motion"] = motion.lower()
+    return report
+
+
+def _where(pct: int) -> str:
+    if pct == 0:
+        return "closed"
+    return "fully open" if pct == 100 else f"{pct} percent open"
+
+
+def _reply(args: SetWindowArgs, report: Report) -> str:
+    targets = _targets(args)
+    positions = [int(report[f"{w}_pct"]) for w in targets]
+    subject = "all windows" if args.window == "all" else _SPOKEN[targets[0]]
+    if all(p == args.position_pct for p in positions):
+        verb = "are" if args.window == "all" else "is"
+        return f"{subject[0].upper()}{subject[1:]} {verb} {_where(args.position_pct)}."
+    motions = {str(report[f"{w}_motion"]) for w in targets} - {"stopped"}
+    if motions == {"opening"}:
+        to = "" if args.position_pct == 100 else f" to {args.position_pct} percent"
+        return f"Opening {subject}{to}."
+    if motions == {"closing"}:
+        to = "" if args.position_pct == 0 else f" to {args.position_pct} percent open"
+        return f"Closing {subject}{to}."
+    return f"Moving {subject} to {args.position_pct} percent open."
+
+
+SET_WINDOW: Tool[SetWindowArgs] = Tool(
+    name="set_window",
+    description="Open or close a window, or all windows, to a position in percent open "
+                "(0 = closed, 100 = fully open).",
+    action="move the window",
+    usage="I can move the driver's, passenger's, rear left or rear right window, or all of "
+          "them, to anywhere from 0 percent, closed, to 100 percent, fully open.",
+    args_model=SetWindowArgs,
+    commands=lambda a: (CommandFrame("WINDOW_CMD", {
+        "WindowId": a.window.upper(), "WindowTargetPos": a.position_pct}),),
+    confirmed=_confirmed,
+    report=_report,
+    reply=_reply,
+    links=(SignalLink("position_pct", "WINDOW_CMD", "WindowTargetPos"),),
+    reads=tuple(s for w in WINDOWS for s in (position_signal(w), motion_signal(w))),
+)
