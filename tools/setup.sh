@@ -25,6 +25,7 @@ APT_PACKAGES=(
   libportaudio2            # sounddevice's Linux wheel does not bundle PortAudio
   cmake gcc g++            # llama-cpp-python builds from source
   dbus                     # a session dbus-daemon for the D-Bus backends and their tests
+  espeak-ng                # Korean test speech for the Vosk backend tests (no Korean Piper voice)
   python3-venv
 )
 missing=()
