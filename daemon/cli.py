@@ -24,6 +24,8 @@ def _setup_logging(level: str, debug: bool) -> None:
     logging.basicConfig(
         level=logging.DEBUG if debug else getattr(logging, level),
         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if not debug:  # one line per utterance from faster-whisper is noise at INFO
+        logging.getLogger("faster_whisper").setLevel(logging.WARNING)
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:

@@ -29,7 +29,7 @@ class ReplayResult:
 
     Attributes:
         events: every event, in order.
-        reply_samples: the reply audio (int16 at `reply_rate_hz`), all replies in sequence.
+        reply_samples_len: length of the reply audio (all replies in sequence), samples.
         reply_rate_hz: its sample rate, Hz.
         audio_seconds: length of the input, s.
     """

@@ -52,15 +52,19 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 VPY="$VENV/bin/python"
 
+# pip, quietly: this machine's pip.conf names local indexes that may be absent, and pip warns
+# about each for every package; keep real errors.
+pipq() { "$VPY" -m pip "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
+
 stamp_of() { cat "$@" | sha256sum | cut -c1-16; }
 
 DEPS_STAMP="$VENV/.cabin-deps-$(stamp_of requirements.txt requirements-nodeps.txt requirements-dev.txt pyproject.toml)"
 if [ ! -f "$DEPS_STAMP" ]; then
   log "installing Python dependencies into .venv"
-  "$VPY" -m pip install -q --upgrade pip
-  "$VPY" -m pip install -q -r requirements.txt -r requirements-dev.txt
-  "$VPY" -m pip install -q --no-deps -r requirements-nodeps.txt
-  "$VPY" -m pip install -q --no-deps -e .
+  pipq install -q --upgrade pip
+  pipq install -q -r requirements.txt -r requirements-dev.txt
+  pipq install -q --no-deps -r requirements-nodeps.txt
+  pipq install -q --no-deps -e .
   rm -f "$VENV"/.cabin-deps-*
   touch "$DEPS_STAMP"
 fi
@@ -69,7 +73,7 @@ if [ "${CABIN_SKIP_LLM:-0}" != "1" ]; then
   LLM_STAMP="$VENV/.cabin-llm-$(stamp_of requirements-llm.txt)"
   if [ ! -f "$LLM_STAMP" ]; then
     log "building llama-cpp-python (portable build; ~6 min the first time, cached afterwards)"
-    CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF" "$VPY" -m pip install -q -r requirements-llm.txt
+    CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF" pipq install -q -r requirements-llm.txt
     rm -f "$VENV"/.cabin-llm-*
     touch "$LLM_STAMP"
   fi

@@ -106,3 +106,14 @@ def test_demo_session_three_turns(demo_wav: Path, tmp_path: Path,
     expected = json.loads(demo_wav.with_suffix(".json").read_text())["turns"]
     assert calls == [(t["expected"]["tool"], t["expected"]["args"]) for t in expected]
     assert all(r["ok"] for r in rows if r["type"] == "tool_result")
+
+
+def test_realtime_replay_keeps_listening_while_the_turn_runs(command_wav_10db: Path) -> None:
+    """--realtime: input paced at 1x, the turn runs as its own task while audio keeps flowing."""
+    channel = f"cabin-rt-{uuid.uuid4()}"
+    result = asyncio.run(replay(config_on(channel), command_wav_10db, realtime=True))
+    by_type = {e.type: e for e in result.events}
+    assert {"wake", "tool_call", "tool_result", "reply", "audio_out"} <= set(by_type)
+    # Audio time advanced between the endpoint and the reply: listening never paused.
+    assert by_type["audio_out"].t_ms > by_type["speech_end"].t_ms
+    assert by_type["tool_result"].ok  # type: ignore[attr-defined]
