@@ -1,27 +1,34 @@
 """The one door to the car: look up, validate, check policy, send, confirm, reply.
 
 `Dispatcher.call` never raises (except cancellation): every failure becomes a `ToolResult` with
-``ok=False``, a stable ``error_code`` and a ``reply`` to speak. Arguments are validated and the
-frames encoded strictly before anything is sent, so a bad value never reaches the bus.
+``ok=False``, a stable ``error_code`` and a ``reply`` to speak. Arguments are validated, the
+safety policy applied (with gear, speed and other readings from the bus) and, for CAN, the frames
+encoded strictly before anything is sent, so a bad or forbidden call never reaches a bus.
+
+Order of the checks: arguments; the driver declined (``cancelled``); driving state and state
+combinations; rate limit; confirmation (``needs_confirmation`` with the spoken question); then
+the backend.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from vehicle_tools.backends.base import VehicleBackend
+from vehicle_tools.backends.base import ToolBackend, VehicleBackend
 from vehicle_tools.errors import ToolError
-from vehicle_tools.registry import ALWAYS, Registry, Report, Tool, ToolArgs, driving_state
+from vehicle_tools.registry import Registry, Report, Tool, ToolArgs
+from vehicle_tools.safety import PolicyGate
 from vehicle_tools.state import VehicleState
 
 logger = logging.getLogger(__name__)
 
-_GEAR_MAX_AGE_S = 1.0
-"""How old a gear reading may be for a driving-state policy decision, seconds."""
+_POLICY_MAX_AGE_S = 1.0
+"""How old a reading (gear, speed, lights...) may be for a policy decision, seconds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,13 +36,15 @@ class ToolResult:
     """The outcome of one tool call.
 
     Attributes:
-        ok: the car confirmed the change (or answered the query).
+        ok: the car (or service) confirmed the change, or answered the query.
         tool: the tool name as called.
         args: the validated, normalised arguments (empty when they did not validate).
-        state: the relevant values the car reports afterwards, units in the keys
+        state: the relevant values reported afterwards, units in the keys
             (``driver_temp_c``, ``range_km``); on ``no_confirmation``, the last values reported.
-        reply: the sentence to speak: the confirmation, or the explanation of the failure.
-        error_code: None when ok, else a `vehicle_tools.errors.ErrorCode`.
+        reply: the sentence to speak: the confirmation, the question, or the explanation of
+            the failure.
+        error_code: None when ok, else a `vehicle_tools.errors.ErrorCode`
+            (``needs_confirmation`` carries the question to ask in ``reply``).
         error_detail: None when ok, else technical detail for the log.
     """
 
@@ -49,11 +58,24 @@ class ToolResult:
 
 
 class Dispatcher:
-    """Runs tool calls from the registry against a backend."""
+    """Runs tool calls from the registry against the backends.
 
-    def __init__(self, registry: Registry, backend: VehicleBackend) -> None:
+    Args:
+        registry: the tools.
+        backend: the CAN backend; also the source of the driving state for the policy.
+        dbus: the D-Bus backend (media, navigation, phone); None = D-Bus tools unavailable.
+        local: the backend of Cabin's own settings; None = those tools unavailable.
+        clock: monotonic time source for rate limits, seconds.
+    """
+
+    def __init__(self, registry: Registry, backend: VehicleBackend, *,
+                 dbus: ToolBackend | None = None, local: ToolBackend | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._registry = registry
         self._backend = backend
+        self._backends: dict[str, ToolBackend | None] = {
+            "can": backend, "dbus": dbus, "local": local}
+        self._gate = PolicyGate(clock)
 
     @property
     def registry(self) -> Registry:
@@ -61,17 +83,19 @@ class Dispatcher:
         return self._registry
 
     async def call(self, name: str, args: Mapping[str, object], *,
-                   confirmed: bool = False) -> ToolResult:
+                   confirmed: bool | None = None) -> ToolResult:
         """Run tool ``name`` with ``args`` and report what the car says afterwards.
 
-        ``confirmed`` tells that the driver has already confirmed this call (for tools whose
-        policy needs confirmation). Never raises; see `ToolResult`.
+        ``confirmed``: None when the driver was not asked; True when they confirmed this very
+        call; False when they declined it (the call is then ``cancelled``). Never raises; see
+        `ToolResult`.
         """
         tool: Tool[Any] | None = None
         valid: ToolArgs | None = None
         try:
             tool, valid = self._registry.validate(name, args)
-            await self._check_policy(tool, confirmed)
+            await self._check_policy(tool, valid, confirmed)
+            self._gate.record(tool.name, tool.policy)
             state = await self._run(tool, valid)
             report = tool.report(valid, state)
             reply = tool.reply(valid, report)
@@ -85,25 +109,29 @@ class Dispatcher:
         logger.info("tool %s %s -> %s", name, valid.model_dump(), report)
         return ToolResult(ok=True, tool=name, args=valid.model_dump(), state=report, reply=reply)
 
-    async def _check_policy(self, tool: Tool[Any], confirmed: bool) -> None:
-        if tool.policy.allowed_in != ALWAYS:
-            # Judge from a recent gear reading, waiting (bounded) for one; none -> "driving".
-            recent = await self._backend.query(lambda s: s.has("Gear"), _GEAR_MAX_AGE_S)
-            state = driving_state(recent)
-            if state not in tool.policy.allowed_in:
-                raise ToolError("not_allowed",
-                                f"I can only {tool.action} when the car is parked.",
-                                f"{tool.name} not allowed while {state}")
-        if tool.policy.needs_confirmation and not confirmed:
+    async def _check_policy(self, tool: Tool[Any], valid: ToolArgs,
+                            confirmed: bool | None) -> None:
+        if confirmed is False:
+            raise ToolError("cancelled", f"OK, I won't {tool.action}.",
+                            f"{tool.name}: the driver declined")
+        policy = tool.policy
+        reads = policy.state_reads()
+        if reads:
+            # Judge from recent readings off the bus, waiting (bounded) for them.
+            recent = await self._backend.query(lambda s: s.has(*reads), _POLICY_MAX_AGE_S)
+            self._gate.check_state(tool.name, tool.action, policy, valid, recent)
+        self._gate.check_rate(tool.name, tool.action, policy)
+        if policy.needs_confirmation and confirmed is not True:
             raise ToolError("needs_confirmation", f"Do you want me to {tool.action}?",
                             f"{tool.name} needs the driver's confirmation")
 
     async def _run(self, tool: Tool[Any], valid: ToolArgs) -> VehicleState:
+        backend = self._backends.get(tool.backend)
+        if backend is None:
+            raise ToolError("service_unavailable", f"Sorry, {tool.service} isn't available.",
+                            f"{tool.name}: no {tool.backend} backend configured")
         confirmed = functools.partial(tool.confirmed, valid)
-        frames = tool.commands(valid)
-        if frames:
-            return await self._backend.send_command(frames, confirmed)
-        return await self._backend.query(confirmed, tool.max_age_s)
+        return await backend.execute(tool.commands(valid), confirmed, tool.reads, tool.max_age_s)
 
     def _failure(self, name: str, tool: Tool[Any] | None, valid: ToolArgs | None,
                  err: ToolError) -> ToolResult:
@@ -112,17 +140,24 @@ class Dispatcher:
         if tool is not None:
             if err.code == "bus_unavailable":
                 reply = f"I can't reach the car's controls right now, so I couldn't {tool.action}."
+            elif err.code == "service_unavailable":
+                reply = (f"Sorry, {tool.service} isn't available right now, so I couldn't "
+                         f"{tool.action}.")
+            elif err.code == "timeout":
+                reply = f"Sorry, {tool.service} didn't answer in time, so I couldn't {tool.action}."
             elif err.code == "no_confirmation":
-                reply = f"I asked the car to {tool.action}, but it did not confirm. Please check."
+                who = "the car" if tool.backend == "can" else tool.service
+                reply = f"I asked {who} to {tool.action}, but it did not confirm. Please check."
                 state = self._last_reported(tool, valid)
         return ToolResult(ok=False, tool=name,
                           args=valid.model_dump() if valid is not None else {},
                           state=state, reply=reply, error_code=err.code, error_detail=err.detail)
 
     def _last_reported(self, tool: Tool[Any], valid: ToolArgs | None) -> Report:
-        if valid is None:
+        backend = self._backends.get(tool.backend)
+        if valid is None or backend is None:
             return {}
         try:
-            return tool.report(valid, self._backend.state)
+            return tool.report(valid, backend.state)
         except ToolError:
             return {}

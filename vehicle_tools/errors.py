@@ -18,6 +18,11 @@ ErrorCode = Literal[
     "bus_unavailable",
     "no_confirmation",
     "not_available",
+    "rate_limited",
+    "cancelled",
+    "service_unavailable",
+    "timeout",
+    "not_found",
     "dbc_invalid",
     "internal_error",
 ]
@@ -29,7 +34,14 @@ ErrorCode = Literal[
 - ``needs_confirmation``: the tool must be confirmed by the driver before it runs.
 - ``bus_unavailable``: the CAN bus cannot be opened or a frame cannot be sent.
 - ``no_confirmation``: the car did not report the change within the response timeout.
-- ``not_available``: the car has not (recently) reported the value asked for.
+- ``not_available``: the car has not (recently) reported the value asked for (or a reading the
+  policy needs, such as gear and speed).
+- ``rate_limited``: the tool already ran as often as its policy allows in the time window.
+- ``cancelled``: the driver declined the confirmation question; nothing was sent.
+- ``service_unavailable``: the D-Bus bus or the service behind a tool is not reachable.
+- ``timeout``: a D-Bus service did not answer within the call timeout.
+- ``not_found``: a service answered that the thing asked for does not exist (an unknown
+  contact, destination or song).
 - ``dbc_invalid``: the DBC file is missing, unreadable, or lacks a signal a tool drives.
 - ``internal_error``: a bug; the detail has the traceback summary.
 """

@@ -6,10 +6,11 @@ A `Tool` bundles what the rest of Cabin needs to know about one capability of th
   and limits (``Field(ge=, le=, description=)``), from which the JSON schema is generated;
 - the DBC signals its arguments end up in (`SignalLink`; a test checks that every argument limit
   sits inside the signal's DBC [min|max]);
-- the command frames it sends, the predicate telling when the car's status frames reflect the
-  change, the state it reports back and the spoken confirmation built from that REPORTED state;
-- a light policy (`ToolPolicy`): in which driving states it may run, whether the driver must
-  confirm it first. The full safety policy comes later; this is its seat.
+- the backend that runs it (CAN, D-Bus or Cabin's own settings), the commands it sends
+  (`vehicle_tools.commands`), the predicate telling when the reported state reflects the change,
+  the state it reports back and the spoken confirmation built from that REPORTED state;
+- its safety policy (`vehicle_tools.safety.ToolPolicy`): driving states, confirmation, rate
+  limit, forbidden state combinations.
 
 The declarations themselves live in `vehicle_tools.tools`; `Registry` looks them up by name,
 validates arguments and produces the schemas.
@@ -19,18 +20,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from vehicle_tools.commands import BackendKind, Command, CommandFrame
 from vehicle_tools.dbc import Database
 from vehicle_tools.errors import ToolError
-from vehicle_tools.state import SignalValue, VehicleState
+from vehicle_tools.safety import (
+    ALWAYS,
+    DrivingState,
+    RateLimit,
+    ToolPolicy,
+    driving_state,
+)
+from vehicle_tools.state import VehicleState
 
-DrivingState = Literal["parked", "driving"]
-"""``parked``: the car reports gear P. ``driving``: anything else, including not yet reported."""
-
-ALWAYS: frozenset[DrivingState] = frozenset({"parked", "driving"})
+__all__ = ["ALWAYS", "A", "CommandFrame", "DrivingState", "RateLimit", "Registry", "Report",
+           "SignalLink", "Tool", "ToolArgs", "ToolPolicy", "driving_state"]
 
 Report = dict[str, float | int | str | bool]
 """What a tool tells the caller the car reports, with units in the keys (``driver_temp_c``)."""
@@ -47,28 +54,6 @@ class ToolArgs(BaseModel):
 
 
 A = TypeVar("A", bound=ToolArgs)
-
-
-@dataclass(frozen=True, slots=True)
-class ToolPolicy:
-    """When a tool may run.
-
-    Attributes:
-        allowed_in: driving states in which the tool may run.
-        needs_confirmation: the driver must confirm before it runs (the dispatcher refuses
-            with code ``needs_confirmation`` unless the call says it was confirmed).
-    """
-
-    allowed_in: frozenset[DrivingState] = ALWAYS
-    needs_confirmation: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class CommandFrame:
-    """One frame to send: a DBC message name and its signal values (DBC units or VAL_ names)."""
-
-    message: str
-    signals: Mapping[str, SignalValue]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,15 +75,20 @@ class Tool(Generic[A]):
         action: a verb phrase for spoken failures ("change the temperature").
         usage: a spoken sentence giving the valid arguments, said when they were invalid.
         args_model: the pydantic model validating (and normalising) the arguments.
-        commands: the frames to send for validated arguments; empty for a pure query.
-        confirmed: given the state reported AFTER the frames were sent (or, for a query, the
-            recent state), whether it reflects the call; absent signals mean "not yet".
+        commands: what to send for validated arguments (CAN frames, D-Bus calls or property
+            writes, setting changes; all for ``backend``); empty for a pure query.
+        confirmed: given the state reported AFTER the commands were sent (or, for a query, the
+            recent state), whether it reflects the call; absent values mean "not yet".
         report: the relevant reported values; raises ToolError(``not_available``) when absent.
         reply: the spoken sentence built from ``report``.
         links: arguments that end up in DBC signals (checked against the DBC's limits).
-        reads: status signals the tool reads (checked to exist in the DBC).
-        policy: when it may run.
+        reads: state keys the tool reads: DBC status signals for CAN tools (checked to exist
+            in the DBC), ``service.Property`` keys for D-Bus tools (``media.Volume``).
+        policy: when it may run (`vehicle_tools.safety.ToolPolicy`).
         max_age_s: for queries, how old (seconds) a reading may be and still be answered from.
+        backend: which backend runs it.
+        service: what the driver calls the thing behind the backend, for spoken failures
+            ("media", "navigation"; CAN tools: "the car's controls").
     """
 
     name: str
@@ -106,7 +96,7 @@ class Tool(Generic[A]):
     action: str
     usage: str
     args_model: type[A]
-    commands: Callable[[A], tuple[CommandFrame, ...]]
+    commands: Callable[[A], tuple[Command, ...]]
     confirmed: Callable[[A, VehicleState], bool]
     report: Callable[[A, VehicleState], Report]
     reply: Callable[[A, Report], str]
@@ -114,6 +104,8 @@ class Tool(Generic[A]):
     reads: tuple[str, ...] = ()
     policy: ToolPolicy = field(default_factory=ToolPolicy)
     max_age_s: float = 1.0
+    backend: BackendKind = "can"
+    service: str = "the car's controls"
 
     def validate(self, args: object) -> A:
         """Validate and normalise raw arguments.
@@ -137,11 +129,6 @@ class Tool(Generic[A]):
         parameters = self.args_model.model_json_schema()
         parameters.pop("title", None)
         return {"name": self.name, "description": self.description, "parameters": parameters}
-
-
-def driving_state(state: VehicleState) -> DrivingState:
-    """``parked`` only when the car reports gear P; otherwise (or unknown) ``driving``."""
-    return "parked" if state.text("Gear") == "P" else "driving"
 
 
 class Registry:
@@ -196,6 +183,8 @@ class Registry:
         """
         status_signals = {s.name for m in db.messages for s in m.signals}
         for tool in self._tools.values():
+            if tool.backend != "can":
+                continue
             for link in tool.links:
                 try:
                     db.get_message_by_name(link.message).get_signal_by_name(link.signal)

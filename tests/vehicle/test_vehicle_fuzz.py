@@ -1,29 +1,32 @@
-"""Arbitrary names and JSON-ish arguments: never an exception, never a frame outside limits."""
+"""Arbitrary names and JSON-ish arguments, in any driving state, confirmed or not: never an
+exception, every rejection a typed error with a spoken reply, and zero frames or D-Bus calls
+outside limits or policy (checked by the independent oracle)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Iterator
-from contextlib import AsyncExitStack
+from typing import Any, get_args
 
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from oracle import unsafe_traffic
 
-from vehicle_tools.dbc import limit_violations
 from vehicle_tools.dispatcher import ToolResult
+from vehicle_tools.errors import ErrorCode
 from vehicle_tools.tools import default_registry
-from vehicle_tools.vehicle import open_vehicle
 
-NAMES = default_registry().names()
-KEYS = ("celsius", "zone", "level", "on", "window", "position_pct", "item")
+REGISTRY = default_registry()
+NAMES = REGISTRY.names()
+CODES = set(get_args(ErrorCode)) - {"internal_error", "dbc_invalid"}
+STATES = ("parked", "idling", "moving", "highway")
+KEYS = sorted({k for t in REGISTRY for k in t.args_model.model_fields})
 WORDS = ("driver", "passenger", "all", "rear_left", "rear_right", "speed", "fuel", "range",
-         "odometer", "gear", "sunroof")
-REFUSALS = {"unknown_tool", "invalid_arguments"}
+         "odometer", "gear", "sunroof", "front", "rear", "high_beam", "fog_lights", "interior",
+         "headlights", "play", "pause", "next", "Mom", "Alice", "queen", "doors", "tire_pressure")
 
-json_scalars = (st.none() | st.booleans() | st.integers(-300, 300)
+json_scalars = (st.none() | st.booleans() | st.integers(-300, 300) | st.integers()
                 | st.floats(allow_nan=True, allow_infinity=True) | st.floats(-5, 130)
-                | st.text(max_size=12) | st.sampled_from(WORDS))
+                | st.text(max_size=12) | st.text(min_size=190, max_size=210)
+                | st.sampled_from(WORDS))
 json_values = st.recursive(
     json_scalars,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
@@ -33,55 +36,60 @@ anything = st.tuples(
     st.sampled_from(NAMES) | st.text(max_size=24),
     st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=8), json_values, max_size=3)
     | json_values)
-# Well-formed calls with values around (and beyond) the limits: exercise the boundaries.
-near_limits = st.one_of(
-    st.tuples(st.just("set_temperature"), st.fixed_dictionaries(
-        {"celsius": st.floats(14, 30) | st.integers(14, 30)},
-        optional={"zone": st.sampled_from(WORDS)})),
-    st.tuples(st.just("set_fan"), st.fixed_dictionaries({"level": st.integers(-2, 9)})),
-    st.tuples(st.just("set_ac"), st.fixed_dictionaries({"on": st.booleans()})),
-    st.tuples(st.just("set_window"), st.fixed_dictionaries(
-        {"window": st.sampled_from(WORDS), "position_pct": st.integers(-5, 105)})),
-    st.tuples(st.just("get_vehicle_status"),
-              st.fixed_dictionaries({"item": st.sampled_from(WORDS)})),
-)
-
-Call = Callable[[object, object], tuple[ToolResult, list]]
 
 
-@pytest.fixture
-def live(make_config, capture) -> Iterator[Call]:
-    """One event loop and one open vehicle for all the examples of a test."""
-    with asyncio.Runner() as runner:
-        stack = AsyncExitStack()
-        vehicle = runner.run(stack.enter_async_context(open_vehicle(make_config())))
+def _near(prop: dict[str, Any]) -> st.SearchStrategy[Any]:  # noqa: PLR0911 - one per type
+    """Values around (and beyond) one schema property's limits."""
+    if "anyOf" in prop:
+        return st.one_of(*(_near(p) for p in prop["anyOf"]))
+    if "enum" in prop:
+        return st.sampled_from(prop["enum"]) | st.sampled_from(WORDS)
+    kind = prop.get("type")
+    if kind == "integer":
+        low, high = prop["minimum"], prop["maximum"]
+        return st.integers(low - 3, high + 3)
+    if kind == "number":
+        low, high = prop["minimum"], prop["maximum"]
+        return st.floats(low - 2, high + 2) | st.integers(int(low) - 2, int(high) + 2)
+    if kind == "string":
+        return st.text(max_size=prop.get("maxLength", 20) + 5) | st.sampled_from(WORDS)
+    if kind == "boolean":
+        return st.booleans()
+    return st.none()
 
-        def call(name: object, args: object) -> tuple[ToolResult, list]:
-            result = runner.run(vehicle.dispatcher.call(name, args))  # type: ignore[arg-type]
-            return result, capture.take()
 
-        try:
-            yield call
-        finally:
-            runner.run(stack.aclose())
+def _well_formed(name: str) -> st.SearchStrategy[tuple[str, dict[str, Any]]]:
+    props = REGISTRY.get(name).args_model.model_json_schema()["properties"]
+    return st.tuples(st.just(name), st.fixed_dictionaries(
+        {}, optional={k: _near(p) for k, p in props.items()}))
 
 
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(call=anything | near_limits)
-def test_dispatcher_survives_anything(live, db, call) -> None:
+near_limits = st.one_of(*(_well_formed(n) for n in NAMES))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(call=anything | near_limits, state=st.sampled_from(STATES),
+       confirmed=st.sampled_from([None, True, False]))
+def test_dispatcher_survives_anything(live_module, db, call, state, confirmed) -> None:
+    live = live_module
+    live.drive(state)
+    fog_on = live.vehicle.state.get("FogLightsOn") == "ON"
+    live.traffic()
     name, args = call
-    result, frames = live(name, args)
+    result = live.call(name, args, confirmed=confirmed)
+    frames, dbus_calls = live.traffic()
     event(f"ok={result.ok} code={result.error_code}")
+
     assert isinstance(result, ToolResult)
     assert result.reply and isinstance(result.reply, str)
+    assert unsafe_traffic(db, frames, dbus_calls, state=state, confirmed=confirmed,
+                          fog_on=fog_on) == []
     if result.ok:
         assert result.error_code is None and result.tool in NAMES
-        assert len(frames) == (0 if name == "get_vehicle_status" else 1)
-    else:
-        assert result.error_code in REFUSALS, result
-        assert frames == [], "a refused call sent a frame"
-    for frame in frames:
-        message = db.get_message_by_name(frame.message)
-        assert limit_violations(message, frame.raw) == {}
-        assert limit_violations(message, frame.values) == {}
+        return
+    assert result.error_code in CODES, result
+    assert result.error_detail
+    if result.error_code == "not_found":
+        assert frames == [] and [c.accepted for c in dbus_calls] == [False]
+    elif result.error_code not in ("no_confirmation", "timeout"):
+        assert (frames, dbus_calls) == ([], []), f"a refused call reached a bus: {result}"

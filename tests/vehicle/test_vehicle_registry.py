@@ -17,8 +17,11 @@ from vehicle_tools.vehicle import open_vehicle
 
 def test_json_schemas_describe_every_tool_with_units() -> None:
     schemas = default_registry().json_schemas()
-    assert [s["name"] for s in schemas] == ["set_temperature", "set_fan", "set_ac",
-                                            "set_window", "get_vehicle_status"]
+    assert [s["name"] for s in schemas] == [
+        "set_temperature", "set_fan", "set_ac", "set_window", "get_vehicle_status",
+        "set_defrost", "set_seat_heating", "set_sunroof", "lock_doors", "unlock_doors",
+        "set_lights", "media_control", "set_media_volume", "media_search", "navigate_to",
+        "cancel_navigation", "get_eta", "call_contact", "set_assistant_voice"]
     json.dumps(schemas)  # plain JSON, ready for an LLM prompt or grammar
     by_name = {s["name"]: s for s in schemas}
     temp = by_name["set_temperature"]["parameters"]
@@ -40,7 +43,7 @@ def test_json_schemas_describe_every_tool_with_units() -> None:
 def test_lookup_and_validation() -> None:
     registry = default_registry()
     assert "set_fan" in registry and "nope" not in registry
-    assert len(registry) == len(registry.names()) == 5
+    assert len(registry) == len(registry.names()) == 19
     tool, args = registry.validate("set_temperature", {"celsius": 22.74})
     assert tool.name == "set_temperature"
     assert args.model_dump() == {"celsius": 22.5, "zone": "all"}

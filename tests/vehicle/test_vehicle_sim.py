@@ -46,6 +46,9 @@ def test_initial_state(make_config) -> None:
             await vehicle.dispatcher.call("get_vehicle_status", {"item": "gear"})
             await vehicle.dispatcher.call("set_fan", {"level": 2})
             await vehicle.dispatcher.call("set_window", {"window": "driver", "position_pct": 0})
+            await vehicle.dispatcher.call("get_vehicle_status", {"item": "tire_pressure"})
+            await vehicle.dispatcher.call("get_vehicle_status", {"item": "doors"})
+            await vehicle.dispatcher.call("set_lights", {"light": "interior", "on": False})
             return vehicle.state.as_dict()
 
     state = asyncio.run(scenario())
@@ -55,7 +58,13 @@ def test_initial_state(make_config) -> None:
         "AcOn": "ON", "WindowPosDriver": 0, "WindowPosPassenger": 0, "WindowPosRearLeft": 0,
         "WindowPosRearRight": 0, "WindowMotionDriver": "STOPPED",
         "WindowMotionPassenger": "STOPPED", "WindowMotionRearLeft": "STOPPED",
-        "WindowMotionRearRight": "STOPPED"}
+        "WindowMotionRearRight": "STOPPED", "SeatHeatDriver": 0, "SeatHeatPassenger": 0,
+        "DefrostFront": "OFF", "DefrostRear": "OFF", "SunroofPos": 0, "SunroofMotion": "STOPPED",
+        "DoorLocked": "LOCKED", "DoorOpenDriver": "CLOSED", "DoorOpenPassenger": "CLOSED",
+        "DoorOpenRearLeft": "CLOSED", "DoorOpenRearRight": "CLOSED", "TrunkOpen": "CLOSED",
+        "HeadlightMode": "AUTO", "FogLightsOn": "OFF", "InteriorLight": 0,
+        "TirePressureFL": 240, "TirePressureFR": 240, "TirePressureRL": 230,
+        "TirePressureRR": 230}
 
 
 def test_clean_shutdown_leaves_no_tasks(make_config) -> None:
@@ -68,5 +77,6 @@ def test_clean_shutdown_leaves_no_tasks(make_config) -> None:
 
     names, left = asyncio.run(scenario())
     assert {"sim-ecu:CLIMATE_STATUS", "sim-ecu:WINDOW_STATUS", "sim-ecu:VEHICLE_STATUS",
+            "sim-ecu:DOOR_STATUS", "sim-ecu:LIGHT_STATUS", "sim-ecu:TIRE_STATUS",
             "sim-ecu:windows"} <= names
     assert left == set()

@@ -1,36 +1,43 @@
-"""What the dispatcher needs from a way of reaching the car."""
+"""What the dispatcher needs from a way of reaching the car (CAN, D-Bus, Cabin's settings)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from vehicle_tools.registry import CommandFrame
+from vehicle_tools.commands import Command
 from vehicle_tools.state import VehicleState
 
 StatePredicate = Callable[[VehicleState], bool]
 
 
-class VehicleBackend(Protocol):
-    """Sends command frames and keeps the state the car reports.
+class ToolBackend(Protocol):
+    """Runs a tool's commands and reports what the other side says afterwards.
 
     Every method raises `vehicle_tools.errors.ToolError` (never anything else) on failure.
     """
 
     @property
     def state(self) -> VehicleState:
-        """Everything the car has reported so far."""
+        """Everything reported so far (an immutable snapshot)."""
         ...
 
-    async def send_command(self, frames: Sequence[CommandFrame],
-                           confirmed: StatePredicate) -> VehicleState:
-        """Encode every frame (all or none are sent), send them, and wait for the car.
+    async def execute(self, commands: Sequence[Command], confirmed: StatePredicate,
+                      reads: tuple[str, ...], max_age_s: float) -> VehicleState:
+        """Send ``commands`` (all are checked before any is sent) and wait for confirmation.
 
-        ``confirmed`` is applied to the readings received after sending; the call returns them
-        once it holds. Raises ToolError ``invalid_arguments`` (a value the DBC refuses),
-        ``bus_unavailable`` or ``no_confirmation``.
+        With commands: returns the state reported after sending, once ``confirmed`` holds on
+        it; raises ToolError ``no_confirmation`` when it does not within the backend's timeout.
+        Without (a query): returns the readings of ``reads`` at most ``max_age_s`` seconds old,
+        waiting (bounded) for ``confirmed`` to hold; what is still missing is absent.
+        Raises ToolError ``invalid_arguments``, ``bus_unavailable``, ``service_unavailable``,
+        ``timeout``, ``not_found`` or ``no_confirmation``.
         """
         ...
+
+
+class VehicleBackend(ToolBackend, Protocol):
+    """The CAN side: also answers state queries the safety policy needs (gear, speed...)."""
 
     async def query(self, ready: StatePredicate, max_age_s: float) -> VehicleState:
         """Return the readings at most ``max_age_s`` seconds old, as soon as ``ready`` holds.

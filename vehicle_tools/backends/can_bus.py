@@ -23,10 +23,10 @@ import can
 from cantools.database.errors import Error as CantoolsError
 
 from vehicle_tools.backends.base import StatePredicate
+from vehicle_tools.commands import Command, CommandFrame
 from vehicle_tools.config import CanConfig
 from vehicle_tools.dbc import Database, decode_frame, limit_violations
 from vehicle_tools.errors import ToolError
-from vehicle_tools.registry import CommandFrame
 from vehicle_tools.state import VehicleState
 
 logger = logging.getLogger(__name__)
@@ -115,6 +115,17 @@ class CanBackend:
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:
         await self.stop()
+
+    async def execute(self, commands: Sequence[Command], confirmed: StatePredicate,
+                      reads: tuple[str, ...], max_age_s: float) -> VehicleState:
+        """`vehicle_tools.backends.base.ToolBackend.execute` for CAN frames."""
+        frames = [c for c in commands if isinstance(c, CommandFrame)]
+        if len(frames) != len(commands):
+            raise ToolError("internal_error", "Sorry, something went wrong with that.",
+                            f"CAN backend got non-CAN commands: {commands}")
+        if frames:
+            return await self.send_command(frames, confirmed)
+        return await self.query(confirmed, max_age_s)
 
     async def send_command(self, frames: Sequence[CommandFrame],
                            confirmed: StatePredicate) -> VehicleState:

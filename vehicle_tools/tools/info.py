@@ -1,4 +1,6 @@
-"""Vehicle information: answers from the live state decoded off the bus (``VEHICLE_STATUS``)."""
+"""Vehicle information: answers from the live state decoded off the bus (``VEHICLE_STATUS``,
+``TIRE_STATUS``, ``DOOR_STATUS``). Never guessed: a value the car has not recently reported is
+answered with ``not_available``."""
 
 from __future__ import annotations
 
@@ -11,22 +13,34 @@ from pydantic import Field
 from vehicle_tools.errors import ToolError
 from vehicle_tools.registry import Report, Tool, ToolArgs
 from vehicle_tools.state import VehicleState
+from vehicle_tools.tools.common import number
 
-StatusItem = Literal["speed", "fuel", "range", "odometer", "gear"]
+StatusItem = Literal["speed", "fuel", "range", "odometer", "gear", "tire_pressure", "doors"]
 
-_SIGNALS: Mapping[StatusItem, tuple[str, str]] = MappingProxyType({
-    # item: (status signal, report key with its unit)
-    "speed": ("VehicleSpeed", "speed_kmh"),
-    "fuel": ("FuelLevel", "fuel_pct"),
-    "range": ("FuelRange", "range_km"),
-    "odometer": ("Odometer", "odometer_km"),
-    "gear": ("Gear", "gear"),
+_TIRES = (("TirePressureFL", "front_left_kpa"), ("TirePressureFR", "front_right_kpa"),
+          ("TirePressureRL", "rear_left_kpa"), ("TirePressureRR", "rear_right_kpa"))
+_DOORS = (("DoorLocked", "locks"), ("DoorOpenDriver", "driver_door"),
+          ("DoorOpenPassenger", "passenger_door"), ("DoorOpenRearLeft", "rear_left_door"),
+          ("DoorOpenRearRight", "rear_right_door"), ("TrunkOpen", "trunk"))
+_SIGNALS: Mapping[StatusItem, tuple[tuple[str, str], ...]] = MappingProxyType({
+    # item: ((status signal, report key with its unit), ...)
+    "speed": (("VehicleSpeed", "speed_kmh"),),
+    "fuel": (("FuelLevel", "fuel_pct"),),
+    "range": (("FuelRange", "range_km"),),
+    "odometer": (("Odometer", "odometer_km"),),
+    "gear": (("Gear", "gear"),),
+    "tire_pressure": _TIRES,
+    "doors": _DOORS,
 })
 _GEARS: Mapping[str, str] = MappingProxyType(
     {"P": "park", "R": "reverse", "N": "neutral", "D": "drive"})
 _SPOKEN_ITEM: Mapping[StatusItem, str] = MappingProxyType({
     "speed": "speed", "fuel": "fuel level", "range": "range", "odometer": "odometer reading",
-    "gear": "gear"})
+    "gear": "gear", "tire_pressure": "tyre pressures", "doors": "doors"})
+_SPOKEN_DOOR: Mapping[str, str] = MappingProxyType({
+    "driver_door": "the driver's door", "passenger_door": "the passenger's door",
+    "rear_left_door": "the rear left door", "rear_right_door": "the rear right door",
+    "trunk": "the trunk"})
 
 
 class VehicleStatusArgs(ToolArgs):
@@ -34,54 +48,72 @@ class VehicleStatusArgs(ToolArgs):
 
     item: StatusItem = Field(description=(
         "what to report: speed (km/h), fuel (percent of the tank), range (km left on the "
-        "fuel), odometer (km driven), gear (park, reverse, neutral, drive)"))
+        "fuel), odometer (km driven), gear (park, reverse, neutral, drive), tire_pressure "
+        "(kPa, each tyre), doors (locked or not, which doors are open)"))
+
+
+def _signals(item: StatusItem) -> tuple[str, ...]:
+    return tuple(signal for signal, _ in _SIGNALS[item])
 
 
 def _report(args: VehicleStatusArgs, state: VehicleState) -> Report:
-    signal, key = _SIGNALS[args.item]
-    value = state.get(signal)
-    if value is None:
-        raise ToolError("not_available",
-                        f"The car has not reported its {_SPOKEN_ITEM[args.item]} just now.",
-                        f"{signal}: no recent status reading")
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return {key: value}
+    report: Report = {}
+    for signal, key in _SIGNALS[args.item]:
+        value = state.get(signal)
+        if value is None:
+            raise ToolError("not_available",
+                            f"The car has not reported its {_SPOKEN_ITEM[args.item]} just now.",
+                            f"{signal}: no recent status reading")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        report[key] = value
+    return report
 
 
-def _number(value: float | int | str | bool) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+def _doors_reply(report: Report) -> str:
+    locked = "locked" if report["locks"] == "LOCKED" else "unlocked"
+    open_ = [_SPOKEN_DOOR[k] for k in _SPOKEN_DOOR if report[k] == "OPEN"]
+    if not open_:
+        return f"The doors are closed and {locked}."
+    listed = open_[0] if len(open_) == 1 else ", ".join(open_[:-1]) + " and " + open_[-1]
+    return f"The car is {locked}, and {listed} {'is' if len(open_) == 1 else 'are'} open."
 
 
-def _reply(args: VehicleStatusArgs, report: Report) -> str:
-    key = _SIGNALS[args.item][1]
-    value = report[key]
+def _reply(args: VehicleStatusArgs, report: Report) -> str:  # noqa: PLR0911 - one per item
+    value = report[_SIGNALS[args.item][0][1]]
     match args.item:
         case "speed":
             if value == 0:
                 return "The car is not moving."
             return f"You are going {round(float(value))} kilometres per hour."
         case "fuel":
-            return f"The tank is {_number(value)} percent full."
+            return f"The tank is {number(value)} percent full."
         case "range":
-            return f"You have {_number(value)} kilometres of range."
+            return f"You have {number(value)} kilometres of range."
         case "odometer":
-            return f"The car has driven {_number(value)} kilometres."
+            return f"The car has driven {number(value)} kilometres."
         case "gear":
             return f"The car is in {_GEARS.get(str(value), str(value))}."
+        case "tire_pressure":
+            values = ", ".join(number(report[key]) for _, key in _TIRES)
+            return (f"The tyre pressures are {values} kilopascals, front left, front right, "
+                    "rear left, rear right.")
+        case "doors":
+            return _doors_reply(report)
 
 
 GET_VEHICLE_STATUS: Tool[VehicleStatusArgs] = Tool(
     name="get_vehicle_status",
     description="Tell the driver the current speed, fuel level, remaining range, odometer "
-                "reading or gear, as reported by the car.",
+                "reading, gear, tyre pressures or door state, as reported by the car.",
     action="read that from the car",
-    usage="I can tell you the speed, the fuel level, the range, the odometer or the gear.",
+    usage="I can tell you the speed, the fuel level, the range, the odometer, the gear, the "
+          "tyre pressures or whether the doors are locked.",
     args_model=VehicleStatusArgs,
     commands=lambda a: (),
-    confirmed=lambda a, fresh: fresh.has(_SIGNALS[a.item][0]),
+    confirmed=lambda a, fresh: fresh.has(*_signals(a.item)),
     report=_report,
     reply=_reply,
-    reads=tuple(signal for signal, _ in _SIGNALS.values()),
+    reads=tuple(signal for pairs in _SIGNALS.values() for signal, _ in pairs),
     max_age_s=1.0,
 )

@@ -1,9 +1,9 @@
-"""Window tool: move one window, or all four, to a position (percent open).
+"""Window and sunroof tools: move one window, all four, or the sunroof to a position (percent open).
 
-Drives ``WINDOW_CMD`` and confirms from ``WINDOW_STATUS``. Windows take time to travel: a command
-is confirmed as soon as the car reports each window either at its target or moving towards it,
-and the reply says honestly which ("Opening the driver's window." vs "The driver's window is
-closed.").
+Drive ``WINDOW_CMD`` / ``SUNROOF_CMD`` and confirm from ``WINDOW_STATUS``. Windows take time to
+travel: a command is confirmed as soon as the car reports each window either at its target or
+moving towards it, and the reply says honestly which ("Opening the driver's window." vs "The
+driver's window is closed.").
 """
 
 from __future__ import annotations
@@ -16,7 +16,11 @@ from pydantic import Field
 
 from vehicle_tools.errors import ToolError
 from vehicle_tools.registry import CommandFrame, Report, SignalLink, Tool, ToolArgs
+from vehicle_tools.safety import Constraint, ToolPolicy
 from vehicle_tools.state import VehicleState
+
+SUNROOF_MAX_KMH = 100.0
+"""Above this speed (km/h) the sunroof may be closed but not opened."""
 
 WindowName = Literal["driver", "passenger", "rear_left", "rear_right"]
 WindowChoice = Literal["driver", "passenger", "rear_left", "rear_right", "all"]
@@ -118,4 +122,53 @@ SET_WINDOW: Tool[SetWindowArgs] = Tool(
     reply=_reply,
     links=(SignalLink("position_pct", "WINDOW_CMD", "WindowTargetPos"),),
     reads=tuple(s for w in WINDOWS for s in (position_signal(w), motion_signal(w))),
+)
+
+
+class SetSunroofArgs(ToolArgs):
+    """Arguments of ``set_sunroof``."""
+
+    position_pct: int = Field(
+        ge=0, le=100, description="target position in percent open: 0 = closed, 100 = fully open")
+
+
+def _sunroof_report(args: SetSunroofArgs, state: VehicleState) -> Report:
+    position, motion = state.number("SunroofPos"), state.text("SunroofMotion")
+    if position is None or motion is None:
+        raise ToolError("not_available", "The car has not reported the sunroof yet.",
+                        "SunroofPos/SunroofMotion: no status reading")
+    return {"sunroof_pct": int(position), "sunroof_motion": motion.lower()}
+
+
+def _sunroof_reply(args: SetSunroofArgs, report: Report) -> str:
+    if report["sunroof_pct"] == args.position_pct:
+        return f"The sunroof is {_where(args.position_pct)}."
+    if report["sunroof_motion"] == "opening":
+        return "Opening the sunroof." if args.position_pct == 100 else (
+            f"Opening the sunroof to {args.position_pct} percent.")
+    return "Closing the sunroof." if args.position_pct == 0 else (
+        f"Closing the sunroof to {args.position_pct} percent open.")
+
+
+SET_SUNROOF: Tool[SetSunroofArgs] = Tool(
+    name="set_sunroof",
+    description="Slide the sunroof to a position in percent open (0 = closed, 100 = fully "
+                f"open). It cannot be opened above {SUNROOF_MAX_KMH:g} km/h.",
+    action="move the sunroof",
+    usage="I can move the sunroof anywhere from 0 percent, closed, to 100 percent, fully open.",
+    args_model=SetSunroofArgs,
+    commands=lambda a: (CommandFrame("SUNROOF_CMD", {"SunroofTargetPos": a.position_pct}),),
+    confirmed=lambda a, fresh: _on_its_way(fresh.number("SunroofPos"),
+                                           fresh.text("SunroofMotion"), a.position_pct),
+    report=_sunroof_report,
+    reply=_sunroof_reply,
+    links=(SignalLink("position_pct", "SUNROOF_CMD", "SunroofTargetPos"),),
+    reads=("SunroofPos", "SunroofMotion"),
+    policy=ToolPolicy(constraints=(
+        Constraint("sunroof_at_speed", ("VehicleSpeed",),
+                   lambda a, s: a.position_pct > 0
+                   and (s.number("VehicleSpeed") or 0.0) > SUNROOF_MAX_KMH,
+                   f"I can only open the sunroof below {SUNROOF_MAX_KMH:g} kilometres per "
+                   "hour."),
+    )),
 )

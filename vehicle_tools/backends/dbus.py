@@ -1,0 +1,258 @@
+"""D-Bus backend: media over MPRIS, navigation and phone over Cabin's interfaces (pydbus).
+
+pydbus (GLib/Gio) is blocking, so every call runs off the event loop (`asyncio.to_thread`) on a
+private connection (``pydbus.connect(address)``) with an explicit GLib call timeout: a service
+that hangs costs at most ``call_timeout_s``. Calls use ``NO_AUTO_START`` (nothing is launched
+behind the driver's back) and skip introspection (a hung service cannot block a proxy lookup).
+
+After the calls, the properties of each service involved are read back (``GetAll`` on its state
+interface) into ``service.Property`` state keys until the tool's confirmation holds: the reply
+is built from what the service reports, never from what was asked.
+
+Errors become typed ToolErrors: no bus / service gone -> ``service_unavailable``, no answer in
+time -> ``timeout``, a documented D-Bus error of the call (unknown contact) -> ``not_found`` with
+the call's own spoken message. A closed connection is dropped and reopened on the next call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from vehicle_tools.backends.base import StatePredicate
+from vehicle_tools.commands import Command, DbusCall, DbusService, DbusSet
+from vehicle_tools.config import DbusConfig
+from vehicle_tools.dbus_api import DEFAULT_SERVICES, ServiceAddress, state_values
+from vehicle_tools.errors import ToolError
+from vehicle_tools.state import VehicleState
+
+logger = logging.getLogger(__name__)
+
+_PROPERTIES = "org.freedesktop.DBus.Properties"
+_GONE = frozenset({
+    "org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner",
+    "org.freedesktop.DBus.Error.UnknownObject", "org.freedesktop.DBus.Error.UnknownInterface",
+    "org.freedesktop.DBus.Error.UnknownMethod", "org.freedesktop.DBus.Error.Disconnected"})
+_SLOW = frozenset({"org.freedesktop.DBus.Error.NoReply", "org.freedesktop.DBus.Error.Timeout",
+                   "org.freedesktop.DBus.Error.TimedOut"})
+
+
+def resolve_address(config: DbusConfig, env: Mapping[str, str] | None = None) -> str | None:
+    """The D-Bus address to use: the configured one, the environment's, or the standard socket.
+
+    Never autolaunches a bus: None when there is nothing to connect to.
+    """
+    env = os.environ if env is None else env
+    if config.address:
+        return config.address
+    if config.bus == "system":
+        return env.get("DBUS_SYSTEM_BUS_ADDRESS") or (
+            "unix:path=/run/dbus/system_bus_socket"
+            if Path("/run/dbus/system_bus_socket").exists() else None)
+    if env.get("DBUS_SESSION_BUS_ADDRESS"):
+        return env["DBUS_SESSION_BUS_ADDRESS"]
+    runtime = env.get("XDG_RUNTIME_DIR")
+    if runtime and (Path(runtime) / "bus").exists():
+        return f"unix:path={Path(runtime) / 'bus'}"
+    return None
+
+
+def connect(address: str) -> Any:
+    """Open a private pydbus connection to ``address`` (blocking; returns a pydbus ``Bus``)."""
+    import pydbus
+
+    return pydbus.connect(address)
+
+
+def _unavailable(detail: str) -> ToolError:
+    return ToolError("service_unavailable", "Sorry, that service isn't available right now.",
+                     detail)
+
+
+class DbusBackend:
+    """Runs `DbusCall` / `DbusSet` commands; see the module docstring.
+
+    Args:
+        config: which bus, the address override and the call timeout (seconds).
+        services: where each service lives (default: `DEFAULT_SERVICES`, with the media player
+            from ``config.media_player``).
+        connector: opens a connection for an address (injected in tests).
+        clock: monotonic time source, seconds.
+        poll_s: how often properties are re-read while waiting for a confirmation, seconds.
+    """
+
+    def __init__(self, config: DbusConfig, *,
+                 services: Mapping[DbusService, ServiceAddress] | None = None,
+                 connector: Callable[[str], Any] = connect,
+                 clock: Callable[[], float] = time.monotonic, poll_s: float = 0.05) -> None:
+        self._config = config
+        base = dict(DEFAULT_SERVICES if services is None else services)
+        if services is None:
+            media = base["media"]
+            base["media"] = ServiceAddress(config.media_player, media.path, media.state_interface)
+        self._services = base
+        self._connector = connector
+        self._clock = clock
+        self._poll_s = poll_s
+        self._state = VehicleState()
+        self._bus: Any = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def state(self) -> VehicleState:
+        """Every property read so far, as ``service.Property`` keys (an immutable snapshot)."""
+        return self._state
+
+    @property
+    def available(self) -> bool:
+        """True while a connection is open."""
+        return self._bus is not None
+
+    @property
+    def address(self) -> str | None:
+        """The address this backend connects to (None: no bus configured or found)."""
+        return resolve_address(self._config)
+
+    async def start(self) -> None:
+        """Connect; if no bus is reachable, log and stay down (tools answer unavailable)."""
+        try:
+            async with self._lock:
+                await self._ensure()
+        except ToolError as exc:
+            logger.warning("D-Bus unavailable at start, will retry on use: %s", exc.detail)
+
+    async def stop(self) -> None:
+        """Close the connection. Safe to call twice."""
+        bus, self._bus = self._bus, None
+        if bus is not None:
+            await asyncio.to_thread(_close, bus)
+
+    async def execute(self, commands: Sequence[Command], confirmed: StatePredicate,
+                      reads: tuple[str, ...], max_age_s: float) -> VehicleState:
+        """`vehicle_tools.backends.base.ToolBackend.execute` for D-Bus calls and properties."""
+        calls = [c for c in commands if isinstance(c, DbusCall | DbusSet)]
+        if len(calls) != len(commands):
+            raise ToolError("internal_error", "Sorry, something went wrong with that.",
+                            f"D-Bus backend got other commands: {commands}")
+        services = list(dict.fromkeys(
+            [c.service for c in calls]
+            + [r.split(".", 1)[0] for r in reads if r.split(".", 1)[0] in self._services]))
+        async with self._lock:
+            bus = await self._ensure()
+            started = self._clock()
+            for call in calls:
+                await self._guarded(bus, self._call_sync, bus, call)
+            deadline = started + self._config.call_timeout_s
+            while True:
+                for service in services:
+                    await self._refresh(bus, service)  # type: ignore[arg-type]
+                fresh = self._state.since(started)
+                if confirmed(fresh) or not calls:
+                    return fresh
+                if self._clock() >= deadline:
+                    break
+                await asyncio.sleep(self._poll_s)
+        raise ToolError("no_confirmation", "The service did not confirm the change.",
+                        f"{[c.service for c in calls]}: state after {self._config.call_timeout_s}"
+                        f" s: {self._state.since(started).as_dict()}")
+
+    async def _ensure(self) -> Any:
+        if self._bus is not None:
+            if not _closed(self._bus):
+                return self._bus
+            logger.warning("D-Bus connection closed; reconnecting")
+            self._bus = None
+        address = resolve_address(self._config)
+        if address is None:
+            raise _unavailable(f"no {self._config.bus} D-Bus address configured or found")
+        try:
+            async with asyncio.timeout(self._config.call_timeout_s * 2):
+                self._bus = await asyncio.to_thread(self._connector, address)
+        except TimeoutError as exc:
+            raise _unavailable(f"connecting to {address} timed out") from exc
+        except Exception as exc:  # GLib.Error and friends: the bus is not there
+            raise _unavailable(f"cannot connect to {address}: {exc}") from exc
+        logger.info("D-Bus connected: %s", address)
+        return self._bus
+
+    async def _guarded(self, bus: Any, fn: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return await asyncio.to_thread(fn, *args)
+        except ToolError:
+            if _closed(bus):
+                self._bus = None
+            raise
+
+    async def _refresh(self, bus: Any, service: DbusService) -> None:
+        props = await self._guarded(bus, self._get_all_sync, bus, service)
+        values = state_values(service, props)
+        self._state = self._state.with_frame(f"dbus:{service}", values, self._clock())
+
+    def _timeout_ms(self) -> int:
+        return max(1, int(self._config.call_timeout_s * 1000))
+
+    def _call_sync(self, bus: Any, call: DbusCall | DbusSet) -> None:
+        from gi.repository import GLib
+
+        where = self._services[call.service]
+        if isinstance(call, DbusSet):
+            iface, member = _PROPERTIES, "Set"
+            params = GLib.Variant("(ssv)", (call.interface, call.prop,
+                                            GLib.Variant(call.signature, call.value)))
+            errors: Mapping[str, str] = {}
+        else:
+            iface, member, errors = call.interface, call.member, call.errors
+            params = GLib.Variant(f"({call.signature})", call.args) if call.signature else None
+        self._raw_call(bus, where, iface, member, params=params, errors=errors)
+        logger.info("D-Bus %s %s.%s %s", where.bus_name, iface, member,
+                    call.args if isinstance(call, DbusCall) else (call.prop, call.value))
+
+    def _get_all_sync(self, bus: Any, service: DbusService) -> dict[str, object]:
+        from gi.repository import GLib
+
+        where = self._services[service]
+        reply = self._raw_call(bus, where, _PROPERTIES, "GetAll",
+                               params=GLib.Variant("(s)", (where.state_interface,)), errors={})
+        props = reply.unpack()[0] if reply is not None else {}
+        return dict(props)
+
+    def _raw_call(self, bus: Any, where: ServiceAddress, iface: str, member: str, *,
+                  params: Any, errors: Mapping[str, str]) -> Any:
+        from gi.repository import Gio, GLib
+
+        try:
+            return bus.con.call_sync(where.bus_name, where.path, iface, member, params, None,
+                                     Gio.DBusCallFlags.NO_AUTO_START, self._timeout_ms(), None)
+        except GLib.Error as err:
+            raise _translate(err, f"{where.bus_name} {iface}.{member}", errors) from err
+
+
+def _translate(err: Any, what: str, errors: Mapping[str, str]) -> ToolError:
+    from gi.repository import Gio
+
+    remote: str | None = (Gio.DBusError.get_remote_error(err)
+                          if Gio.DBusError.is_remote_error(err) else None)
+    detail = f"{what}: {remote or err.message}"
+    if remote is not None and remote in errors:
+        return ToolError("not_found", errors[remote], detail)
+    if remote in _SLOW or err.matches(Gio.io_error_quark(), Gio.IOErrorEnum.TIMED_OUT):
+        return ToolError("timeout", "Sorry, that service didn't answer in time.", detail)
+    return _unavailable(detail)
+
+
+def _closed(bus: Any) -> bool:
+    return bool(bus.con.is_closed())
+
+
+def _close(bus: Any) -> None:
+    from gi.repository import GLib
+
+    try:
+        bus.con.close_sync(None)
+    except GLib.Error as exc:
+        logger.warning("D-Bus close failed: %s", exc)

@@ -1,0 +1,95 @@
+"""Drive profiles for the simulated car: speed and gear as a function of time.
+
+A profile is a list of segments, each ramping the speed linearly from where the previous one
+ended to ``speed_kmh`` over ``duration_s`` seconds in ``gear``. `DriveProfile.at(t_s)` is pure
+(no clock); the ECU samples it. Built in: ``parked``, ``city`` (stop-and-go up to 50 km/h) and
+``highway`` (up to 120 km/h); or a YAML file::
+
+    loop: true
+    segments:
+      - {duration_s: 5, gear: D, speed_kmh: 50}
+      - {duration_s: 10, gear: D, speed_kmh: 50}
+      - {duration_s: 5, gear: D, speed_kmh: 0}
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from vehicle_tools.errors import ToolError
+
+Gear = Literal["P", "R", "N", "D"]
+
+
+class Segment(BaseModel):
+    """One stretch of a drive."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    duration_s: float = Field(gt=0, le=86_400, description="how long the segment lasts, s")
+    gear: Gear = Field(description="gear during the segment")
+    speed_kmh: float = Field(ge=0, le=250, description="speed at the END of the segment, km/h "
+                                                       "(linear ramp from the previous end)")
+
+
+class DriveProfile(BaseModel):
+    """A drive: segments, optionally repeated."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    segments: tuple[Segment, ...] = Field(min_length=1)
+    loop: bool = Field(default=False, description="start over after the last segment")
+
+    @property
+    def duration_s(self) -> float:
+        """Length of one pass, seconds."""
+        return sum(s.duration_s for s in self.segments)
+
+    def at(self, t_s: float) -> tuple[Gear, float]:
+        """Gear and speed (km/h) ``t_s`` seconds after the start."""
+        if self.loop:
+            t_s %= self.duration_s
+        start_kmh = 0.0
+        for segment in self.segments:
+            if t_s < segment.duration_s:
+                fraction = t_s / segment.duration_s
+                return segment.gear, start_kmh + (segment.speed_kmh - start_kmh) * fraction
+            t_s -= segment.duration_s
+            start_kmh = segment.speed_kmh
+        last = self.segments[-1]
+        return last.gear, last.speed_kmh
+
+
+def _segments(*rows: tuple[float, Gear, float]) -> tuple[Segment, ...]:
+    return tuple(Segment(duration_s=d, gear=g, speed_kmh=v) for d, g, v in rows)
+
+
+BUILTIN_PROFILES: dict[str, DriveProfile] = {
+    "parked": DriveProfile(segments=_segments((1.0, "P", 0.0)), loop=True),
+    "city": DriveProfile(loop=True, segments=_segments(
+        (3.0, "P", 0.0), (2.0, "D", 0.0), (8.0, "D", 50.0), (20.0, "D", 50.0),
+        (6.0, "D", 0.0), (5.0, "D", 0.0))),
+    "highway": DriveProfile(loop=True, segments=_segments(
+        (2.0, "D", 0.0), (15.0, "D", 120.0), (60.0, "D", 120.0), (10.0, "D", 80.0))),
+}
+
+
+def load_profile(name_or_path: str) -> DriveProfile:
+    """A built-in profile by name, or one read from a YAML file.
+
+    Raises:
+        ToolError: ``invalid_arguments`` naming the profile and what is wrong with it.
+    """
+    if name_or_path in BUILTIN_PROFILES:
+        return BUILTIN_PROFILES[name_or_path]
+    try:
+        data = yaml.safe_load(Path(name_or_path).read_text(encoding="utf-8"))
+        return DriveProfile.model_validate(data)
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise ToolError("invalid_arguments", "The drive profile could not be loaded.",
+                        f"{name_or_path}: not one of {sorted(BUILTIN_PROFILES)} and not a valid "
+                        f"profile file: {exc}") from exc

@@ -1,0 +1,79 @@
+"""The assistant's own settings: voice speed and volume (local backend, no bus)."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator, model_validator
+
+from vehicle_tools.commands import SettingChange
+from vehicle_tools.registry import Report, Tool, ToolArgs
+from vehicle_tools.state import VehicleState
+from vehicle_tools.tools.common import missing, number
+
+VOICE_SPEED_MIN = 0.5
+"""Slowest speaking rate, as a multiple of the normal rate."""
+VOICE_SPEED_MAX = 2.0
+"""Fastest speaking rate, as a multiple of the normal rate."""
+
+
+class SetAssistantVoiceArgs(ToolArgs):
+    """Arguments of ``set_assistant_voice`` (at least one of them)."""
+
+    speed: float | None = Field(default=None, ge=VOICE_SPEED_MIN, le=VOICE_SPEED_MAX,
+                                description=(
+        f"speaking rate as a multiple of normal, {VOICE_SPEED_MIN:g} (half speed) to "
+        f"{VOICE_SPEED_MAX:g} (twice as fast); rounded to 0.1"))
+    volume_pct: int | None = Field(default=None, ge=0, le=100, description=(
+        "the assistant's voice volume, percent, 0 to 100"))
+
+    @field_validator("speed")
+    @classmethod
+    def _round_speed(cls, value: float | None) -> float | None:
+        return None if value is None else round(value, 1)
+
+    @model_validator(mode="after")
+    def _something(self) -> SetAssistantVoiceArgs:
+        if self.speed is None and self.volume_pct is None:
+            raise ValueError("give speed or volume_pct")
+        return self
+
+
+def _changes(a: SetAssistantVoiceArgs) -> tuple[SettingChange, ...]:
+    changes: list[SettingChange] = []
+    if a.speed is not None:
+        changes.append(SettingChange("voice.speed", a.speed))
+    if a.volume_pct is not None:
+        changes.append(SettingChange("voice.volume_pct", a.volume_pct))
+    return tuple(changes)
+
+
+def _report(a: SetAssistantVoiceArgs, state: VehicleState) -> Report:
+    speed, volume = state.number("voice.speed"), state.number("voice.volume_pct")
+    if speed is None or volume is None:
+        raise missing("voice settings")
+    return {"voice_speed": speed, "voice_volume_pct": int(volume)}
+
+
+def _reply(a: SetAssistantVoiceArgs, r: Report) -> str:
+    parts = []
+    if a.speed is not None:
+        parts.append(f"at {number(float(r['voice_speed']))} times normal speed")
+    if a.volume_pct is not None:
+        parts.append(f"at {r['voice_volume_pct']} percent volume")
+    return "I'll speak " + " and ".join(parts) + "."
+
+
+SET_ASSISTANT_VOICE: Tool[SetAssistantVoiceArgs] = Tool(
+    name="set_assistant_voice",
+    description="Change how the assistant speaks: its speaking rate and its volume.",
+    action="change my voice",
+    usage=f"I can speak from {VOICE_SPEED_MIN:g} to {VOICE_SPEED_MAX:g} times my normal speed, "
+          "at a volume from 0 to 100 percent.",
+    args_model=SetAssistantVoiceArgs,
+    commands=_changes,
+    confirmed=lambda a, fresh: all(fresh.get(c.key) == c.value for c in _changes(a)),
+    report=_report,
+    reply=_reply,
+    reads=("voice.speed", "voice.volume_pct"),
+    backend="local",
+    service="the assistant settings",
+)

@@ -1,0 +1,151 @@
+"""Central locking and lights: ``DOOR_CMD`` / ``DOOR_STATUS``, ``LIGHT_CMD`` / ``LIGHT_STATUS``.
+
+Unlocking is the one tool that can let a stranger in: parked only, with the driver's spoken
+confirmation, and rate limited. High beams and fog lights exclude each other (dazzle in fog).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Literal
+
+from pydantic import Field
+
+from vehicle_tools.commands import CommandFrame
+from vehicle_tools.registry import Report, SignalLink, Tool, ToolArgs
+from vehicle_tools.safety import PARKED, Constraint, RateLimit, ToolPolicy
+from vehicle_tools.state import VehicleState
+from vehicle_tools.tools.common import missing, on_off
+
+
+class NoArgs(ToolArgs):
+    """A tool without arguments."""
+
+
+def _lock_report(args: NoArgs, state: VehicleState) -> Report:
+    locked = state.text("DoorLocked")
+    if locked is None:
+        raise missing("door locks")
+    return {"doors_locked": locked == "LOCKED"}
+
+
+LOCK_DOORS: Tool[NoArgs] = Tool(
+    name="lock_doors",
+    description="Lock all doors and the trunk (central locking).",
+    action="lock the doors",
+    usage="I can lock all the doors.",
+    args_model=NoArgs,
+    commands=lambda a: (CommandFrame("DOOR_CMD", {"DoorLockReq": "LOCK"}),),
+    confirmed=lambda a, fresh: fresh.text("DoorLocked") == "LOCKED",
+    report=_lock_report,
+    reply=lambda a, r: "The doors are locked." if r["doors_locked"] else "The doors are unlocked.",
+    reads=("DoorLocked",),
+    policy=ToolPolicy(rate_limit=RateLimit(calls=5, per_s=30.0)),
+)
+
+UNLOCK_DOORS: Tool[NoArgs] = Tool(
+    name="unlock_doors",
+    description="Unlock all doors and the trunk. Only when the car is parked, and only after "
+                "the driver confirms.",
+    action="unlock the doors",
+    usage="I can unlock the doors when the car is parked.",
+    args_model=NoArgs,
+    commands=lambda a: (CommandFrame("DOOR_CMD", {"DoorLockReq": "UNLOCK"}),),
+    confirmed=lambda a, fresh: fresh.text("DoorLocked") == "UNLOCKED",
+    report=_lock_report,
+    reply=lambda a, r: "The doors are locked." if r["doors_locked"] else "The doors are unlocked.",
+    reads=("DoorLocked",),
+    policy=ToolPolicy(allowed_in=PARKED, needs_confirmation=True,
+                      rate_limit=RateLimit(calls=3, per_s=60.0)),
+)
+
+Light = Literal["headlights", "high_beam", "fog_lights", "interior"]
+_SPOKEN_LIGHT: Mapping[Light, str] = MappingProxyType({
+    "headlights": "The headlights are", "high_beam": "The high beams are",
+    "fog_lights": "The fog lights are", "interior": "The interior light is"})
+
+
+class SetLightsArgs(ToolArgs):
+    """Arguments of ``set_lights``."""
+
+    light: Light = Field(description=(
+        "which light: headlights (low beam), high_beam, fog_lights (front fog lights) or "
+        "interior (dome light)"))
+    on: bool = Field(description="true to switch it on, false for off")
+    brightness_pct: int = Field(default=100, ge=1, le=100, description=(
+        "interior light brightness when switching it on, percent, 1 to 100; ignored for the "
+        "other lights"))
+
+
+def _light_frame(a: SetLightsArgs) -> CommandFrame:
+    match a.light:
+        case "headlights":
+            return CommandFrame("LIGHT_CMD", {"LightCmdItem": "HEADLIGHTS",
+                                              "HeadlightReq": "LOW" if a.on else "OFF"})
+        case "high_beam":
+            return CommandFrame("LIGHT_CMD", {"LightCmdItem": "HEADLIGHTS",
+                                              "HeadlightReq": "HIGH" if a.on else "LOW"})
+        case "fog_lights":
+            return CommandFrame("LIGHT_CMD", {"LightCmdItem": "FOG", "FogReq": on_off(a.on)})
+        case "interior":
+            return CommandFrame("LIGHT_CMD", {"LightCmdItem": "INTERIOR",
+                                              "InteriorReq": a.brightness_pct if a.on else 0})
+
+
+def _light_confirmed(a: SetLightsArgs, fresh: VehicleState) -> bool:
+    match a.light:
+        case "headlights":
+            mode = fresh.text("HeadlightMode")
+            return mode is not None and (mode in ("LOW", "HIGH")) == a.on
+        case "high_beam":
+            return fresh.text("HeadlightMode") == ("HIGH" if a.on else "LOW")
+        case "fog_lights":
+            return fresh.text("FogLightsOn") == on_off(a.on)
+        case "interior":
+            return fresh.number("InteriorLight") == (a.brightness_pct if a.on else 0)
+
+
+def _light_report(a: SetLightsArgs, state: VehicleState) -> Report:
+    mode, fog, interior = (state.text("HeadlightMode"), state.text("FogLightsOn"),
+                           state.number("InteriorLight"))
+    if mode is None or fog is None or interior is None:
+        raise missing("lights")
+    return {"headlight_mode": mode.lower(), "fog_lights_on": fog == "ON",
+            "interior_light_pct": int(interior)}
+
+
+def _light_reply(a: SetLightsArgs, r: Report) -> str:
+    on = {"headlights": r["headlight_mode"] in ("low", "high"),
+          "high_beam": r["headlight_mode"] == "high",
+          "fog_lights": bool(r["fog_lights_on"]),
+          "interior": int(r["interior_light_pct"]) > 0}[a.light]
+    return f"{_SPOKEN_LIGHT[a.light]} {'on' if on else 'off'}."
+
+
+SET_LIGHTS: Tool[SetLightsArgs] = Tool(
+    name="set_lights",
+    description="Switch the headlights, high beams, front fog lights or interior light on or "
+                "off. High beams and fog lights cannot be on together.",
+    action="change the lights",
+    usage="I can switch the headlights, high beams, fog lights or interior light on or off.",
+    args_model=SetLightsArgs,
+    commands=lambda a: (_light_frame(a),),
+    confirmed=_light_confirmed,
+    report=_light_report,
+    reply=_light_reply,
+    links=(SignalLink("brightness_pct", "LIGHT_CMD", "InteriorReq"),),
+    reads=("HeadlightMode", "FogLightsOn", "InteriorLight"),
+    policy=ToolPolicy(
+        rate_limit=RateLimit(calls=6, per_s=10.0),
+        constraints=(
+            Constraint("high_beam_with_fog", ("FogLightsOn",),
+                       lambda a, s: a.light == "high_beam" and a.on
+                       and s.text("FogLightsOn") == "ON",
+                       "I can't switch the high beams on while the fog lights are on."),
+            Constraint("fog_with_high_beam", ("HeadlightMode",),
+                       lambda a, s: a.light == "fog_lights" and a.on
+                       and s.text("HeadlightMode") == "HIGH",
+                       "I can't switch the fog lights on while the high beams are on."),
+        )),
+)

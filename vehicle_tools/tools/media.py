@@ -1,0 +1,141 @@
+"""Media tools over MPRIS (``org.mpris.MediaPlayer2.Player``) and Cabin's media search.
+
+Replies come from the player's properties read back after the call (``PlaybackStatus``,
+``Metadata``, ``Volume``), never from the request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field
+
+from vehicle_tools.commands import DbusCall, DbusSet
+from vehicle_tools.dbus_api import MEDIA_NOT_FOUND, MEDIA_SEARCH, MPRIS_PLAYER
+from vehicle_tools.errors import ToolError
+from vehicle_tools.registry import Report, Tool, ToolArgs
+from vehicle_tools.state import VehicleState
+from vehicle_tools.tools.common import spoken_text
+
+MEDIA = "media"
+"""How the driver hears the media player named in spoken failures."""
+
+MediaAction = Literal["play", "pause", "next", "previous"]
+_METHOD: Mapping[MediaAction, str] = MappingProxyType(
+    {"play": "Play", "pause": "Pause", "next": "Next", "previous": "Previous"})
+_READS = ("media.PlaybackStatus", "media.Title", "media.Artist", "media.Volume")
+
+
+def _playing(report: Report) -> str:
+    title, artist = report.get("title"), report.get("artist")
+    if not title:
+        return "Playing."
+    return f"Playing {title} by {artist}." if artist else f"Playing {title}."
+
+
+def _media_report(state: VehicleState) -> Report:
+    status = state.text("media.PlaybackStatus")
+    if status is None:
+        raise ToolError("not_available", "The media player has not said what it is doing.",
+                        "media.PlaybackStatus: not read")
+    report: Report = {"playback": status.lower()}
+    for key, prop in (("title", "media.Title"), ("artist", "media.Artist")):
+        text = state.text(prop)
+        if text:
+            report[key] = text
+    volume = state.number("media.Volume")
+    if volume is not None:
+        report["volume_pct"] = round(volume * 100)
+    return report
+
+
+class MediaControlArgs(ToolArgs):
+    """Arguments of ``media_control``."""
+
+    action: MediaAction = Field(description="play, pause, next (track) or previous (track)")
+
+
+def _control_confirmed(a: MediaControlArgs, fresh: VehicleState) -> bool:
+    status = fresh.text("media.PlaybackStatus")
+    if a.action == "pause":
+        return status in ("Paused", "Stopped")
+    return status == "Playing"
+
+
+def _control_reply(a: MediaControlArgs, report: Report) -> str:
+    if a.action == "pause":
+        return "Paused."
+    return _playing(report)
+
+
+MEDIA_CONTROL: Tool[MediaControlArgs] = Tool(
+    name="media_control",
+    description="Control the media player: play, pause, next track, previous track.",
+    action="control the music",
+    usage="I can play, pause, skip to the next track or go back to the previous one.",
+    args_model=MediaControlArgs,
+    commands=lambda a: (DbusCall("media", MPRIS_PLAYER, _METHOD[a.action]),),
+    confirmed=_control_confirmed,
+    report=lambda a, s: _media_report(s),
+    reply=_control_reply,
+    reads=_READS,
+    backend="dbus",
+    service=MEDIA,
+)
+
+
+class SetMediaVolumeArgs(ToolArgs):
+    """Arguments of ``set_media_volume``."""
+
+    volume_pct: int = Field(ge=0, le=100, description=(
+        "media volume in percent of the player's maximum, 0 (mute) to 100"))
+
+
+def _volume_reply(a: SetMediaVolumeArgs, report: Report) -> str:
+    volume = report.get("volume_pct")
+    return "The music is muted." if volume == 0 else f"The music volume is {volume} percent."
+
+
+SET_MEDIA_VOLUME: Tool[SetMediaVolumeArgs] = Tool(
+    name="set_media_volume",
+    description="Set the media player's volume, in percent (0 = mute, 100 = maximum).",
+    action="change the volume",
+    usage="I can set the music volume from 0 to 100 percent.",
+    args_model=SetMediaVolumeArgs,
+    commands=lambda a: (DbusSet("media", MPRIS_PLAYER, "Volume", "d", a.volume_pct / 100),),
+    confirmed=lambda a, fresh: (v := fresh.number("media.Volume")) is not None
+    and round(v * 100) == a.volume_pct,
+    report=lambda a, s: _media_report(s),
+    reply=_volume_reply,
+    reads=_READS,
+    backend="dbus",
+    service=MEDIA,
+)
+
+SearchText = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(spoken_text)]
+
+
+class MediaSearchArgs(ToolArgs):
+    """Arguments of ``media_search``."""
+
+    query: SearchText = Field(description="what to play: a song, artist or album, 1 to 100 "
+                                          "characters")
+
+
+MEDIA_SEARCH_TOOL: Tool[MediaSearchArgs] = Tool(
+    name="media_search",
+    description="Search the media library for a song, artist or album and play the best match.",
+    action="play that",
+    usage="Tell me a song, an artist or an album to play.",
+    args_model=MediaSearchArgs,
+    commands=lambda a: (DbusCall("media", MEDIA_SEARCH, "PlaySearch", "s", (a.query,), errors={
+        MEDIA_NOT_FOUND: f"I couldn't find {a.query} in your music."}),),
+    confirmed=lambda a, fresh: fresh.text("media.PlaybackStatus") == "Playing",
+    report=lambda a, s: _media_report(s),
+    reply=lambda a, r: _playing(r),
+    reads=_READS,
+    backend="dbus",
+    service=MEDIA,
+)

@@ -1,0 +1,140 @@
+"""Navigation (``org.cabin.Navigation1``) and phone (``org.cabin.Phone1``) tools over D-Bus."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from vehicle_tools.commands import DbusCall
+from vehicle_tools.dbus_api import NAV_NOT_FOUND, NAVIGATION, PHONE, UNKNOWN_CONTACT
+from vehicle_tools.errors import ToolError
+from vehicle_tools.registry import Report, Tool, ToolArgs
+from vehicle_tools.safety import RateLimit, ToolPolicy
+from vehicle_tools.state import VehicleState
+from vehicle_tools.tools.body import NoArgs
+from vehicle_tools.tools.common import spoken_text
+
+_NAV_READS = ("navigation.Active", "navigation.Destination", "navigation.EtaSeconds",
+              "navigation.DistanceMeters")
+
+Destination = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(spoken_text)]
+ContactName = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(spoken_text)]
+
+
+def _minutes(eta_s: float) -> str:
+    minutes = max(1, round(eta_s / 60))
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} hour{'s' if hours != 1 else ''}" + (f" {rest} minutes" if rest else "")
+
+
+def _nav_report(state: VehicleState) -> Report:
+    active = state.get("navigation.Active")
+    if active is None:
+        raise ToolError("not_available", "The navigation has not said where it is going.",
+                        "navigation.Active: not read")
+    report: Report = {"route_active": bool(active)}
+    if active:
+        report["destination"] = state.text("navigation.Destination") or ""
+        report["eta_s"] = int(state.number("navigation.EtaSeconds") or 0)
+        report["distance_km"] = round((state.number("navigation.DistanceMeters") or 0) / 1000, 1)
+    return report
+
+
+class NavigateToArgs(ToolArgs):
+    """Arguments of ``navigate_to``."""
+
+    destination: Destination = Field(description="where to go: an address or a place name, "
+                                                 "1 to 200 characters")
+
+
+NAVIGATE_TO: Tool[NavigateToArgs] = Tool(
+    name="navigate_to",
+    description="Start route guidance to a destination (an address or a place name).",
+    action="start navigation",
+    usage="Tell me an address or a place to navigate to.",
+    args_model=NavigateToArgs,
+    commands=lambda a: (DbusCall("navigation", NAVIGATION, "SetDestination", "s",
+                                 (a.destination,),
+                                 errors={NAV_NOT_FOUND: f"I couldn't find {a.destination}."}),),
+    confirmed=lambda a, fresh: fresh.get("navigation.Active") is True,
+    report=lambda a, s: _nav_report(s),
+    reply=lambda a, r: (f"Navigating to {r['destination']}. You'll be there in about "
+                        f"{_minutes(float(r['eta_s']))}."),
+    reads=_NAV_READS,
+    backend="dbus",
+    service="navigation",
+)
+
+CANCEL_NAVIGATION: Tool[NoArgs] = Tool(
+    name="cancel_navigation",
+    description="Stop route guidance.",
+    action="cancel the route",
+    usage="I can cancel the route.",
+    args_model=NoArgs,
+    commands=lambda a: (DbusCall("navigation", NAVIGATION, "CancelRoute"),),
+    confirmed=lambda a, fresh: fresh.get("navigation.Active") is False,
+    report=lambda a, s: _nav_report(s),
+    reply=lambda a, r: "Navigation cancelled.",
+    reads=_NAV_READS,
+    backend="dbus",
+    service="navigation",
+)
+
+
+def _eta_reply(a: NoArgs, r: Report) -> str:
+    if not r["route_active"]:
+        return "There is no route set."
+    return (f"You'll reach {r['destination']} in about {_minutes(float(r['eta_s']))}, "
+            f"{r['distance_km']:g} kilometres to go.")
+
+
+GET_ETA: Tool[NoArgs] = Tool(
+    name="get_eta",
+    description="Tell the driver the estimated time of arrival and distance left on the route.",
+    action="check the arrival time",
+    usage="I can tell you when you'll arrive.",
+    args_model=NoArgs,
+    commands=lambda a: (),
+    confirmed=lambda a, fresh: fresh.has("navigation.Active"),
+    report=lambda a, s: _nav_report(s),
+    reply=_eta_reply,
+    reads=_NAV_READS,
+    backend="dbus",
+    service="navigation",
+)
+
+
+class CallContactArgs(ToolArgs):
+    """Arguments of ``call_contact``."""
+
+    contact: ContactName = Field(description="the contact to call, as named in the phone book, "
+                                             "1 to 60 characters")
+
+
+def _call_report(a: CallContactArgs, state: VehicleState) -> Report:
+    call_state = state.text("phone.CallState")
+    if call_state is None:
+        raise ToolError("not_available", "The phone has not said what it is doing.",
+                        "phone.CallState: not read")
+    return {"call_state": call_state, "contact": state.text("phone.Contact") or ""}
+
+
+CALL_CONTACT: Tool[CallContactArgs] = Tool(
+    name="call_contact",
+    description="Call a contact from the phone book (hands-free).",
+    action="make the call",
+    usage="Tell me who to call, as they are named in your contacts.",
+    args_model=CallContactArgs,
+    commands=lambda a: (DbusCall("phone", PHONE, "Dial", "s", (a.contact,), errors={
+        UNKNOWN_CONTACT: f"I couldn't find {a.contact} in your contacts."}),),
+    confirmed=lambda a, fresh: fresh.text("phone.CallState") in ("dialing", "active"),
+    report=_call_report,
+    reply=lambda a, r: f"Calling {r['contact']}.",
+    reads=("phone.CallState", "phone.Contact"),
+    policy=ToolPolicy(rate_limit=RateLimit(calls=3, per_s=60.0)),
+    backend="dbus",
+    service="the phone",
+)
