@@ -11,6 +11,14 @@ from dataclasses import dataclass
 from enum import Enum
 
 
+class Completeness(Enum):
+    """How finished the driver's words so far are, as a command."""
+
+    UNKNOWN = "unknown"
+    COMPLETE = "complete"
+    INCOMPLETE = "incomplete"
+
+
 class Decision(Enum):
     """What `Endpointer.process` concluded from one chunk."""
 
@@ -35,12 +43,25 @@ class EndpointParams:
         min_speech_s: consecutive speech needed before it counts as the start of speech.
         no_speech_timeout_s: end the turn when no speech started within this time.
         max_utterance_s: hard cap from the start of listening.
+        complete_silence_s: silence that ends the turn when the words so far parse as a
+            complete command.
+        incomplete_silence_s: silence that ends the turn when they are clearly unfinished.
     """
 
     silence_s: float = 0.7
     min_speech_s: float = 0.15
     no_speech_timeout_s: float = 5.0
     max_utterance_s: float = 12.0
+    complete_silence_s: float = 0.15
+    incomplete_silence_s: float = 1.2
+
+    def silence_for(self, completeness: Completeness) -> float:
+        """The silence (s) that ends a turn whose words so far are `completeness`."""
+        if completeness is Completeness.COMPLETE:
+            return self.complete_silence_s
+        if completeness is Completeness.INCOMPLETE:
+            return self.incomplete_silence_s
+        return self.silence_s
 
 
 class Endpointer:
@@ -60,20 +81,34 @@ class Endpointer:
         self._silence_s = 0.0
         self._done = False
 
-    def process(self, chunk_s: float, is_speech: bool) -> Decision:
-        """Account for `chunk_s` seconds of audio that is (or is not) speech."""
+    def process(self, chunk_s: float, is_speech: bool,
+                completeness: Completeness = Completeness.UNKNOWN) -> Decision:
+        """Account for `chunk_s` seconds of audio that is (or is not) speech.
+
+        Args:
+            chunk_s: duration of the chunk, s.
+            is_speech: the VAD's verdict on it.
+            completeness: how complete the latest partial transcript is as a command; it
+                picks the silence that ends the turn (`EndpointParams.silence_for`).
+        """
         if self._done:
             return Decision.CONTINUE
         start = self.elapsed_s
         self.elapsed_s += chunk_s
-        decision = self._step(start, chunk_s, is_speech)
+        decision = self._step(start, chunk_s, is_speech, self.params.silence_for(completeness))
         if decision is Decision.CONTINUE and self.elapsed_s >= self.params.max_utterance_s:
             decision = Decision.END_MAX_LENGTH if self.speech_started else Decision.END_NO_SPEECH
         if decision.ends_turn:
             self._done = True
         return decision
 
-    def _step(self, start: float, chunk_s: float, is_speech: bool) -> Decision:
+    @property
+    def silence_so_far_s(self) -> float:
+        """Silence since the last speech, s (0 while speaking or before speech started)."""
+        return self._silence_s
+
+    def _step(self, start: float, chunk_s: float, is_speech: bool, needed_s: float
+              ) -> Decision:
         if is_speech:
             self._silence_s = 0.0
             self.last_speech_end_s = self.elapsed_s
@@ -82,7 +117,7 @@ class Endpointer:
         if is_speech:
             return Decision.CONTINUE
         self._silence_s += chunk_s
-        return Decision.END_SILENCE if self._silence_s >= self.params.silence_s \
+        return Decision.END_SILENCE if self._silence_s >= needed_s - 1e-9 \
             else Decision.CONTINUE
 
     def _waiting_for_speech(self, start: float, chunk_s: float, is_speech: bool) -> Decision:

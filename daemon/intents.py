@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from daemon.endpoint import Completeness
 from daemon.numbers import words_to_digits
 
 
@@ -169,8 +170,157 @@ def _navigation(text: str, original: str) -> ParsedIntent | None:
     return ParsedIntent("navigate_to", {"destination": destination.strip(" ,.")})
 
 
+# --- parsers for the tools added with the vehicle safety policy (issue 4) ------------------------
+# Like the ones above they never validate ranges: "volume 999" comes out as 999 and the
+# dispatcher refuses it with a spoken reason.
+
+
+def _seat_heating(text: str) -> ParsedIntent | None:
+    if not (_has(text, "seat", "seats") and re.search(r"\bheat(ed|ing|er|ers)?\b", text)):
+        return None
+    seat = "passenger" if _has(text, "passenger", "passengers") else (
+        "all" if _has(text, "seats", "both", "all") else "driver")
+    if _has(text, "off", "disable", "stop"):
+        level = 0
+    elif _has(text, "max", "maximum", "highest", "full"):
+        level = 3
+    elif (match := re.search(_NUMBER, text)) is not None:
+        level = int(float(match.group(1)))
+    else:
+        level = 2
+    return ParsedIntent("set_seat_heating", {"seat": seat, "level": level})
+
+
+def _defrost(text: str) -> ParsedIntent | None:
+    if not _has(text, "defrost", "demist", "defog", "defroster", "demister"):
+        return None
+    rear = _has(text, "rear", "back")
+    front = _has(text, "front", "windscreen", "windshield")
+    screen = "all" if (rear and front) or _has(text, "all", "both") else (
+        "rear" if rear else "front")
+    return ParsedIntent("set_defrost", {"screen": screen,
+                                        "on": not _has(text, "off", "disable", "stop")})
+
+
+def _sunroof(text: str) -> ParsedIntent | None:
+    if not (_has(text, "sunroof", "moonroof") or "sun roof" in text):
+        return None
+    position = _window_position(text)
+    if position is None:
+        return None
+    return ParsedIntent("set_sunroof", {"position_pct": position})
+
+
+def _locks(text: str) -> ParsedIntent | None:
+    if re.search(r"\b(are|is) (the |my )?(doors?|car) (locked|unlocked|open|closed)\b", text):
+        return ParsedIntent("get_vehicle_status", {"item": "doors"})
+    if not _has(text, "door", "doors", "car", "it"):
+        return None
+    if _has(text, "unlock"):
+        return ParsedIntent("unlock_doors", {})
+    if _has(text, "lock"):
+        return ParsedIntent("lock_doors", {})
+    return None
+
+
+_LIGHTS = (
+    ("high_beam", r"\b(high|full) beams?\b|\bbrights\b"),
+    ("fog_lights", r"\bfog ?lights?\b|\bfog lamps?\b"),
+    ("interior", r"\b(interior|dome|cabin|reading) lights?\b"),
+    ("headlights", r"\bhead ?lights?\b|\blow beams?\b|\blights\b"),
+)
+
+
+def _lights(text: str) -> ParsedIntent | None:
+    for light, pattern in _LIGHTS:
+        if re.search(pattern, text):
+            if _has(text, "off", "disable"):
+                return ParsedIntent("set_lights", {"light": light, "on": False})
+            if _has(text, "on", "enable"):
+                return ParsedIntent("set_lights", {"light": light, "on": True})
+            return None
+    return None
+
+
+def _assistant_voice(text: str) -> ParsedIntent | None:  # noqa: PLR0911 - one per phrasing
+    if not (re.search(r"\b(speak|talk)\b", text) or re.search(
+            r"\b(your|assistant|assistants) (voice|volume)\b", text)):
+        return None
+    if _has(text, "volume", "louder", "quieter", "softer"):
+        value = _signed_number(text)
+        if value is None:
+            return None
+        return ParsedIntent("set_assistant_voice", {"volume_pct": int(value)})
+    match = re.search(_NUMBER + r" ?(times|x)\b", text)
+    if match is not None:
+        return ParsedIntent("set_assistant_voice", {"speed": float(match.group(1))})
+    if _has(text, "slower", "slowly"):
+        return ParsedIntent("set_assistant_voice", {"speed": 0.8})
+    if _has(text, "faster", "quicker", "quickly"):
+        return ParsedIntent("set_assistant_voice", {"speed": 1.25})
+    return None
+
+
+def _signed_number(text: str) -> float | None:
+    """The first number in ``text``; "minus 5" / "negative 5" are -5 (never silently 5)."""
+    match = re.search(r"\b(minus|negative) " + _NUMBER, text)
+    if match is not None:
+        return -abs(float(match.group(2)))
+    match = re.search(_NUMBER, text)
+    return None if match is None else float(match.group(1))
+
+
+def _media_volume(text: str) -> ParsedIntent | None:
+    if _has(text, "mute") and not _has(text, "unmute"):
+        return ParsedIntent("set_media_volume", {"volume_pct": 0})
+    if not _has(text, "volume"):
+        return None
+    value = _signed_number(text)
+    if value is None:
+        return None
+    return ParsedIntent("set_media_volume", {"volume_pct": int(value)})
+
+
+def _words_of(original: str, tail: str) -> str:
+    """The last words of the driver's own wording that correspond to ``tail`` (case kept)."""
+    words = original.strip().rstrip(".!?").split()
+    count = len(tail.split())
+    return " ".join(words[-count:]).strip(" ,.") if len(words) >= count else tail
+
+
+def _navigation_more(text: str) -> ParsedIntent | None:
+    if re.search(r"\b(cancel|stop|end|clear)\b.*\b(navigation|route|guidance|directions)\b",
+                 text):
+        return ParsedIntent("cancel_navigation", {})
+    if re.search(r"\beta\b|when (will|do) (we|i) (arrive|get there)|how (much )?longer\b|"
+                 r"\barrival time\b|how long (until|till|to) (we|i)", text):
+        return ParsedIntent("get_eta", {})
+    return None
+
+
+def _status_more(text: str) -> ParsedIntent | None:
+    if re.search(r"\b(tire|tyre|tires|tyres)\b", text):
+        return ParsedIntent("get_vehicle_status", {"item": "tire_pressure"})
+    return None
+
+
 _PARSERS: tuple[Callable[[str], ParsedIntent | None], ...] = (
-    _temperature, _fan, _ac, _window, _media, _status)
+    _seat_heating,  # before _temperature: "seat heating to 3" is not 3 degrees
+    _assistant_voice,  # before _status: "speak at 1.5 times speed" is not a speed query
+    _temperature, _fan, _ac, _window, _media, _status,
+    _sunroof, _defrost, _locks, _lights, _media_volume, _navigation_more,
+    _status_more)
+
+
+def _free_text(text: str, original: str) -> ParsedIntent | None:
+    """Calls and searches: the rest of the sentence is a name, kept in the driver's wording."""
+    match = re.match(r"^(please )?(call|phone|ring|dial) (?P<who>.+)$", text)
+    if match is not None:
+        return ParsedIntent("call_contact", {"contact": _words_of(original, match.group("who"))})
+    match = re.match(r"^(please )?play (?P<what>.+)$", text)
+    if match is not None:
+        return ParsedIntent("media_search", {"query": _words_of(original, match.group("what"))})
+    return None
 
 
 def parse(transcript: str) -> ParsedIntent | None:
@@ -185,4 +335,48 @@ def parse(transcript: str) -> ParsedIntent | None:
         intent = parser(text)
         if intent is not None:
             return intent
-    return None
+    return _free_text(text, transcript)
+
+
+_DANGLING = frozenset((
+    "to", "the", "a", "an", "at", "on", "in", "of", "and", "or", "my", "by", "for", "up", "down",
+    "set", "turn", "make", "open", "close", "put", "change", "switch", "navigate", "take", "drive",
+    "point", "level", "is", "it", "me", "towards", "with", "than", "your", "our", "this", "that"))
+"""Last words after which a command cannot be over ("set the temperature to")."""
+
+_OPEN_NUMBER = frozenset(("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
+                          "ninety", "hundred"))
+"""Number words that are often followed by more of the number ("twenty" -> "twenty one")."""
+
+_TOPICS = ("temperature", "temp", "degrees", "fan", "window", "windows", "air conditioning",
+           "ac", "navigate", "directions", "music", "song", "track")
+"""Words that announce a command: when present but unparsed, the driver has more to say."""
+
+_OPEN_ENDED = frozenset(("navigate_to", "call_contact", "media_search"))
+"""Intents whose last argument is free text that may go on ("navigate to the station in...")."""
+
+
+def completeness(partial_text: str) -> Completeness:
+    """How complete `partial_text` (a partial or final transcript) is as a car command.
+
+    COMPLETE when it parses as a command; INCOMPLETE when it ends on a word after which a
+    command cannot be over (a dangling "to", "the") or names a command topic without parsing yet
+    ("set the fan"); UNKNOWN otherwise: for a tens word at the end ("twenty" may become "twenty
+    one", or be the value), for navigation, calls and searches (free text can always go on),
+    for anything else. The endpointer turns this into the silence that ends the turn
+    (daemon/endpoint.py).
+    """
+    words = re.sub(r"[^\w\s']", " ", partial_text.lower()).split()
+    if not words:
+        return Completeness.UNKNOWN
+    if words[-1] in _DANGLING:
+        return Completeness.INCOMPLETE
+    if words[-1] in _OPEN_NUMBER:
+        return Completeness.UNKNOWN
+    intent = parse(partial_text)
+    if intent is not None:
+        return Completeness.UNKNOWN if intent.name in _OPEN_ENDED else Completeness.COMPLETE
+    text = " ".join(words)
+    if any(re.search(rf"\b{topic}\b", text) for topic in _TOPICS):
+        return Completeness.INCOMPLETE
+    return Completeness.UNKNOWN

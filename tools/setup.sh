@@ -25,7 +25,10 @@ APT_PACKAGES=(
   libportaudio2            # sounddevice's Linux wheel does not bundle PortAudio
   cmake gcc g++            # llama-cpp-python builds from source
   dbus                     # a session dbus-daemon for the D-Bus backends and their tests
+  libgirepository1.0-dev libcairo2-dev pkg-config  # build PyGObject (pydbus) from source
+  systemd                  # systemd-analyze verify for the units in systemd/
   espeak-ng                # Korean test speech for the Vosk backend tests (no Korean Piper voice)
+  libspeexdsp1             # the front end's echo canceller (daemon/audio/speex.py, ctypes)
   python3-venv
 )
 missing=()

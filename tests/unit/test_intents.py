@@ -69,3 +69,34 @@ def test_parse(text: str, expected: ParsedIntent) -> None:
 ])
 def test_unknown_requests_are_not_guessed(text: str) -> None:
     assert parse(text) is None
+
+
+# --- completeness of a partial transcript (drives the endpointer's silence) ---
+
+from daemon.endpoint import Completeness  # noqa: E402
+from daemon.intents import completeness  # noqa: E402
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("set the temperature to 21", Completeness.COMPLETE),
+    ("Set the temperature to twenty one degrees.", Completeness.COMPLETE),
+    ("turn on the air conditioning", Completeness.COMPLETE),
+    ("open the driver window halfway", Completeness.COMPLETE),
+    ("what's the range", Completeness.COMPLETE),
+    ("set the temperature to", Completeness.INCOMPLETE),
+    ("Set the temperature to...", Completeness.INCOMPLETE),
+    ("open the", Completeness.INCOMPLETE),
+    ("set the fan", Completeness.INCOMPLETE),
+    ("set the temperature to twenty", Completeness.UNKNOWN),
+    ("navigate to the central station", Completeness.UNKNOWN),
+    ("navigate to", Completeness.INCOMPLETE),
+    ("tell me a joke", Completeness.UNKNOWN),
+    ("", Completeness.UNKNOWN),
+])
+def test_completeness(text: str, expected: Completeness) -> None:
+    assert completeness(text) is expected
+
+
+@pytest.mark.parametrize("text", ["call mum", "play some jazz"])
+def test_free_text_commands_are_not_complete(text: str) -> None:
+    assert completeness(text) is Completeness.UNKNOWN

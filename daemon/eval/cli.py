@@ -1,0 +1,180 @@
+"""The ``cabin eval`` command line: components, inputs (list files), front-end and endpoint
+settings, ``--quick`` for tests. Writes OUT/eval.json and OUT/eval.txt and prints the table."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from daemon.config import REPO_ROOT
+
+_LOG = logging.getLogger(__name__)
+
+COMPONENTS = ("aec", "wake", "asr", "commands", "endpoint")
+SETS = REPO_ROOT / "tools" / "eval_sets"
+SHARED_AUDIO = REPO_ROOT.parent / "shared" / "audio"
+
+
+def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's private type
+    """Register ``cabin eval`` on the CLI's subparsers; returns its parser."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "eval", help="evaluate front end, wake word, ASR, commands, endpointing (docs/eval.md)")
+    p.add_argument("components", nargs="*", choices=[*COMPONENTS, "all", "lists"],
+                   default=["all"], help="what to evaluate (default: all); `lists` rebuilds "
+                   "tools/eval_sets from ../shared/audio/MANIFEST.tsv")
+    p.add_argument("--config", type=Path, help="cabin.yaml (models, thresholds, ASR options)")
+    p.add_argument("--out", type=Path, default=REPO_ROOT / "build" / "eval",
+                   help="where eval.json / eval.txt go")
+    p.add_argument("--quick", action="store_true",
+                   help="small subsets, 2 min of negatives (tests, smoke runs)")
+    p.add_argument("--positives", type=Path, default=SETS / "wake_positive.tsv")
+    p.add_argument("--transcribed", type=Path, default=SETS / "asr_transcribed.tsv")
+    p.add_argument("--negatives", type=Path, default=SETS / "negative_speech.tsv")
+    p.add_argument("--rirs", type=Path, default=SETS / "rir.tsv")
+    p.add_argument("--noise", type=Path, default=SETS / "car_noise.tsv")
+    p.add_argument("--commands", type=Path,
+                   default=REPO_ROOT / "build" / "commands" / "manifest.jsonl",
+                   help="command set manifest (make commands)")
+    p.add_argument("--minutes", type=float, default=30.0, help="negative stream length, min")
+    p.add_argument("--snr", nargs="+", default=["clean", "20", "10", "5"],
+                   help="SNRs in dB (and/or clean) for wake FRR/FA and ASR")
+    p.add_argument("--aec", choices=["speex", "none"], default="speex")
+    p.add_argument("--tail-ms", type=int, default=256)
+    p.add_argument("--ns", choices=["webrtc", "speex", "none"], default="webrtc")
+    p.add_argument("--agc", action="store_true")
+    p.add_argument("--complete-silence", type=float, default=0.15, help="seconds")
+    p.add_argument("--incomplete-silence", type=float, default=1.2, help="seconds")
+    p.add_argument("--compare", nargs="*", default=["speexdsp-aec", "pyaec"],
+                   help="other echo cancellers to measure beside Cabin's (aec)")
+    p.set_defaults(func=run_eval)
+    return p
+
+
+def _snrs(values: list[str]) -> list[float | None]:
+    return [None if v == "clean" else float(v) for v in values]
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    """Run the requested evaluations; prints the table, writes JSON + text."""
+    from daemon.audio.frontend import FrontEndSettings
+    from daemon.config import load_config
+    from daemon.eval.common import read_list, save_reports
+    from daemon.eval.lists import build_lists
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    wanted = set(COMPONENTS) if "all" in args.components else set(args.components)
+    if "lists" in wanted:
+        counts = build_lists(SHARED_AUDIO, SETS)
+        print("wrote " + ", ".join(f"{SETS / n}.tsv ({c})" for n, c in counts.items()))
+        wanted.discard("lists")
+    if not wanted:
+        return 0
+    config = load_config(args.config)
+    fe_on = FrontEndSettings(aec=args.aec, tail_ms=args.tail_ms, ns=args.ns, agc=args.agc)
+    from daemon.eval.models import FRONTEND_OFF, EvalModels
+
+    models = EvalModels(config)
+    fe = {"on": fe_on, "off": FRONTEND_OFF}
+    ctx = _Context(args, models, fe, read_list)
+    reports = [getattr(ctx, name)() for name in COMPONENTS if name in wanted]
+    path = save_reports(reports, args.out)
+    print(f"front end: {fe_on.describe()}")
+    for report in reports:
+        print(report.table() + "\n")
+    print(f"results: {path} and {path.with_suffix('.txt')}")
+    return 0
+
+
+class _Context:
+    """Runs each component with the parsed arguments."""
+
+    def __init__(self, args: argparse.Namespace, models: Any, fe: dict[str, Any],
+                 read_list: Any) -> None:
+        self.args = args
+        self.models = models
+        self.fe = fe
+        self.read = read_list
+        self.quick: bool = args.quick
+        self.cache = REPO_ROOT / "build" / "eval" / "cache"
+        self.voice = models.models_dir / models.config.tts.voice
+
+    def _take(self, items: list[Any], n: int) -> list[Any]:
+        return items[::max(1, len(items) // n)][:n] if self.quick else items
+
+    def _noise(self) -> Path:
+        return Path(self.read(self.args.noise)[0].path)
+
+    def _params(self) -> Any:
+        from daemon.eval.turn import endpoint_params
+
+        e = self.models.config.endpoint
+        return endpoint_params(e.silence_s, self.args.complete_silence,
+                               self.args.incomplete_silence, e.max_utterance_s)
+
+    def aec(self) -> Any:
+        from daemon.eval import aec_eval
+
+        rirs = [i.path for i in self.read(self.args.rirs)]
+        near = self._take(self.read(self.args.transcribed), 4 if self.quick else 12)
+        fe = {"on": self.fe["on"]}
+        if self.fe["on"].echo_suppress_db < 0 and not self.quick:
+            from dataclasses import replace
+
+            fe["linear only"] = replace(self.fe["on"], echo_suppress_db=0)
+        return aec_eval.evaluate(self.models, rirs=rirs[:2] if self.quick else rirs,
+                                 near_items=near, voice_dir=self.voice, cache=self.cache, fe=fe,
+                                 compare=() if self.quick else self.args.compare)
+
+    def wake(self) -> Any:
+        from daemon.eval import wake_eval
+        from daemon.eval.streams import negative_streams
+
+        positives = self._take(self.read(self.args.positives), 8)
+        snrs = _snrs(self.args.snr)
+        minutes = 2.0 if self.quick else self.args.minutes
+        streams = negative_streams(self.read(self.args.negatives),
+                                   rirs=[i.path for i in self.read(self.args.rirs)],
+                                   voice_dir=self.voice, cache=self.cache, minutes=minutes,
+                                   stream_minutes=1.0 if self.quick else 5.0)
+        return wake_eval.evaluate(self.models, positives=positives, streams=streams,
+                                  noise_path=self._noise(),
+                                  snrs=[s for s in snrs if s is None or s >= 10] if self.quick
+                                  else snrs, fe=self.fe)
+
+    def asr(self) -> Any:
+        from daemon.eval import asr_eval
+
+        items = self._take(self.read(self.args.transcribed), 6)
+        snrs = [s for s in _snrs(self.args.snr) if s is None or s in (10.0, 5.0)]
+        return asr_eval.evaluate(self.models, items, noise_path=self._noise(), snrs=snrs,
+                                 fe=self.fe)
+
+    def _commands(self) -> list[Any]:
+        from daemon.eval.commands_eval import read_manifest
+
+        items = read_manifest(self.args.commands)
+        return [i for i in items if i.condition in ("clean", "10dB")][:6] if self.quick \
+            else items
+
+    def commands(self) -> Any:
+        from daemon.eval import commands_eval
+
+        return commands_eval.evaluate(self.models, self._commands(), self.fe["on"],
+                                      self._params())
+
+    def endpoint(self) -> Any:
+        from daemon.eval import endpoint_eval
+
+        clips = [i.path for i in self.read(self.args.positives) if i.label == "hey jarvis"]
+        wake_clip = next((c for c in clips if c.name == "hey_jarvis_2.wav"), clips[0])
+        paused = endpoint_eval.paused_utterances(self.models, wake_clip, self.voice,
+                                                 self.cache / "endpoint")
+        complete = [i for i in self._commands() if i.condition in ("clean", "10dB")]
+        return endpoint_eval.evaluate(self.models, complete=complete,
+                                      paused=paused[:2] if self.quick else paused,
+                                      noise_path=self._noise(), fe=self.fe["on"],
+                                      params=self._params())

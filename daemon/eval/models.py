@@ -1,0 +1,110 @@
+"""The models `cabin eval` runs, built from the Cabin configuration (same files as the daemon)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from daemon.audio.frontend import FrontEnd, FrontEndSettings
+from daemon.biasing import Vocabulary, build_vocabulary, whisper_hotwords, whisper_prompt
+from daemon.config import CabinConfig
+from daemon.errors import ModelError
+from daemon.eval.common import Int16Array
+from daemon.vad import SileroVad
+from daemon.wake import WakeWordDetector, WakeWordModel
+
+_LOG = logging.getLogger(__name__)
+
+FRONTEND_OFF = FrontEndSettings(aec="none", ns="none", agc=False)
+"""The front end disabled (the baseline)."""
+
+
+def _one(directory: Path, pattern: str) -> Path:
+    files = sorted(directory.glob(pattern))
+    if len(files) != 1:
+        raise ModelError(f"expected one {pattern} in {directory}, found {len(files)}",
+                         fix=f"run `cabin models fetch {directory.name}`", code="model_missing")
+    return files[0]
+
+
+@dataclass(frozen=True)
+class WakeSpec:
+    """A wake word under evaluation: model name, spoken phrase, threshold (0-1)."""
+
+    model: str
+    phrase: str
+    threshold: float
+
+
+PHRASES = {"wake-hey-jarvis": "hey jarvis", "wake-alexa": "alexa",
+           "wake-hey-mycroft": "hey mycroft"}
+
+
+class EvalModels:
+    """Loads and builds the pipeline pieces under evaluation.
+
+    Args:
+        config: the Cabin configuration (models_dir, wake words and thresholds, ASR options).
+        wake_models: wake-word model names to evaluate (default: the configured ones plus
+            wake-alexa, so both real positive sets count).
+    """
+
+    def __init__(self, config: CabinConfig, wake_models: tuple[str, ...] | None = None) -> None:
+        self.config = config
+        configured = {w.model: w.threshold for w in config.wake.words}
+        names = wake_models or tuple(dict.fromkeys([*configured, "wake-alexa"]))
+        self.wake_specs = tuple(
+            WakeSpec(n, PHRASES.get(n, n.removeprefix("wake-").replace("-", " ")),
+                     configured.get(n, 0.5)) for n in names)
+        self._whisper: object | None = None
+        self.vocabulary: Vocabulary = build_vocabulary()
+
+    @property
+    def models_dir(self) -> Path:
+        """Where the models are."""
+        return self.config.models_dir
+
+    def wake_detector(self) -> WakeWordDetector:
+        """A fresh detector listening for every evaluated wake word at its threshold."""
+        feats = self.models_dir / self.config.wake.features_model
+        words = [WakeWordModel(s.model, _one(self.models_dir / s.model, "*.onnx"), s.threshold)
+                 for s in self.wake_specs]
+        return WakeWordDetector(words, feats / "melspectrogram.onnx",
+                                feats / "embedding_model.onnx", self.config.wake.refractory_s)
+
+    def vad(self) -> SileroVad:
+        """A fresh Silero VAD."""
+        return SileroVad(_one(self.models_dir / self.config.vad.model, "*.onnx"))
+
+    @staticmethod
+    def front_end(settings: FrontEndSettings) -> FrontEnd:
+        """A fresh front end."""
+        return FrontEnd(settings)
+
+    def _whisper_model(self) -> object:
+        if self._whisper is None:
+            from faster_whisper import WhisperModel
+
+            path = self.models_dir / self.config.asr.whisper_model
+            if not path.is_dir():
+                raise ModelError(f"faster-whisper model missing: {path}",
+                                 fix=f"run `cabin models fetch {path.name}`",
+                                 code="model_missing")
+            self._whisper = WhisperModel(str(path), device="cpu", compute_type="int8",
+                                         cpu_threads=self.config.asr.threads)
+        return self._whisper
+
+    def transcribe(self, audio: Int16Array, *, biased: bool) -> str:
+        """faster-whisper on a whole utterance; `biased` adds the vocabulary prompt+hotwords."""
+        model = self._whisper_model()
+        prompt = whisper_prompt(self.vocabulary) if biased else None
+        hotwords = whisper_hotwords(self.vocabulary) if biased else None
+        segments, _info = model.transcribe(  # type: ignore[attr-defined]  # untyped library
+            audio.astype(np.float32) / 32768.0, language=self.config.asr.language,
+            beam_size=self.config.asr.beam_size, vad_filter=False,
+            condition_on_previous_text=False, without_timestamps=True,
+            initial_prompt=prompt, hotwords=hotwords)
+        return " ".join(s.text.strip() for s in segments).strip()
