@@ -16,6 +16,7 @@ from daemon import __version__
 from daemon.config import load_config
 from daemon.errors import CabinError
 from daemon.models import add_models_parser
+from vehicle_tools.sim.cli import add_sim_parser
 
 EXIT_USER_ERROR = 2
 
@@ -71,6 +72,18 @@ def _cmd_say(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_devices(_args: argparse.Namespace) -> int:
+    from daemon.audio.device import list_devices
+
+    lines = list_devices()
+    if not lines:
+        print("no audio devices: PortAudio sees none (no sound card, or no permission to the "
+              "audio group); `cabin replay` works without one")
+    for line in lines:
+        print(line)
+    return 0
+
+
 def _cmd_config_check(args: argparse.Namespace) -> int:
     config = load_config(args.file)
     print(f"{args.file}: valid (models in {config.models_dir}, ASR backend {config.asr.backend})")
@@ -105,7 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", type=Path)
     check.set_defaults(func=_cmd_config_check)
 
+    dp = sub.add_parser("devices", help="list the audio devices")
+    dp.set_defaults(func=_cmd_devices)
+
     add_models_parser(sub)
+    add_sim_parser(sub)
     return parser
 
 

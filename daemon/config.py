@@ -81,6 +81,17 @@ class TtsConfig(_Section):
     voice: str = "piper-joe-medium"
     length_scale: float = Field(1.0, ge=0.5, le=2.0, description="> 1 speaks slower")
     volume: float = Field(1.0, ge=0.0, le=2.0, description="linear gain")
+    lexicon: dict[str, str] = Field(
+        default_factory=dict,
+        description="word -> respelling, or raw phonemes as '[[ ... ]]', applied before Piper")
+
+
+class BargeInConfig(_Section):
+    """Interrupting the assistant by speaking over it."""
+
+    enabled: bool = True
+    min_speech_s: float = Field(0.1, ge=0.03, le=1.0,
+                                description="driver speech needed to interrupt a reply, s")
 
 
 class LoggingConfig(_Section):
@@ -99,6 +110,7 @@ class CabinConfig(_Section):
     endpoint: EndpointConfig = EndpointConfig()
     asr: AsrConfig = AsrConfig()
     tts: TtsConfig = TtsConfig()
+    barge_in: BargeInConfig = BargeInConfig()
     vehicle: VehicleConfig = VehicleConfig()
     logging: LoggingConfig = LoggingConfig()
 

@@ -139,6 +139,32 @@ class AudioOut(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Interrupted(Event):
+    """The driver spoke over the reply and playback stopped (t_ms = when it stopped).
+
+    Attributes:
+        reason: ``speech`` (VAD barge-in) or ``wake`` (wake word during the reply).
+        played_ms: how much of the reply had been played, ms.
+        total_ms: the reply's full length (what was synthesized so far), ms.
+        heard_text: the sentences or clauses played at least in part.
+    """
+
+    type: ClassVar[str] = "interrupted"
+    reason: str
+    played_ms: float
+    total_ms: float
+    heard_text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PlaybackEnd(Event):
+    """A reply finished playing in full (t_ms = its last sample)."""
+
+    type: ClassVar[str] = "playback_end"
+    played_ms: float
+
+
+@dataclass(frozen=True, kw_only=True)
 class ErrorEvent(Event):
     """Something failed; ``code`` is stable (see daemon/errors.py and vehicle_tools/errors.py)."""
 

@@ -1,13 +1,20 @@
-"""The wiring: audio -> wake word -> VAD + endpointing -> ASR -> fast path -> vehicle -> TTS.
+"""The wiring and the listener's state machine.
+
+audio -> (speaker reference) -> wake word + VAD on every chunk -> endpointing -> turn.
 
 Two tasks, both named and owned by one TaskGroup: the *source* task reads audio into a bounded
-channel, the *listener* task runs wake word and VAD on every chunk (they never pause) and owns
-the state machine (idle <-> listening). When the endpointer ends an utterance, the turn (final
-transcript, intent, tool call, reply, speech) runs:
+channel, the *listener* task runs wake word and VAD on every chunk (they never pause, also while
+the assistant speaks) and owns the state machine:
+
+    idle --wake--> listening --endpoint--> (turn: think, then speak) --> idle
+    speaking --driver speech or wake word--> interrupted --> listening (barge-in)
+
+When the endpointer ends an utterance the turn (daemon/turn.py) runs:
 - in replay (``concurrent_turns=False``) inline, so the input clock stands still while the turn
-  is processed: the timeline is that of an infinitely fast machine, identical on every run;
+  is processed: the timeline of an infinitely fast machine, identical on every run;
 - live (``concurrent_turns=True``) as its own named task while listening goes on.
-Every step emits a typed event (daemon/events.py). Blocking native calls run in threads.
+The speaker advances with the input clock (daemon/audio/speaker.py), so barge-in is measured in
+audio time against what was actually played.
 """
 
 from __future__ import annotations
@@ -15,77 +22,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
-from enum import Enum
-from typing import Protocol
+from collections import deque
 
 import numpy as np
 import numpy.typing as npt
 
 from daemon import events as ev
 from daemon.asr import RecognizerStream
-from daemon.audio.sources import AudioSink, AudioSource
+from daemon.audio.sources import AudioSource
+from daemon.audio.speaker import VirtualSpeaker
 from daemon.channel import Channel
 from daemon.config import CabinConfig
 from daemon.endpoint import Decision, Endpointer, EndpointParams
-from daemon.errors import CabinError
-from daemon.intents import parse
 from daemon.stages import Stages
-from daemon.vad import WINDOW_S
+from daemon.turn import EndOfUtterance, ToolDispatcher, TurnHandle, TurnRunner
+from daemon.vad import WINDOW_S, VadFrame
 
 _LOG = logging.getLogger(__name__)
 RATE_HZ = 16000
-
-NOT_HEARD = "Sorry, I didn't catch that."
-CANNOT_DO = "Sorry, I can't do that yet."
-APOLOGY = "Sorry, something went wrong. Please try again."
-
-
-class ToolOutcome(Protocol):
-    """What the vehicle dispatcher returns (vehicle_tools.dispatcher.ToolResult)."""
-
-    @property
-    def ok(self) -> bool: ...
-    @property
-    def args(self) -> Mapping[str, object]: ...
-    @property
-    def state(self) -> Mapping[str, object]: ...
-    @property
-    def reply(self) -> str: ...
-    @property
-    def error_code(self) -> str | None: ...
-
-
-class ToolDispatcher(Protocol):
-    """Calls vehicle tools (vehicle_tools.dispatcher.Dispatcher)."""
-
-    async def call(self, name: str, args: Mapping[str, object]) -> ToolOutcome:
-        """Validate, apply policy, send to the car and report what it did."""
-
-
-class State(Enum):
-    """The listener's state."""
-
-    IDLE = "idle"
-    LISTENING = "listening"
-
-
-@dataclass(frozen=True)
-class EndOfUtterance:
-    """Handed from the listener to the turn.
-
-    Attributes:
-        turn: turn number.
-        stream: the recogniser stream holding the utterance.
-        decision: why it ended.
-        wall: `time.perf_counter()` at the endpoint decision, s.
-    """
-
-    turn: int
-    stream: RecognizerStream | None
-    decision: Decision
-    wall: float
+PRE_ROLL_S = 0.6
+"""Audio kept before a barge-in is detected, so the new utterance starts at its onset, s."""
 
 
 class Pipeline:
@@ -96,28 +52,33 @@ class Pipeline:
         stages: loaded models.
         dispatcher: the vehicle's tool dispatcher.
         log: where events go.
-        sink: where replies are played.
-        concurrent_turns: run turns as tasks while listening continues (live) or inline
-            (replay; deterministic timeline).
+        speaker: where replies play (advances with the input clock).
+        concurrent_turns: run turns as tasks while listening continues (live, --realtime) or
+            inline (replay; deterministic timeline).
     """
 
     def __init__(self, config: CabinConfig, stages: Stages, dispatcher: ToolDispatcher,
-                 log: ev.EventLog, sink: AudioSink, *, concurrent_turns: bool = False) -> None:
+                 log: ev.EventLog, speaker: VirtualSpeaker, *,
+                 concurrent_turns: bool = False) -> None:
         self._config = config
         self._stages = stages
-        self._dispatcher = dispatcher
         self._log = log
-        self._sink = sink
+        self._speaker = speaker
         self._concurrent = concurrent_turns
         self._samples = 0
-        self._state = State.IDLE
+        self._listening = False
         self._turn = 0
         self._listen_start_ms = 0.0
         self._stream: RecognizerStream | None = None
         e = config.endpoint
         self._endpointer = Endpointer(EndpointParams(
             e.silence_s, e.min_speech_s, e.no_speech_timeout_s, e.max_utterance_s))
-        self._turn_tasks: set[asyncio.Task[None]] = set()
+        self._barge_run_s = 0.0
+        self._recent: deque[npt.NDArray[np.int16]] = deque()
+        self._recent_vad: deque[VadFrame] = deque(maxlen=int(PRE_ROLL_S / WINDOW_S) + 1)
+        self._handles: dict[int, TurnHandle] = {}
+        self._runner = TurnRunner(stages.recognizer, stages.tts, dispatcher, output=speaker,
+                                  log=log, now_ms=lambda: self.now_ms)
         self.audio_channel: Channel[npt.NDArray[np.int16] | None] = Channel(
             "audio-in", maxsize=64, policy="drop_oldest" if concurrent_turns else "block")
 
@@ -127,7 +88,7 @@ class Pipeline:
         return self._samples * 1000.0 / RATE_HZ
 
     async def run(self, source: AudioSource) -> None:
-        """Process `source` to its end, then finish any turn in progress."""
+        """Process `source` to its end, then finish the turn and reply in progress."""
         self._log.emit(ev.Ready(
             t_ms=0.0, asr_backend=self._stages.asr_choice.backend,
             wake_words=tuple(w.model for w in self._config.wake.words)))
@@ -147,127 +108,142 @@ class Pipeline:
             eou = await self._on_chunk(chunk)
             if eou is not None:
                 await self._start_turn(eou, group)
-        if self._state is State.LISTENING:
+        if self._listening:
             reason = Decision.END_SILENCE if self._endpointer.speech_started \
                 else Decision.END_NO_SPEECH
             await self._start_turn(self._end_listening(reason), group)
+        for handle in list(self._handles.values()):  # let replies in progress finish
+            if handle.task is not None:
+                await handle.task
+        while self._speaker.busy:  # play out what is queued, in audio time
+            self._speaker.advance(RATE_HZ // 50)
+            self._samples += RATE_HZ // 50
+            self._report_playback()
 
     async def _start_turn(self, eou: EndOfUtterance, group: asyncio.TaskGroup) -> None:
+        handle = TurnHandle(eou.turn)
+        self._handles[eou.turn] = handle
         if not self._concurrent:
-            await self._run_turn(eou)
+            await self._runner.run(eou, handle)
             return
-        task = group.create_task(self._run_turn(eou), name=f"turn-{eou.turn}")
-        self._turn_tasks.add(task)
-        task.add_done_callback(self._turn_tasks.discard)
+        handle.task = group.create_task(self._runner.run(eou, handle), name=f"turn-{eou.turn}")
+        handle.task.add_done_callback(self._forget_turn)
+
+    def _forget_turn(self, task: asyncio.Task[None]) -> None:
+        for turn, handle in list(self._handles.items()):
+            if handle.task is task:
+                del self._handles[turn]
 
     async def _on_chunk(self, chunk: npt.NDArray[np.int16]) -> EndOfUtterance | None:
         chunk_start_ms = self.now_ms
+        self._speaker.advance(len(chunk))  # the far-end reference for this chunk
         self._samples += len(chunk)
+        self._remember(chunk)
         vad_frames = self._stages.vad.process(chunk)
+        self._recent_vad.extend(vad_frames)
         detections = self._stages.wake.process(chunk)
-        if self._state is State.IDLE:
+        self._report_playback()
+        if not self._listening:
             if detections:
-                self._begin_listening(detections[0].name, detections[0].score,
-                                      detections[0].t_ms)
+                hit = detections[0]
+                self._barge_in("wake", hit.t_ms)
+                self._begin_listening(hit.t_ms)
+                self._log.emit(ev.Wake(t_ms=hit.t_ms, turn=self._turn, model=hit.name,
+                                       score=round(hit.score, 3)))
+            elif self._speaker.busy:
+                await self._watch_barge_in(vad_frames)
             return None
+        return await self._listen_chunk(chunk, chunk_start_ms, vad_frames)
+
+    async def _listen_chunk(self, chunk: npt.NDArray[np.int16], chunk_start_ms: float,
+                            vad_frames: list[VadFrame]) -> EndOfUtterance | None:
         stream = self._stream
         if stream is not None:
             partial = await asyncio.to_thread(stream.accept, chunk)
             if partial:
                 self._log.emit(ev.Transcript(t_ms=self.now_ms, turn=self._turn, final=False,
                                              text=partial, backend=self._stages.recognizer.name))
-        threshold = self._config.vad.threshold
         for frame in vad_frames:
             if frame.end_ms <= max(chunk_start_ms, self._listen_start_ms):
                 continue
-            decision = self._endpointer.process(WINDOW_S, frame.probability >= threshold)
-            if decision is Decision.SPEECH_START:
-                start = self._listen_start_ms + self._endpointer.speech_start_s * 1000.0
-                self._log.emit(ev.SpeechStart(t_ms=start, turn=self._turn))
-            elif decision.ends_turn:
-                return self._end_listening(decision)
+            decision = self._endpoint(frame)
+            if decision is not None:
+                return decision
         return None
 
-    def _begin_listening(self, model: str, score: float, t_ms: float) -> None:
+    def _endpoint(self, frame: VadFrame) -> EndOfUtterance | None:
+        decision = self._endpointer.process(WINDOW_S,
+                                            frame.probability >= self._config.vad.threshold)
+        if decision is Decision.SPEECH_START:
+            start = self._listen_start_ms + self._endpointer.speech_start_s * 1000.0
+            self._log.emit(ev.SpeechStart(t_ms=start, turn=self._turn))
+        elif decision.ends_turn:
+            return self._end_listening(decision)
+        return None
+
+    async def _watch_barge_in(self, vad_frames: list[VadFrame]) -> None:
+        """While a reply plays: enough consecutive driver speech interrupts it."""
+        cfg = self._config.barge_in
+        if not cfg.enabled:
+            return
+        for frame in vad_frames:
+            self._barge_run_s = self._barge_run_s + WINDOW_S \
+                if frame.probability >= self._config.vad.threshold else 0.0
+            if self._barge_run_s >= cfg.min_speech_s:
+                onset_ms = frame.end_ms - self._barge_run_s * 1000.0
+                self._barge_in("speech", frame.end_ms)
+                self._begin_listening(onset_ms)
+                await self._replay_pre_roll(onset_ms)
+                return
+
+    def _barge_in(self, reason: str, t_ms: float) -> None:
+        """Stop the reply that is playing (if any) and report how much was heard."""
+        self._barge_run_s = 0.0
+        turn = self._speaker.current_turn
+        if turn is None:
+            return
+        handle = self._handles.get(turn)
+        if handle is not None:
+            handle.interrupt()
+        done = self._speaker.interrupt()
+        if done is not None:
+            self._log.emit(ev.Interrupted(
+                t_ms=t_ms, turn=done.turn, reason=reason, played_ms=round(done.played_ms, 1),
+                total_ms=round(done.total_ms, 1), heard_text=done.heard_text))
+
+    async def _replay_pre_roll(self, onset_ms: float) -> None:
+        """Give the new utterance's recogniser and endpointer the audio since the onset."""
+        keep = int(max(0.0, self.now_ms - onset_ms) * RATE_HZ / 1000.0)
+        audio = np.concatenate(list(self._recent))[-keep:] if keep else None
+        if self._stream is not None and audio is not None and len(audio):
+            await asyncio.to_thread(self._stream.accept, audio)
+        for frame in self._recent_vad:
+            if frame.end_ms > onset_ms:
+                self._endpoint(frame)
+
+    def _remember(self, chunk: npt.NDArray[np.int16]) -> None:
+        self._recent.append(chunk)
+        while sum(len(c) for c in self._recent) - len(self._recent[0]) > PRE_ROLL_S * RATE_HZ:
+            self._recent.popleft()
+
+    def _report_playback(self) -> None:
+        for done in self._speaker.drain_finished():
+            if not done.interrupted:
+                self._log.emit(ev.PlaybackEnd(t_ms=self.now_ms, turn=done.turn,
+                                              played_ms=round(done.played_ms, 1)))
+
+    def _begin_listening(self, t_ms: float) -> None:
         self._turn += 1
-        self._state = State.LISTENING
+        self._listening = True
         self._listen_start_ms = t_ms
         self._endpointer.reset()
         self._stream = self._stages.recognizer.stream()
-        self._log.emit(ev.Wake(t_ms=t_ms, turn=self._turn, model=model, score=round(score, 3)))
 
     def _end_listening(self, decision: Decision) -> EndOfUtterance:
         last = self._listen_start_ms + self._endpointer.last_speech_end_s * 1000.0
         self._log.emit(ev.SpeechEnd(t_ms=self.now_ms, turn=self._turn, reason=decision.value,
                                     last_speech_ms=round(last, 1)))
         eou = EndOfUtterance(self._turn, self._stream, decision, time.perf_counter())
-        self._state = State.IDLE
+        self._listening = False
         self._stream = None
         return eou
-
-    async def _run_turn(self, eou: EndOfUtterance) -> None:
-        """Transcript -> intent -> tool -> reply -> speech; never raises (errors are spoken)."""
-        try:
-            reply = await self._decide(eou)
-        except CabinError as exc:
-            _LOG.error("turn %d failed: %s", eou.turn, exc)
-            self._log.emit(ev.ErrorEvent(t_ms=self.now_ms, turn=eou.turn, code=exc.code,
-                                         message=exc.message))
-            reply = APOLOGY
-        except Exception as exc:  # the daemon must outlive any bug in one turn
-            _LOG.exception("turn %d crashed", eou.turn)
-            self._log.emit(ev.ErrorEvent(t_ms=self.now_ms, turn=eou.turn, code="internal",
-                                         message=f"{type(exc).__name__}: {exc}"))
-            reply = APOLOGY
-        await self._speak(eou, reply)
-
-    async def _decide(self, eou: EndOfUtterance) -> str:
-        if eou.decision is Decision.END_NO_SPEECH or eou.stream is None:
-            return NOT_HEARD
-        started = time.perf_counter()
-        text = await asyncio.to_thread(eou.stream.finish)
-        self._log.emit(ev.Transcript(
-            t_ms=self.now_ms, turn=eou.turn, final=True, text=text,
-            backend=self._stages.recognizer.name,
-            processing_ms=round((time.perf_counter() - started) * 1000.0, 1)))
-        if not text.strip():
-            return NOT_HEARD
-        intent = parse(text)
-        if intent is None:
-            self._log.emit(ev.Intent(t_ms=self.now_ms, turn=eou.turn, source="none",
-                                     name="none"))
-            return CANNOT_DO
-        self._log.emit(ev.Intent(t_ms=self.now_ms, turn=eou.turn, source="fast_path",
-                                 name=intent.name, args=dict(intent.args)))
-        self._log.emit(ev.ToolCall(t_ms=self.now_ms, turn=eou.turn, name=intent.name,
-                                   args=dict(intent.args)))
-        started = time.perf_counter()
-        result = await self._dispatcher.call(intent.name, intent.args)
-        self._log.emit(ev.ToolResultEvent(
-            t_ms=self.now_ms, turn=eou.turn, name=intent.name, ok=result.ok,
-            state=dict(result.state), error=result.error_code,
-            processing_ms=round((time.perf_counter() - started) * 1000.0, 1)))
-        return result.reply
-
-    async def _speak(self, eou: EndOfUtterance, text: str) -> None:
-        self._log.emit(ev.Reply(t_ms=self.now_ms, turn=eou.turn, text=text))
-        tts = self._stages.tts
-        chunks = iter(tts.synthesize(text))
-        first = True
-        total = 0
-        try:
-            while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
-                if first:
-                    latency = (time.perf_counter() - eou.wall) * 1000.0
-                    first = False
-                self._sink.play(chunk.samples, chunk.rate_hz)
-                total += len(chunk.samples) * 1000 // chunk.rate_hz
-        except CabinError as exc:
-            _LOG.error("turn %d: speech failed: %s", eou.turn, exc)
-            self._log.emit(ev.ErrorEvent(t_ms=self.now_ms, turn=eou.turn, code=exc.code,
-                                         message=exc.message))
-            return
-        self._sink.end_reply()
-        if not first:
-            self._log.emit(ev.AudioOut(t_ms=self.now_ms, turn=eou.turn,
-                                       latency_ms=round(latency, 1), duration_ms=float(total)))

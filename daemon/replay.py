@@ -15,9 +15,11 @@ from typing import IO
 
 from daemon import events as ev
 from daemon.audio.sources import WavFileSource, WavSink
+from daemon.audio.speaker import VirtualSpeaker
 from daemon.config import CabinConfig
-from daemon.pipeline import Pipeline, ToolDispatcher
+from daemon.pipeline import Pipeline
 from daemon.stages import load_stages
+from daemon.turn import ToolDispatcher
 from vehicle_tools.vehicle import open_vehicle
 
 _LOG = logging.getLogger(__name__)
@@ -64,7 +66,7 @@ async def replay(config: CabinConfig, wav: Path, *, events_path: Path | None = N
         log = ev.EventLog(stream)
         async with open_vehicle(config.vehicle) as vehicle:
             dispatcher: ToolDispatcher = vehicle.dispatcher
-            pipeline = Pipeline(config, stages, dispatcher, log, sink,
+            pipeline = Pipeline(config, stages, dispatcher, log, VirtualSpeaker(sink),
                                 concurrent_turns=realtime)
             await pipeline.run(source)
     if reply_wav is not None:
@@ -94,6 +96,9 @@ def summarize(events: list[ev.Event]) -> list[str]:
         elif isinstance(event, ev.AudioOut):
             lines.append(f"{stamp}          (first audio {event.latency_ms:.0f} ms after the "
                          f"end of speech, {event.duration_ms / 1000.0:.1f} s long)")
+        elif isinstance(event, ev.Interrupted):
+            lines.append(f"{stamp}          (interrupted by the driver after "
+                         f"{event.played_ms / 1000.0:.1f} s: \"{event.heard_text}\")")
         elif isinstance(event, ev.ErrorEvent):
             lines.append(f"{stamp}   error: {event.code}: {event.message}")
     return lines

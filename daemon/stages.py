@@ -14,6 +14,7 @@ from daemon.asr import BackendChoice, Recognizer, choose_backend, load_recognize
 from daemon.config import CabinConfig
 from daemon.errors import ModelError
 from daemon.models import ModelStore, default_manifest_path, load_manifest
+from daemon.speech import Lexicon
 from daemon.tts import PiperTts
 from daemon.vad import SileroVad
 from daemon.wake import WakeWordDetector, WakeWordModel
@@ -71,5 +72,5 @@ def load_stages(config: CabinConfig) -> Stages:
     resolve(store, choice.model_dir.name)
     recognizer = load_recognizer(choice, config.asr, ASR_VOCABULARY)
     tts = PiperTts(resolve(store, config.tts.voice), length_scale=config.tts.length_scale,
-                   volume=config.tts.volume)
+                   volume=config.tts.volume, lexicon=Lexicon.from_mapping(config.tts.lexicon))
     return Stages(wake, vad, recognizer, choice, tts)

@@ -8,7 +8,6 @@ native rate (22.05 kHz for en_US-joe-medium).
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from daemon.errors import ModelError, TtsError
+from daemon.speech import Lexicon, split_for_speech
 
 _LOG = logging.getLogger(__name__)
 
@@ -37,14 +37,6 @@ class SpeechChunk:
     text: str
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Split reply text into sentences (at ., ! or ? followed by white space)."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
-
-
 class PiperTts:
     """A loaded Piper voice.
 
@@ -52,9 +44,11 @@ class PiperTts:
         model_dir: directory holding exactly one ``*.onnx`` voice and its ``.onnx.json``.
         length_scale: phoneme duration factor (> 1 speaks slower, < 1 faster).
         volume: linear gain applied to the samples (1.0 = unchanged).
+        lexicon: pronunciations applied to the text before synthesis.
     """
 
-    def __init__(self, model_dir: Path, *, length_scale: float = 1.0, volume: float = 1.0) -> None:
+    def __init__(self, model_dir: Path, *, length_scale: float = 1.0, volume: float = 1.0,
+                 lexicon: Lexicon | None = None) -> None:
         from piper import PiperVoice, SynthesisConfig
 
         onnx = sorted(model_dir.glob("*.onnx"))
@@ -69,21 +63,29 @@ class PiperTts:
                              fix="run `cabin models verify` and re-fetch the voice",
                              code="model_corrupt") from exc
         self._syn = SynthesisConfig(length_scale=length_scale, volume=volume)
+        self.lexicon = lexicon or Lexicon()
         self.rate_hz: int = int(self._voice.config.sample_rate)
         _LOG.info("piper voice %s loaded in %.2f s (%d Hz)", onnx[0].name,
                   time.perf_counter() - started, self.rate_hz)
 
     def synthesize(self, text: str) -> Iterator[SpeechChunk]:
-        """Synthesize `text`, yielding one chunk per sentence as soon as it is ready."""
-        for sentence in split_sentences(text):
+        """Synthesize `text`, one chunk per sentence (or clause of a long sentence), each
+        yielded as soon as it is ready. `SpeechChunk.text` is the original wording."""
+        for sentence in split_for_speech(text):
             try:
                 parts = [np.frombuffer(c.audio_int16_bytes, dtype=np.int16)
-                         for c in self._voice.synthesize(sentence, syn_config=self._syn)]
+                         for c in self._voice.synthesize(self.lexicon.apply(sentence),
+                                                         syn_config=self._syn)]
             except Exception as exc:  # espeak/onnxruntime failures surface as assorted types
                 raise TtsError(f"speech synthesis failed for {sentence!r}: {exc}",
                                fix="check the voice files with `cabin models verify`") from exc
             if parts:
                 yield SpeechChunk(np.concatenate(parts), self.rate_hz, sentence)
+
+    def phonemes(self, text: str) -> list[list[str]]:
+        """Piper's phonemes for `text` after the lexicon, per sentence (for tests and debugging)."""
+        result: list[list[str]] = self._voice.phonemize(self.lexicon.apply(text))
+        return result
 
     def synthesize_all(self, text: str) -> npt.NDArray[np.int16]:
         """Synthesize `text` into one int16 array at `rate_hz`."""
