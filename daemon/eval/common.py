@@ -159,7 +159,7 @@ class Report:
         if not self.rows:
             return f"== {self.component}: no results"
         widths = [max(len(r[i]) for r in self.rows if i < len(r))
-                  for i in range(len(self.rows[0]))]
+                  for i in range(max(len(r) for r in self.rows))]
         lines = [f"== {self.component}"]
         for n, row in enumerate(self.rows):
             lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)))
