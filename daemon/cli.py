@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from daemon import __version__
+from daemon.bench import add_bench_parser
 from daemon.config import load_config
 from daemon.errors import CabinError
 from daemon.models import add_models_parser
@@ -123,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_models_parser(sub)
     add_sim_parser(sub)
+    add_bench_parser(sub)
     return parser
 
 

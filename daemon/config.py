@@ -81,6 +81,10 @@ class TtsConfig(_Section):
     voice: str = "piper-joe-medium"
     length_scale: float = Field(1.0, ge=0.5, le=2.0, description="> 1 speaks slower")
     volume: float = Field(1.0, ge=0.0, le=2.0, description="linear gain")
+    acknowledge: str = Field(
+        "Okay.", max_length=40,
+        description="said first when the car has done an action (pre-rendered, so it plays at "
+                    "once while the rest is synthesized); empty for none")
     lexicon: dict[str, str] = Field(
         default_factory=dict,
         description="word -> respelling, or raw phonemes as '[[ ... ]]', applied before Piper")

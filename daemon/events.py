@@ -130,12 +130,14 @@ class AudioOut(Event):
 
     Attributes:
         latency_ms: wall-clock ms from the end of the utterance (endpoint) to this sample.
+        tts_first_ms: wall-clock ms from the reply text to this sample (synthesis only).
         duration_ms: length of the whole reply audio, ms.
     """
 
     type: ClassVar[str] = "audio_out"
     latency_ms: float
     duration_ms: float
+    tts_first_ms: float = 0.0
 
 
 @dataclass(frozen=True, kw_only=True)

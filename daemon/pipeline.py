@@ -78,7 +78,8 @@ class Pipeline:
         self._recent_vad: deque[VadFrame] = deque(maxlen=int(PRE_ROLL_S / WINDOW_S) + 1)
         self._handles: dict[int, TurnHandle] = {}
         self._runner = TurnRunner(stages.recognizer, stages.tts, dispatcher, output=speaker,
-                                  log=log, now_ms=lambda: self.now_ms)
+                                  log=log, now_ms=lambda: self.now_ms,
+                                  acknowledge=config.tts.acknowledge)
         self.audio_channel: Channel[npt.NDArray[np.int16] | None] = Channel(
             "audio-in", maxsize=64, policy="drop_oldest" if concurrent_turns else "block")
 

@@ -18,7 +18,7 @@ from daemon.audio.sources import WavFileSource, WavSink
 from daemon.audio.speaker import VirtualSpeaker
 from daemon.config import CabinConfig
 from daemon.pipeline import Pipeline
-from daemon.stages import load_stages
+from daemon.stages import Stages, load_stages
 from daemon.turn import ToolDispatcher
 from vehicle_tools.vehicle import open_vehicle
 
@@ -53,14 +53,19 @@ def _maybe_open(path: Path | None) -> Iterator[IO[str] | None]:
 
 
 async def replay(config: CabinConfig, wav: Path, *, events_path: Path | None = None,
-                 reply_wav: Path | None = None, realtime: bool = False) -> ReplayResult:
+                 reply_wav: Path | None = None, realtime: bool = False,
+                 stages: Stages | None = None) -> ReplayResult:
     """Replay `wav` through the pipeline with the configured vehicle (simulated by default).
 
     Raises:
         CabinError: bad audio file, missing/corrupt model, bus unavailable (before any audio).
     """
     source = WavFileSource(wav, realtime=realtime)  # validates the file before loading models
-    stages = await asyncio.to_thread(load_stages, config)
+    if stages is None:
+        stages = await asyncio.to_thread(load_stages, config)
+    else:
+        stages.wake.reset()
+        stages.vad.reset()
     sink = WavSink()
     with _maybe_open(events_path) as stream:
         log = ev.EventLog(stream)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ from daemon.errors import ModelError, TtsError
 from daemon.speech import Lexicon, split_for_speech
 
 _LOG = logging.getLogger(__name__)
+CACHE_PHRASES = 64
+"""Fixed phrases kept pre-rendered (see `PiperTts.warm`)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class PiperTts:
                              code="model_corrupt") from exc
         self._syn = SynthesisConfig(length_scale=length_scale, volume=volume)
         self.lexicon = lexicon or Lexicon()
+        self._cache: OrderedDict[str, npt.NDArray[np.int16]] = OrderedDict()
         self.rate_hz: int = int(self._voice.config.sample_rate)
         _LOG.info("piper voice %s loaded in %.2f s (%d Hz)", onnx[0].name,
                   time.perf_counter() - started, self.rate_hz)
@@ -72,15 +76,33 @@ class PiperTts:
         """Synthesize `text`, one chunk per sentence (or clause of a long sentence), each
         yielded as soon as it is ready. `SpeechChunk.text` is the original wording."""
         for sentence in split_for_speech(text):
-            try:
-                parts = [np.frombuffer(c.audio_int16_bytes, dtype=np.int16)
-                         for c in self._voice.synthesize(self.lexicon.apply(sentence),
-                                                         syn_config=self._syn)]
-            except Exception as exc:  # espeak/onnxruntime failures surface as assorted types
-                raise TtsError(f"speech synthesis failed for {sentence!r}: {exc}",
-                               fix="check the voice files with `cabin models verify`") from exc
-            if parts:
-                yield SpeechChunk(np.concatenate(parts), self.rate_hz, sentence)
+            spoken = self.lexicon.apply(sentence)
+            audio = self._cache.get(spoken)
+            if audio is None:
+                audio = self._render(spoken)
+            if len(audio):
+                yield SpeechChunk(audio, self.rate_hz, sentence)
+
+    def warm(self, phrases: list[str]) -> None:
+        """Pre-render fixed phrases (acknowledgements, apologies): they then play at once.
+
+        The cache holds at most `CACHE_PHRASES` pieces; it is filled only by this method, so
+        dynamic replies never evict the fixed ones.
+        """
+        for phrase in phrases:
+            for sentence in split_for_speech(phrase):
+                spoken = self.lexicon.apply(sentence)
+                if spoken not in self._cache and len(self._cache) < CACHE_PHRASES:
+                    self._cache[spoken] = self._render(spoken)
+
+    def _render(self, spoken: str) -> npt.NDArray[np.int16]:
+        try:
+            parts = [np.frombuffer(c.audio_int16_bytes, dtype=np.int16)
+                     for c in self._voice.synthesize(spoken, syn_config=self._syn)]
+        except Exception as exc:  # espeak/onnxruntime failures surface as assorted types
+            raise TtsError(f"speech synthesis failed for {spoken!r}: {exc}",
+                           fix="check the voice files with `cabin models verify`") from exc
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
 
     def phonemes(self, text: str) -> list[list[str]]:
         """Piper's phonemes for `text` after the lexicon, per sentence (for tests and debugging)."""

@@ -116,7 +116,10 @@ class TurnRunner:
     """
 
     def __init__(self, recognizer: Recognizer, tts: PiperTts, dispatcher: ToolDispatcher, *,
-                 output: ReplyOutput, log: ev.EventLog, now_ms: _Clock) -> None:
+                 output: ReplyOutput, log: ev.EventLog, now_ms: _Clock,
+                 acknowledge: str = "") -> None:
+        self._ack = acknowledge
+        tts.warm([NOT_HEARD, CANNOT_DO, APOLOGY, acknowledge])
         self._recognizer = recognizer
         self._tts = tts
         self._dispatcher = dispatcher
@@ -178,10 +181,13 @@ class TurnRunner:
             t_ms=self._now(), turn=eou.turn, name=intent.name, ok=result.ok,
             state=dict(result.state), error=result.error_code,
             processing_ms=round((time.perf_counter() - started) * 1000.0, 1)))
+        if result.ok and self._ack and not intent.name.startswith("get_"):
+            return f"{self._ack} {result.reply}"  # an action: acknowledge at once
         return result.reply
 
     async def _speak(self, eou: EndOfUtterance, text: str) -> None:
         self._log.emit(ev.Reply(t_ms=self._now(), turn=eou.turn, text=text))
+        text_ready = time.perf_counter()
         chunks = iter(self._tts.synthesize(text))
         first_latency: float | None = None
         total_ms = 0.0
@@ -189,6 +195,7 @@ class TurnRunner:
             while (chunk := await asyncio.to_thread(next, chunks, None)) is not None:
                 if first_latency is None:
                     first_latency = (time.perf_counter() - eou.wall) * 1000.0
+                    tts_first = (time.perf_counter() - text_ready) * 1000.0
                 self._output.enqueue(eou.turn, chunk.samples, chunk.rate_hz, chunk.text)
                 total_ms += len(chunk.samples) * 1000.0 / chunk.rate_hz
         except CabinError as exc:
@@ -199,6 +206,7 @@ class TurnRunner:
         if first_latency is not None:
             self._log.emit(ev.AudioOut(t_ms=self._now(), turn=eou.turn,
                                        latency_ms=round(first_latency, 1),
+                                       tts_first_ms=round(tts_first, 1),
                                        duration_ms=round(total_ms, 1)))
 
 

@@ -59,11 +59,11 @@ class SileroVad:
                              fix="run `cabin models verify` and re-fetch silero-vad",
                              code="model_corrupt") from exc
         self._sr = np.array(RATE_HZ, dtype=np.int64)
-        self._samples_done = 0
         self.reset()
 
     def reset(self) -> None:
-        """Clear the recurrent state and buffered audio (the input clock keeps running)."""
+        """Start a new stream: recurrent state, buffered audio and the input clock to zero."""
+        self._samples_done = 0
         self._state = np.zeros((2, 1, 128), dtype=np.float32)
         self._context = np.zeros(CONTEXT_SAMPLES, dtype=np.float32)
         self._pending = np.zeros(0, dtype=np.float32)

@@ -86,9 +86,11 @@ class WakeWordDetector:
         self._last_fire_ms = -1e12
 
     def reset(self) -> None:
-        """Forget all buffered audio and model state (the input clock keeps running)."""
+        """Start a new stream: model state, buffered audio and the input clock back to zero."""
         self._model.reset()
         self._pending = np.zeros(0, dtype=np.int16)
+        self._samples_done = 0
+        self._last_fire_ms = -1e12
 
     def process(self, samples: npt.NDArray[np.int16]) -> list[Detection]:
         """Feed 16 kHz int16 audio; returns the wake words that fired in it."""
