@@ -43,14 +43,24 @@ class RecognizerStream(Protocol):
     def accept(self, samples: npt.NDArray[np.int16]) -> str | None:
         """Feed 16 kHz int16 audio; returns a new partial transcript when there is one."""
 
+    def peek(self) -> str:
+        """The best transcript of the audio so far, without ending the utterance."""
+
     def finish(self) -> str:
         """End of utterance: returns the final transcript."""
 
 
 class Recognizer(Protocol):
-    """A loaded recogniser that opens one stream per utterance."""
+    """A loaded recogniser that opens one stream per utterance.
+
+    Attributes:
+        name: backend name in events.
+        streaming: decodes as audio arrives (finishing is cheap); False when `finish` decodes
+            the whole utterance (then a `peek` at the start of the final silence is the result).
+    """
 
     name: str
+    streaming: bool
 
     def stream(self) -> RecognizerStream:
         """Start recognising a new utterance."""
@@ -88,6 +98,7 @@ class VoskRecognizer:
     """Vosk (Kaldi) streaming recogniser."""
 
     name = "vosk"
+    streaming = True
 
     def __init__(self, model_dir: Path, grammar: list[str] | None = None) -> None:
         import vosk
@@ -138,6 +149,10 @@ class VoskStream:
             return partial
         return None
 
+    def peek(self) -> str:
+        """The latest partial transcript (no extra decoding)."""
+        return self._last_partial
+
     def finish(self) -> str:
         """Flush the decoder; returns the whole utterance's text."""
         text = str(json.loads(self._rec.FinalResult()).get("text", ""))
@@ -152,6 +167,7 @@ class WhisperRecognizer:
     """
 
     name = "faster_whisper"
+    streaming = False
 
     def __init__(self, model_dir: Path, config: AsrConfig, vocabulary: tuple[str, ...]) -> None:
         from faster_whisper import WhisperModel
@@ -198,6 +214,10 @@ class WhisperStream:
         """Buffer `samples`; faster-whisper gives no partial transcripts."""
         self._chunks.append(samples)
         return None
+
+    def peek(self) -> str:
+        """Decode what is buffered so far (a quick partial for semantic endpointing)."""
+        return self.finish()
 
     def finish(self) -> str:
         """Decode everything buffered."""

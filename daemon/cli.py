@@ -16,6 +16,7 @@ from daemon import __version__
 from daemon.bench import add_bench_parser
 from daemon.config import load_config
 from daemon.errors import CabinError
+from daemon.eval import add_eval_parser
 from daemon.models import add_models_parser
 from vehicle_tools.sim.cli import add_sim_parser
 
@@ -125,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_models_parser(sub)
     add_sim_parser(sub)
     add_bench_parser(sub)
+    add_eval_parser(sub)
     return parser
 
 

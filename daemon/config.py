@@ -61,6 +61,13 @@ class EndpointConfig(_Section):
                                        description="give up when no speech follows the wake word")
     max_utterance_s: float = Field(12.0, ge=1.0, le=60.0,
                                    description="hard cap on one utterance, seconds")
+    complete_silence_s: float = Field(
+        0.15, ge=0.05, le=5.0,
+        description="silence that ends the turn when the words so far are a complete command")
+    incomplete_silence_s: float = Field(
+        1.2, ge=0.1, le=5.0,
+        description="silence that ends the turn when the words so far are clearly unfinished")
+    semantic: bool = Field(True, description="use the transcript so far to pick the silence")
 
 
 class AsrConfig(_Section):
@@ -94,8 +101,26 @@ class BargeInConfig(_Section):
     """Interrupting the assistant by speaking over it."""
 
     enabled: bool = True
-    min_speech_s: float = Field(0.1, ge=0.03, le=1.0,
+    min_speech_s: float = Field(0.064, ge=0.03, le=1.0,
                                 description="driver speech needed to interrupt a reply, s")
+
+
+class FrontEndConfig(_Section):
+    """Echo cancellation, noise suppression, gain control (daemon/audio/frontend.py)."""
+
+    aec: Literal["speex", "none"] = "speex"
+    tail_ms: int = Field(256, ge=10, le=2000, description="echo path the canceller models, ms")
+    echo_suppress_db: int = Field(-40, ge=-90, le=0, description="residual echo suppression")
+    echo_suppress_active_db: int = Field(-15, ge=-90, le=0,
+                                         description="residual suppression in double talk")
+    ns: Literal["webrtc", "speex", "none"] = Field(
+        "none", description="off by default: it lowered wake-word scores on the command set")
+    ns_level: int = Field(2, ge=0, le=4)
+    ns_speex_db: int = Field(-15, ge=-90, le=0)
+    agc: bool = False
+    agc_target_dbfs: int = Field(3, ge=0, le=31)
+    reference_delay_ms: float = Field(0.0, ge=0.0, le=1000.0,
+                                      description="speaker-to-microphone delay to align, ms")
 
 
 class LoggingConfig(_Section):
@@ -115,6 +140,7 @@ class CabinConfig(_Section):
     asr: AsrConfig = AsrConfig()
     tts: TtsConfig = TtsConfig()
     barge_in: BargeInConfig = BargeInConfig()
+    frontend: FrontEndConfig = FrontEndConfig()
     vehicle: VehicleConfig = VehicleConfig()
     logging: LoggingConfig = LoggingConfig()
 

@@ -33,7 +33,8 @@ from daemon.audio.sources import AudioSource
 from daemon.audio.speaker import VirtualSpeaker
 from daemon.channel import Channel
 from daemon.config import CabinConfig
-from daemon.endpoint import Decision, Endpointer, EndpointParams
+from daemon.endpoint import Completeness, Decision, Endpointer, EndpointParams
+from daemon.intents import completeness
 from daemon.stages import Stages
 from daemon.turn import EndOfUtterance, ToolDispatcher, TurnHandle, TurnRunner
 from daemon.vad import WINDOW_S, VadFrame
@@ -72,7 +73,10 @@ class Pipeline:
         self._stream: RecognizerStream | None = None
         e = config.endpoint
         self._endpointer = Endpointer(EndpointParams(
-            e.silence_s, e.min_speech_s, e.no_speech_timeout_s, e.max_utterance_s))
+            e.silence_s, e.min_speech_s, e.no_speech_timeout_s, e.max_utterance_s,
+            e.complete_silence_s, e.incomplete_silence_s))
+        self._completeness = Completeness.UNKNOWN
+        self._peek: tuple[float, str] | None = None  # (wall time, text) of the last peek
         self._barge_run_s = 0.0
         self._recent: deque[npt.NDArray[np.int16]] = deque()
         self._recent_vad: deque[VadFrame] = deque(maxlen=int(PRE_ROLL_S / WINDOW_S) + 1)
@@ -137,7 +141,8 @@ class Pipeline:
 
     async def _on_chunk(self, chunk: npt.NDArray[np.int16]) -> EndOfUtterance | None:
         chunk_start_ms = self.now_ms
-        self._speaker.advance(len(chunk))  # the far-end reference for this chunk
+        reference = self._speaker.advance(len(chunk))  # what the speaker played meanwhile
+        chunk = self._stages.frontend.process(chunk, far_end=reference)
         self._samples += len(chunk)
         self._remember(chunk)
         vad_frames = self._stages.vad.process(chunk)
@@ -162,19 +167,30 @@ class Pipeline:
         if stream is not None:
             partial = await asyncio.to_thread(stream.accept, chunk)
             if partial:
+                self._completeness = completeness(partial)
                 self._log.emit(ev.Transcript(t_ms=self.now_ms, turn=self._turn, final=False,
                                              text=partial, backend=self._stages.recognizer.name))
         for frame in vad_frames:
             if frame.end_ms <= max(chunk_start_ms, self._listen_start_ms):
                 continue
-            decision = self._endpoint(frame)
+            decision = await self._endpoint(frame)
             if decision is not None:
                 return decision
         return None
 
-    def _endpoint(self, frame: VadFrame) -> EndOfUtterance | None:
-        decision = self._endpointer.process(WINDOW_S,
-                                            frame.probability >= self._config.vad.threshold)
+    async def _endpoint(self, frame: VadFrame) -> EndOfUtterance | None:
+        speech = frame.probability >= self._config.vad.threshold
+        ep = self._endpointer
+        if (self._config.endpoint.semantic and not speech and ep.speech_started
+                and ep.silence_so_far_s == 0.0 and self._stream is not None):
+            # Silence begins: is what was said so far a whole command? (short or long wait)
+            started = time.perf_counter()
+            text = await asyncio.to_thread(self._stream.peek)
+            self._peek = (started, text)
+            self._completeness = completeness(text)
+        elif speech:
+            self._peek = None
+        decision = ep.process(WINDOW_S, speech, self._completeness)
         if decision is Decision.SPEECH_START:
             start = self._listen_start_ms + self._endpointer.speech_start_s * 1000.0
             self._log.emit(ev.SpeechStart(t_ms=start, turn=self._turn))
@@ -220,7 +236,7 @@ class Pipeline:
             await asyncio.to_thread(self._stream.accept, audio)
         for frame in self._recent_vad:
             if frame.end_ms > onset_ms:
-                self._endpoint(frame)
+                await self._endpoint(frame)
 
     def _remember(self, chunk: npt.NDArray[np.int16]) -> None:
         self._recent.append(chunk)
@@ -238,13 +254,18 @@ class Pipeline:
         self._listening = True
         self._listen_start_ms = t_ms
         self._endpointer.reset()
+        self._completeness = Completeness.UNKNOWN
+        self._peek = None
         self._stream = self._stages.recognizer.stream()
 
     def _end_listening(self, decision: Decision) -> EndOfUtterance:
         last = self._listen_start_ms + self._endpointer.last_speech_end_s * 1000.0
         self._log.emit(ev.SpeechEnd(t_ms=self.now_ms, turn=self._turn, reason=decision.value,
                                     last_speech_ms=round(last, 1)))
-        eou = EndOfUtterance(self._turn, self._stream, decision, time.perf_counter())
+        peek = self._peek if decision is Decision.END_SILENCE else None
+        known = peek[1] if peek is not None and not self._stages.recognizer.streaming else None
+        eou = EndOfUtterance(self._turn, self._stream, decision,
+                             peek[0] if peek is not None else time.perf_counter(), known)
         self._listening = False
         self._stream = None
         return eou

@@ -64,8 +64,7 @@ async def replay(config: CabinConfig, wav: Path, *, events_path: Path | None = N
     if stages is None:
         stages = await asyncio.to_thread(load_stages, config)
     else:
-        stages.wake.reset()
-        stages.vad.reset()
+        stages.reset()
     sink = WavSink()
     with _maybe_open(events_path) as stream:
         log = ev.EventLog(stream)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from daemon.asr import BackendChoice, Recognizer, choose_backend, load_recognizer
+from daemon.audio.frontend import FrontEnd, FrontEndSettings
 from daemon.config import CabinConfig
 from daemon.errors import ModelError
 from daemon.models import ModelStore, default_manifest_path, load_manifest
@@ -38,6 +39,13 @@ class Stages:
     recognizer: Recognizer
     asr_choice: BackendChoice
     tts: PiperTts
+    frontend: FrontEnd
+
+    def reset(self) -> None:
+        """Start a new input stream (a new file in a batch): clocks and states to zero."""
+        self.wake.reset()
+        self.vad.reset()
+        self.frontend.reset()
 
 
 def _single_file(directory: Path, pattern: str, model: str) -> Path:
@@ -73,4 +81,6 @@ def load_stages(config: CabinConfig) -> Stages:
     recognizer = load_recognizer(choice, config.asr, ASR_VOCABULARY)
     tts = PiperTts(resolve(store, config.tts.voice), length_scale=config.tts.length_scale,
                    volume=config.tts.volume, lexicon=Lexicon.from_mapping(config.tts.lexicon))
-    return Stages(wake, vad, recognizer, choice, tts)
+    frontend = FrontEnd(FrontEndSettings(**config.frontend.model_dump()))
+    _LOG.info("front end: %s", frontend.settings.describe())
+    return Stages(wake, vad, recognizer, choice, tts, frontend)

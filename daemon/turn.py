@@ -70,13 +70,17 @@ class EndOfUtterance:
         turn: turn number.
         stream: the recogniser stream holding the utterance.
         decision: why it ended.
-        wall: `time.perf_counter()` at the endpoint decision, s.
+        wall: `time.perf_counter()` when the end of speech was being decided, s (the start of
+            the last transcript peek, else the endpoint decision): latencies count from here.
+        transcript: the utterance's text when it is already known (a whole-utterance
+            recogniser peeked at the start of the final silence); None: finish the stream.
     """
 
     turn: int
     stream: RecognizerStream | None
     decision: Decision
     wall: float
+    transcript: str | None = None
 
 
 @dataclass
@@ -157,7 +161,8 @@ class TurnRunner:
         if eou.decision is Decision.END_NO_SPEECH or eou.stream is None:
             return NOT_HEARD
         started = time.perf_counter()
-        text = await asyncio.to_thread(eou.stream.finish)
+        text = eou.transcript if eou.transcript is not None \
+            else await asyncio.to_thread(eou.stream.finish)
         self._log.emit(ev.Transcript(
             t_ms=self._now(), turn=eou.turn, final=True, text=text,
             backend=self._recognizer.name,
