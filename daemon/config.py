@@ -92,6 +92,9 @@ class TtsConfig(_Section):
         "Okay.", max_length=40,
         description="said first when the car has done an action (pre-rendered, so it plays at "
                     "once while the rest is synthesized); empty for none")
+    duck_ratio: float = Field(
+        0.3, ge=0.0, le=1.0,
+        description="media volume while Cabin listens or speaks, as a fraction of the driver's")
     lexicon: dict[str, str] = Field(
         default_factory=dict,
         description="word -> respelling, or raw phonemes as '[[ ... ]]', applied before Piper")

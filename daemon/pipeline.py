@@ -33,6 +33,7 @@ from daemon.audio.sources import AudioSource
 from daemon.audio.speaker import VirtualSpeaker
 from daemon.channel import Channel
 from daemon.config import CabinConfig
+from daemon.ducking import MediaDucker
 from daemon.endpoint import Completeness, Decision, Endpointer, EndpointParams
 from daemon.intents import completeness
 from daemon.stages import Stages
@@ -60,7 +61,8 @@ class Pipeline:
 
     def __init__(self, config: CabinConfig, stages: Stages, dispatcher: ToolDispatcher,
                  log: ev.EventLog, speaker: VirtualSpeaker, *,
-                 concurrent_turns: bool = False) -> None:
+                 concurrent_turns: bool = False, ducker: MediaDucker | None = None) -> None:
+        self._ducker = ducker or MediaDucker(None)
         self._config = config
         self._stages = stages
         self._log = log
@@ -124,6 +126,7 @@ class Pipeline:
             self._speaker.advance(RATE_HZ // 50)
             self._samples += RATE_HZ // 50
             self._report_playback()
+        await self._ducker.update(False)
 
     async def _start_turn(self, eou: EndOfUtterance, group: asyncio.TaskGroup) -> None:
         handle = TurnHandle(eou.turn)
@@ -149,6 +152,7 @@ class Pipeline:
         self._recent_vad.extend(vad_frames)
         detections = self._stages.wake.process(chunk)
         self._report_playback()
+        await self._ducker.update(self._listening or self._speaker.busy or bool(detections))
         if not self._listening:
             if detections:
                 hit = detections[0]

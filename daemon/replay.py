@@ -17,6 +17,7 @@ from daemon import events as ev
 from daemon.audio.sources import WavFileSource, WavSink
 from daemon.audio.speaker import VirtualSpeaker
 from daemon.config import CabinConfig
+from daemon.ducking import MediaDucker
 from daemon.pipeline import Pipeline
 from daemon.stages import Stages, load_stages
 from daemon.turn import ToolDispatcher
@@ -71,7 +72,8 @@ async def replay(config: CabinConfig, wav: Path, *, events_path: Path | None = N
         async with open_vehicle(config.vehicle) as vehicle:
             dispatcher: ToolDispatcher = vehicle.dispatcher
             pipeline = Pipeline(config, stages, dispatcher, log, VirtualSpeaker(sink),
-                                concurrent_turns=realtime)
+                                concurrent_turns=realtime,
+                                ducker=MediaDucker(vehicle.dbus, config.tts.duck_ratio))
             await pipeline.run(source)
     if reply_wav is not None:
         sink.save(reply_wav)

@@ -27,7 +27,7 @@ from typing import Any
 from vehicle_tools.backends.base import StatePredicate
 from vehicle_tools.commands import Command, DbusCall, DbusService, DbusSet
 from vehicle_tools.config import DbusConfig
-from vehicle_tools.dbus_api import DEFAULT_SERVICES, ServiceAddress, state_values
+from vehicle_tools.dbus_api import DEFAULT_SERVICES, MPRIS_PLAYER, ServiceAddress, state_values
 from vehicle_tools.errors import ToolError
 from vehicle_tools.state import VehicleState
 
@@ -160,6 +160,30 @@ class DbusBackend:
         raise ToolError("no_confirmation", "The service did not confirm the change.",
                         f"{[c.service for c in calls]}: state after {self._config.call_timeout_s}"
                         f" s: {self._state.since(started).as_dict()}")
+
+    async def media_volume(self) -> float:
+        """The media player's MPRIS Volume (0.0-1.0), read now.
+
+        For the assistant's own audio management (ducking), not a driver request: no policy.
+
+        Raises:
+            ToolError: no bus, no player, or no answer within the call timeout.
+        """
+        async with self._lock:
+            bus = await self._ensure()
+            await self._refresh(bus, "media")
+        value = self._state.number("media.Volume")
+        if value is None:
+            raise ToolError("not_available", "The media player reports no volume.",
+                            "media.Volume absent from the player's properties")
+        return float(value)
+
+    async def set_media_volume(self, volume: float) -> None:
+        """Set the MPRIS Volume (clamped to 0.0-1.0) without waiting for a confirmation."""
+        call = DbusSet("media", MPRIS_PLAYER, "Volume", "d", min(1.0, max(0.0, volume)))
+        async with self._lock:
+            bus = await self._ensure()
+            await self._guarded(bus, self._call_sync, bus, call)
 
     async def _ensure(self) -> Any:
         if self._bus is not None:
