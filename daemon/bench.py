@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import resource
 import time
 import uuid
@@ -112,6 +113,7 @@ def _table(report: dict[str, Any], old: dict[str, Any] | None) -> list[str]:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """Entry point of `cabin bench`."""
+    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     report = run_bench(args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
