@@ -70,7 +70,7 @@ def sounddevice_output(device: str | int | None, rate_hz: int) -> StreamFactory:
         except (OSError, ValueError) as exc:  # sd.PortAudioError is an OSError subclass
             raise AudioDeviceError(
                 f"cannot open audio output {device if device is not None else '(default)'}: "
-                f"{exc}", fix="check `cabin devices` and audio.output_device in cabin.yaml",
+                f"{exc}", fix="check the device name against `cabin devices`",
             ) from exc
         return stream  # type: ignore[no-any-return]  # sounddevice is untyped
 
