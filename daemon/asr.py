@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from daemon.biasing import Vocabulary, whisper_hotwords, whisper_prompt
 from daemon.config import AsrConfig
 from daemon.errors import AsrError, ModelError
 
@@ -83,7 +84,7 @@ def choose_backend(config: AsrConfig, models_dir: Path) -> BackendChoice:
 
 
 def load_recognizer(choice: BackendChoice, config: AsrConfig,
-                    vocabulary: tuple[str, ...] = ()) -> Recognizer:
+                    vocabulary: Vocabulary | None = None) -> Recognizer:
     """Load the chosen backend's model (seconds; call it off the event loop)."""
     if not choice.model_dir.is_dir():
         raise ModelError(f"ASR model directory missing: {choice.model_dir}",
@@ -162,14 +163,15 @@ class VoskStream:
 class WhisperRecognizer:
     """faster-whisper (CTranslate2, int8 on CPU); decodes the utterance at the end.
 
-    The vehicle vocabulary is given to the decoder as an initial prompt, which biases it
-    towards the words the tools understand.
+    The vehicle vocabulary (daemon/biasing.py) is given to the decoder as an initial prompt and
+    hotwords, which bias it towards the words the tools understand (measured by `cabin eval`).
     """
 
     name = "faster_whisper"
     streaming = False
 
-    def __init__(self, model_dir: Path, config: AsrConfig, vocabulary: tuple[str, ...]) -> None:
+    def __init__(self, model_dir: Path, config: AsrConfig,
+                 vocabulary: Vocabulary | None = None) -> None:
         from faster_whisper import WhisperModel
 
         started = time.perf_counter()
@@ -182,7 +184,8 @@ class WhisperRecognizer:
                              code="model_corrupt") from exc
         self._language = config.language
         self._beam = config.beam_size
-        self._prompt = ", ".join(vocabulary) if vocabulary else None
+        self._prompt = whisper_prompt(vocabulary) if vocabulary else None
+        self._hotwords = whisper_hotwords(vocabulary) if vocabulary else None
         _LOG.info("faster-whisper model %s loaded in %.2f s", model_dir.name,
                   time.perf_counter() - started)
 
@@ -196,7 +199,7 @@ class WhisperRecognizer:
             segments, _info = self._model.transcribe(
                 audio, language=self._language, beam_size=self._beam, vad_filter=False,
                 condition_on_previous_text=False, without_timestamps=True,
-                initial_prompt=self._prompt)
+                initial_prompt=self._prompt, hotwords=self._hotwords)
             return " ".join(s.text.strip() for s in segments).strip()
         except Exception as exc:  # CTranslate2 errors are RuntimeError subclasses, mostly
             raise AsrError(f"faster-whisper failed: {exc}", code="asr_failed",

@@ -26,7 +26,6 @@ from daemon.config import CabinConfig, load_config
 from daemon.metrics import collect, summarize, turn_metrics
 from daemon.replay import replay
 from daemon.stages import Stages, load_stages
-from vehicle_tools.config import CanConfig, VehicleConfig
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -36,10 +35,9 @@ def _rows(events: list[ev.Event]) -> list[dict[str, object]]:
 
 
 def _on_channel(config: CabinConfig) -> CabinConfig:
-    vehicle = config.vehicle.model_copy(update={
-        "can": CanConfig(channel=f"cabin-bench-{uuid.uuid4()}")})
-    return config.model_copy(update={"vehicle": VehicleConfig.model_validate(
-        vehicle.model_dump())})
+    """`config` on a fresh virtual CAN channel (each replay gets its own simulated car)."""
+    can = config.vehicle.can.model_copy(update={"channel": f"cabin-bench-{uuid.uuid4()}"})
+    return config.model_copy(update={"vehicle": config.vehicle.model_copy(update={"can": can})})
 
 
 async def _replay_rows(config: CabinConfig, wav: Path,

@@ -15,11 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from daemon.asr import RecognizerStream
+if TYPE_CHECKING:  # annotations only: daemon.asr imports this module
+    from daemon.asr import RecognizerStream
 
 UNK = "[unk]"
 

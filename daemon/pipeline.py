@@ -81,6 +81,7 @@ class Pipeline:
         self._peek: tuple[float, str] | None = None  # (wall time, text) of the last peek
         self._barge_run_s = 0.0
         self._recent: deque[npt.NDArray[np.int16]] = deque()
+        self._recent_samples = 0
         self._recent_vad: deque[VadFrame] = deque(maxlen=int(PRE_ROLL_S / WINDOW_S) + 1)
         self._handles: dict[int, TurnHandle] = {}
         self._runner = TurnRunner(stages.recognizer, stages.tts, dispatcher, output=speaker,
@@ -244,8 +245,9 @@ class Pipeline:
 
     def _remember(self, chunk: npt.NDArray[np.int16]) -> None:
         self._recent.append(chunk)
-        while sum(len(c) for c in self._recent) - len(self._recent[0]) > PRE_ROLL_S * RATE_HZ:
-            self._recent.popleft()
+        self._recent_samples += len(chunk)
+        while self._recent_samples - len(self._recent[0]) > PRE_ROLL_S * RATE_HZ:
+            self._recent_samples -= len(self._recent.popleft())
 
     def _report_playback(self) -> None:
         for done in self._speaker.drain_finished():

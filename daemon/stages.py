@@ -12,6 +12,7 @@ from pathlib import Path
 
 from daemon.asr import BackendChoice, Recognizer, choose_backend, load_recognizer
 from daemon.audio.frontend import FrontEnd, FrontEndSettings
+from daemon.biasing import build_vocabulary
 from daemon.config import CabinConfig
 from daemon.errors import ModelError
 from daemon.models import ModelStore, default_manifest_path, load_manifest
@@ -21,14 +22,6 @@ from daemon.vad import SileroVad
 from daemon.wake import WakeWordDetector, WakeWordModel
 
 _LOG = logging.getLogger(__name__)
-
-ASR_VOCABULARY = (
-    "set the temperature to 21 degrees", "driver", "passenger", "fan", "air conditioning",
-    "open the window", "close the windows", "halfway", "range", "fuel", "navigate to",
-    "next song", "pause the music",
-)
-"""Phrases that bias the recogniser towards what the vehicle tools understand."""
-
 
 @dataclass(frozen=True)
 class Stages:
@@ -78,7 +71,7 @@ def load_stages(config: CabinConfig) -> Stages:
     choice = choose_backend(config.asr, config.models_dir)
     _LOG.info("ASR backend: %s (%s)", choice.backend, choice.reason)
     resolve(store, choice.model_dir.name)
-    recognizer = load_recognizer(choice, config.asr, ASR_VOCABULARY)
+    recognizer = load_recognizer(choice, config.asr, build_vocabulary())
     tts = PiperTts(resolve(store, config.tts.voice), length_scale=config.tts.length_scale,
                    volume=config.tts.volume, lexicon=Lexicon.from_mapping(config.tts.lexicon))
     frontend = FrontEnd(FrontEndSettings(**config.frontend.model_dump()))

@@ -103,18 +103,24 @@ def write_verified(
 ) -> tuple[str, int]:
     """Stream ``src`` to ``dest`` via a temp file; verify; atomically rename. -> (sha256, bytes)."""
     digest = hashlib.sha256()
-    written = 0
     with temp_beside(dest) as (fh, tmp), progress_bar(size, desc, progress) as bar:
-        while chunk := src.read(CHUNK):
-            fh.write(chunk)
-            digest.update(chunk)
-            written += len(chunk)
-            bar.update(len(chunk))
-        fh.flush()
-        os.fsync(fh.fileno())
+        written = _copy_hashed(src, fh, digest, bar)
         check_digest(desc, digest.hexdigest(), written, sha256, size)
         os.replace(tmp, dest)
     return digest.hexdigest(), written
+
+
+def _copy_hashed(src: IO[bytes], fh: IO[bytes], digest: Any, bar: tqdm[Any]) -> int:
+    """Copy `src` to `fh` in chunks, hashing and showing progress; fsync; returns bytes."""
+    written = 0
+    while chunk := src.read(CHUNK):
+        fh.write(chunk)
+        digest.update(chunk)
+        written += len(chunk)
+        bar.update(len(chunk))
+    fh.flush()
+    os.fsync(fh.fileno())
+    return written
 
 
 def _resume_offset(part: Path) -> int:
@@ -156,17 +162,10 @@ def download(
             with part.open("rb") as old:
                 while chunk := old.read(CHUNK):
                     digest.update(chunk)
-        written = offset
         with part.open("ab" if offset else "wb") as fh, progress_bar(
             size, dest.name, progress, initial=offset
         ) as bar:
-            while chunk := response.read(CHUNK):
-                fh.write(chunk)
-                digest.update(chunk)
-                written += len(chunk)
-                bar.update(len(chunk))
-            fh.flush()
-            os.fsync(fh.fileno())
+            written = offset + _copy_hashed(response, fh, digest, bar)
     try:
         check_digest(url, digest.hexdigest(), written, sha256, size)
     except SourceError:

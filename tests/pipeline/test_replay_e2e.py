@@ -82,7 +82,7 @@ def test_temperature_command_at_10db_reaches_the_car_and_is_confirmed(
     # The reply, transcribed back, mentions 21.
     reply = read_wav(reply_path, expect_rate_hz=None, resample_to=16000)
     models = config_on(channel).models_dir
-    asr = WhisperRecognizer(models / "whisper-tiny-en", config_on(channel).asr, ())
+    asr = WhisperRecognizer(models / "whisper-tiny-en", config_on(channel).asr)
     stream = asr.stream()
     stream.accept(reply.samples)
     heard = words_to_digits(stream.finish().lower())

@@ -60,7 +60,7 @@ def test_lexicon_changes_what_piper_says() -> None:
     assert "ø" in "".join(lexed.phonemes("Peugeot")[0])
     # Through the recogniser: the respelling is what comes out of the speaker.
     audio = lexed.synthesize_all("Your ETA is ten minutes.")
-    asr = WhisperRecognizer(MODELS / "whisper-tiny-en", AsrConfig(), ())
+    asr = WhisperRecognizer(MODELS / "whisper-tiny-en", AsrConfig())
     stream = asr.stream()
     stream.accept(resample(audio, lexed.rate_hz, 16000))
     heard = stream.finish().lower()
