@@ -16,6 +16,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from daemon.errors import ConfigError
+from daemon.llm.config import LlmConfig
+from daemon.runtime_config import (
+    AudioIoConfig,
+    DialogueConfig,
+    HmiConfig,
+    PrivacyConfig,
+    ServiceConfig,
+)
 from vehicle_tools.config import VehicleConfig
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -145,7 +153,16 @@ class CabinConfig(_Section):
     barge_in: BargeInConfig = BargeInConfig()
     frontend: FrontEndConfig = FrontEndConfig()
     vehicle: VehicleConfig = VehicleConfig()
+    llm: LlmConfig = LlmConfig()
+    dialogue: DialogueConfig = DialogueConfig()
+    audio: AudioIoConfig = AudioIoConfig()
+    service: ServiceConfig = ServiceConfig()
+    hmi: HmiConfig = HmiConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
     logging: LoggingConfig = LoggingConfig()
+    sequential: bool = Field(
+        False, description="benchmark baseline: every stage waits for the previous one "
+        "(silence-only endpointing, no transcript peek, whole reply synthesized before playing)")
 
     @model_validator(mode="after")
     def _endpoint_consistent(self) -> CabinConfig:

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, ClassVar
+
+_LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -185,6 +189,14 @@ class EventLog:
     def __init__(self, stream: IO[str] | None = None) -> None:
         self._stream = stream
         self.events: list[Event] = []
+        self._subscribers: list[Callable[[Event], None]] = []
+
+    def subscribe(self, callback: Callable[[Event], None]) -> None:
+        """Call `callback` with every event emitted from now on (on the emitting thread).
+
+        A subscriber that raises is logged; the event is still kept and sent to the others.
+        """
+        self._subscribers.append(callback)
 
     def emit(self, event: Event) -> None:
         """Record `event` (and write it to the stream, if any)."""
@@ -192,6 +204,11 @@ class EventLog:
         if self._stream is not None:
             self._stream.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
             self._stream.flush()
+        for callback in self._subscribers:
+            try:
+                callback(event)
+            except Exception:  # a broken listener (HMI, recorder) must not stop the pipeline
+                _LOG.exception("event subscriber %r failed", callback)
 
     def of_type(self, kind: type[Event]) -> list[Event]:
         """The recorded events of one class, in order."""

@@ -1,0 +1,64 @@
+"""Settings of the live daemon (`cabin run`): audio devices, dialogue, service, head-unit API
+and privacy. Sections of cabin.yaml; see daemon/config.py for the whole file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class AudioIoConfig(_Section):
+    """Live capture and playback through sounddevice."""
+
+    input_device: str | int | None = Field(None, description="name or index; null = default")
+    output_device: str | int | None = Field(None, description="name or index; null = default")
+    output_rate_hz: int = Field(48000, ge=8000, le=192000, description="playback rate, Hz")
+    block_ms: int = Field(20, ge=5, le=100, description="capture/playback block, ms")
+    retry_s: float = Field(2.0, gt=0.0, le=60.0,
+                           description="first delay before reopening a lost device, seconds")
+
+
+class DialogueConfig(_Section):
+    """Multi-turn behaviour."""
+
+    follow_up_s: float = Field(
+        5.0, ge=0.0, le=30.0,
+        description="after a reply, the driver may answer without the wake word this long, s")
+    history_turns: int = Field(6, ge=0, le=50, description="turns kept as LLM context")
+
+
+class ServiceConfig(_Section):
+    """systemd integration."""
+
+    watchdog: bool = Field(True, description="send WATCHDOG=1 while healthy (WatchdogSec)")
+    stop_timeout_s: float = Field(2.0, gt=0.0, le=30.0,
+                                  description="SIGTERM to exit, seconds (turn under way included)")
+
+
+class HmiConfig(_Section):
+    """The D-Bus API for the head unit (docs/hmi.md)."""
+
+    enabled: bool = True
+    bus: Literal["session", "system"] = "session"
+    address: str | None = Field(None, description="bus address; null = the default of `bus`")
+    name: str = Field("org.cabin.Assistant1", description="well-known bus name Cabin owns")
+
+
+class PrivacyConfig(_Section):
+    """What Cabin keeps. By default: no audio, no transcript, ever."""
+
+    debug_recording: bool = Field(False,
+                                  description="record each turn (audio + events) for debugging")
+    recording_dir: Path = Field(Path("/var/lib/cabin/recordings"),
+                                description="where debug recordings go")
+    retention_days: float = Field(30.0, gt=0.0, le=3650.0,
+                                  description="recordings older than this are deleted, days")
+    sweep_interval_s: float = Field(3600.0, ge=1.0, le=86400.0,
+                                    description="how often the daemon deletes old ones, s")
+    log_text: bool = Field(False, description="put transcripts and replies in the logs")
