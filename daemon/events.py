@@ -100,6 +100,29 @@ class Intent(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Llm(Event):
+    """The language model answered (what the fast path could not).
+
+    Attributes:
+        source: ``local`` (llama.cpp), ``cloud`` or ``none`` (every model failed).
+        kind: ``calls``, ``say``, ``clarify``, ``decline`` or ``unavailable``.
+        first_token_ms: wall-clock ms from the request to the first generated token.
+        total_ms: wall-clock ms of the whole answer.
+        prompt_tokens: tokens in the prompt; ``cached_tokens`` of them came from the cache.
+        generated_tokens: tokens generated.
+    """
+
+    type: ClassVar[str] = "llm"
+    source: str
+    kind: str
+    first_token_ms: float = 0.0
+    total_ms: float = 0.0
+    prompt_tokens: int = 0
+    cached_tokens: int = 0
+    generated_tokens: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
 class ToolCall(Event):
     """A vehicle tool is being called."""
 

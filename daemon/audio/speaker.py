@@ -56,6 +56,33 @@ class Finished:
     interrupted: bool
 
 
+class Speaker(Protocol):
+    """The reply output the pipeline and the turns use (`VirtualSpeaker`, `DeviceSpeaker`)."""
+
+    @property
+    def busy(self) -> bool:
+        """True while a reply is queued or playing."""
+
+    @property
+    def current_turn(self) -> int | None:
+        """The turn whose reply is playing, if any."""
+
+    def enqueue(self, turn: int, samples: Int16, rate_hz: int, text: str) -> None:
+        """Queue one synthesized piece of turn `turn`'s reply."""
+
+    def end_reply(self, turn: int) -> None:
+        """Every piece of `turn`'s reply has been queued."""
+
+    def advance(self, n: int) -> Int16:
+        """The echo reference for the next `n` microphone samples (16 kHz)."""
+
+    def interrupt(self) -> Finished | None:
+        """Stop the playing reply; returns what was played of it."""
+
+    def drain_finished(self) -> list[Finished]:
+        """Replies that ended since the last call."""
+
+
 @dataclass
 class _Segment:
     turn: int

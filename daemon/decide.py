@@ -1,0 +1,194 @@
+"""Deciding what to do with a transcript: the dialogue, the fast path, the language model.
+
+`Decider.decide` is an async generator of reply pieces (sentences to speak), so an answer the
+language model streams is spoken while it is still being generated. In order:
+
+1. a pending confirmation ("Do you want me to unlock the doors?") takes a yes/no/cancel;
+2. the deterministic fast path (daemon/intents.py);
+3. the language model router (daemon/llm/), when configured: tool calls, a spoken answer, a
+   clarification question, a decline, or an honest "unavailable".
+
+Vehicle calls are shielded from cancellation: a command already sent to the car finishes and
+is reported, whatever happens to the turn.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from daemon import events as ev
+from daemon.dialogue import Conversation, PendingCall, yes_no
+from daemon.intents import parse
+from daemon.llm.types import AgentAnswer, CancelToken, Message, Sentence
+
+_LOG = logging.getLogger(__name__)
+
+CANNOT_DO = "Sorry, I can't do that yet."
+NEEDS_CONFIRMATION = "needs_confirmation"
+
+
+class ToolOutcome(Protocol):
+    """What the vehicle dispatcher returns (vehicle_tools.dispatcher.ToolResult)."""
+
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def args(self) -> Mapping[str, object]: ...
+    @property
+    def state(self) -> Mapping[str, object]: ...
+    @property
+    def reply(self) -> str: ...
+    @property
+    def error_code(self) -> str | None: ...
+
+
+class ToolDispatcher(Protocol):
+    """Calls vehicle tools (vehicle_tools.dispatcher.Dispatcher)."""
+
+    async def call(self, name: str, args: Mapping[str, object], *,
+                   confirmed: bool | None = None) -> ToolOutcome:
+        """Validate, apply policy, send to the car and report what it did."""
+
+
+class Agent(Protocol):
+    """The language model router (daemon/llm/router.py)."""
+
+    def answer(self, text: str, history: Sequence[Message],
+               cancel: CancelToken) -> AsyncIterator[Sentence | AgentAnswer]:
+        """Stream spoken sentences, then end with exactly one `AgentAnswer`."""
+
+
+@dataclass(frozen=True)
+class TurnInput:
+    """A transcript to act on.
+
+    Attributes:
+        turn: the turn number.
+        text: what the driver said (or typed on the head unit).
+        cancel: set when the turn is interrupted (stops the language model).
+    """
+
+    turn: int
+    text: str
+    cancel: CancelToken
+
+
+class Decider:
+    """Turns transcripts into vehicle calls and reply pieces.
+
+    Args:
+        dispatcher: the vehicle's tools.
+        log: the event log.
+        now_ms: the input audio clock, ms.
+        conversation: the session's dialogue state.
+        agent: the language model router; None = fast path only.
+        acknowledge: prefix of a successful action's reply ("Okay."), pre-rendered.
+    """
+
+    def __init__(self, dispatcher: ToolDispatcher, log: ev.EventLog, now_ms: _Clock,
+                 conversation: Conversation, *, agent: Agent | None = None,
+                 acknowledge: str = "") -> None:
+        self._dispatcher = dispatcher
+        self._log = log
+        self._now = now_ms
+        self.conversation = conversation
+        self._agent = agent
+        self.acknowledge = acknowledge
+
+    async def decide(self, request: TurnInput) -> AsyncIterator[str]:
+        """Act on `request`; yields the pieces of the reply, in speaking order."""
+        conv = self.conversation
+        pending, conv.pending = conv.pending, None
+        if pending is not None:
+            answer = yes_no(request.text)
+            if answer is not None:
+                self._intent(request.turn, "dialogue", pending.name, dict(pending.args))
+                yield await self._call(request.turn, pending.name, pending.args,
+                                       confirmed=answer == "yes")
+                return
+        intent = parse(request.text)
+        clarifying, conv.clarifying = conv.clarifying, None
+        if intent is None and clarifying is not None:
+            intent = parse(f"{clarifying} {request.text}")  # "open the window" + "the driver's"
+        if intent is not None:
+            self._intent(request.turn, "fast_path", intent.name, dict(intent.args))
+            yield await self._call(request.turn, intent.name, intent.args)
+            return
+        if self._agent is None:
+            self._intent(request.turn, "none", "none", {})
+            yield CANNOT_DO
+            return
+        async for piece in self._ask_agent(request, clarifying):
+            yield piece
+
+    async def _ask_agent(self, request: TurnInput, clarifying: str | None) -> AsyncIterator[str]:
+        assert self._agent is not None
+        history = self.conversation.history
+        final: AgentAnswer | None = None
+        streamed = False
+        started = time.perf_counter()
+        async for item in self._agent.answer(request.text, history, request.cancel):
+            if isinstance(item, Sentence):
+                streamed = True
+                yield item.text
+            else:
+                final = item
+        if final is None or request.cancel.cancelled:
+            return
+        self._llm_event(request.turn, final, started)
+        if final.kind == "calls":
+            replies = []
+            for call in final.calls:
+                self._intent(request.turn, final.source, call.name, dict(call.args))
+                replies.append(await self._call(request.turn, call.name, call.args))
+                if self.conversation.pending is not None:
+                    break  # ask one question at a time
+            yield " ".join(replies)
+            return
+        if final.kind == "clarify":
+            self.conversation.clarifying = clarifying or request.text
+        if final.text and not streamed:
+            yield final.text
+
+    async def _call(self, turn: int, name: str, args: Mapping[str, object], *,
+                    confirmed: bool | None = None) -> str:
+        self._log.emit(ev.ToolCall(t_ms=self._now(), turn=turn, name=name, args=dict(args)))
+        started = time.perf_counter()
+        # Shielded: a barge-in or shutdown never abandons a command already sent to the car.
+        result = await asyncio.shield(self._dispatcher.call(name, args, confirmed=confirmed))
+        self._log.emit(ev.ToolResultEvent(
+            t_ms=self._now(), turn=turn, name=name, ok=result.ok,
+            state=dict(result.state), error=result.error_code,
+            processing_ms=round((time.perf_counter() - started) * 1000.0, 1)))
+        if result.error_code == NEEDS_CONFIRMATION:
+            self.conversation.pending = PendingCall(turn, name, dict(result.args or args),
+                                                    result.reply)
+        if result.ok and self.acknowledge and not name.startswith("get_"):
+            return f"{self.acknowledge} {result.reply}"  # an action: acknowledge at once
+        return result.reply
+
+    def _intent(self, turn: int, source: str, name: str, args: dict[str, object]) -> None:
+        self._log.emit(ev.Intent(t_ms=self._now(), turn=turn, source=source, name=name,
+                                 args=args))
+
+    def _llm_event(self, turn: int, answer: AgentAnswer, started: float) -> None:
+        timing = answer.timing
+        total = (time.perf_counter() - started) * 1000.0
+        self._log.emit(ev.Llm(
+            t_ms=self._now(), turn=turn, source=answer.source, kind=answer.kind,
+            first_token_ms=round(timing.first_token_ms, 1) if timing else 0.0,
+            total_ms=round(timing.total_ms if timing else total, 1),
+            prompt_tokens=timing.prompt_tokens if timing else 0,
+            cached_tokens=timing.cached_tokens if timing else 0,
+            generated_tokens=timing.generated_tokens if timing else 0))
+        if answer.kind != "calls":
+            self._intent(turn, answer.source, answer.kind, {})
+
+
+class _Clock(Protocol):
+    def __call__(self) -> float: ...

@@ -1,0 +1,109 @@
+"""The conversation of one session: history for the language model, a pending confirmation or
+clarification, and the driver's yes/no answers.
+
+Pure state, no I/O: the turn runner (daemon/turn.py) reads and updates it; the history is cut
+to what the driver actually heard when a reply is interrupted (`heard`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from daemon.llm.types import Message
+
+Answer = Literal["yes", "no", "cancel"]
+
+_YES = {"yes", "yeah", "yep", "yup", "sure", "ok", "okay", "please", "confirm", "correct",
+        "affirmative", "absolutely", "definitely", "right", "go", "ahead", "do"}
+_NO = {"no", "nope", "nah", "don't", "dont", "negative", "not"}
+_CANCEL = {"cancel", "stop", "never", "forget", "abort", "nevermind"}
+_WORD = re.compile(r"[a-z']+")
+
+
+def yes_no(text: str) -> Answer | None:
+    """Classify a short answer to a yes/no question; None when it is not one.
+
+    "yes please", "sure, go ahead" -> yes; "no", "don't" -> no; "cancel", "forget it",
+    "never mind" -> cancel. Anything longer than six words, or mixing yes with no, is not an
+    answer (it is a new request).
+    """
+    words = _WORD.findall(text.lower().replace("never mind", "nevermind"))
+    if not words or len(words) > 6:
+        return None
+    if any(w in _CANCEL for w in words):
+        return "cancel"
+    yes = any(w in _YES for w in words)
+    no = any(w in _NO for w in words)
+    if no and not yes:
+        return "no"
+    if yes and not no:
+        return "yes"
+    return None
+
+
+@dataclass(frozen=True)
+class PendingCall:
+    """A tool call waiting for the driver's confirmation.
+
+    Attributes:
+        turn: the turn that asked.
+        name: the tool.
+        args: its arguments, as validated when first called.
+        question: what was asked.
+    """
+
+    turn: int
+    name: str
+    args: Mapping[str, object]
+    question: str
+
+
+@dataclass
+class Conversation:
+    """What the assistant remembers within a session.
+
+    Args:
+        max_turns: user/assistant exchanges kept as context.
+    """
+
+    max_turns: int = 6
+
+    def __post_init__(self) -> None:
+        self._history: deque[tuple[int, Message]] = deque(maxlen=max(0, 2 * self.max_turns))
+        self.pending: PendingCall | None = None
+        self.clarifying: str | None = None
+
+    @property
+    def history(self) -> tuple[Message, ...]:
+        """The exchanges so far, oldest first."""
+        return tuple(message for _, message in self._history)
+
+    def user(self, turn: int, text: str) -> None:
+        """The driver said `text` in `turn`."""
+        if self.max_turns and text.strip():
+            self._history.append((turn, Message("user", text.strip())))
+
+    def assistant(self, turn: int, text: str) -> None:
+        """The assistant replied `text` in `turn` (as synthesized; cut later by `heard`)."""
+        if self.max_turns and text.strip():
+            self._history.append((turn, Message("assistant", text.strip())))
+
+    def heard(self, turn: int, heard_text: str) -> None:
+        """The reply of `turn` was interrupted: keep only what the driver heard of it."""
+        for index, (t, message) in enumerate(self._history):
+            if t == turn and message.role == "assistant":
+                if heard_text.strip():
+                    self._history[index] = (t, Message("assistant", heard_text.strip()))
+                else:
+                    del self._history[index]
+                return
+
+    def clear(self) -> None:
+        """Forget everything (a new session)."""
+        self._history.clear()
+        self.pending = None
+        self.clarifying = None
