@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from pathlib import Path
 
@@ -18,23 +17,26 @@ from daemon.config import load_config
 from daemon.errors import CabinError
 from daemon.eval import add_eval_parser
 from daemon.models import add_models_parser
+from daemon.privacy_cli import add_privacy_parser
+from daemon.run_cli import add_run_parser
 from vehicle_tools.sim.cli import add_sim_parser
 
 EXIT_USER_ERROR = 2
 
 
 def _setup_logging(level: str, debug: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if debug else getattr(logging, level),
-        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    if not debug:  # one line per utterance from faster-whisper is noise at INFO
-        logging.getLogger("faster_whisper").setLevel(logging.WARNING)
+    from daemon.logsetup import setup_logging
+
+    setup_logging(level, debug)
 
 
 def _cmd_replay(args: argparse.Namespace) -> int:
     from daemon.events import ErrorEvent, EventLog
     from daemon.replay import replay, summarize
 
+    if args.plot_turn is not None and args.plot is None:
+        raise CabinError("--plot-turn needs --plot", fix="add --plot turn.png",
+                         code="config_invalid")
     config = load_config(args.config)
     _setup_logging(config.logging.level, args.debug)
     try:
@@ -55,6 +57,12 @@ def _cmd_replay(args: argparse.Namespace) -> int:
             print(f"reply audio: {args.reply_wav} ({seconds:.1f} s)")
         if args.events is not None:
             print(f"event log:   {args.events}")
+    if args.plot is not None:
+        from daemon.plot import plot_replay
+
+        plot_replay(result.events, args.wav, args.plot, turn=args.plot_turn)
+        if not args.quiet:
+            print(f"timeline:    {args.plot}")
     return 0
 
 
@@ -106,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--config", type=Path, help="cabin.yaml (default: built-in defaults)")
     rp.add_argument("--realtime", action="store_true", help="pace the input at 1x")
     rp.add_argument("--quiet", action="store_true", help="no summary on stdout")
+    rp.add_argument("--plot", type=Path, metavar="PNG",
+                    help="draw the replay as a timeline (waveform, speech, stages, events)")
+    rp.add_argument("--plot-turn", type=int, metavar="N", help="with --plot: only turn N")
     rp.set_defaults(func=_cmd_replay)
 
     sp = sub.add_parser("say", help="speak a text with the configured voice into a WAV")
@@ -123,7 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     dp = sub.add_parser("devices", help="list the audio devices")
     dp.set_defaults(func=_cmd_devices)
 
+    add_run_parser(sub)
     add_models_parser(sub)
+    add_privacy_parser(sub)
     add_sim_parser(sub)
     add_bench_parser(sub)
     add_eval_parser(sub)

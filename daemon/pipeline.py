@@ -37,12 +37,13 @@ from daemon import events as ev
 from daemon.asr import RecognizerStream
 from daemon.audio.sources import AudioSource
 from daemon.audio.speaker import Speaker
-from daemon.channel import Channel
+from daemon.channel import Channel, OverflowPolicy
 from daemon.config import CabinConfig
 from daemon.decide import Agent, Decider
 from daemon.dialogue import Conversation
 from daemon.ducking import MediaDucker
 from daemon.endpoint import Completeness, Decision, Endpointer, EndpointParams
+from daemon.errors import CabinError
 from daemon.intents import completeness
 from daemon.stages import Stages
 from daemon.turn import EndOfUtterance, ToolDispatcher, TurnHandle, TurnRunner
@@ -80,7 +81,8 @@ class Pipeline:
                  concurrent_turns: bool = False, ducker: MediaDucker | None = None,
                  agent: Agent | None = None, conversation: Conversation | None = None,
                  on_state: StateListener | None = None,
-                 on_audio: AudioListener | None = None) -> None:
+                 on_audio: AudioListener | None = None,
+                 input_policy: OverflowPolicy | None = None) -> None:
         self._ducker = ducker or MediaDucker(None)
         self._config = config
         self._stages = stages
@@ -122,7 +124,8 @@ class Pipeline:
                                   interim_after_s=config.llm.interim_after_s,
                                   sequential=config.sequential)
         self.audio_channel: Channel[npt.NDArray[np.int16] | None] = Channel(
-            "audio-in", maxsize=64, policy="drop_oldest" if concurrent_turns else "block")
+            "audio-in", maxsize=64,
+            policy=input_policy or ("drop_oldest" if concurrent_turns else "block"))
 
     @property
     def state(self) -> State:
@@ -188,7 +191,8 @@ class Pipeline:
     async def submit_text(self, text: str) -> int:
         """A typed request (head unit): run it as a turn; returns its number."""
         if self._group is None or self._stopping.is_set():
-            raise RuntimeError("the pipeline is not running")
+            raise CabinError("the assistant is not running (starting or stopping)",
+                             fix="retry once its State is idle", code="not_running")
         self._barge_in("text", self.now_ms)
         self._listening = False
         self._turn += 1

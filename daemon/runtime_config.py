@@ -39,15 +39,37 @@ class ServiceConfig(_Section):
     watchdog: bool = Field(True, description="send WATCHDOG=1 while healthy (WatchdogSec)")
     stop_timeout_s: float = Field(2.0, gt=0.0, le=30.0,
                                   description="SIGTERM to exit, seconds (turn under way included)")
+    heartbeat_stale_s: float = Field(
+        5.0, gt=0.0, le=300.0,
+        description="the audio loop counts as hung when it has not beaten for this long, s")
 
 
 class HmiConfig(_Section):
     """The D-Bus API for the head unit (docs/hmi.md)."""
 
-    enabled: bool = True
-    bus: Literal["session", "system"] = "session"
+    enabled: bool = Field(True, description="publish the API (off: no D-Bus connection at all)")
+    bus: Literal["session", "system"] = Field(
+        "session", description="which bus: session (tests, demo) or system (a car)")
     address: str | None = Field(None, description="bus address; null = the default of `bus`")
-    name: str = Field("org.cabin.Assistant1", description="well-known bus name Cabin owns")
+    name: str = Field("org.cabin.Assistant1", max_length=255,
+                      pattern=r"^[A-Za-z_-][A-Za-z0-9_-]*(\.[A-Za-z_-][A-Za-z0-9_-]*)+$",
+                      description="well-known bus name Cabin owns")
+    call_timeout_s: float = Field(
+        2.0, gt=0.0, le=30.0,
+        description="a method call waits this long for the assistant, then answers "
+        "org.cabin.Assistant1.Error.Timeout, seconds")
+    max_pending_calls: int = Field(
+        4, ge=1, le=64, description="method calls in flight at once; more answer ...Error.Busy")
+    signal_queue: int = Field(
+        256, ge=8, le=10000,
+        description="signals waiting for the D-Bus thread; when full the oldest is dropped and "
+        "counted")
+    start_timeout_s: float = Field(
+        5.0, gt=0.0, le=60.0, description="connecting and owning the name at start, seconds")
+    reconnect_initial_s: float = Field(
+        0.5, gt=0.0, le=60.0, description="first delay before reconnecting a lost bus, seconds")
+    reconnect_max_s: float = Field(
+        30.0, gt=0.0, le=600.0, description="the reconnect delay doubles up to this, seconds")
 
 
 class PrivacyConfig(_Section):
@@ -61,4 +83,9 @@ class PrivacyConfig(_Section):
                                   description="recordings older than this are deleted, days")
     sweep_interval_s: float = Field(3600.0, ge=1.0, le=86400.0,
                                     description="how often the daemon deletes old ones, s")
+    recording_max_turn_s: float = Field(120.0, gt=0.0, le=3600.0,
+                                        description="audio recorded per turn at most, s")
+    recording_max_mb: float = Field(
+        500.0, gt=0.0, le=1e6,
+        description="recordings beyond this total are deleted, oldest first, MiB")
     log_text: bool = Field(False, description="put transcripts and replies in the logs")

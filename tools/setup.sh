@@ -27,6 +27,7 @@ APT_PACKAGES=(
   dbus                     # a session dbus-daemon for the D-Bus backends and their tests
   libgirepository1.0-dev libcairo2-dev pkg-config  # build PyGObject (pydbus) from source
   systemd                  # systemd-analyze verify for the units in systemd/
+  python3-gi               # D-Bus policy tests run peers as other users, who may not reach .venv
   espeak-ng                # Korean test speech for the Vosk backend tests (no Korean Piper voice)
   libspeexdsp1             # the front end's echo canceller (daemon/audio/speex.py, ctypes)
   python3-venv

@@ -42,7 +42,7 @@ def test_history_keeps_what_was_heard() -> None:
                                               "You have 320 kilometres left.", "and the tyres",
                                               "thanks"]
     conv.user(4, "bye")  # two exchanges (four lines) are kept
-    assert [m.text for m in conv.history][0] == "You have 320 kilometres left."
+    assert conv.history[0].text == "You have 320 kilometres left."
 
 
 @dataclass(frozen=True)
