@@ -29,7 +29,8 @@ class DialogueConfig(_Section):
 
     follow_up_s: float = Field(
         5.0, ge=0.0, le=30.0,
-        description="after a reply, the driver may answer without the wake word this long, s")
+        description="after the assistant asks a question, the driver may answer without the "
+        "wake word this long, s (0: always say the wake word)")
     history_turns: int = Field(6, ge=0, le=50, description="turns kept as LLM context")
 
 
