@@ -17,6 +17,7 @@ from daemon import events as ev
 from daemon.audio.sources import WavFileSource, WavSink
 from daemon.audio.speaker import VirtualSpeaker
 from daemon.config import CabinConfig
+from daemon.decide import Agent
 from daemon.ducking import MediaDucker
 from daemon.pipeline import Pipeline
 from daemon.stages import Stages, load_stages
@@ -53,10 +54,24 @@ def _maybe_open(path: Path | None) -> Iterator[IO[str] | None]:
         yield fh
 
 
+def lazy_agent(config: CabinConfig) -> Agent | None:
+    """The language model, loaded when a request first needs it (None when disabled)."""
+    if not config.llm.enabled:
+        return None
+    from daemon.llm.lazy import LazyRouter
+    from daemon.llm.router import Router
+    from vehicle_tools.tools import default_registry
+
+    return LazyRouter(lambda: Router(config.llm, default_registry(), config.models_dir))
+
+
 async def replay(config: CabinConfig, wav: Path, *, events_path: Path | None = None,
                  reply_wav: Path | None = None, realtime: bool = False,
-                 stages: Stages | None = None) -> ReplayResult:
+                 stages: Stages | None = None, agent: Agent | None = None) -> ReplayResult:
     """Replay `wav` through the pipeline with the configured vehicle (simulated by default).
+
+    `agent`: the language model (reuse one across replays); None = load it on first use when
+    the config enables it.
 
     Raises:
         CabinError: bad audio file, missing/corrupt model, bus unavailable (before any audio).
@@ -73,7 +88,8 @@ async def replay(config: CabinConfig, wav: Path, *, events_path: Path | None = N
             dispatcher: ToolDispatcher = vehicle.dispatcher
             pipeline = Pipeline(config, stages, dispatcher, log, VirtualSpeaker(sink),
                                 concurrent_turns=realtime,
-                                ducker=MediaDucker(vehicle.dbus, config.tts.duck_ratio))
+                                ducker=MediaDucker(vehicle.dbus, config.tts.duck_ratio),
+                                agent=agent if agent is not None else lazy_agent(config))
             await pipeline.run(source)
     if reply_wav is not None:
         sink.save(reply_wav)
@@ -90,6 +106,9 @@ def summarize(events: list[ev.Event]) -> list[str]:
                          f"(score {event.score:.2f})")
         elif isinstance(event, ev.Transcript) and event.final:
             lines.append(f"{stamp}   heard: \"{event.text}\" ({event.backend})")
+        elif isinstance(event, ev.Llm):
+            lines.append(f"{stamp}   model: {event.source} answered '{event.kind}' in "
+                         f"{event.total_ms:.0f} ms ({event.generated_tokens} tokens)")
         elif isinstance(event, ev.ToolCall):
             args = ", ".join(f"{k}={v}" for k, v in event.args.items())
             lines.append(f"{stamp}   car:   {event.name}({args})")

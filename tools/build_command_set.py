@@ -297,7 +297,7 @@ def build_command(command: Command, index: int, cfg: BuildConfig, sources: Sourc
         digest = item_hash(command, index, wake_clip, snr, cfg.seed)
         old = existing.get(rel)
         if old is not None and old.get("hash") == digest and (cfg.out / rel).is_file():
-            rows.append(old)
+            rows.append({**old, "expected": _expected(command)})  # not in the audio's hash
             continue
         gap_rng, noise_rng = command_rngs(cfg.seed, index)
         if utt is None:
@@ -312,14 +312,20 @@ def build_command(command: Command, index: int, cfg: BuildConfig, sources: Sourc
     return rows, written
 
 
+def _expected(command: Command) -> dict[str, Any] | None:
+    """The manifest's ``expected``: the tool call the command should make, or None."""
+    if command.expected is None:
+        return None
+    return {"tool": command.expected.tool, "args": command.expected.args}
+
+
 def manifest_row(command: Command, rel: str, snr: Snr, *, wake_clip: str, utt: Utterance,
                  seed: int, digest: str, levels: dict[str, Any]) -> dict[str, Any]:
     """The manifest.jsonl object describing one written file (times in s, levels in dBFS).
 
     `levels` (measured levels, the wake clip's label) is merged in as is.
     """
-    exp = None if command.expected is None else {"tool": command.expected.tool,
-                                                 "args": command.expected.args}
+    exp = _expected(command)
     return {"path": rel, "id": command.id, "text": command.text, "snr_db": snr,
             "wake_clip": wake_clip, "expected": exp,
             "wake_start_s": _seconds(utt.wake_span[0]), "wake_end_s": _seconds(utt.wake_span[1]),
@@ -371,7 +377,8 @@ def build_set(commands: Sequence[Command], cfg: BuildConfig, sources: Sources, *
         if progress is not None:
             progress(len(cfg.snrs))
     done = {r["path"] for r in rows}
-    kept = [r for p, r in existing.items()
+    by_id = {c.id: c for c in commands}
+    kept = [{**r, "expected": _expected(by_id[r["id"]])} for p, r in existing.items()
             if p not in done and _still_valid(r, cfg.out, commands)]
     write_manifest(manifest, rows + kept)
     return rows, written

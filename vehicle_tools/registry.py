@@ -89,6 +89,9 @@ class Tool(Generic[A]):
         backend: which backend runs it.
         service: what the driver calls the thing behind the backend, for spoken failures
             ("media", "navigation"; CAN tools: "the car's controls").
+        topics: words or phrases a request for this tool mentions ("window", "fresh air");
+            the language-model agent declines a call whose tool the request never mentions
+            (daemon/llm/relevance.py), instead of mapping it to the nearest tool.
     """
 
     name: str
@@ -106,6 +109,7 @@ class Tool(Generic[A]):
     max_age_s: float = 1.0
     backend: BackendKind = "can"
     service: str = "the car's controls"
+    topics: tuple[str, ...] = ()
 
     def validate(self, args: object) -> A:
         """Validate and normalise raw arguments.
@@ -121,7 +125,7 @@ class Tool(Generic[A]):
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in err['loc']) or '(args)'}: {err['msg']}"
-                f" (got {err.get('input')!r})" for err in exc.errors())
+                f" (got {_shown(err.get('input'))})" for err in exc.errors())
             raise ToolError("invalid_arguments", self.usage, f"{self.name}: {problems}") from exc
 
     def json_schema(self) -> dict[str, object]:
@@ -129,6 +133,21 @@ class Tool(Generic[A]):
         parameters = self.args_model.model_json_schema()
         parameters.pop("title", None)
         return {"name": self.name, "description": self.description, "parameters": parameters}
+
+
+_SHOWN_CHARS = 80
+"""At most this many characters of a rejected argument value go into a log detail."""
+
+
+def _shown(value: object) -> str:
+    """A bounded repr of a rejected value: the model's output may be megabytes long, and an int
+    of more than 4300 digits has no repr at all (ValueError)."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        return f"<an int of about {int(value).bit_length() * 0.30103:.0f} digits>" \
+            if isinstance(value, int) else f"<unprintable {type(value).__name__}>"
+    return text if len(text) <= _SHOWN_CHARS else f"{text[:_SHOWN_CHARS]}... ({len(text)} chars)"
 
 
 class Registry:
@@ -163,7 +182,7 @@ class Registry:
         tool = self._tools.get(name) if isinstance(name, str) else None
         if tool is None:
             raise ToolError("unknown_tool", "Sorry, that is not something I can do in this car.",
-                            f"no tool named {name!r}; known: {', '.join(self._tools)}")
+                            f"no tool named {_shown(name)}; known: {', '.join(self._tools)}")
         return tool
 
     def validate(self, name: str, args: object) -> tuple[Tool[Any], ToolArgs]:

@@ -13,7 +13,7 @@ from daemon.config import REPO_ROOT
 
 _LOG = logging.getLogger(__name__)
 
-COMPONENTS = ("aec", "wake", "asr", "commands", "endpoint")
+COMPONENTS = ("aec", "wake", "asr", "commands", "endpoint", "llm")
 SETS = REPO_ROOT / "tools" / "eval_sets"
 SHARED_AUDIO = REPO_ROOT.parent / "shared" / "audio"
 
@@ -21,7 +21,8 @@ SHARED_AUDIO = REPO_ROOT.parent / "shared" / "audio"
 def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's private type
     """Register ``cabin eval`` on the CLI's subparsers; returns its parser."""
     p: argparse.ArgumentParser = subparsers.add_parser(
-        "eval", help="evaluate front end, wake word, ASR, commands, endpointing (docs/eval.md)")
+        "eval", help="evaluate front end, wake word, ASR, commands, endpointing, the language "
+        "model agent (docs/eval.md, docs/llm.md)")
     p.add_argument("components", nargs="*", choices=[*COMPONENTS, "all", "lists"],
                    default=["all"], help="what to evaluate (default: all); `lists` rebuilds "
                    "tools/eval_sets from ../shared/audio/MANIFEST.tsv")
@@ -38,6 +39,10 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's p
     p.add_argument("--commands", type=Path,
                    default=REPO_ROOT / "build" / "commands" / "manifest.jsonl",
                    help="command set manifest (make commands)")
+    p.add_argument("--with-llm", action="store_true",
+                   help="commands: the language model answers what the fast path does not")
+    p.add_argument("--llm-cases", type=Path, default=SETS / "llm_cases.yaml",
+                   help="the language model's paraphrase/multi-action/unsupported/ambiguous set")
     p.add_argument("--minutes", type=float, default=30.0, help="negative stream length, min")
     p.add_argument("--snr", nargs="+", default=["clean", "20", "10", "5"],
                    help="SNRs in dB (and/or clean) for wake FRR/FA and ASR")
@@ -101,6 +106,7 @@ class _Context:
         self.quick: bool = args.quick
         self.cache = REPO_ROOT / "build" / "eval" / "cache"
         self.voice = models.models_dir / models.config.tts.voice
+        self._loaded_router: Any = None
 
     def _take(self, items: list[Any], n: int) -> list[Any]:
         return items[::max(1, len(items) // n)][:n] if self.quick else items
@@ -163,8 +169,20 @@ class _Context:
     def commands(self) -> Any:
         from daemon.eval import commands_eval
 
+        fallback = commands_eval.agent_understanding(self._router()) \
+            if self.args.with_llm else None
         return commands_eval.evaluate(self.models, self._commands(), self.fe["on"],
-                                      self._params())
+                                      self._params(), fallback=fallback)
+
+    def _router(self) -> Any:
+        if self._loaded_router is None:
+            from daemon.llm.router import Router
+            from vehicle_tools.tools import default_registry
+
+            config = self.models.config
+            self._loaded_router = Router(config.llm, default_registry(), config.models_dir)
+            self._loaded_router.load()
+        return self._loaded_router
 
     def endpoint(self) -> Any:
         from daemon.eval import endpoint_eval
@@ -178,3 +196,12 @@ class _Context:
                                       paused=paused[:2] if self.quick else paused,
                                       noise_path=self._noise(), fe=self.fe["on"],
                                       params=self._params())
+
+    def llm(self) -> Any:
+        from daemon.eval import llm_eval
+
+        router = self._router()
+        commands = llm_eval.load_commands(REPO_ROOT / "tools" / "commands.yaml")
+        cases = llm_eval.load_cases(self.args.llm_cases)
+        return llm_eval.evaluate(router, self._take(commands, 8), self._take(cases, 8),
+                                 self.args.out / "llm.json", cache_texts=1 if self.quick else 3)

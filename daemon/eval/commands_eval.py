@@ -1,9 +1,11 @@
 """Command accuracy on the built command set (build/commands/manifest.jsonl): front end -> wake
-word -> VAD + endpointing -> ASR -> fast path, compared with the expected tool and arguments.
+word -> VAD + endpointing -> ASR -> fast path (then, with ``--with-llm``, the language model for
+what the fast path does not know), compared with the expected tool and arguments.
 Also the command-set WER (biasing on vs off) and, on real audio, the endpoint delay."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import statistics
@@ -15,11 +17,13 @@ from typing import Any
 from tqdm import tqdm
 
 from daemon.audio.frontend import FrontEndSettings
+from daemon.decide import Agent
 from daemon.endpoint import EndpointParams
 from daemon.eval.common import Int16Array, Report, WerCounter, fmt, load_audio
 from daemon.eval.models import EvalModels
 from daemon.eval.turn import run_turn
 from daemon.intents import parse
+from daemon.llm.types import AgentAnswer, CancelToken
 
 _LOG = logging.getLogger(__name__)
 
@@ -63,9 +67,45 @@ def _decoder(models: EvalModels, biased: bool) -> Callable[[Int16Array], str]:
     return lambda audio: models.transcribe(audio, biased=biased)
 
 
+Understand = Callable[[str], tuple[str, dict[str, object]] | None]
+"""A transcript -> (tool, args) of its first call, or None (declined, asked back, nothing)."""
+
+
+def agent_understanding(agent: Agent) -> Understand:
+    """What the language model makes of a transcript, as the daemon would run it."""
+
+    def understand(text: str) -> tuple[str, dict[str, object]] | None:
+        async def ask() -> AgentAnswer | None:
+            final = None
+            async for item in agent.answer(text, (), CancelToken()):
+                if isinstance(item, AgentAnswer):
+                    final = item
+            return final
+
+        answer = asyncio.run(ask())
+        if answer is None or answer.kind != "calls" or not answer.calls:
+            return None
+        return answer.calls[0].name, dict(answer.calls[0].args)
+
+    return understand
+
+
+def _intent(text: str, fallback: Understand | None) -> tuple[str, dict[str, object]] | None:
+    """The fast path first; the language model (when given) for what it does not know."""
+    parsed = parse(text) if text else None
+    if parsed is not None:
+        return parsed.name, dict(parsed.args)
+    return fallback(text) if fallback is not None and text.strip() else None
+
+
 def evaluate(models: EvalModels, items: Sequence[CommandItem], fe: FrontEndSettings,
-             params: EndpointParams, biasing: Sequence[bool] = (True, False)) -> Report:
-    """Accuracy, WER and endpoint delay per condition and biasing; fills a report."""
+             params: EndpointParams, biasing: Sequence[bool] = (True, False), *,
+             fallback: Understand | None = None) -> Report:
+    """Accuracy, WER and endpoint delay per condition and biasing; fills a report.
+
+    `fallback`: what the language model understands of transcripts the fast path does not
+    (None: the fast path alone).
+    """
     report = Report("commands")
     results: dict[str, dict[str, object]] = {}
     failures: list[dict[str, object]] = []
@@ -77,10 +117,9 @@ def evaluate(models: EvalModels, items: Sequence[CommandItem], fe: FrontEndSetti
             turn = run_turn(audio, models.wake_detector(), models.vad(), params,
                             partial_decoder=_decoder(models, biased))
             text = models.transcribe(turn.utterance, biased=biased) if turn.wake else ""
-            intent = parse(text) if text else None
+            intent = _intent(text, fallback) if turn.wake else None
             ok = turn.wake is not None and _matches(
-                item.expected, intent.name if intent else None,
-                dict(intent.args) if intent else {})
+                item.expected, intent[0] if intent else None, intent[1] if intent else {})
             stats = per.setdefault(item.condition, {"n": 0, "ok": 0, "wake": 0,
                                                     "wer": WerCounter(), "delays": []})
             stats["n"] += 1
@@ -93,7 +132,7 @@ def evaluate(models: EvalModels, items: Sequence[CommandItem], fe: FrontEndSetti
                 failures.append({"file": str(item.path.name), "condition": item.condition,
                                  "biasing": biased, "heard": text,
                                  "intent": None if intent is None else
-                                 {"tool": intent.name, "args": dict(intent.args)},
+                                 {"tool": intent[0], "args": intent[1]},
                                  "expected": item.expected})
             bar.update()
         for cond, st in per.items():

@@ -38,9 +38,16 @@ class LlmConfig(_Section):
                        description="GGUF model name in models/manifest.yaml")
     threads: int = Field(1, ge=1, le=16,
                          description="llama.cpp threads (1 on a 2-core box shared with audio)")
-    context_tokens: int = Field(2048, ge=512, le=32768, description="context window, tokens")
+    context_tokens: int = Field(4096, ge=1024, le=32768,
+                                description="context window, tokens (system prompt ~1.6k)")
+    batch_tokens: int = Field(256, ge=16, le=4096,
+                              description="prompt tokens evaluated per llama.cpp batch")
     max_tokens: int = Field(96, ge=8, le=1024, description="generated tokens per answer")
-    timeout_s: float = Field(8.0, gt=0.0, le=60.0, description="local generation, seconds")
+    max_calls: int = Field(3, ge=1, le=6, description="tool calls in one answer, at most")
+    history_messages: int = Field(
+        6, ge=0, le=40, description="latest history messages given to the model")
+    timeout_s: float = Field(8.0, ge=0.0, le=60.0,
+                             description="local model, seconds (0: skip it, cloud only)")
     interim_after_s: float = Field(
         1.5, ge=0.0, le=10.0, description="say the interim phrase when thinking takes longer")
     interim: str = Field("One moment.", description="the interim phrase")

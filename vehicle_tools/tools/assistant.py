@@ -64,6 +64,7 @@ def _reply(a: SetAssistantVoiceArgs, r: Report) -> str:
 
 SET_ASSISTANT_VOICE: Tool[SetAssistantVoiceArgs] = Tool(
     name="set_assistant_voice",
+    topics=("speak", "talk", "voice", "slower", "faster", "slowly", "quickly"),
     description="Change how the assistant speaks: its speaking rate and its volume.",
     action="change my voice",
     usage=f"I can speak from {VOICE_SPEED_MIN:g} to {VOICE_SPEED_MAX:g} times my normal speed, "

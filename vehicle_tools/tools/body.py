@@ -32,6 +32,7 @@ def _lock_report(args: NoArgs, state: VehicleState) -> Report:
 
 LOCK_DOORS: Tool[NoArgs] = Tool(
     name="lock_doors",
+    topics=("lock", "door"),
     description="Lock all doors and the trunk (central locking).",
     action="lock the doors",
     usage="I can lock all the doors.",
@@ -46,6 +47,7 @@ LOCK_DOORS: Tool[NoArgs] = Tool(
 
 UNLOCK_DOORS: Tool[NoArgs] = Tool(
     name="unlock_doors",
+    topics=("unlock", "door"),
     description="Unlock all doors and the trunk. Only when the car is parked, and only after "
                 "the driver confirms.",
     action="unlock the doors",
@@ -125,6 +127,7 @@ def _light_reply(a: SetLightsArgs, r: Report) -> str:
 
 SET_LIGHTS: Tool[SetLightsArgs] = Tool(
     name="set_lights",
+    topics=("light", "headlight", "beam", "brights", "fog lamp", "dome", "dark", "lamp"),
     description="Switch the headlights, high beams, front fog lights or interior light on or "
                 "off. High beams and fog lights cannot be on together.",
     action="change the lights",

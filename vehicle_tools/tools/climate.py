@@ -81,6 +81,8 @@ def _temperature_reply(args: SetTemperatureArgs, report: Report) -> str:
 
 SET_TEMPERATURE: Tool[SetTemperatureArgs] = Tool(
     name="set_temperature",
+    topics=("temperature", "temp", "degree", "celsius", "fahrenheit", "warm", "cool", "cold", "hot",
+            "heat", "chilly", "freezing", "thermostat", "climate"),
     description="Set the target cabin temperature, for the driver's zone, the passenger's zone "
                 "or both.",
     action="change the temperature",
@@ -117,6 +119,7 @@ def _fan_reply(args: SetFanArgs, report: Report) -> str:
 
 SET_FAN: Tool[SetFanArgs] = Tool(
     name="set_fan",
+    topics=("fan", "blower", "ventilation", "airflow", "air flow", "breeze", "stuffy", "fresh air"),
     description=f"Set the climate blower (fan) level, 0 = off, {FAN_MAX} = maximum.",
     action="change the fan",
     usage=f"I can set the fan to a level from 0, which is off, to {FAN_MAX}.",
@@ -150,6 +153,8 @@ def _ac_report(args: SetAcArgs, state: VehicleState) -> Report:
 
 SET_AC: Tool[SetAcArgs] = Tool(
     name="set_ac",
+    topics=("air conditioning", "air conditioner", "air con", "aircon", "ac", "a/c", "a c", "cool",
+            "hot", "stuffy", "sweating", "muggy", "humid", "boiling", "climate"),
     description="Switch the air conditioning (A/C compressor) on or off.",
     action="switch the air conditioning",
     usage="I can switch the air conditioning on or off.",

@@ -104,6 +104,9 @@ def _reply(args: VehicleStatusArgs, report: Report) -> str:  # noqa: PLR0911 - o
 
 GET_VEHICLE_STATUS: Tool[VehicleStatusArgs] = Tool(
     name="get_vehicle_status",
+    topics=("speed", "fast", "fuel", "gas", "petrol", "diesel", "tank", "range", "how far",
+            "odometer", "mileage", "gear", "tire", "tyre", "pressure", "door", "locked", "miles",
+            "kilometers", "kilometres", "status"),
     description="Tell the driver the current speed, fuel level, remaining range, odometer "
                 "reading, gear, tyre pressures or door state, as reported by the car.",
     action="read that from the car",

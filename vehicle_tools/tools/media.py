@@ -72,6 +72,8 @@ def _control_reply(a: MediaControlArgs, report: Report) -> str:
 
 MEDIA_CONTROL: Tool[MediaControlArgs] = Tool(
     name="media_control",
+    topics=("music", "song", "track", "play", "pause", "resume", "skip", "next", "previous",
+            "media", "playback", "radio", "tune", "audio"),
     description="Control the media player: play, pause, next track, previous track.",
     action="control the music",
     usage="I can play, pause, skip to the next track or go back to the previous one.",
@@ -100,6 +102,7 @@ def _volume_reply(a: SetMediaVolumeArgs, report: Report) -> str:
 
 SET_MEDIA_VOLUME: Tool[SetMediaVolumeArgs] = Tool(
     name="set_media_volume",
+    topics=("volume", "loud", "quiet", "mute", "music", "sound", "turn it up", "turn it down"),
     description="Set the media player's volume, in percent (0 = mute, 100 = maximum).",
     action="change the volume",
     usage="I can set the music volume from 0 to 100 percent.",
@@ -126,6 +129,7 @@ class MediaSearchArgs(ToolArgs):
 
 MEDIA_SEARCH_TOOL: Tool[MediaSearchArgs] = Tool(
     name="media_search",
+    topics=("play", "song", "artist", "album", "music", "listen", "put on"),
     description="Search the media library for a song, artist or album and play the best match.",
     action="play that",
     usage="Tell me a song, an artist or an album to play.",

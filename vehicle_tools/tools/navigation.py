@@ -52,6 +52,8 @@ class NavigateToArgs(ToolArgs):
 
 NAVIGATE_TO: Tool[NavigateToArgs] = Tool(
     name="navigate_to",
+    topics=("navigate", "take me", "drive me", "directions", "route", "go to", "get me to",
+            "head to", "way to", "nearest", "address"),
     description="Start route guidance to a destination (an address or a place name).",
     action="start navigation",
     usage="Tell me an address or a place to navigate to.",
@@ -70,6 +72,7 @@ NAVIGATE_TO: Tool[NavigateToArgs] = Tool(
 
 CANCEL_NAVIGATION: Tool[NoArgs] = Tool(
     name="cancel_navigation",
+    topics=("navigation", "route", "guidance", "directions", "cancel", "stop"),
     description="Stop route guidance.",
     action="cancel the route",
     usage="I can cancel the route.",
@@ -93,6 +96,8 @@ def _eta_reply(a: NoArgs, r: Report) -> str:
 
 GET_ETA: Tool[NoArgs] = Tool(
     name="get_eta",
+    topics=("arrive", "arrival", "eta", "how long", "how much longer", "when will", "get there",
+            "time left", "distance left"),
     description="Tell the driver the estimated time of arrival and distance left on the route.",
     action="check the arrival time",
     usage="I can tell you when you'll arrive.",
@@ -124,6 +129,7 @@ def _call_report(a: CallContactArgs, state: VehicleState) -> Report:
 
 CALL_CONTACT: Tool[CallContactArgs] = Tool(
     name="call_contact",
+    topics=("call", "phone", "ring", "dial"),
     description="Call a contact from the phone book (hands-free).",
     action="make the call",
     usage="Tell me who to call, as they are named in your contacts.",

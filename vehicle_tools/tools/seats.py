@@ -54,6 +54,7 @@ def _seat_reply(args: SetSeatHeatingArgs, report: Report) -> str:
 
 SET_SEAT_HEATING: Tool[SetSeatHeatingArgs] = Tool(
     name="set_seat_heating",
+    topics=("seat", "bum", "butt"),
     description=f"Set the front seat heating level, 0 = off, {SEAT_HEAT_MAX} = maximum, for "
                 "the driver's seat, the passenger's seat or both.",
     action="change the seat heating",
@@ -99,6 +100,8 @@ def _defrost_reply(args: SetDefrostArgs, report: Report) -> str:
 
 SET_DEFROST: Tool[SetDefrostArgs] = Tool(
     name="set_defrost",
+    topics=("defrost", "demist", "defog", "fog up", "fogged", "foggy", "misted", "windscreen",
+            "windshield", "rear window", "can't see", "cannot see"),
     description="Switch the windscreen (front) or rear window defrost on or off.",
     action="change the defrost",
     usage="I can switch the front or rear defrost, or both, on or off.",

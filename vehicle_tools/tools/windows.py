@@ -109,6 +109,7 @@ def _reply(args: SetWindowArgs, report: Report) -> str:
 
 SET_WINDOW: Tool[SetWindowArgs] = Tool(
     name="set_window",
+    topics=("window", "fresh air", "stuffy"),
     description="Open or close a window, or all windows, to a position in percent open "
                 "(0 = closed, 100 = fully open).",
     action="move the window",
@@ -152,6 +153,7 @@ def _sunroof_reply(args: SetSunroofArgs, report: Report) -> str:
 
 SET_SUNROOF: Tool[SetSunroofArgs] = Tool(
     name="set_sunroof",
+    topics=("sunroof", "sun roof", "moonroof", "roof"),
     description="Slide the sunroof to a position in percent open (0 = closed, 100 = fully "
                 f"open). It cannot be opened above {SUNROOF_MAX_KMH:g} km/h.",
     action="move the sunroof",

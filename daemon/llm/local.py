@@ -1,0 +1,232 @@
+"""The local model: llama-cpp-python with a cached system prompt and grammar-constrained output.
+
+`LocalModel.load` evaluates the fixed prefix (system prompt + few-shot examples, ~1-2 k tokens,
+the largest one-off cost: seconds to tens of seconds on one core) once and keeps its KV state;
+`generate` then evaluates only the request's own tokens. Generation is blocking: run it off the
+event loop. It checks `stop()` between tokens, so a cancel or a deadline ends it promptly.
+One generation at a time (the llama.cpp context is not thread-safe): a lock serialises them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from daemon.errors import ModelError
+from daemon.llm.grammar import build_grammar
+from daemon.llm.prompt import request_suffix, system_prefix
+from daemon.llm.schema import ToolSpec
+from daemon.llm.types import AgentTiming, Message
+
+if TYPE_CHECKING:
+    from llama_cpp import Llama, LlamaState
+    from llama_cpp.llama_grammar import LlamaGrammar
+
+_LOG = logging.getLogger(__name__)
+
+
+class LocalModelError(ModelError):
+    """The local model cannot answer (not loaded, prompt too long, llama.cpp failure)."""
+
+    code = "llm_local"
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One run of the local model.
+
+    Attributes:
+        text: the generated output (in the output language, daemon/llm/grammar.py).
+        stopped: True when `stop()` ended it early (cancel or deadline).
+        truncated: True when it hit the token limit before finishing.
+        timing: tokens and wall-clock ms.
+    """
+
+    text: str
+    stopped: bool
+    truncated: bool
+    timing: AgentTiming
+
+
+@dataclass(frozen=True)
+class LocalSettings:
+    """How to run the model (from `daemon.llm.config.LlmConfig`).
+
+    Attributes:
+        threads: llama.cpp threads for generation and prompt evaluation.
+        context_tokens: context window, tokens.
+        batch_tokens: prompt tokens per llama.cpp batch.
+        max_tokens: generated tokens per answer, at most.
+        max_calls: tool calls per answer, at most (the grammar's limit).
+    """
+
+    threads: int = 1
+    context_tokens: int = 4096
+    batch_tokens: int = 256
+    max_tokens: int = 96
+    max_calls: int = 3
+
+
+class LocalModel:
+    """A GGUF model answering in the output language; see the module docstring."""
+
+    def __init__(self, gguf: Path, tools: tuple[ToolSpec, ...], settings: LocalSettings) -> None:
+        self.gguf = gguf
+        self.tools = tools
+        self.settings = settings
+        self.prefix = system_prefix(tools)
+        self._llm: Llama | None = None
+        self._grammars: dict[tuple[str, ...] | None, LlamaGrammar] = {}
+        self._prefix_tokens: list[int] = []
+        self._prefix_state: LlamaState | None = None
+        self._lock = threading.Lock()
+        self.load_ms = 0.0
+        """Wall-clock ms of the last `load` (model file + prefix evaluation)."""
+
+    @property
+    def loaded(self) -> bool:
+        """True once `load` succeeded."""
+        return self._llm is not None
+
+    @property
+    def prefix_tokens(self) -> int:
+        """Tokens of the cached prefix (system prompt + examples)."""
+        return len(self._prefix_tokens)
+
+    def load(self) -> None:
+        """Load the GGUF and evaluate the prefix once (blocking: seconds).
+
+        Raises:
+            LocalModelError: the file cannot be loaded by llama.cpp.
+        """
+        from llama_cpp import Llama
+        from llama_cpp.llama_grammar import LlamaGrammar
+
+        started = time.perf_counter()
+        s = self.settings
+        try:
+            llm = Llama(model_path=str(self.gguf), n_ctx=s.context_tokens, n_batch=s.batch_tokens,
+                        n_threads=s.threads, n_threads_batch=s.threads, verbose=False)
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise LocalModelError(f"llama.cpp cannot load {self.gguf}: {exc}",
+                                  fix="check llm.model in cabin.yaml and run `cabin models "
+                                      "verify --full`") from exc
+        self._grammars = {None: LlamaGrammar.from_string(build_grammar(self.tools, s.max_calls),
+                                                         verbose=False)}
+        self._prefix_tokens = llm.tokenize(self.prefix.encode(), add_bos=False, special=True)
+        if len(self._prefix_tokens) + 128 > s.context_tokens:
+            raise LocalModelError(
+                f"the system prompt has {len(self._prefix_tokens)} tokens, the context only "
+                f"{s.context_tokens}", fix="raise llm.context_tokens in cabin.yaml")
+        llm.eval(self._prefix_tokens)
+        self._prefix_state = llm.save_state()
+        self._llm = llm
+        self.load_ms = (time.perf_counter() - started) * 1000.0
+        _LOG.info("local model %s loaded, %d prefix tokens cached in %.0f ms", self.gguf.name,
+                  len(self._prefix_tokens), self.load_ms)
+
+    def tokens_for(self, text: str, history: Sequence[Message]) -> list[int]:
+        """The whole prompt's tokens (prefix + conversation), history cut to fit the context."""
+        llm = self._require()
+        room = self.settings.context_tokens - self.settings.max_tokens - len(self._prefix_tokens)
+        history = list(history)
+        while True:
+            suffix = llm.tokenize(request_suffix(text, history).encode(), add_bos=False,
+                                  special=True)
+            if len(suffix) <= room or not history:
+                break
+            history = history[1:]
+        if len(suffix) > room:
+            raise LocalModelError(f"the request has {len(suffix)} tokens, {room} fit",
+                                  fix="say it in fewer words, or raise llm.context_tokens")
+        return self._prefix_tokens + suffix
+
+    def _require(self) -> Llama:
+        if self._llm is None:
+            raise LocalModelError("the local model is not loaded", fix="call Router.load()")
+        return self._llm
+
+    def _prime(self, llm: Llama, tokens: list[int], cold: bool) -> int:
+        """Evaluate what the KV cache lacks of `tokens`; returns how many were reused."""
+        if cold:
+            llm.reset()  # type: ignore[no-untyped-call]  # llama_cpp leaves it unannotated
+        cached = 0
+        for have, want in zip(llm.input_ids[:llm.n_tokens], tokens, strict=False):
+            if have != want:
+                break
+            cached += 1
+        if not cold and cached < len(self._prefix_tokens) and self._prefix_state is not None:
+            llm.load_state(self._prefix_state)
+            cached = len(self._prefix_tokens)
+        cached = min(cached, len(tokens) - 1)  # at least one token gives fresh logits
+        llm.n_tokens = cached
+        llm.eval(tokens[cached:])
+        return cached
+
+    def _grammar(self, only: tuple[str, ...] | None) -> LlamaGrammar:
+        from llama_cpp.llama_grammar import LlamaGrammar
+
+        grammar = self._grammars.get(only)
+        if grammar is None:
+            subset = tuple(t for t in self.tools if only is None or t.name in only)
+            grammar = LlamaGrammar.from_string(
+                build_grammar(subset, self.settings.max_calls, free=False), verbose=False)
+            self._grammars[only] = grammar
+        return grammar
+
+    def generate(self, text: str, history: Sequence[Message], stop: Callable[[], bool],
+                 on_text: Callable[[str], None] | None = None, *,
+                 only: tuple[str, ...] | None = None, cold: bool = False) -> Generation:
+        """Answer `text` (blocking). `on_text(output_so_far)` is called after every token.
+
+        ``only`` restricts the answer to calls of these tools (no ``none``, no ``say``): the
+        second try when the first answer was declined. ``cold=True`` drops the cached prefix
+        first (to measure the prompt-cache effect).
+
+        Raises:
+            LocalModelError: not loaded, prompt too long, or llama.cpp failed.
+        """
+        import llama_cpp
+
+        with self._lock:
+            llm = self._require()
+            started = time.perf_counter()
+            tokens = self.tokens_for(text, history)
+            try:
+                cached = self._prime(llm, tokens, cold)
+            except RuntimeError as exc:
+                raise LocalModelError(f"llama.cpp failed: {exc}", fix="see the log") from exc
+            prompt_ms = (time.perf_counter() - started) * 1000.0
+            out: list[int] = []
+            first_ms = 0.0
+            truncated = False
+            stopped = stop()
+            for token in () if stopped else llm.generate(
+                    tokens, temp=0.0, grammar=self._grammar(only), repeat_penalty=1.0):
+                if not first_ms:
+                    first_ms = (time.perf_counter() - started) * 1000.0
+                if llama_cpp.llama_vocab_is_eog(llm._model.vocab, token):
+                    break
+                out.append(token)
+                if on_text is not None:
+                    on_text(_decode(llm, out))
+                if stop():
+                    stopped = True
+                    break
+                if len(out) >= self.settings.max_tokens:
+                    truncated = True
+                    break
+            timing = AgentTiming(
+                prompt_tokens=len(tokens), cached_tokens=cached, prompt_ms=prompt_ms,
+                first_token_ms=first_ms, generated_tokens=len(out),
+                total_ms=(time.perf_counter() - started) * 1000.0)
+            return Generation(_decode(llm, out), stopped, truncated, timing)
+
+
+def _decode(llm: Llama, tokens: list[int]) -> str:
+    return llm.detokenize(tokens).decode("utf-8", errors="ignore")
