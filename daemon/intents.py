@@ -107,6 +107,10 @@ def _window_position(text: str) -> int | None:
         return int(float(match.group(1)))
     if _has(text, "halfway", "half") or "half way" in text:
         return 50
+    if _has(text, "quarter"):  # "a quarter of the way" (a recogniser may hear "of quarter")
+        return 75 if _has(text, "three") else 25
+    if _has(text, "third"):
+        return 67 if _has(text, "two") else 33
     if _has(text, "crack", "bit", "little", "slightly"):
         return 20
     return 100
@@ -145,7 +149,8 @@ _MEDIA = (
     ("next", r"\b(next|skip)\b.*\b(song|track|one)?\b|\bskip\b"),
     ("previous", r"\b(previous|last) (song|track)\b|\bgo back\b"),
     ("pause", r"\b(pause|stop) (the )?(music|song|playback|media|radio)\b|^pause\b"),
-    ("play", r"\b(play|resume) (the )?(music|song|playback|media|radio)\b|^(play|resume)$"),
+    ("play", r"\b(play|resume|put on) (the |some )?(music|song|songs|playback|media|radio)\b"
+             r"|^(play|resume)$"),
 )
 
 
@@ -167,7 +172,9 @@ def _navigation(text: str, original: str) -> ParsedIntent | None:
     dest_words = match.group("dest").split()
     destination = " ".join(words[-len(dest_words):]) if len(words) >= len(dest_words) \
         else match.group("dest")
-    return ParsedIntent("navigate_to", {"destination": destination.strip(" ,.")})
+    # "the airport" -> "airport"; a capitalised article is part of a name ("The Hague")
+    destination = re.sub(r"^(the|a|an)\s+", "", destination.strip(" ,."))
+    return ParsedIntent("navigate_to", {"destination": destination})
 
 
 # --- parsers for the tools added with the vehicle safety policy (issue 4) ------------------------

@@ -18,6 +18,7 @@ from daemon.audio.sources import WavFileSource, WavSink
 from daemon.audio.speaker import VirtualSpeaker
 from daemon.config import CabinConfig
 from daemon.decide import Agent
+from daemon.dialogue import Conversation
 from daemon.ducking import MediaDucker
 from daemon.pipeline import Pipeline
 from daemon.stages import Stages, load_stages
@@ -67,11 +68,12 @@ def lazy_agent(config: CabinConfig) -> Agent | None:
 
 async def replay(config: CabinConfig, wav: Path, *, events_path: Path | None = None,
                  reply_wav: Path | None = None, realtime: bool = False,
-                 stages: Stages | None = None, agent: Agent | None = None) -> ReplayResult:
+                 stages: Stages | None = None, agent: Agent | None = None,
+                 conversation: Conversation | None = None) -> ReplayResult:
     """Replay `wav` through the pipeline with the configured vehicle (simulated by default).
 
     `agent`: the language model (reuse one across replays); None = load it on first use when
-    the config enables it.
+    the config enables it. `conversation`: the dialogue state to use (and inspect afterwards).
 
     Raises:
         CabinError: bad audio file, missing/corrupt model, bus unavailable (before any audio).
@@ -89,7 +91,8 @@ async def replay(config: CabinConfig, wav: Path, *, events_path: Path | None = N
             pipeline = Pipeline(config, stages, dispatcher, log, VirtualSpeaker(sink),
                                 concurrent_turns=realtime,
                                 ducker=MediaDucker(vehicle.dbus, config.tts.duck_ratio),
-                                agent=agent if agent is not None else lazy_agent(config))
+                                agent=agent if agent is not None else lazy_agent(config),
+                                conversation=conversation)
             await pipeline.run(source)
     if reply_wav is not None:
         sink.save(reply_wav)

@@ -45,7 +45,8 @@ class Finished:
         turn: its turn.
         played_ms: how much of it was played, ms.
         total_ms: its full length, ms.
-        heard_text: the pieces (sentences/clauses) played at least in part.
+        heard_text: the pieces (sentences/clauses) played; a piece cut short keeps the share
+            of its words that was played, followed by "...".
         interrupted: True when cut short.
     """
 
@@ -168,8 +169,15 @@ class VirtualSpeaker:
         if not self._replies:
             return None
         reply = self._replies.popleft()
+        heard = list(reply.heard)
+        if reply.segments and 0 < reply.segments[0].pos < len(reply.segments[0].ref) and heard:
+            seg = reply.segments[0]  # cut mid-piece: keep the words played, proportionally
+            words = seg.text.split()
+            keep = max(1, round(len(words) * seg.pos / len(seg.ref)))
+            if keep < len(words):
+                heard[-1] = " ".join(words[:keep]) + "..."
         done = Finished(reply.turn, reply.played * 1000.0 / RATE_HZ,
-                        reply.total * 1000.0 / RATE_HZ, " ".join(reply.heard), True)
+                        reply.total * 1000.0 / RATE_HZ, " ".join(heard), True)
         self.finished.append(done)
         if self._sink is not None:
             self._sink.end_reply()

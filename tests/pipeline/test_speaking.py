@@ -12,7 +12,9 @@ import pytest
 from daemon.asr import WhisperRecognizer
 from daemon.audio.resample import resample
 from daemon.config import AsrConfig, CabinConfig
-from daemon.events import Interrupted, PlaybackEnd, ToolCall, Transcript
+from daemon.dialogue import Conversation
+from daemon.llm.config import LlmConfig
+from daemon.events import Interrupted, PlaybackEnd, Reply, ToolCall, Transcript
 from daemon.replay import replay
 from daemon.speech import Lexicon
 from daemon.tts import PiperTts
@@ -34,9 +36,10 @@ def double_talk(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
 def test_driver_speech_over_the_reply_interrupts_it(
         double_talk: tuple[Path, dict[str, object]]) -> None:
     wav, truth = double_talk
-    config = CabinConfig(models_dir=MODELS, vehicle=VehicleConfig(
+    config = CabinConfig(models_dir=MODELS, llm=LlmConfig(enabled=False), vehicle=VehicleConfig(
         can=CanConfig(channel=f"cabin-barge-{uuid.uuid4()}")))
-    events = asyncio.run(replay(config, wav)).events
+    conversation = Conversation()
+    events = asyncio.run(replay(config, wav, conversation=conversation)).events
     calls = [e for e in events if isinstance(e, ToolCall)]
     assert [c.name for c in calls] == ["get_vehicle_status"]
     [cut] = [e for e in events if isinstance(e, Interrupted)]
@@ -46,6 +49,10 @@ def test_driver_speech_over_the_reply_interrupts_it(
     # Audio time from the interrupting speech's onset to the stop (deterministic in replay).
     assert 0 < cut.t_ms - onset_ms <= 150
     assert not [e for e in events if isinstance(e, PlaybackEnd) and e.turn == 1]
+    # The history keeps only what the driver heard of the interrupted reply.
+    said = " ".join(e.text for e in events if isinstance(e, Reply) and e.turn == 1)
+    kept = [m.text for m in conversation.history if m.role == "assistant"]
+    assert kept[0] == cut.heard_text and len(kept[0]) < len(said), (kept, said)
     # The interruption itself became the next turn, heard from its onset.
     finals = [e for e in events if isinstance(e, Transcript) and e.final and e.turn == 2]
     assert finals and "please" in finals[0].text.lower()

@@ -55,7 +55,11 @@ def test_words_to_digits(spoken: str, digits: str) -> None:
     ("how fast am i going", ParsedIntent("get_vehicle_status", {"item": "speed"})),
     ("Navigate to 221 Baker Street.",
      ParsedIntent("navigate_to", {"destination": "221 Baker Street"})),
-    ("take me to the airport", ParsedIntent("navigate_to", {"destination": "the airport"})),
+    ("take me to the airport", ParsedIntent("navigate_to", {"destination": "airport"})),
+    ("navigate to The Hague", ParsedIntent("navigate_to", {"destination": "The Hague"})),
+    ("play some music", ParsedIntent("media_control", {"action": "play"})),
+    ("open the rear left window a quarter of the way",
+     ParsedIntent("set_window", {"window": "rear_left", "position_pct": 25})),
     ("play the next song", ParsedIntent("media_control", {"action": "next"})),
     ("pause the music", ParsedIntent("media_control", {"action": "pause"})),
 ])

@@ -58,7 +58,7 @@ def test_parse_new_tools(text: str, expected: ParsedIntent) -> None:
     ("open the driver window", ParsedIntent("set_window", {"window": "driver",
                                                             "position_pct": 100})),
     ("how fast am i going", ParsedIntent("get_vehicle_status", {"item": "speed"})),
-    ("take me to the airport", ParsedIntent("navigate_to", {"destination": "the airport"})),
+    ("take me to the airport", ParsedIntent("navigate_to", {"destination": "airport"})),
 ])
 def test_existing_commands_unchanged(text: str, expected: ParsedIntent) -> None:
     assert parse(text) == expected
