@@ -159,12 +159,16 @@ class AudioOut(Event):
         latency_ms: wall-clock ms from the end of the utterance (endpoint) to this sample.
         tts_first_ms: wall-clock ms from the reply text to this sample (synthesis only).
         duration_ms: length of the whole reply audio, ms.
+        after_endpoint_ms: wall-clock ms from the endpoint decision itself to this sample
+            (`latency_ms` counts from the transcript peek that overlapped the final silence);
+            None in logs written before it existed.
     """
 
     type: ClassVar[str] = "audio_out"
     latency_ms: float
     duration_ms: float
     tts_first_ms: float = 0.0
+    after_endpoint_ms: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -239,14 +243,45 @@ class EventLog:
 
 
 def read_jsonl(path: Path) -> list[dict[str, object]]:
-    """Read an event log written by `EventLog` (one JSON object per line)."""
+    """Read an event log written by `EventLog` (one JSON object per line; blank lines skipped).
+
+    Raises:
+        OSError: the file cannot be read.
+        ValueError: the first line that is not an event (not UTF-8, not JSON, not an object with
+            a string ``type`` and a numeric ``t_ms``), named as ``file:line: why``.
+    """
     rows: list[dict[str, object]] = []
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            if not isinstance(row, dict) or "type" not in row or "t_ms" not in row:
-                raise ValueError(f"{path}:{number}: not an event (needs 'type' and 't_ms')")
-            rows.append(row)
+    with path.open("rb") as fh:  # lines end at b"\n" only, as EventLog writes them
+        for number, raw in enumerate(fh, 1):
+            try:
+                row = _event_row(raw)
+            except ValueError as exc:
+                raise ValueError(f"{path}:{number}: {exc}") from None
+            if row is not None:
+                rows.append(row)
     return rows
+
+
+def _event_row(raw: bytes) -> dict[str, object] | None:
+    """One line of an event log as its JSON object; None for a blank line.
+
+    Raises:
+        ValueError: why the line is not an event (short: the line itself may be megabytes).
+    """
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text (byte {exc.start} of the line)") from None
+    if not line.strip():
+        return None
+    try:
+        row = json.loads(line)
+    except RecursionError:
+        raise ValueError("not an event: JSON nested too deeply") from None
+    except ValueError as exc:  # json.JSONDecodeError
+        raise ValueError(f"not JSON ({str(exc)[:120]})") from None
+    t_ms = row.get("t_ms") if isinstance(row, dict) else None
+    if not isinstance(row, dict) or not isinstance(row.get("type"), str) \
+            or not isinstance(t_ms, int | float) or isinstance(t_ms, bool):
+        raise ValueError("not an event (needs 'type' as a string and 't_ms' as a number)")
+    return row

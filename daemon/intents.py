@@ -105,15 +105,28 @@ def _window_position(text: str) -> int | None:
     match = re.search(_NUMBER + r" ?(percent|per cent)", text)
     if match is not None:
         return int(float(match.group(1)))
-    if _has(text, "halfway", "half") or "half way" in text:
+    return _fraction_pct(text)
+
+
+def _fraction_pct(text: str) -> int:
+    """How far open a window is asked to go, from words: "halfway" 50, "a quarter" 25 (a
+    recogniser may hear "of quarter"), "two thirds" 67, "a bit" 20; else fully, percent."""
+    if "half way" in text:
         return 50
-    if _has(text, "quarter"):  # "a quarter of the way" (a recogniser may hear "of quarter")
-        return 75 if _has(text, "three") else 25
-    if _has(text, "third"):
-        return 67 if _has(text, "two") else 33
-    if _has(text, "crack", "bit", "little", "slightly"):
-        return 20
+    for words, pct in _FRACTIONS:
+        if all(_has(text, *alternatives) for alternatives in words):
+            return pct
     return 100
+
+
+_FRACTIONS: tuple[tuple[tuple[tuple[str, ...], ...], int], ...] = (
+    ((("halfway", "half"),), 50),
+    ((("quarter", "quarters"), ("three", "3")), 75),
+    ((("quarter",),), 25),
+    ((("third", "thirds"), ("two", "2")), 67),
+    ((("third",),), 33),
+    ((("crack", "bit", "little", "slightly"),), 20),
+)
 
 
 def _window(text: str) -> ParsedIntent | None:

@@ -65,6 +65,8 @@ class EndOfUtterance:
             recogniser only starts once the utterance has ended).
         follow_up: the driver spoke without the wake word, answering a question: when
             nothing intelligible was said, the turn ends silently.
+        decided: `time.perf_counter()` at the endpoint decision itself, s (`wall` may be
+            earlier: the peek that overlapped the final silence).
     """
 
     turn: int
@@ -74,6 +76,7 @@ class EndOfUtterance:
     transcript: str | None = None
     audio: npt.NDArray[np.int16] | None = None
     follow_up: bool = False
+    decided: float = field(default_factory=time.perf_counter)
 
 
 @dataclass
@@ -239,6 +242,7 @@ class _Speech:
         self._now = now_ms
         self.said: list[str] = []
         self._first_latency: float | None = None
+        self._after_endpoint = 0.0
         self._tts_first = 0.0
         self._total_ms = 0.0
 
@@ -270,6 +274,7 @@ class _Speech:
     def _queue(self, chunk: SpeechChunk, text_ready: float) -> None:
         if self._first_latency is None:
             self._first_latency = (time.perf_counter() - self.eou.wall) * 1000.0
+            self._after_endpoint = (time.perf_counter() - self.eou.decided) * 1000.0
             self._tts_first = (time.perf_counter() - text_ready) * 1000.0
         self._output.enqueue(self.eou.turn, chunk.samples, chunk.rate_hz, chunk.text)
         self._total_ms += len(chunk.samples) * 1000.0 / chunk.rate_hz
@@ -281,6 +286,7 @@ class _Speech:
             self._log.emit(ev.AudioOut(t_ms=self._now(), turn=self.eou.turn,
                                        latency_ms=round(self._first_latency, 1),
                                        tts_first_ms=round(self._tts_first, 1),
+                                       after_endpoint_ms=round(self._after_endpoint, 1),
                                        duration_ms=round(self._total_ms, 1)))
 
 

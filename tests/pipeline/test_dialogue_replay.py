@@ -55,7 +55,7 @@ def test_confirmation_answered_without_the_wake_word(tmp_path: Path, answer: str
     events = asyncio.run(replay(config(), wav)).events
     assert len(turns(events, ev.Wake)) == 1  # the answer needed no wake word
     results = turns(events, ev.ToolResultEvent)
-    assert [(r.name, r.error) for r in results][0] == ("unlock_doors", "needs_confirmation")
+    assert (results[0].name, results[0].error) == ("unlock_doors", "needs_confirmation")
     replies = [r.text for r in turns(events, ev.Reply)]
     assert replies[0].endswith("?")
     assert len(results) == 2, [e.to_dict() for e in events]

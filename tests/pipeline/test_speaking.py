@@ -13,8 +13,8 @@ from daemon.asr import WhisperRecognizer
 from daemon.audio.resample import resample
 from daemon.config import AsrConfig, CabinConfig
 from daemon.dialogue import Conversation
-from daemon.llm.config import LlmConfig
 from daemon.events import Interrupted, PlaybackEnd, Reply, ToolCall, Transcript
+from daemon.llm.config import LlmConfig
 from daemon.replay import replay
 from daemon.speech import Lexicon
 from daemon.tts import PiperTts

@@ -35,7 +35,7 @@ from daemon.models.store import PINS_NAME, STAMP_NAME
 REPO_MODELS = default_manifest_path().parent
 DEV_MODELS = {
     "openwakeword-features", "wake-hey-jarvis", "wake-alexa", "wake-hey-mycroft",
-    "silero-vad", "piper-joe-medium", "whisper-tiny-en", "vosk-ko",
+    "silero-vad", "piper-joe-medium", "whisper-tiny-en", "vosk-ko", "qwen2.5-coder-0.5b-q4km",
 }
 
 

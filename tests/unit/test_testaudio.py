@@ -64,7 +64,19 @@ def _valid_args(tool: str, args: dict[str, Any]) -> bool:  # noqa: PLR0911 (one 
         return set(args) == {"action"} and args["action"] in {"play", "pause", "next", "previous"}
     if tool == "navigate_to":
         return set(args) == {"destination"} and bool(str(args["destination"]).strip())
-    return False
+    return _registry_accepts(tool, args)
+
+
+def _registry_accepts(tool: str, args: dict[str, Any]) -> bool:
+    """The other tools: whatever the vehicle registry validates (the source of truth)."""
+    from vehicle_tools.errors import ToolError
+    from vehicle_tools.tools import default_registry
+
+    try:
+        default_registry().validate(tool, args)
+    except ToolError:
+        return False
+    return True
 
 
 # --- commands.yaml -------------------------------------------------------------------------------
@@ -80,10 +92,11 @@ def test_commands_yaml_parses_and_every_call_is_valid() -> None:
     for c in commands:
         if c.expected is not None:
             assert _valid_args(c.expected.tool, c.expected.args), (c.id, c.expected)
-    assert sum(c.expected is None for c in commands) >= 3
+    # requests the car cannot do (more in tools/eval_sets/llm_cases.yaml, "unsupported")
+    assert sum(c.expected is None for c in commands) >= 2
     assert {c.expected.tool for c in commands if c.expected} == {
         "set_temperature", "set_fan", "set_ac", "set_window", "get_vehicle_status",
-        "media_control", "navigate_to"}
+        "media_control", "navigate_to", "set_sunroof", "call_contact"}
 
 
 def test_the_reference_command_is_in_the_set() -> None:
@@ -107,13 +120,13 @@ def test_snr_arguments() -> None:
 @needs_shared
 def test_wake_clips_are_the_well_scored_hey_jarvis_recordings() -> None:
     clips = bcs.select_wake_clips(SHARED)
-    assert clips == sorted(clips) and len(clips) >= 3
+    assert clips == sorted(clips) and len(clips) >= 2
     rows = bcs.read_audio_manifest(SHARED)
     for clip in clips:
         assert (SHARED / clip).is_file()
         score = bcs.parse_oww_score(rows[clip]["wakeword_model_check"])
         assert score is not None and score >= 0.9
-        assert "jarvis" in rows[clip]["transcript_or_label"]
+        assert rows[clip]["transcript_or_label"] == "hey jarvis"  # not "jarvis" alone
     assert not any("heychatterbox" in c for c in clips)  # scores 0.80
 
 
@@ -148,7 +161,7 @@ def test_build_one_command_item(tmp_path: Path) -> None:
     assert row["snr_db"] == 10.0 and row["seed"] == 7
     assert row["wake_clip"] == sources.wake_clips[0]
     assert row["wake_label"] == sources.wake_labels[row["wake_clip"]]
-    assert row["wake_label"] in {"jarvis", "hey jarvis"}
+    assert row["wake_label"] == "hey jarvis"
     assert row["expected"] == {"tool": "set_temperature", "args": {"celsius": 21.0, "zone": "all"}}
     assert 0.9 <= row["wake_start_s"] < row["wake_end_s"] < row["command_start_s"]
     assert 0.2 <= row["command_start_s"] - row["wake_end_s"] <= 0.65
