@@ -141,6 +141,11 @@ class Decider:
         if final is None or request.cancel.cancelled:
             return
         self._llm_event(request.turn, final, started)
+        if final.kind == "unavailable":
+            self._log.emit(ev.ErrorEvent(
+                t_ms=self._now(), turn=request.turn, code="llm_unavailable",
+                message="no language model answered (local failed or timed out; cloud off, "
+                        "down or failed): see the log for the cause"))
         if final.kind == "calls":
             replies = []
             for call in final.calls:

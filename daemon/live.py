@@ -19,7 +19,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import sys
+import threading
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,13 +118,17 @@ class Daemon:
         notifier: systemd notification (a no-op outside systemd).
         events: also write the event log here as JSON lines (debugging, tests).
         debug: transcripts and replies may appear in the logs.
+        hard_exit: after SIGTERM, end the process (status 0) if it is still alive one second
+            past `ServiceConfig.stop_timeout_s` (a native call stuck in a worker thread would
+            otherwise hold the interpreter's exit); `cabin run` only, never in-process.
 
     The run ends when the audio source ends (an injected recording) or on `request_stop`.
     """
 
     def __init__(self, config: CabinConfig, *, config_path: Path | None = None,
                  io: AudioIo | None = None, notifier: Notifier | None = None,
-                 events: IO[str] | None = None, debug: bool = False) -> None:
+                 events: IO[str] | None = None, debug: bool = False,
+                 hard_exit: bool = False) -> None:
         self.config = config
         self._config_path = config_path
         self._io = io
@@ -135,6 +142,7 @@ class Daemon:
         self._state_listeners: list[Callable[[str, int], None]] = []
         self._recorder: DebugRecorder | None = None
         self.debug = debug
+        self._hard_exit = hard_exit
         self.log.subscribe(self._journal)
 
     def request_stop(self) -> None:
@@ -143,6 +151,10 @@ class Daemon:
             _LOG.info("stopping")
             self.notifier.stopping()
             self.stopping.set()
+            if self._hard_exit:
+                timer = threading.Timer(self.config.service.stop_timeout_s + 1.0, _force_exit)
+                timer.daemon = True
+                timer.start()
 
     def reload(self) -> bool:
         """SIGHUP: re-read the config file; a bad one is reported and the running one kept.
@@ -181,7 +193,11 @@ class Daemon:
             CabinError: a start-up check failed (bad or missing model, simulator bus).
         """
         self.notifier.status("loading models")
-        stages = await asyncio.to_thread(load_stages, self.config)
+        try:
+            stages = await asyncio.to_thread(load_stages, self.config)
+        except CabinError as exc:  # the event log (when kept) says why nothing ran
+            self.log.emit(ev.ErrorEvent(t_ms=0.0, code=exc.code, message=exc.message))
+            raise
         agent = await self._load_agent()
         io = self._io or device_io(self.config, self._device_error)
         recorder = DebugRecorder(self.config.privacy, on_error=self._device_error)
@@ -335,3 +351,12 @@ class Daemon:
 
     def _now(self) -> float:
         return self.pipeline.now_ms if self.pipeline is not None else 0.0
+
+
+def _force_exit() -> None:
+    """The stop bound passed and a worker thread still runs native code: leave now."""
+    _LOG.error("still running after the stop timeout (a native call is stuck): exiting")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    sys.stderr.flush()
+    os._exit(0)

@@ -36,7 +36,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             args.events.parent.mkdir(parents=True, exist_ok=True)
             events = stack.enter_context(args.events.open("w", encoding="utf-8"))
         daemon = Daemon(config, config_path=args.config, io=io, events=events,
-                        debug=args.debug)
+                        debug=args.debug, hard_exit=True)
         asyncio.run(daemon.run())
     if args.output_wav is not None:
         sink.save(args.output_wav)

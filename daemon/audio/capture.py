@@ -62,7 +62,7 @@ def sounddevice_input(device: str | int | None, block_ms: int) -> InputFactory:
 
             stream = sd.InputStream(device=device, samplerate=rate, channels=1, dtype="int16",
                                     blocksize=rate * block_ms // 1000, callback=callback)
-        except (OSError, ValueError) as exc:  # sd.PortAudioError is an OSError subclass
+        except Exception as exc:  # sd.PortAudioError (an Exception), OSError, ValueError
             raise AudioDeviceError(
                 f"cannot open audio input {device if device is not None else '(default)'}: "
                 f"{exc}", fix="check the microphone against `cabin devices` (and that the "
@@ -141,7 +141,7 @@ class DeviceSource:
         try:
             stream = self._factory(self._on_block)
             stream.start()
-        except (CabinError, OSError, RuntimeError) as exc:
+        except Exception as exc:  # any failure at the device boundary (PortAudioError...)
             self._fail(exc)
             return False
         self._stream = stream
@@ -186,6 +186,6 @@ class DeviceSource:
         if self._stream is not None:
             try:
                 self._stream.close()
-            except (OSError, RuntimeError) as exc:
+            except Exception as exc:  # closing a failed device may fail in any way
                 _LOG.debug("closing a failed input stream: %s", exc)
             self._stream = None

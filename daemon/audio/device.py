@@ -67,7 +67,7 @@ def sounddevice_output(device: str | int | None, rate_hz: int) -> StreamFactory:
 
             stream = sd.OutputStream(device=device, samplerate=rate_hz, channels=1,
                                      dtype="int16")
-        except (OSError, ValueError) as exc:  # sd.PortAudioError is an OSError subclass
+        except Exception as exc:  # sd.PortAudioError (an Exception), OSError, ValueError
             raise AudioDeviceError(
                 f"cannot open audio output {device if device is not None else '(default)'}: "
                 f"{exc}", fix="check the device name against `cabin devices`",
@@ -101,7 +101,10 @@ class DeviceSpeaker:
         self._reference: deque[Int16] = deque(maxlen=100)
         self._stream: OutputStream | None = None
         self._wake = asyncio.Event()
+        self._down = False
         self.written_samples = 0
+        self.outages = 0
+        """Times the device failed or could not be opened (an outage counts once)."""
 
     # The reply interface the pipeline and the turn runner use (same as VirtualSpeaker).
     @property
@@ -172,8 +175,11 @@ class DeviceSpeaker:
                     _LOG.info("audio output open")
                 await asyncio.to_thread(self._stream.write, block)
                 self.written_samples += len(block)
+                if self._down:
+                    self._down = False
+                    _LOG.info("audio output back")
                 return
-            except (CabinError, OSError, RuntimeError) as exc:
+            except Exception as exc:  # any failure at the device boundary (PortAudioError...)
                 self._fail(exc)
             await asyncio.sleep(delay)
             delay = min(delay * 2.0, self._backoff[1])
@@ -181,16 +187,19 @@ class DeviceSpeaker:
     def _fail(self, exc: Exception) -> None:
         error = exc if isinstance(exc, CabinError) else AudioDeviceError(
             f"audio output failed: {exc}", fix="check the device; Cabin reconnects by itself")
-        _LOG.error("%s (retrying)", error.message)
-        if self._on_error is not None:
-            self._on_error(error)
+        if not self._down:  # once per outage: the retries are silent until it is back
+            self._down = True
+            self.outages += 1
+            _LOG.error("%s (retrying)", error.message)
+            if self._on_error is not None:
+                self._on_error(error)
         self._close()
 
     def _close(self) -> None:
         if self._stream is not None:
             try:
                 self._stream.close()
-            except (OSError, RuntimeError) as exc:
+            except Exception as exc:  # closing a failed device may fail in any way
                 _LOG.debug("closing a failed stream: %s", exc)
             self._stream = None
 

@@ -150,7 +150,9 @@ class Router:
                 else:
                     yield item
         except (LocalModelError, TimeoutError) as exc:
-            _LOG.warning("local model failed: %s", exc or "timed out")
+            _LOG.warning("local model failed: %s", str(exc) or "timed out")
+        except Exception:  # a crash inside llama.cpp mid-generation: fall back, never raise
+            _LOG.exception("local model crashed mid-generation")
         for final in await self._conclude(local, request, run, gen):
             yield final
 
