@@ -182,6 +182,15 @@ def _fields_at(loc: tuple[int | str, ...]) -> list[str]:
     return list(getattr(model, "model_fields", {}))
 
 
+def _shown(value: object, limit: int = 80) -> str:
+    """A bounded repr of a rejected value (an int of over 4300 digits has no repr at all)."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        return f"<unprintable {type(value).__name__}>"
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} chars)"
+
+
 def _describe(exc: ValidationError, source: str) -> ConfigError:
     lines = []
     for err in exc.errors():
@@ -192,7 +201,7 @@ def _describe(exc: ValidationError, source: str) -> ConfigError:
             hint = f"; did you mean '{close[0]}'?" if close else ""
             lines.append(f"{key}: unknown key{hint}")
         else:
-            lines.append(f"{key}: {err['msg']} (got {err.get('input')!r})")
+            lines.append(f"{key}: {err['msg']} (got {_shown(err.get('input'))})")
     return ConfigError(f"{source}: invalid configuration:\n  " + "\n  ".join(lines),
                        fix="correct the keys above; cabin.yaml in the repository documents each")
 
@@ -224,11 +233,17 @@ def load_config(path: Path | None) -> CabinConfig:
         except OSError as exc:
             raise ConfigError(f"cannot read config file {path}: {exc.strerror}",
                               fix="check the path given with --config") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})",
+                              fix="save the file as UTF-8") from None
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             raise ConfigError(f"{path}: not valid YAML: {exc}",
                               fix="fix the YAML syntax at the line shown") from None
+        except RecursionError:
+            raise ConfigError(f"{path}: nested too deeply to be a configuration",
+                              fix="see cabin.yaml for the layout") from None
         config = parse_config(data, str(path))
         if not config.models_dir.is_absolute():
             config = config.model_copy(update={"models_dir": path.parent / config.models_dir})

@@ -100,12 +100,12 @@ class Dispatcher:
             report = tool.report(valid, state)
             reply = tool.reply(valid, report)
         except ToolError as err:
-            return self._failure(str(name), tool, valid, err)
+            return self._failure(_name_of(name), tool, valid, err)
         except Exception as exc:  # a bug must not break the conversation: report and explain
             logger.exception("tool %r crashed", name)
             crash = ToolError("internal_error", "Sorry, something went wrong with that.",
                               f"{type(exc).__name__}: {exc}")
-            return self._failure(str(name), tool, valid, crash)
+            return self._failure(_name_of(name), tool, valid, crash)
         logger.info("tool %s %s -> %s", name, valid.model_dump(), report)
         return ToolResult(ok=True, tool=name, args=valid.model_dump(), state=report, reply=reply)
 
@@ -161,3 +161,12 @@ class Dispatcher:
             return tool.report(valid, backend.state)
         except ToolError:
             return {}
+
+
+def _name_of(name: object) -> str:
+    """The called name for the failure report, bounded (the model may send anything)."""
+    try:
+        text = str(name)
+    except (ValueError, RecursionError):  # an int of over 4300 digits has no str
+        return f"<unprintable {type(name).__name__}>"
+    return text if len(text) <= 80 else f"{text[:80]}..."

@@ -45,6 +45,28 @@ def _convert_hint(path: Path) -> str:
     return f"convert it with: sox '{path}' -r 16000 -c 1 -b 16 -e signed-integer out.wav"
 
 
+MIN_RATE_HZ = 1000
+"""Lowest sample rate a WAV header may declare and still be read (or resampled), Hz."""
+MAX_RATE_HZ = 384000
+"""Highest such rate, Hz: above it the header is corrupt (resampling would need gigabytes)."""
+_FORMATS = {3: "32/64-bit float samples", 6: "A-law samples", 7: "mu-law samples",
+            0xFFFE: "the WAVE_FORMAT_EXTENSIBLE layout"}
+"""WAV format tags people meet, by what Python's wave module calls them (unknown format: N)."""
+
+
+def _wave_problem(exc: Exception) -> str:
+    """What is wrong with the file, from the wave module's terse error."""
+    text = str(exc)
+    if isinstance(exc, EOFError) or not text:
+        return "it ends inside its header (empty or truncated file)"
+    if text.startswith("unknown format: "):
+        tag = text.removeprefix("unknown format: ")
+        what = _FORMATS.get(int(tag)) if tag.isdigit() else None
+        return f"it holds {what or f'compressed audio (format tag {tag})'}; " \
+            "Cabin needs 16-bit PCM"
+    return text
+
+
 def read_wav(path: Path, *, expect_rate_hz: int | None = PIPELINE_RATE_HZ,
              resample_to: int | None = None) -> WavAudio:
     """Read a PCM WAV file as mono int16.
@@ -65,11 +87,18 @@ def read_wav(path: Path, *, expect_rate_hz: int | None = PIPELINE_RATE_HZ,
         with wave.open(str(path), "rb") as wav:
             channels, width, rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
             raw = wav.readframes(wav.getnframes())
+    except OSError as exc:
+        raise AudioInputError(f"cannot read {path}: {exc.strerror or exc}",
+                              fix="check the file's permissions", code="audio_missing") from exc
     except (wave.Error, EOFError) as exc:
         raise AudioInputError(
-            f"{path} is not a readable PCM WAV file ({exc})",
+            f"{path} is not a readable PCM WAV file: {_wave_problem(exc)}",
             fix=f"check the file is a WAV recording; {_convert_hint(path)}", code="audio_format",
         ) from exc
+    if not MIN_RATE_HZ <= rate <= MAX_RATE_HZ:
+        raise AudioInputError(
+            f"{path} declares a sample rate of {rate} Hz (a WAV header error; usable rates are "
+            f"{MIN_RATE_HZ}-{MAX_RATE_HZ} Hz)", fix=_convert_hint(path), code="audio_rate")
     if width != 2:
         raise AudioInputError(
             f"{path} has {8 * width}-bit samples; Cabin needs 16-bit PCM",

@@ -280,3 +280,13 @@ def _close(bus: Any) -> None:
         bus.con.close_sync(None)
     except GLib.Error as exc:
         logger.warning("D-Bus close failed: %s", exc)
+    # GLib queues the connection's "closed" signal on the default main context, which nothing
+    # in Cabin runs: until it is dispatched, the connection (and its pydbus Bus) stays alive.
+    # Dispatch it here when no other thread owns that context (tests/soak/test_dbus_leak.py).
+    context = GLib.MainContext.default()
+    if context.acquire():
+        try:
+            while context.pending():
+                context.iteration(False)
+        finally:
+            context.release()
