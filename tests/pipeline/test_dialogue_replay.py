@@ -55,6 +55,7 @@ def test_confirmation_answered_without_the_wake_word(tmp_path: Path, answer: str
     events = asyncio.run(replay(config(), wav)).events
     assert len(turns(events, ev.Wake)) == 1  # the answer needed no wake word
     results = turns(events, ev.ToolResultEvent)
+    assert results, [e.to_dict() for e in events]
     assert (results[0].name, results[0].error) == ("unlock_doors", "needs_confirmation")
     replies = [r.text for r in turns(events, ev.Reply)]
     assert replies[0].endswith("?")
