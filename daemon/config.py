@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
+from daemon.config_base import Section
 from daemon.errors import ConfigError
 from daemon.llm.config import LlmConfig
 from daemon.runtime_config import (
@@ -30,18 +31,14 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 """The source checkout (where models/ and cabin.yaml live in development)."""
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class WakeWordConfig(_Section):
+class WakeWordConfig(Section):
     """One wake word."""
 
     model: str = Field(description="model name in models/manifest.yaml, e.g. wake-hey-jarvis")
     threshold: float = Field(0.5, gt=0.0, lt=1.0, description="score (0-1) that fires")
 
 
-class WakeConfig(_Section):
+class WakeConfig(Section):
     """openWakeWord settings."""
 
     words: tuple[WakeWordConfig, ...] = Field(
@@ -51,14 +48,14 @@ class WakeConfig(_Section):
                                 description="seconds after a detection during which none fires")
 
 
-class VadConfig(_Section):
+class VadConfig(Section):
     """Silero VAD settings."""
 
     model: str = "silero-vad"
     threshold: float = Field(0.5, gt=0.0, lt=1.0, description="speech probability (0-1)")
 
 
-class EndpointConfig(_Section):
+class EndpointConfig(Section):
     """When a driver's turn has ended (see daemon/endpoint.py)."""
 
     silence_s: float = Field(0.7, ge=0.1, le=5.0,
@@ -78,7 +75,7 @@ class EndpointConfig(_Section):
     semantic: bool = Field(True, description="use the transcript so far to pick the silence")
 
 
-class AsrConfig(_Section):
+class AsrConfig(Section):
     """Speech recognition: Vosk (product default, streaming) or faster-whisper."""
 
     backend: Literal["auto", "vosk", "faster_whisper"] = Field(
@@ -90,7 +87,7 @@ class AsrConfig(_Section):
     threads: int = Field(1, ge=1, le=8, description="CPU threads for the recogniser")
 
 
-class TtsConfig(_Section):
+class TtsConfig(Section):
     """Piper voice settings."""
 
     voice: str = "piper-joe-medium"
@@ -108,7 +105,7 @@ class TtsConfig(_Section):
         description="word -> respelling, or raw phonemes as '[[ ... ]]', applied before Piper")
 
 
-class BargeInConfig(_Section):
+class BargeInConfig(Section):
     """Interrupting the assistant by speaking over it."""
 
     enabled: bool = True
@@ -116,7 +113,7 @@ class BargeInConfig(_Section):
                                 description="driver speech needed to interrupt a reply, s")
 
 
-class FrontEndConfig(_Section):
+class FrontEndConfig(Section):
     """Echo cancellation, noise suppression, gain control (daemon/audio/frontend.py)."""
 
     aec: Literal["speex", "none"] = "speex"
@@ -134,13 +131,13 @@ class FrontEndConfig(_Section):
                                       description="speaker-to-microphone delay to align, ms")
 
 
-class LoggingConfig(_Section):
+class LoggingConfig(Section):
     """Log settings."""
 
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
-class CabinConfig(_Section):
+class CabinConfig(Section):
     """The whole configuration (cabin.yaml)."""
 
     models_dir: Path = Field(default=REPO_ROOT / "models",

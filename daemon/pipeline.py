@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import deque
 from collections.abc import Callable
 from typing import Literal
 
@@ -45,14 +44,13 @@ from daemon.ducking import MediaDucker
 from daemon.endpoint import Completeness, Decision, Endpointer, EndpointParams
 from daemon.errors import CabinError
 from daemon.intents import completeness
+from daemon.preroll import PreRoll
 from daemon.stages import Stages
 from daemon.turn import EndOfUtterance, ToolDispatcher, TurnHandle, TurnRunner
 from daemon.vad import WINDOW_S, VadFrame
 
 _LOG = logging.getLogger(__name__)
 RATE_HZ = 16000
-PRE_ROLL_S = 0.6
-"""Audio kept before a barge-in is detected, so the new utterance starts at its onset, s."""
 FOLLOW_UP_MIN_SPEECH_S = 0.2
 """Speech that opens a follow-up turn without the wake word, s."""
 
@@ -107,9 +105,7 @@ class Pipeline:
         self._completeness = Completeness.UNKNOWN
         self._peek: tuple[float, str] | None = None  # (wall time, text) of the last peek
         self._voice_run_s = 0.0
-        self._recent: deque[npt.NDArray[np.int16]] = deque()
-        self._recent_samples = 0
-        self._recent_vad: deque[VadFrame] = deque(maxlen=int(PRE_ROLL_S / WINDOW_S) + 1)
+        self._recent = PreRoll()
         self._handles: dict[int, TurnHandle] = {}
         self._group: asyncio.TaskGroup | None = None
         self._stopping = asyncio.Event()
@@ -264,11 +260,10 @@ class Pipeline:
         reference = self._speaker.advance(len(chunk))  # what the speaker played meanwhile
         chunk = self._stages.frontend.process(chunk, far_end=reference)
         self._samples += len(chunk)
-        self._remember(chunk)
         if self._on_audio is not None:
             self._on_audio(chunk, self._turn if self._listening else 0)
         vad_frames = self._stages.vad.process(chunk)
-        self._recent_vad.extend(vad_frames)
+        self._recent.add(chunk, vad_frames)
         detections = self._stages.wake.process(chunk)
         self._report_playback()
         await self._ducker.update(self._listening or self._speaker.busy or bool(detections))
@@ -369,22 +364,15 @@ class Pipeline:
 
     async def _replay_pre_roll(self, onset_ms: float) -> None:
         """Give the new utterance's recogniser and endpointer the audio since the onset."""
-        keep = int(max(0.0, self.now_ms - onset_ms) * RATE_HZ / 1000.0)
-        audio = np.concatenate(list(self._recent))[-keep:] if keep else None
+        audio = self._recent.last(self.now_ms - onset_ms)
         if self._stream is not None and audio is not None and len(audio):
             if self._config.sequential:
                 self._utterance.append(audio)
             else:
                 await asyncio.to_thread(self._stream.accept, audio)
-        for frame in self._recent_vad:
+        for frame in self._recent.frames:
             if frame.end_ms > onset_ms:
                 await self._endpoint(frame)
-
-    def _remember(self, chunk: npt.NDArray[np.int16]) -> None:
-        self._recent.append(chunk)
-        self._recent_samples += len(chunk)
-        while self._recent_samples - len(self._recent[0]) > PRE_ROLL_S * RATE_HZ:
-            self._recent_samples -= len(self._recent.popleft())
 
     def _report_playback(self) -> None:
         for done in self._speaker.drain_finished():

@@ -6,14 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from daemon.config_base import Section
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class AudioIoConfig(_Section):
+class AudioIoConfig(Section):
     """Live capture and playback through sounddevice."""
 
     input_device: str | int | None = Field(None, description="name or index; null = default")
@@ -24,7 +22,7 @@ class AudioIoConfig(_Section):
                            description="first delay before reopening a lost device, seconds")
 
 
-class DialogueConfig(_Section):
+class DialogueConfig(Section):
     """Multi-turn behaviour."""
 
     follow_up_s: float = Field(
@@ -34,7 +32,7 @@ class DialogueConfig(_Section):
     history_turns: int = Field(6, ge=0, le=50, description="turns kept as LLM context")
 
 
-class ServiceConfig(_Section):
+class ServiceConfig(Section):
     """systemd integration."""
 
     watchdog: bool = Field(True, description="send WATCHDOG=1 while healthy (WatchdogSec)")
@@ -45,7 +43,7 @@ class ServiceConfig(_Section):
         description="the audio loop counts as hung when it has not beaten for this long, s")
 
 
-class HmiConfig(_Section):
+class HmiConfig(Section):
     """The D-Bus API for the head unit (docs/hmi.md)."""
 
     enabled: bool = Field(True, description="publish the API (off: no D-Bus connection at all)")
@@ -73,7 +71,7 @@ class HmiConfig(_Section):
         30.0, gt=0.0, le=600.0, description="the reconnect delay doubles up to this, seconds")
 
 
-class PrivacyConfig(_Section):
+class PrivacyConfig(Section):
     """What Cabin keeps. By default: no audio, no transcript, ever."""
 
     debug_recording: bool = Field(False,

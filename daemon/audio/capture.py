@@ -20,7 +20,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from daemon.audio.device import AudioDeviceError
+from daemon.audio.outage import AudioDeviceError, Outage, close_quietly
 from daemon.audio.resample import resample
 from daemon.errors import CabinError
 
@@ -92,15 +92,18 @@ class DeviceSource:
         self._queue: asyncio.Queue[Int16] = asyncio.Queue(queue_blocks)
         self._stall_s = stall_s
         self._backoff = backoff_s
-        self._on_error = on_error
+        self._outage = Outage("audio input", "check the device; Cabin reopens it by itself",
+                              on_error)
         self._stream: InputStream | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
-        self._down = False  # in an outage (reported once)
         self.dropped = 0
         """Blocks discarded because the pipeline fell behind."""
-        self.outages = 0
+
+    @property
+    def outages(self) -> int:
         """Times the device failed or could not be opened (an outage counts once)."""
+        return self._outage.count
 
     @property
     def open(self) -> bool:
@@ -126,9 +129,7 @@ class DeviceSource:
                         fix="check the device and its cable; Cabin reopens it by itself"))
                     continue
                 delay = self._backoff[0]
-                if self._down:
-                    self._down = False
-                    _LOG.info("audio input back")
+                self._outage.working()
                 yield block
         finally:
             self._close_stream()
@@ -172,20 +173,9 @@ class DeviceSource:
         self._queue.put_nowait(block)
 
     def _fail(self, exc: Exception) -> None:
-        error = exc if isinstance(exc, CabinError) else AudioDeviceError(
-            f"audio input failed: {exc}", fix="check the device; Cabin reopens it by itself")
-        if not self._down:  # once per outage: the retries are silent until it is back
-            self._down = True
-            self.outages += 1
-            _LOG.error("%s (retrying)", error.message)
-            if self._on_error is not None:
-                self._on_error(error)
+        self._outage.failed(exc)
         self._close_stream()
 
     def _close_stream(self) -> None:
-        if self._stream is not None:
-            try:
-                self._stream.close()
-            except Exception as exc:  # closing a failed device may fail in any way
-                _LOG.debug("closing a failed input stream: %s", exc)
-            self._stream = None
+        close_quietly(self._stream)
+        self._stream = None

@@ -19,6 +19,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from daemon.audio.outage import AudioDeviceError, Outage, close_quietly
 from daemon.audio.resample import resample
 from daemon.audio.speaker import RATE_HZ, Finished, VirtualSpeaker
 from daemon.errors import CabinError
@@ -36,12 +37,6 @@ class OutputStream(Protocol):
 
 
 StreamFactory = Callable[[], OutputStream]
-
-
-class AudioDeviceError(CabinError):
-    """No usable audio device, or the device failed."""
-
-    code = "audio_device"
 
 
 def list_devices() -> list[str]:
@@ -95,16 +90,14 @@ class DeviceSpeaker:
         self._rate = rate_hz
         self._block16 = RATE_HZ * block_ms // 1000
         self._backoff = backoff_s
-        self._on_error = on_error
+        self._outage = Outage("audio output", "check the device; Cabin reconnects by itself",
+                              on_error)
         self._out: list[Int16] = []
         self._playlist = VirtualSpeaker(_Collector(self._out, rate_hz))
         self._reference: deque[Int16] = deque(maxlen=100)
         self._stream: OutputStream | None = None
         self._wake = asyncio.Event()
-        self._down = False
         self.written_samples = 0
-        self.outages = 0
-        """Times the device failed or could not be opened (an outage counts once)."""
 
     # The reply interface the pipeline and the turn runner use (same as VirtualSpeaker).
     @property
@@ -175,33 +168,25 @@ class DeviceSpeaker:
                     _LOG.info("audio output open")
                 await asyncio.to_thread(self._stream.write, block)
                 self.written_samples += len(block)
-                if self._down:
-                    self._down = False
-                    _LOG.info("audio output back")
+                self._outage.working()
                 return
             except Exception as exc:  # any failure at the device boundary (PortAudioError...)
                 self._fail(exc)
             await asyncio.sleep(delay)
             delay = min(delay * 2.0, self._backoff[1])
 
+    @property
+    def outages(self) -> int:
+        """Times the device failed or could not be opened (an outage counts once)."""
+        return self._outage.count
+
     def _fail(self, exc: Exception) -> None:
-        error = exc if isinstance(exc, CabinError) else AudioDeviceError(
-            f"audio output failed: {exc}", fix="check the device; Cabin reconnects by itself")
-        if not self._down:  # once per outage: the retries are silent until it is back
-            self._down = True
-            self.outages += 1
-            _LOG.error("%s (retrying)", error.message)
-            if self._on_error is not None:
-                self._on_error(error)
+        self._outage.failed(exc)
         self._close()
 
     def _close(self) -> None:
-        if self._stream is not None:
-            try:
-                self._stream.close()
-            except Exception as exc:  # closing a failed device may fail in any way
-                _LOG.debug("closing a failed stream: %s", exc)
-            self._stream = None
+        close_quietly(self._stream)
+        self._stream = None
 
 
 class _Collector:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from daemon.config_base import Section
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class CloudConfig(_Section):
+class CloudConfig(Section):
     """An OpenAI-compatible chat-completions endpoint used when the local model fails.
 
     It receives the transcript text and the tool schemas only, never audio.
@@ -30,7 +28,7 @@ class CloudConfig(_Section):
                                  description="after a failure, skip the cloud this long, s")
 
 
-class LlmConfig(_Section):
+class LlmConfig(Section):
     """The local model (llama-cpp-python) and the router around it."""
 
     enabled: bool = Field(True, description="answer what the fast path cannot with the LLM")
