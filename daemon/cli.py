@@ -75,8 +75,9 @@ def _cmd_say(args: argparse.Namespace) -> int:
     _setup_logging(config.logging.level, args.debug)
     store = ModelStore(config.models_dir, load_manifest(default_manifest_path()))
     store.verify(config.tts.voice, full=False)
-    tts = PiperTts(store.path(config.tts.voice), length_scale=config.tts.length_scale,
-                   volume=config.tts.volume)
+    with store.loading(config.tts.voice):  # a corrupt voice forgets its stamp (docs/faults.md)
+        tts = PiperTts(store.path(config.tts.voice), length_scale=config.tts.length_scale,
+                       volume=config.tts.volume)
     write_wav(args.out, tts.synthesize_all(args.text), tts.rate_hz)
     print(f"wrote {args.out}")
     return 0

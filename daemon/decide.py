@@ -105,7 +105,7 @@ class Decider:
         conv = self.conversation
         pending, conv.pending = conv.pending, None
         if pending is not None:
-            answer = yes_no(request.text)
+            answer = yes_no(request.text, pending.question)
             if answer is not None:
                 self._intent(request.turn, "dialogue", pending.name, dict(pending.args))
                 yield await self._call(request.turn, pending.name, pending.args,

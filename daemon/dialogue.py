@@ -21,18 +21,27 @@ _YES = {"yes", "yeah", "yep", "yup", "sure", "ok", "okay", "please", "confirm", 
         "affirmative", "absolutely", "definitely", "right", "go", "ahead", "do"}
 _NO = {"no", "nope", "nah", "don't", "dont", "negative", "not"}
 _CANCEL = {"cancel", "stop", "never", "forget", "abort", "nevermind"}
+_FILLER = {"i", "it", "that", "this", "thanks", "thank", "you", "mind", "them", "now", "just",
+           "oh", "well", "of", "course", "a", "the", "so", "hey", "jarvis", "really", "sir",
+           "it's", "that's"}
+"""Words an answer may carry besides yes/no/cancel; any other word makes it a new request."""
 _WORD = re.compile(r"[a-z']+")
 
 
-def yes_no(text: str) -> Answer | None:
+def yes_no(text: str, question: str = "") -> Answer | None:
     """Classify a short answer to a yes/no question; None when it is not one.
 
     "yes please", "sure, go ahead" -> yes; "no", "don't" -> no; "cancel", "forget it",
-    "never mind" -> cancel. Anything longer than six words, or mixing yes with no, is not an
-    answer (it is a new request).
+    "never mind" -> cancel; "yes, unlock the doors" -> yes when `question` was "Do you want me
+    to unlock the doors?". Anything longer than six words, mixing yes with no, or carrying a
+    word that is neither an answer word nor one of the question's is not an answer: it is a new
+    request ("open the right window" is not a "right" to "unlock the doors?").
     """
     words = _WORD.findall(text.lower().replace("never mind", "nevermind"))
     if not words or len(words) > 6:
+        return None
+    allowed = _YES | _NO | _CANCEL | _FILLER | set(_WORD.findall(question.lower()))
+    if any(w not in allowed for w in words):
         return None
     if any(w in _CANCEL for w in words):
         return "cancel"

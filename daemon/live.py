@@ -37,10 +37,11 @@ from daemon.config import CabinConfig, load_config
 from daemon.decide import Agent
 from daemon.ducking import MediaDucker
 from daemon.errors import CabinError
+from daemon.llm.router import Router
 from daemon.pipeline import Pipeline
 from daemon.privacy import DebugRecorder, format_event, retention_task
 from daemon.service import Heartbeat, Notifier, Watchdog
-from daemon.stages import load_stages
+from daemon.stages import Stages, load_stages
 from vehicle_tools.vehicle import Vehicle, open_vehicle
 
 _LOG = logging.getLogger(__name__)
@@ -199,6 +200,13 @@ class Daemon:
             self.log.emit(ev.ErrorEvent(t_ms=0.0, code=exc.code, message=exc.message))
             raise
         agent = await self._load_agent()
+        try:
+            await self._run_with(stages, agent)
+        finally:
+            if isinstance(agent, Router):
+                agent.close()  # ends its llm-worker thread
+
+    async def _run_with(self, stages: Stages, agent: Agent | None) -> None:
         io = self._io or device_io(self.config, self._device_error)
         recorder = DebugRecorder(self.config.privacy, on_error=self._device_error)
         self._recorder = recorder
@@ -274,13 +282,12 @@ class Daemon:
     async def _load_agent(self) -> Agent | None:
         if not self.config.llm.enabled:
             return None
-        from daemon.llm.router import Router
         from vehicle_tools.tools import default_registry
 
         self.notifier.status("loading the language model")
         router = Router(self.config.llm, default_registry(), self.config.models_dir)
         try:
-            await asyncio.to_thread(router.load)
+            await router.load_async()  # its own daemon thread: a stuck load never holds exit
         except CabinError as exc:
             self._degrade(f"language model unavailable ({exc.message}); fix: {exc.fix}")
             return None

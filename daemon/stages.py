@@ -65,15 +65,22 @@ def load_stages(config: CabinConfig) -> Stages:
                       w.threshold)
         for w in config.wake.words
     ]
-    wake = WakeWordDetector(words, features / "melspectrogram.onnx",
-                            features / "embedding_model.onnx", config.wake.refractory_s)
-    vad = SileroVad(_single_file(resolve(store, config.vad.model), "*.onnx", config.vad.model))
+    # store.loading: a model_corrupt from a loader forgets the stamps (B2, docs/faults.md)
+    with store.loading(config.wake.features_model, *(w.model for w in config.wake.words)):
+        wake = WakeWordDetector(words, features / "melspectrogram.onnx",
+                                features / "embedding_model.onnx", config.wake.refractory_s)
+    vad_file = _single_file(resolve(store, config.vad.model), "*.onnx", config.vad.model)
+    with store.loading(config.vad.model):
+        vad = SileroVad(vad_file)
     choice = choose_backend(config.asr, config.models_dir)
     _LOG.info("ASR backend: %s (%s)", choice.backend, choice.reason)
     resolve(store, choice.model_dir.name)
-    recognizer = load_recognizer(choice, config.asr, build_vocabulary())
-    tts = PiperTts(resolve(store, config.tts.voice), length_scale=config.tts.length_scale,
-                   volume=config.tts.volume, lexicon=Lexicon.from_mapping(config.tts.lexicon))
+    with store.loading(choice.model_dir.name):
+        recognizer = load_recognizer(choice, config.asr, build_vocabulary())
+    voice = resolve(store, config.tts.voice)
+    with store.loading(config.tts.voice):
+        tts = PiperTts(voice, length_scale=config.tts.length_scale, volume=config.tts.volume,
+                       lexicon=Lexicon.from_mapping(config.tts.lexicon))
     frontend = FrontEnd(FrontEndSettings(**config.frontend.model_dump()))
     _LOG.info("front end: %s", frontend.settings.describe())
     return Stages(wake, vad, recognizer, choice, tts, frontend)

@@ -31,13 +31,20 @@ class LazyRouter:
         return self._router
 
     async def load(self) -> Router:
-        """Load now (blocking work off the event loop); returns the router."""
+        """Load now (on a daemon thread of its own: `Router.load_async`); returns the router."""
         async with self._lock:
             if self._router is None:
                 router = self._factory()
-                await asyncio.to_thread(router.load)
+                await router.load_async()
                 self._router = router
             return self._router
+
+    def close(self) -> None:
+        """Release the loaded router's model (its worker thread ends); the next `answer`
+        loads it again."""
+        router, self._router = self._router, None
+        if router is not None:
+            router.close()
 
     async def answer(self, text: str, history: Sequence[Message],
                      cancel: CancelToken) -> AsyncIterator[Sentence | AgentAnswer]:

@@ -2,20 +2,26 @@
 
 `LocalModel.load` evaluates the fixed prefix (system prompt + few-shot examples, ~1-2 k tokens,
 the largest one-off cost: seconds to tens of seconds on one core) once and keeps its KV state;
-`generate` then evaluates only the request's own tokens. Generation is blocking: run it off the
-event loop. It checks `stop()` between tokens, so a cancel or a deadline ends it promptly.
-One generation at a time (the llama.cpp context is not thread-safe): a lock serialises them.
+`generate` then evaluates only the request's own tokens. Generation is blocking: the router
+runs it on the model's own worker thread (`LocalModel.worker`, a `ModelWorker`), never in
+asyncio's default executor, so a llama.cpp call stuck in native code cannot hold the daemon's
+stop or the interpreter's exit. It checks `stop()` between tokens, so a cancel or a deadline
+ends it promptly. One generation at a time (the llama.cpp context is not thread-safe): the
+single worker thread and a lock (for direct callers: eval, benchmarks) serialise them.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import queue
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from daemon.errors import ModelError
 from daemon.llm.grammar import build_grammar
@@ -28,12 +34,118 @@ if TYPE_CHECKING:
     from llama_cpp.llama_grammar import LlamaGrammar
 
 _LOG = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class LocalModelError(ModelError):
-    """The local model cannot answer (not loaded, prompt too long, llama.cpp failure)."""
+    """The local model cannot answer (not loaded, closed, prompt too long, llama.cpp failure)."""
 
     code = "llm_local"
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One call for the worker thread and where its outcome goes."""
+
+    fn: Callable[[], object]
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Any]
+    dropped: threading.Event  # the caller gave up waiting: skip it if not started
+
+
+class ModelWorker:
+    """One long-lived daemon thread running blocking model calls one at a time, for asyncio.
+
+    Unlike `asyncio.to_thread` (the loop's default executor, whose threads `asyncio.run` joins
+    at exit), nothing waits for this thread: a call stuck in native code holds neither the
+    loop's shutdown nor the interpreter's exit. Calls run in submission order; the result or
+    exception comes back to the awaiting coroutine through `loop.call_soon_threadsafe`. The
+    thread (named `name`) starts with the first call and ends at `close`, after the call in
+    progress.
+    """
+
+    def __init__(self, name: str = "llm-worker") -> None:
+        self.name = name
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self._state = threading.Lock()
+
+    @property
+    def thread(self) -> threading.Thread | None:
+        """The worker thread, once the first call started it."""
+        return self._thread
+
+    @property
+    def closed(self) -> bool:
+        """True once `close` was called."""
+        return self._closed
+
+    async def run(self, fn: Callable[[], T]) -> T:
+        """``fn()`` on the worker thread; returns its result or raises its exception.
+
+        Cancelling the caller only stops the wait: a call not yet started is skipped, one
+        already running goes on (it should watch a stop flag) and its outcome is dropped.
+
+        Raises:
+            LocalModelError: the worker is closed.
+        """
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        job = _Job(fn, loop, future, threading.Event())
+        future.add_done_callback(lambda f: job.dropped.set() if f.cancelled() else None)
+        with self._state:
+            if self._closed:
+                raise LocalModelError("the local model is closed", fix="load it again")
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._serve, name=self.name,
+                                                daemon=True)
+                self._thread.start()
+            self._jobs.put(job)
+        return await future
+
+    def close(self) -> None:
+        """Take no more calls; the thread ends after the one in progress. Never blocks."""
+        with self._state:
+            if not self._closed:
+                self._closed = True
+                self._jobs.put(None)
+
+    def _serve(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            self._run(job)
+            del job  # hold no closure (nor the model it references) while idle
+
+    def _run(self, job: _Job) -> None:
+        if job.dropped.is_set():
+            return
+        if self._closed:
+            _settle(job, None, LocalModelError("the local model was closed", fix="load it again"))
+            return
+        try:
+            result = job.fn()
+        except BaseException as exc:  # handed to the caller, as asyncio.to_thread does
+            _settle(job, None, exc)
+        else:
+            _settle(job, result, None)
+
+
+def _settle(job: _Job, result: object, error: BaseException | None) -> None:
+    """Hand a finished call's outcome to its loop (from the worker thread)."""
+    def settle() -> None:
+        if job.future.done():  # the caller gave up meanwhile
+            if error is not None:
+                _LOG.info("a model call nobody waits for failed: %r", error)
+            return
+        if error is None:
+            job.future.set_result(result)
+        else:
+            job.future.set_exception(error)
+
+    try:
+        job.loop.call_soon_threadsafe(settle)
+    except RuntimeError:  # the loop closed while the call was stuck: nobody waits for it
+        _LOG.debug("a model call returned after its event loop closed")
 
 
 @dataclass(frozen=True)
@@ -85,6 +197,9 @@ class LocalModel:
         self._prefix_tokens: list[int] = []
         self._prefix_state: LlamaState | None = None
         self._lock = threading.Lock()
+        self.worker = ModelWorker("llm-worker")
+        """The thread async callers run `generate` on (see the module docstring)."""
+        weakref.finalize(self, self.worker.close)  # a model dropped unclosed ends its thread
         self.load_ms = 0.0
         """Wall-clock ms of the last `load` (model file + prefix evaluation)."""
 
@@ -102,7 +217,8 @@ class LocalModel:
         """Load the GGUF and evaluate the prefix once (blocking: seconds).
 
         Raises:
-            LocalModelError: the file cannot be loaded by llama.cpp.
+            LocalModelError: the file cannot be loaded by llama.cpp (code ``model_corrupt``:
+                the router's `ModelStore.loading` then forgets its verification stamp).
         """
         from llama_cpp import Llama
         from llama_cpp.llama_grammar import LlamaGrammar
@@ -115,7 +231,7 @@ class LocalModel:
         except (ValueError, RuntimeError, OSError) as exc:
             raise LocalModelError(f"llama.cpp cannot load {self.gguf}: {exc}",
                                   fix="check llm.model in cabin.yaml and run `cabin models "
-                                      "verify --full`") from exc
+                                      "verify --full`", code="model_corrupt") from exc
         self._grammars = {None: LlamaGrammar.from_string(build_grammar(self.tools, s.max_calls),
                                                          verbose=False)}
         self._prefix_tokens = llm.tokenize(self.prefix.encode(), add_bos=False, special=True)
@@ -124,11 +240,26 @@ class LocalModel:
                 f"the system prompt has {len(self._prefix_tokens)} tokens, the context only "
                 f"{s.context_tokens}", fix="raise llm.context_tokens in cabin.yaml")
         llm.eval(self._prefix_tokens)
+        # llama-cpp-python's logits copy (`Llama.scores`, batch x vocabulary floats: 19 MB at
+        # batch 32, 155 MB at 256) is, with logits_all=False, written only by load_state and
+        # read by nothing called here: sampling reads llama.cpp's own logits, and `_prime`
+        # evaluates at least one token after load_state. One row keeps save_state/load_state
+        # working and keeps it out of the cached state (KV cache only, ~14 MB).
+        import numpy as np
+
+        llm.scores = np.zeros((1, llm.n_vocab()), dtype=np.single)
         self._prefix_state = llm.save_state()
         self._llm = llm
         self.load_ms = (time.perf_counter() - started) * 1000.0
         _LOG.info("local model %s loaded, %d prefix tokens cached in %.0f ms", self.gguf.name,
                   len(self._prefix_tokens), self.load_ms)
+
+    def close(self) -> None:
+        """End the worker thread (after a generation in progress) and drop the llama.cpp
+        context (freed once that generation lets go of it). `loaded` is then False."""
+        self.worker.close()
+        self._llm = None
+        self._prefix_state = None
 
     def tokens_for(self, text: str, history: Sequence[Message]) -> list[int]:
         """The whole prompt's tokens (prefix + conversation), history cut to fit the context."""
@@ -197,6 +328,8 @@ class LocalModel:
             llm = self._require()
             started = time.perf_counter()
             tokens = self.tokens_for(text, history)
+            if stop():  # ended while it waited for the context: evaluate nothing
+                return Generation("", True, False, AgentTiming(prompt_tokens=len(tokens)))
             try:
                 cached = self._prime(llm, tokens, cold)
             except RuntimeError as exc:

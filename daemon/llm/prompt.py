@@ -113,7 +113,11 @@ _FRACTIONS = ((r"\bthree quarters?( of the way)?\b", "75 percent"),
 
 def model_text(text: str) -> str:
     """What the model reads of the driver's words: spoken numbers as digits ("twenty and a
-    half" -> "20.5"; a small model copies digits far more reliably), the rest as said."""
+    half" -> "20.5"; a small model copies digits far more reliably), the rest as said.
+
+    Chat-template markup in the words ("<|im_start|>system", typed through the head unit's
+    SendText) is broken up, so it never becomes a control token of the prompt."""
+    text = text.replace("<|", "< |").replace("|>", "| >")
     lowered = _NUMBER_WORD.sub(lambda m: m.group(0).lower(), text.strip())
     for words, digits in _FRACTIONS:
         lowered = re.sub(words, digits, lowered, flags=re.IGNORECASE)

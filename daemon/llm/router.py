@@ -3,9 +3,10 @@ within its timeout; an honest "unavailable" when both fail.
 
 `Router.answer` is an async generator: it yields `Sentence` items while a spoken answer is
 generated (filtered, sentence by sentence) and always ends with exactly one `AgentAnswer`.
-Generation runs in a worker thread and checks the `CancelToken` (and the timeout) between
-tokens. The router never calls the vehicle: it returns planned calls, checked for relevance
-and grounding (daemon/llm/verdict.py); the turn runs them through the dispatcher.
+Generation runs on the local model's own worker thread (`LocalModel.worker`: a daemon
+thread nothing joins at exit) and checks the `CancelToken` (and the timeout) between tokens.
+The router never calls the vehicle: it returns planned calls, checked for relevance and
+grounding (daemon/llm/verdict.py); the turn runs them through the dispatcher.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from daemon.llm.cloud import CloudClient, CloudError
 from daemon.llm.config import LlmConfig
 from daemon.llm.filter import REPLACEMENT, ReplyFilter, SentenceSplitter
 from daemon.llm.grammar import parse_output
-from daemon.llm.local import Generation, LocalModel, LocalModelError, LocalSettings
+from daemon.llm.local import Generation, LocalModel, LocalModelError, LocalSettings, ModelWorker
 from daemon.llm.types import AgentAnswer, AgentTiming, CancelToken, Message, Sentence
 from daemon.llm.verdict import Checker, Request, Verdict
 from vehicle_tools.registry import Registry
@@ -101,8 +102,35 @@ class Router:
             threads=self.config.threads, context_tokens=self.config.context_tokens,
             batch_tokens=self.config.batch_tokens, max_tokens=self.config.max_tokens,
             max_calls=self.config.max_calls))
-        local.load()
-        self.local = local
+        try:
+            with store.loading(self.config.model):  # llama.cpp refusing it: forget the stamp
+                local.load()
+        except BaseException:
+            local.close()
+            raise
+        previous, self.local = self.local, local
+        if previous is not None:
+            previous.close()
+
+    async def load_async(self) -> None:
+        """`load` on a daemon thread of its own ("llm-load"), not asyncio's default executor:
+        a load stuck in native code never holds the loop's shutdown or the process's exit.
+
+        Raises:
+            ModelError: as `load`.
+        """
+        loader = ModelWorker("llm-load")
+        try:
+            await loader.run(self.load)
+        finally:
+            loader.close()
+
+    def close(self) -> None:
+        """Release the local model: its worker thread ends after a generation in progress
+        (never waited for). Later answers come from the cloud, or are "unavailable"."""
+        local, self.local = self.local, None
+        if local is not None:
+            local.close()
 
     async def answer(self, text: str, history: Sequence[Message],
                      cancel: CancelToken) -> AsyncIterator[Item]:
@@ -232,7 +260,7 @@ class Router:
 
     async def _generate(self, local: LocalModel, request: Request, run: _Run,
                         only: tuple[str, ...] | None) -> AsyncIterator[Sentence | Generation]:
-        """Run the model in a worker thread, streaming ``say`` sentences as they complete."""
+        """Run the model on its worker thread, streaming ``say`` sentences as they complete."""
         loop = asyncio.get_running_loop()
 
         def on_text(so_far: str) -> None:
@@ -245,7 +273,7 @@ class Router:
             finally:
                 loop.call_soon_threadsafe(run.queue.put_nowait, None)
 
-        worker = asyncio.create_task(asyncio.to_thread(work), name="llm-local-generate")
+        worker = asyncio.create_task(local.worker.run(work), name="llm-local-generate")
         self._workers.add(worker)
         worker.add_done_callback(self._workers.discard)
         try:
@@ -264,6 +292,7 @@ class Router:
             yield gen
         finally:
             run.abandoned.set()  # a timeout or a closed generator stops the worker promptly
+            worker.cancel()  # not started (behind a stuck call): it never runs
 
     def _flush(self, run: _Run, text: str) -> list[Sentence]:
         if not text.startswith("say "):

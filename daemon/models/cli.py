@@ -52,7 +52,8 @@ def add_models_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
     p_verify.add_argument("--group", action="append", default=[],
                           help="verify every model of this group (repeatable)")
     p_verify.add_argument("--full", action="store_true",
-                          help="rehash every file, ignoring the cached verification stamps")
+                          help="rehash every file, ignoring the cached verification stamps "
+                               "(finds damage that kept a file's size and mtime)")
     p_verify.set_defaults(func=_guarded(cmd_verify))
 
     p_fetch = sub.add_parser("fetch", parents=[common], help="download and verify models")
@@ -129,7 +130,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def _describe(report: VerifyReport) -> str:
     hashed = (f"hashed {_human(report.hashed_bytes)}" if report.hashed_bytes
-              else "unchanged since last hashed")
+              else "unchanged since last hashed (--full rehashes)")
     pin = ("pinned by manifest" if report.pinned_by == "manifest"
            else f"pinned locally, not by manifest ({report.pin_origin})")
     return (f"ok  {len(report.files)} file(s), {_human(report.size)}, {hashed} in "

@@ -5,19 +5,23 @@ Layout: ``<models_dir>/<model name>/<file>``. Next to the files, two small JSON 
 - ``.verified.json``: for every file, the size (bytes), mtime (ns) and sha256 seen when it was
   last hashed. A later ``verify(full=False)`` accepts a file whose size and mtime are unchanged
   and whose recorded hash equals the expected one, without reading it: the daemon's start-up
-  check costs a few ``stat`` calls instead of hashing ~0.5-1 GB of GGUF.
+  check costs a few ``stat`` calls instead of hashing ~0.5-1 GB of GGUF. Bit rot that keeps
+  a file's size and mtime is invisible to that check: when a loader then refuses the file
+  (``model_corrupt``), ``ModelStore.loading`` forgets the model's stamp, so the next ``verify``
+  (and ``fetch``) hashes it again; ``cabin models verify --full`` always does.
 - ``.pins.json`` (``pin: local`` models only): the files and sha256 recorded at first fetch, and
   where they came from. Such files are "pinned locally, not by manifest".
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -48,6 +52,14 @@ def sha256_file(path: Path, progress: Callable[[int], object] | None = None) -> 
 def fetch_fix(name: str) -> str:
     """The command that (re)fetches model ``name``."""
     return f"run `cabin models fetch {name}`"
+
+
+def rehash_fix(*names: str) -> str:
+    """The fix for a model that passed the (stamp-accelerated) check but will not load."""
+    listed = " ".join(names)
+    fetch = " or ".join(f"`cabin models fetch {n}`" for n in names)
+    return (f"run `cabin models verify --full {listed}` (it hashes every file); if it finds "
+            f"bad files, delete them and run {fetch}")
 
 
 @dataclass(frozen=True)
@@ -180,6 +192,43 @@ class ModelStore:
         return directory
 
     # -- verification --------------------------------------------------------------------------
+    def forget(self, name: str) -> bool:
+        """Drop model ``name``'s verification stamp: the next ``verify`` hashes every file.
+
+        Returns True when there was a stamp. Best effort: a read-only models directory is
+        logged, not raised (its stamp then still vouches for the files).
+        """
+        stamp = self.directory(name) / STAMP_NAME
+        try:
+            stamp.unlink()
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            log.warning("cannot forget the verification stamp %s: %s", stamp, exc)
+            return False
+        log.warning("forgot the verification stamp of %s: its files are hashed at the next "
+                    "check", name)
+        return True
+
+    @contextlib.contextmanager
+    def loading(self, *names: str) -> Iterator[None]:
+        """Around a loader of models ``names``: a ``model_corrupt`` it raises forgets their stamps.
+
+        The files passed ``verify`` (by stamp: size and mtime unchanged) yet the native library
+        refuses them, e.g. bit rot in place. The stamps are dropped, so ``cabin models verify``
+        and ``fetch`` hash the files again, and the error's fix names ``verify --full``.
+        Other errors pass through untouched.
+        """
+        try:
+            yield
+        except ModelError as exc:
+            if exc.code != "model_corrupt":
+                raise
+            for name in names:
+                self.forget(name)
+            exc.fix = rehash_fix(*names)
+            raise
+
     def _stamp(self, name: str) -> dict[str, Any]:
         data = _read_json(self.directory(name) / STAMP_NAME)
         files = data.get("files") if data else None

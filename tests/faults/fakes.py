@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
 
-from daemon.llm.local import Generation, LocalModelError
+from daemon.llm.local import Generation, LocalModelError, ModelWorker
 from daemon.llm.router import Router
 from daemon.llm.schema import ToolSpec
 from daemon.llm.types import AgentTiming, Message
@@ -62,12 +63,21 @@ Behaviour = Answer | Hang | Stuck | Crash
 @dataclass
 class ScriptedModel:
     """In place of daemon.llm.local.LocalModel: what it "generates" for each request comes
-    from `script(text)`. One generation at a time, like the real llama.cpp context."""
+    from `script(text)`. One generation at a time, like the real llama.cpp context; the router
+    runs it on a real `ModelWorker` thread, as it does LocalModel."""
 
     tools: tuple[ToolSpec, ...]
     script: Callable[[str], Behaviour]
     loaded: bool = True
+    worker: ModelWorker = field(default_factory=ModelWorker)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        weakref.finalize(self, self.worker.close)  # as LocalModel
+
+    def close(self) -> None:
+        self.worker.close()
+        self.loaded = False
 
     def generate(self, text: str, history: Sequence[Message], stop: Callable[[], bool],
                  on_text: Callable[[str], None] | None = None, *,

@@ -158,10 +158,6 @@ def test_a_llama_cpp_error_mid_generation_is_a_model_failure(
     assert "internal" not in turn.error_codes
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "in process, asyncio.run still waits for a llama.cpp call stuck in its worker thread; "
-    "`cabin run` is bounded by Daemon(hard_exit=True), which ends the process one second "
-    "after the stop timeout. Moving generation to a daemon thread of its own would fix both"))
 def test_stopping_while_the_model_is_stuck(fast_start: None, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     release = threading.Event()

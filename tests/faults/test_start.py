@@ -146,13 +146,9 @@ def test_the_named_fetch_repairs_it(starts: Callable[[str], Start], kind: str) -
         assert "delete the bad files" in fix
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "B2: bit rot that keeps size and mtime is refused at start, but `cabin models verify` "
-    "(the named fix) trusts the model's verification stamp and says ok; fix: on a loader's "
-    "model_corrupt, forget the stamp (ModelStore), and name `verify --full` in the fix"))
 def test_the_named_fix_finds_corruption_in_place(starts: Callable[[str], Start]) -> None:
     start = starts("bit_rot")
-    assert "cabin models verify" in start.stderr.split("fix: ", 1)[1]
+    assert f"`cabin models verify --full {VAD}`" in start.stderr.split("fix: ", 1)[1]
     proc = subprocess.run(
         [sys.executable, "-m", "daemon.cli", "models", "verify", "--models-dir",
          str(start.models), VAD], cwd=REPO, text=True, capture_output=True, timeout=120,

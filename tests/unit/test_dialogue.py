@@ -22,9 +22,20 @@ from daemon.llm.types import AgentAnswer, CancelToken, Message, PlannedCall, Sen
     ("never mind", "cancel"), ("forget it", "cancel"),
     ("", None), ("yes no", None), ("set the temperature to twenty one degrees please", None),
     ("open the window", None),
+    # S1 (tests/security): a different short request is not an answer to the pending question
+    ("close the window please", None), ("open the right window", None),
+    ("go to the gas station", None), ("stop the music", None), ("do it now please", "yes"),
 ])
 def test_yes_no(text: str, answer: str | None) -> None:
     assert yes_no(text) == answer
+
+
+@pytest.mark.parametrize(("text", "answer"), [
+    ("yes, unlock the doors", "yes"), ("no, don't unlock them", "no"),
+    ("unlock the window", None), ("yes open the doors", None),
+])
+def test_an_answer_may_repeat_the_question(text: str, answer: str | None) -> None:
+    assert yes_no(text, "Do you want me to unlock the doors?") == answer
 
 
 def test_history_keeps_what_was_heard() -> None:
