@@ -25,18 +25,28 @@ if TYPE_CHECKING:  # annotations only: daemon.asr imports this module
 
 UNK = "[unk]"
 
-COMMAND_PHRASES: tuple[str, ...] = (
-    "set the temperature to twenty one degrees", "make it twenty two and a half degrees",
-    "warm it up", "cool it down", "turn the temperature down to eighteen",
-    "on my side", "driver side", "passenger side", "all zones", "fahrenheit", "celsius",
-    "set the fan to level three", "turn the fan up", "turn the fan off", "fan speed",
-    "maximum", "turn on the air conditioning", "switch the air con off", "a c",
-    "open the driver window halfway", "close all the windows", "open the window a bit",
-    "crack the passenger window", "rear left window", "rear right window", "percent",
-    "what is the range", "how much fuel is left", "how fast am i going", "odometer",
-    "which gear am i in", "navigate to", "take me to", "next song", "previous track",
-    "skip this song", "pause the music", "play the music", "resume", "please", "thank you",
-)
+DOMAIN_PHRASES: dict[str, tuple[str, ...]] = {
+    "climate": ("set the temperature to twenty one degrees", "make it twenty two and a half degrees",
+                "warm it up", "cool it down", "turn the temperature down to eighteen",
+                "on my side", "driver side", "passenger side", "all zones", "fahrenheit",
+                "celsius"),
+    "fan": ("set the fan to level three", "turn the fan up", "turn the fan off", "fan speed",
+            "maximum"),
+    "air": ("turn on the air conditioning", "switch the air con off", "a c"),
+    "windows": ("open the driver window halfway", "close all the windows", "open the window a bit",
+                "crack the passenger window", "rear left window", "rear right window", "percent"),
+    "sunroof": ("open the sunroof", "close the sunroof"),
+    "status": ("what is the range", "how much fuel is left", "how fast am i going", "odometer",
+               "which gear am i in"),
+    "navigation": ("navigate to the station", "take me to"),
+    "media": ("skip this song", "next song", "previous track", "pause the music",
+              "play the music", "resume"),
+    "phone": ("call my contact", "make a call"),
+    "courtesy": ("please", "thank you"),
+}
+"""How drivers phrase what the fast path understands (daemon/intents.py), by tool domain."""
+
+COMMAND_PHRASES: tuple[str, ...] = tuple(p for group in DOMAIN_PHRASES.values() for p in group)
 """How drivers phrase what the fast path understands (daemon/intents.py)."""
 
 NUMBER_WORDS: tuple[str, ...] = (
@@ -115,9 +125,18 @@ def unk_fraction(text: str) -> float:
 
 
 def whisper_prompt(vocab: Vocabulary, max_phrases: int = 12) -> str:
-    """An initial prompt for faster-whisper: a few command sentences, comma separated."""
-    sentences = [p for p in vocab.phrases if len(p.split()) >= 3][:max_phrases]
-    return ", ".join(sentences) + "."
+    """An initial prompt for faster-whisper: a few command sentences, comma separated.
+
+    The sentences are taken in turn from every tool domain (climate, windows, sunroof, media,
+    phone...), so the prompt covers all of them rather than the first domain's phrases; then
+    any of the vocabulary's other phrases of three words or more.
+    """
+    groups = [[p for p in group if len(p.split()) >= 3] for group in DOMAIN_PHRASES.values()]
+    ordered = [g[i] for i in range(max(map(len, groups))) for g in groups if i < len(g)]
+    known = set(vocab.phrases)
+    extra = [p for p in vocab.phrases if len(p.split()) >= 3 and p not in ordered]
+    sentences = [p for p in ordered if p in known] + extra
+    return ", ".join(sentences[:max_phrases]) + "."
 
 
 def whisper_hotwords(vocab: Vocabulary) -> str:

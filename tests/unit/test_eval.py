@@ -88,7 +88,10 @@ def test_vocabulary_comes_from_the_vehicle_registry() -> None:
     assert "rear left" in vocab.phrases  # an enum value, spoken
     grammar = vosk_grammar(vocab, known_words=lambda w: w != "odometer")
     assert grammar[-1] == UNK and "odometer" not in grammar and "fan" in grammar
-    assert "set the temperature to twenty one degrees" in whisper_prompt(vocab)
+    prompt = whisper_prompt(vocab)
+    assert "set the temperature to twenty one degrees" in prompt
+    for domain_word in ("window", "sunroof", "song", "call", "fan"):  # every domain, not one
+        assert domain_word in prompt, domain_word
     assert "temperature" in whisper_hotwords(vocab).split()
     assert "the" not in whisper_hotwords(vocab).split()
 
