@@ -375,6 +375,10 @@ _TOPICS = ("temperature", "temp", "degrees", "fan", "window", "windows", "air co
 _OPEN_ENDED = frozenset(("navigate_to", "call_contact", "media_search"))
 """Intents whose last argument is free text that may go on ("navigate to the station in...")."""
 
+_AMOUNT_MAY_FOLLOW = frozenset(("window", "windows", "sunroof", "roof"))
+"""Last words of an "open the ..." command that an amount often follows ("open the driver window
+... to fifty percent"); whisper drops a dangling "to", so the words alone cannot tell."""
+
 
 def completeness(partial_text: str) -> Completeness:
     """How complete `partial_text` (a partial or final transcript) is as a car command.
@@ -383,7 +387,7 @@ def completeness(partial_text: str) -> Completeness:
     command cannot be over (a dangling "to", "the") or names a command topic without parsing yet
     ("set the fan"); UNKNOWN otherwise: for a tens word at the end ("twenty" may become "twenty
     one", or be the value), for navigation, calls and searches (free text can always go on),
-    for anything else. The endpointer turns this into the silence that ends the turn
+    for "open the ... window" with no amount yet (an amount often follows), for anything else. The endpointer turns this into the silence that ends the turn
     (daemon/endpoint.py).
     """
     words = re.sub(r"[^\w\s']", " ", partial_text.lower()).split()
@@ -395,7 +399,12 @@ def completeness(partial_text: str) -> Completeness:
         return Completeness.UNKNOWN
     intent = parse(partial_text)
     if intent is not None:
-        return Completeness.UNKNOWN if intent.name in _OPEN_ENDED else Completeness.COMPLETE
+        if intent.name in _OPEN_ENDED:
+            return Completeness.UNKNOWN
+        if (words[-1] in _AMOUNT_MAY_FOLLOW and intent.name in ("set_window", "set_sunroof")
+                and intent.args.get("position_pct") == 100):
+            return Completeness.UNKNOWN  # "open the driver window" (to fifty percent?)
+        return Completeness.COMPLETE
     text = " ".join(words)
     if any(re.search(rf"\b{topic}\b", text) for topic in _TOPICS):
         return Completeness.INCOMPLETE

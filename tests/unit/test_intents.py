@@ -86,6 +86,10 @@ from daemon.intents import completeness  # noqa: E402
     ("Set the temperature to twenty one degrees.", Completeness.COMPLETE),
     ("turn on the air conditioning", Completeness.COMPLETE),
     ("open the driver window halfway", Completeness.COMPLETE),
+    ("open the driver window", Completeness.UNKNOWN),  # "... to fifty percent" may follow
+    ("open the sunroof", Completeness.UNKNOWN),
+    ("close the driver window", Completeness.COMPLETE),
+    ("open the driver window to fifty percent", Completeness.COMPLETE),
     ("what's the range", Completeness.COMPLETE),
     ("set the temperature to", Completeness.INCOMPLETE),
     ("Set the temperature to...", Completeness.INCOMPLETE),
