@@ -10,8 +10,13 @@ import importlib
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from daemon.llm.router import Router
+    from daemon.stages import Stages
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_AUDIO = REPO.parent / "shared" / "audio"
@@ -46,3 +51,21 @@ def demo_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "session.wav"
     assert tool_module("build_demo_session").main(["--out", str(out)]) == 0
     return out
+
+
+# --- loaded once per session for every directory that needs them (tests/llm, tests/faults and
+# tests/security): a session fixture imported into two conftests would load twice ---
+
+@pytest.fixture(scope="session")
+def router() -> Router:
+    """The CI model's router with every tool, system prompt cached (slow, ~20-50 s)."""
+    from tests.llm.conftest import load_router
+    return load_router()
+
+
+@pytest.fixture(scope="session")
+def stages(tmp_path_factory: pytest.TempPathFactory) -> Stages:
+    """Wake word, VAD, faster-whisper, Piper and the front end, loaded once (slow)."""
+    from daemon.stages import load_stages
+    from tests.faults.harness import fault_config
+    return load_stages(fault_config(tmp_path_factory.mktemp("stages")))

@@ -1,5 +1,6 @@
 """Fixtures of the fault suite: the pipeline's models loaded once per session and handed to
-every in-process daemon (each `Daemon.run` would otherwise spend seconds loading them again;
+every in-process daemon (the session fixture `stages` is in tests/conftest.py, shared with
+tests/security) (each `Daemon.run` would otherwise spend seconds loading them again;
 start-up loading itself is exercised by test_start.py in a real `cabin run` process)."""
 
 from __future__ import annotations
@@ -10,14 +11,7 @@ import pytest
 
 import daemon.live
 from daemon.config import CabinConfig
-from daemon.stages import Stages, load_stages
-from tests.faults.harness import fault_config
-
-
-@pytest.fixture(scope="session")
-def stages(tmp_path_factory: pytest.TempPathFactory) -> Stages:
-    """Wake word, VAD, faster-whisper, Piper and the front end, loaded once (slow)."""
-    return load_stages(fault_config(tmp_path_factory.mktemp("stages")))
+from daemon.stages import Stages
 
 
 def use_loaded(stages: Stages, mp: pytest.MonkeyPatch) -> None:

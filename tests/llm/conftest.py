@@ -27,9 +27,9 @@ def model_gguf() -> Path:
     return files[0]
 
 
-@pytest.fixture(scope="session")
-def router() -> Router:
-    """A loaded router with every tool (the system prompt evaluated once, ~20 s)."""
+def load_router() -> Router:
+    """A loaded router with every tool (the system prompt evaluated once, ~20 s). The session
+    fixture `router` (tests/conftest.py) calls this once for every test directory."""
     model_gguf()
     r = Router(LlmConfig(timeout_s=30.0), default_registry(), MODELS)
     try:
