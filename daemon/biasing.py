@@ -26,8 +26,9 @@ if TYPE_CHECKING:  # annotations only: daemon.asr imports this module
 UNK = "[unk]"
 
 DOMAIN_PHRASES: dict[str, tuple[str, ...]] = {
-    "climate": ("set the temperature to twenty one degrees", "make it twenty two and a half degrees",
-                "warm it up", "cool it down", "turn the temperature down to eighteen",
+    "climate": ("set the temperature to twenty one degrees",
+                "make it twenty two and a half degrees", "warm it up", "cool it down",
+                "turn the temperature down to eighteen",
                 "on my side", "driver side", "passenger side", "all zones", "fahrenheit",
                 "celsius"),
     "fan": ("set the fan to level three", "turn the fan up", "turn the fan off", "fan speed",

@@ -380,6 +380,16 @@ _AMOUNT_MAY_FOLLOW = frozenset(("window", "windows", "sunroof", "roof"))
 ... to fifty percent"); whisper drops a dangling "to", so the words alone cannot tell."""
 
 
+def _parsed_completeness(intent: ParsedIntent, last_word: str) -> Completeness:
+    """COMPLETE, or UNKNOWN for free text and an "open the ... window" with no amount yet."""
+    if intent.name in _OPEN_ENDED:
+        return Completeness.UNKNOWN
+    if (last_word in _AMOUNT_MAY_FOLLOW and intent.name in ("set_window", "set_sunroof")
+            and intent.args.get("position_pct") == 100):
+        return Completeness.UNKNOWN  # "open the driver window" (to fifty percent?)
+    return Completeness.COMPLETE
+
+
 def completeness(partial_text: str) -> Completeness:
     """How complete `partial_text` (a partial or final transcript) is as a car command.
 
@@ -387,8 +397,8 @@ def completeness(partial_text: str) -> Completeness:
     command cannot be over (a dangling "to", "the") or names a command topic without parsing yet
     ("set the fan"); UNKNOWN otherwise: for a tens word at the end ("twenty" may become "twenty
     one", or be the value), for navigation, calls and searches (free text can always go on),
-    for "open the ... window" with no amount yet (an amount often follows), for anything else. The endpointer turns this into the silence that ends the turn
-    (daemon/endpoint.py).
+    for "open the ... window" with no amount yet (an amount often follows), for anything
+    else. The endpointer turns this into the silence that ends the turn (daemon/endpoint.py).
     """
     words = re.sub(r"[^\w\s']", " ", partial_text.lower()).split()
     if not words:
@@ -399,12 +409,7 @@ def completeness(partial_text: str) -> Completeness:
         return Completeness.UNKNOWN
     intent = parse(partial_text)
     if intent is not None:
-        if intent.name in _OPEN_ENDED:
-            return Completeness.UNKNOWN
-        if (words[-1] in _AMOUNT_MAY_FOLLOW and intent.name in ("set_window", "set_sunroof")
-                and intent.args.get("position_pct") == 100):
-            return Completeness.UNKNOWN  # "open the driver window" (to fifty percent?)
-        return Completeness.COMPLETE
+        return _parsed_completeness(intent, words[-1])
     text = " ".join(words)
     if any(re.search(rf"\b{topic}\b", text) for topic in _TOPICS):
         return Completeness.INCOMPLETE
