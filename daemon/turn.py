@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from daemon import events as ev
+from daemon import memory
 from daemon.asr import Recognizer, RecognizerStream
 from daemon.decide import CANNOT_DO, Decider, ToolDispatcher, TurnInput
 from daemon.endpoint import Decision
@@ -148,6 +149,9 @@ class TurnRunner:
             speech.finish()
         if speech.said:
             self.decider.conversation.assistant(eou.turn, " ".join(speech.said))
+        # glibc keeps each worker thread's freed turn buffers (decode, synthesis, prompt) in
+        # its arena; hand them back so RSS does not ratchet up (docs/soak.md, finding 4)
+        await asyncio.to_thread(memory.trim)
 
     async def _run(self, eou: EndOfUtterance, handle: TurnHandle, speech: _Speech) -> None:
         pieces = self._pieces(eou, handle)

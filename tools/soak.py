@@ -51,6 +51,7 @@ if str(REPO) not in sys.path:  # run as `python tools/soak.py`
     sys.path.insert(0, str(REPO))
 
 from daemon import events as ev  # noqa: E402 (after the sys.path fix above)
+from daemon import memory  # noqa: E402
 from daemon import pipeline as pipeline_module  # noqa: E402
 from daemon.audio import mix  # noqa: E402
 from daemon.audio.wavio import read_wav, write_wav  # noqa: E402
@@ -201,6 +202,9 @@ class SoakSettings:
     enables it and none is given)."""
     rss_margin: float = 0.05
     warmup_fraction: float = 0.1
+    malloc_trim: bool = False
+    """Return the C heap's free pages to the kernel after every replay (daemon/memory.py),
+    as the daemon does at the end of a turn."""
 
 
 def corpus_kinds(corpus: Sequence[CorpusFile]) -> dict[str, dict[str, float]]:
@@ -216,6 +220,7 @@ def corpus_kinds(corpus: Sequence[CorpusFile]) -> dict[str, dict[str, float]]:
 def describe(settings: SoakSettings) -> dict[str, object]:
     """What the run was asked to do, for the JSON report."""
     return {"hours_requested": settings.hours, "realtime": settings.realtime,
+            "malloc_trim": settings.malloc_trim,
             "sample_every": settings.sample_every, "corpus": corpus_kinds(settings.corpus)}
 
 
@@ -250,6 +255,8 @@ async def run_soak(settings: SoakSettings, stages: Stages) -> tuple[Totals, list
                 totals.reference_drops += stages.frontend.dropped_reference_samples
                 totals.files += 1
                 totals.audio_s += item.seconds
+                if settings.malloc_trim:
+                    _trim(totals)
                 if warm_types is None and totals.files >= len(settings.corpus) \
                         and totals.audio_s >= settings.warmup_fraction * target_s:
                     warm_types = object_types()
@@ -270,10 +277,21 @@ async def run_soak(settings: SoakSettings, stages: Stages) -> tuple[Totals, list
     return totals, samples
 
 
+def _trim(totals: Totals) -> None:
+    """`daemon.memory.trim`, timed (its cost is part of the report)."""
+    started = time.perf_counter()
+    memory.trim()
+    took = (time.perf_counter() - started) * 1000.0
+    totals.trims += 1
+    totals.trim_ms_total += took
+    totals.trim_ms_max = max(totals.trim_ms_max, took)
+
+
 def _progress(s: Sample, target_s: float) -> None:
     print(f"[{s.wall_s:7.0f} s] {s.audio_s / 3600:5.2f}/{target_s / 3600:.2f} h audio, "
           f"{s.files} files, RSS {s.rss_mb:.1f} MB, tasks {s.tasks}, fds {s.fds}, "
-          f"threads {s.os_threads}, turns {s.turns}, errors {s.error_events}/{s.logged_errors}",
+          f"threads {s.os_threads}, turns {s.turns}, errors {s.error_events}/{s.logged_errors}, "
+          f"heap {s.heap_in_use_mb:.0f} used / {s.heap_free_mb:.0f} free MB",
           flush=True)
 
 
@@ -372,12 +390,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--barge-in", type=Path, default=REPO / "build" / "barge_in")
     p.add_argument("--no-dbus", action="store_true", help="no private dbus-daemon")
     p.add_argument("--no-llm", action="store_true", help="no language model (fast path only)")
+    p.add_argument("--malloc-trim", action="store_true",
+                   help="malloc_trim(0) after every replay (daemon/memory.py)")
+    p.add_argument("--arena-max", type=int, default=0,
+                   help="limit glibc malloc arenas to N at start (0: glibc's default)")
     return p.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the soak; exit status 0 when every check passed, 1 otherwise."""
     args = parse_args(argv)
+    if args.arena_max:
+        memory.limit_arenas(args.arena_max)
     args.out.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.WARNING, filename=args.out / "soak.log", filemode="w",
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -397,7 +421,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = SoakSettings(
             config, corpus, args.hours, services=host,
             realtime=args.speed == "realtime", sample_every=args.sample_every, out=args.out,
-            rss_margin=args.rss_margin, warmup_fraction=args.warmup)
+            rss_margin=args.rss_margin, warmup_fraction=args.warmup,
+            malloc_trim=args.malloc_trim)
         _, _, checks = asyncio.run(_until_signalled(settings))
     for check in checks:
         print(f"{'pass' if check.passed else 'FAIL'} {check.name}: {check.detail}")

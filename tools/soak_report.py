@@ -24,6 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
+from daemon.memory import heap_stats
+
 
 @dataclass(frozen=True)
 class Sample:
@@ -56,6 +58,10 @@ class Sample:
     """Threads of asyncio's default executor (``asyncio.to_thread``): they are created on
     demand up to the pool's bound and never exit, so they are bounded, not judged flat."""
     thread_kinds: dict[str, int] = field(default_factory=dict)
+    heap_in_use_mb: float = 0.0
+    """glibc malloc: allocated by the program (``mallinfo2``; 0 off glibc)."""
+    heap_free_mb: float = 0.0
+    """glibc malloc: freed but still held in its arenas (fragmentation or reuse)."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,10 @@ class Totals:
     error_codes: dict[str, int] = field(default_factory=dict)
     object_growth: dict[str, int] = field(default_factory=dict)
     """Python objects by type: count at the end minus count at the warm-up (largest first)."""
+    trims: int = 0
+    """``malloc_trim(0)`` calls after a replay (``--malloc-trim``)."""
+    trim_ms_total: float = 0.0
+    trim_ms_max: float = 0.0
 
 
 class ErrorCounter(logging.Handler):
@@ -134,6 +144,7 @@ def take_sample(totals: Totals, started: float, errors: ErrorCounter) -> Sample:
     freed = gc.collect()
     threads = thread_kinds()
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    heap = heap_stats()
     return Sample(
         files=totals.files, audio_s=round(totals.audio_s, 1),
         wall_s=round(time.perf_counter() - started, 1),
@@ -144,7 +155,8 @@ def take_sample(totals: Totals, started: float, errors: ErrorCounter) -> Sample:
         channel_drops=totals.channel_drops, reference_drops=totals.reference_drops,
         turns=totals.turns, tool_calls=totals.tool_calls, error_events=totals.error_events,
         logged_errors=errors.count, fds_before_gc=fds_before_gc, gc_freed=freed,
-        fd_kinds=fd_kinds(), pool_threads=threads.get("asyncio_", 0), thread_kinds=threads)
+        fd_kinds=fd_kinds(), pool_threads=threads.get("asyncio_", 0), thread_kinds=threads,
+        heap_in_use_mb=heap.in_use_mb if heap else 0.0, heap_free_mb=heap.free_mb if heap else 0.0)
 
 
 def object_types() -> collections.Counter[str]:
@@ -273,12 +285,14 @@ def markdown(kinds: Mapping[str, int], totals: Totals, samples: Sequence[Sample]
         + (", ".join(f"{k} {n:+d}" for k, n in totals.object_growth.items()) or "none") + ".",
         "", "| check | result | figures |", "|---|---|---|",
         *(f"| {c.name} | {'pass' if c.passed else '**FAIL**'} | {c.detail} |" for c in checks),
-        "", "| files | audio min | wall min | RSS MB | tasks | fds | OS threads | Python "
-        "threads | gc objects | turns | drops |", "|---|---|---|---|---|---|---|---|---|---|---|",
+        "", "| files | audio min | wall min | RSS MB | heap in use / free MB | tasks | fds | "
+        "OS threads | Python threads | gc objects | turns | drops |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     step = max(1, len(samples) // 24)
     for s in [*samples[::step], *([end] if (len(samples) - 1) % step else [])]:
         lines.append(f"| {s.files} | {s.audio_s / 60:.1f} | {s.wall_s / 60:.1f} | "
-                     f"{s.rss_mb:.1f} | {s.tasks} | {s.fds} | {s.os_threads} | "
+                     f"{s.rss_mb:.1f} | {s.heap_in_use_mb:.0f} / {s.heap_free_mb:.0f} | "
+                     f"{s.tasks} | {s.fds} | {s.os_threads} | "
                      f"{s.py_threads} | {s.gc_objects} | {s.turns} | {s.channel_drops} |")
     return "\n".join(lines) + "\n"

@@ -38,8 +38,10 @@ class LlmConfig(Section):
                          description="llama.cpp threads (1 on a 2-core box shared with audio)")
     context_tokens: int = Field(4096, ge=1024, le=32768,
                                 description="context window, tokens (system prompt ~1.6k)")
-    batch_tokens: int = Field(256, ge=16, le=4096,
-                              description="prompt tokens evaluated per llama.cpp batch")
+    batch_tokens: int = Field(
+        32, ge=16, le=4096,
+        description="prompt tokens evaluated per llama.cpp batch (its logits buffers are "
+                    "batch x vocabulary x 4 bytes: 19 MB at 32, 155 MB at 256 for Qwen2.5)")
     max_tokens: int = Field(96, ge=8, le=1024, description="generated tokens per answer")
     max_calls: int = Field(3, ge=1, le=6, description="tool calls in one answer, at most")
     history_messages: int = Field(

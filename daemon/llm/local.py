@@ -179,7 +179,7 @@ class LocalSettings:
 
     threads: int = 1
     context_tokens: int = 4096
-    batch_tokens: int = 256
+    batch_tokens: int = 32
     max_tokens: int = 96
     max_calls: int = 3
 

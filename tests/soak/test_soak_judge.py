@@ -3,6 +3,7 @@ and must not cry wolf at a warm-up or a transient thread."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from tests.conftest import tool_module
@@ -93,3 +94,21 @@ def test_executor_threads_may_grow_to_their_bound_but_not_beyond() -> None:
     beyond = run(pool_threads=pool, os_threads=[12 + p for p in pool],
                  py_threads=[3 + p for p in pool])
     assert verdict(beyond)["threads_flat"] is False
+
+
+def test_the_report_shows_the_c_heap_in_use_and_held_free() -> None:
+    samples = run(heap_in_use_mb=[300.0 + i for i in range(40)],
+                  heap_free_mb=[150.0] * 39 + [215.0])
+    text = report.markdown({"command": 4}, report.Totals(files=samples[-1].files), samples,
+                           report.judge(report.Totals(files=samples[-1].files), samples,
+                                        rss_margin=0.05, warmup_fraction=0.1, realtime=False))
+    assert "heap in use / free MB" in text
+    assert "| 339 / 215 |" in text  # the last sample: 339 MB in use, 215 MB held free
+
+
+def test_a_sample_reads_this_process_heap() -> None:
+    async def sample_now() -> object:  # take_sample counts asyncio tasks: inside a loop
+        return report.take_sample(report.Totals(), 0.0, report.ErrorCounter())
+
+    sample = asyncio.run(sample_now())
+    assert sample.heap_in_use_mb > 0.0  # glibc: mallinfo2 (this test process uses the heap)
