@@ -84,7 +84,7 @@ class AsrConfig(Section):
     whisper_model: str = "whisper-tiny-en"
     language: str = Field("en", min_length=2, max_length=5)
     beam_size: int = Field(1, ge=1, le=8, description="faster-whisper beam width")
-    threads: int = Field(1, ge=1, le=8, description="CPU threads for the recogniser")
+    threads: int = Field(2, ge=1, le=8, description="CPU threads for the recogniser")
 
 
 class TtsConfig(Section):
