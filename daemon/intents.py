@@ -135,7 +135,7 @@ def _window(text: str) -> ParsedIntent | None:
     position = _window_position(text)
     if position is None:
         return None
-    window = "all" if _has(text, "windows", "all") else None
+    window = "all" if _has(text, "windows", "all", "every", "each") else None
     for name, pattern in _WINDOWS:
         if window is None and re.search(pattern, text):
             window = name
@@ -301,9 +301,12 @@ def _media_volume(text: str) -> ParsedIntent | None:
     return ParsedIntent("set_media_volume", {"volume_pct": int(value)})
 
 
-def _words_of(original: str, tail: str) -> str:
-    """The last words of the driver's own wording that correspond to ``tail`` (case kept)."""
+def _words_of(original: str, tail: str, drop: int = 0) -> str:
+    """The words of the driver's own wording that correspond to ``tail`` (case kept), which
+    ends `drop` words before the end ("phone Alice for me": "Alice", drop 2)."""
     words = original.strip().rstrip(".!?").split()
+    if drop:
+        words = words[:-drop]
     count = len(tail.split())
     return " ".join(words[-count:]).strip(" ,.") if len(words) >= count else tail
 
@@ -332,14 +335,22 @@ _PARSERS: tuple[Callable[[str], ParsedIntent | None], ...] = (
     _status_more)
 
 
+_POLITE = r"(?: (?:for me|please|now))*"
+"""Trailing words that are not part of a name or a search ("call Bob Smith, please")."""
+
+
 def _free_text(text: str, original: str) -> ParsedIntent | None:
     """Calls and searches: the rest of the sentence is a name, kept in the driver's wording."""
-    match = re.match(r"^(please )?(call|phone|ring|dial) (?P<who>.+)$", text)
+    match = re.match(rf"^(please )?(call|phone|ring|dial) (?P<who>.+?){_POLITE}$", text)
     if match is not None:
-        return ParsedIntent("call_contact", {"contact": _words_of(original, match.group("who"))})
-    match = re.match(r"^(please )?play (?P<what>.+)$", text)
+        drop = len(text[match.end("who"):].split())
+        return ParsedIntent("call_contact",
+                            {"contact": _words_of(original, match.group("who"), drop)})
+    match = re.match(rf"^(please )?play (?P<what>.+?){_POLITE}$", text)
     if match is not None:
-        return ParsedIntent("media_search", {"query": _words_of(original, match.group("what"))})
+        drop = len(text[match.end("what"):].split())
+        return ParsedIntent("media_search",
+                            {"query": _words_of(original, match.group("what"), drop)})
     return None
 
 
