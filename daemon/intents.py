@@ -178,8 +178,8 @@ def _media(text: str) -> ParsedIntent | None:
 def _navigation(text: str, original: str) -> ParsedIntent | None:
     match = re.search(r"\b(navigate|take me|drive me|directions|route me|go)\s+(to|towards)\s+"
                       r"(?P<dest>.+)$", text)
-    if match is None:
-        return None
+    if match is None or re.fullmatch(r"[\d.\s]+(percent|degrees?)?", match.group("dest")):
+        return None  # "could the blower go to 3" is a setting, not a place
     # Keep the driver's own wording (case, digits) for the destination.
     words = original.strip().rstrip(".!?").split()
     dest_words = match.group("dest").split()

@@ -46,6 +46,7 @@ from daemon.intents import ParsedIntent, parse
     ("phone Alice for me", ParsedIntent("call_contact", {"contact": "Alice"})),
     ("call Bob Smith, please", ParsedIntent("call_contact", {"contact": "Bob Smith"})),
     ("play some jazz for me please", ParsedIntent("media_search", {"query": "some jazz"})),
+    ("could the blower go to 3", ParsedIntent("set_fan", {"level": 3})),
     ("shut every window please", ParsedIntent("set_window", {"window": "all", "position_pct": 0})),
     ("play Bohemian Rhapsody", ParsedIntent("media_search", {"query": "Bohemian Rhapsody"})),
     ("What's the tyre pressure?", ParsedIntent("get_vehicle_status", {"item": "tire_pressure"})),
