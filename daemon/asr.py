@@ -182,8 +182,7 @@ class WhisperRecognizer:
             raise ModelError(f"cannot load faster-whisper model {model_dir}: {exc}",
                              fix=f"run `cabin models verify {model_dir.name}`",
                              code="model_corrupt") from exc
-        self._language = config.language
-        self._beam = config.beam_size
+        self._config = config
         self._prompt = whisper_prompt(vocabulary) if vocabulary else None
         self._hotwords = whisper_hotwords(vocabulary) if vocabulary else None
         _LOG.info("faster-whisper model %s loaded in %.2f s", model_dir.name,
@@ -197,13 +196,26 @@ class WhisperRecognizer:
         """Decode a whole utterance (float32, 16 kHz) to text."""
         try:
             segments, _info = self._model.transcribe(
-                audio, language=self._language, beam_size=self._beam, vad_filter=False,
-                condition_on_previous_text=False, without_timestamps=True,
-                initial_prompt=self._prompt, hotwords=self._hotwords)
+                audio, **whisper_options(self._config, self._prompt, self._hotwords))
             return " ".join(s.text.strip() for s in segments).strip()
         except Exception as exc:  # CTranslate2 errors are RuntimeError subclasses, mostly
             raise AsrError(f"faster-whisper failed: {exc}", code="asr_failed",
                            fix="check the model with `cabin models verify`") from exc
+
+
+def whisper_options(config: AsrConfig, prompt: str | None, hotwords: str | None
+                    ) -> dict[str, Any]:
+    """faster-whisper's decoding options, the same for the daemon and `cabin eval`.
+
+    ``asr.no_repeat_ngram`` (off by default): whisper-tiny sometimes loops on one phrase ("take
+    me to the airport, take me to the airport, ..." for 800 characters, seen in the soak), and
+    forbidding a repeated trigram ends such a loop; measured with `cabin eval`, 3 also raised
+    the WER on the real recordings by 0.8-1.4 points (18.1 -> 18.9 % clean), so it stays off.
+    """
+    return {"language": config.language, "beam_size": config.beam_size, "vad_filter": False,
+            "condition_on_previous_text": False, "without_timestamps": True,
+            "initial_prompt": prompt, "hotwords": hotwords,
+            "no_repeat_ngram_size": config.no_repeat_ngram}
 
 
 class WhisperStream:

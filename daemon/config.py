@@ -84,6 +84,9 @@ class AsrConfig(Section):
     whisper_model: str = "whisper-tiny-en"
     language: str = Field("en", min_length=2, max_length=5)
     beam_size: int = Field(1, ge=1, le=8, description="faster-whisper beam width")
+    no_repeat_ngram: int = Field(
+        0, ge=0, le=10, description="faster-whisper: never repeat a token n-gram this long "
+                                    "(ends hallucination loops, but costs ~1 WER point: off)")
     threads: int = Field(2, ge=1, le=8, description="CPU threads for the recogniser")
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from daemon.asr import whisper_options
 from daemon.audio.frontend import FrontEnd, FrontEndSettings
 from daemon.biasing import Vocabulary, build_vocabulary, whisper_hotwords, whisper_prompt
 from daemon.config import CabinConfig
@@ -103,8 +104,6 @@ class EvalModels:
         prompt = whisper_prompt(self.vocabulary) if biased else None
         hotwords = whisper_hotwords(self.vocabulary) if biased else None
         segments, _info = model.transcribe(  # type: ignore[attr-defined]  # untyped library
-            audio.astype(np.float32) / 32768.0, language=self.config.asr.language,
-            beam_size=self.config.asr.beam_size, vad_filter=False,
-            condition_on_previous_text=False, without_timestamps=True,
-            initial_prompt=prompt, hotwords=hotwords)
+            audio.astype(np.float32) / 32768.0,
+            **whisper_options(self.config.asr, prompt, hotwords))
         return " ".join(s.text.strip() for s in segments).strip()
