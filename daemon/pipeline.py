@@ -37,13 +37,13 @@ from daemon.asr import RecognizerStream
 from daemon.audio.sources import AudioSource
 from daemon.audio.speaker import Speaker
 from daemon.channel import Channel, OverflowPolicy
+from daemon.completeness import completeness
 from daemon.config import CabinConfig
 from daemon.decide import Agent, Decider
 from daemon.dialogue import Conversation
 from daemon.ducking import MediaDucker
 from daemon.endpoint import Completeness, Decision, Endpointer, EndpointParams
 from daemon.errors import CabinError
-from daemon.intents import completeness
 from daemon.preroll import PreRoll
 from daemon.stages import Stages
 from daemon.turn import EndOfUtterance, ToolDispatcher, TurnHandle, TurnRunner

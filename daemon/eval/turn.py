@@ -3,7 +3,7 @@
 The same pieces and rules as the daemon's listener (daemon/pipeline.py): wake word and VAD run
 on every chunk of the (front-end processed) audio; after the wake word the endpointer is fed the
 VAD's 32 ms windows. With faster-whisper (no streaming partials), when a silence begins after
-speech the audio so far is decoded once and `daemon.intents.completeness` of that partial picks
+speech the audio so far is decoded once and `daemon.completeness.completeness` of that partial picks
 the silence that ends the turn.
 """
 
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from daemon.completeness import completeness
 from daemon.endpoint import Completeness, Decision, Endpointer, EndpointParams
 from daemon.eval.common import RATE_HZ, Int16Array
-from daemon.intents import completeness
 from daemon.vad import WINDOW_S, SileroVad
 from daemon.wake import Detection, WakeWordDetector
 

@@ -201,7 +201,9 @@ def test_valid_configs_round_trip_through_a_yaml_file(changes: list[Any]) -> Non
     except ConfigError:
         assume(False)
         return
-    text = yaml.safe_dump(config.model_dump(mode="json"), allow_unicode=True)
+    # allow_unicode=False: PyYAML writes U+0085 (NEL) raw inside a quoted scalar, where YAML
+    # reads it back as a line break (found by this test); escaped, every string round-trips
+    text = yaml.safe_dump(config.model_dump(mode="json"), allow_unicode=False)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "cabin.yaml"
         path.write_text(text, encoding="utf-8")

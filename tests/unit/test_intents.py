@@ -77,8 +77,8 @@ def test_unknown_requests_are_not_guessed(text: str) -> None:
 
 # --- completeness of a partial transcript (drives the endpointer's silence) ---
 
+from daemon.completeness import completeness  # noqa: E402
 from daemon.endpoint import Completeness  # noqa: E402
-from daemon.intents import completeness  # noqa: E402
 
 
 @pytest.mark.parametrize(("text", "expected"), [

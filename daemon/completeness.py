@@ -1,0 +1,66 @@
+"""How complete a partial transcript is as a car command: the hint that picks the endpointing
+silence (daemon/endpoint.py). Pure functions over the fast path's parser (daemon/intents.py)."""
+
+from __future__ import annotations
+
+import re
+
+from daemon.endpoint import Completeness
+from daemon.intents import ParsedIntent, parse
+
+_DANGLING = frozenset((
+    "to", "the", "a", "an", "at", "on", "in", "of", "and", "or", "my", "by", "for", "up", "down",
+    "set", "turn", "make", "open", "close", "put", "change", "switch", "navigate", "take", "drive",
+    "point", "level", "is", "it", "me", "towards", "with", "than", "your", "our", "this", "that"))
+"""Last words after which a command cannot be over ("set the temperature to")."""
+
+_OPEN_NUMBER = frozenset(("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
+                          "ninety", "hundred"))
+"""Number words that are often followed by more of the number ("twenty" -> "twenty one")."""
+
+_TOPICS = ("temperature", "temp", "degrees", "fan", "window", "windows", "air conditioning",
+           "ac", "navigate", "directions", "music", "song", "track")
+"""Words that announce a command: when present but unparsed, the driver has more to say."""
+
+_OPEN_ENDED = frozenset(("navigate_to", "call_contact", "media_search"))
+"""Intents whose last argument is free text that may go on ("navigate to the station in...")."""
+
+_AMOUNT_MAY_FOLLOW = frozenset(("window", "windows", "sunroof", "roof"))
+"""Last words of an "open the ..." command that an amount often follows ("open the driver window
+... to fifty percent"); whisper drops a dangling "to", so the words alone cannot tell."""
+
+
+def _parsed_completeness(intent: ParsedIntent, last_word: str) -> Completeness:
+    """COMPLETE, or UNKNOWN for free text and an "open the ... window" with no amount yet."""
+    if intent.name in _OPEN_ENDED:
+        return Completeness.UNKNOWN
+    if (last_word in _AMOUNT_MAY_FOLLOW and intent.name in ("set_window", "set_sunroof")
+            and intent.args.get("position_pct") == 100):
+        return Completeness.UNKNOWN  # "open the driver window" (to fifty percent?)
+    return Completeness.COMPLETE
+
+
+def completeness(partial_text: str) -> Completeness:
+    """How complete `partial_text` (a partial or final transcript) is as a car command.
+
+    COMPLETE when it parses as a command; INCOMPLETE when it ends on a word after which a
+    command cannot be over (a dangling "to", "the") or names a command topic without parsing yet
+    ("set the fan"); UNKNOWN otherwise: for a tens word at the end ("twenty" may become "twenty
+    one", or be the value), for navigation, calls and searches (free text can always go on),
+    for "open the ... window" with no amount yet (an amount often follows), for anything
+    else. The endpointer turns this into the silence that ends the turn (daemon/endpoint.py).
+    """
+    words = re.sub(r"[^\w\s']", " ", partial_text.lower()).split()
+    if not words:
+        return Completeness.UNKNOWN
+    if words[-1] in _DANGLING:
+        return Completeness.INCOMPLETE
+    if words[-1] in _OPEN_NUMBER:
+        return Completeness.UNKNOWN
+    intent = parse(partial_text)
+    if intent is not None:
+        return _parsed_completeness(intent, words[-1])
+    text = " ".join(words)
+    if any(re.search(rf"\b{topic}\b", text) for topic in _TOPICS):
+        return Completeness.INCOMPLETE
+    return Completeness.UNKNOWN
