@@ -128,7 +128,7 @@ class Decider:
 
     async def _ask_agent(self, request: TurnInput, clarifying: str | None) -> AsyncIterator[str]:
         assert self._agent is not None
-        history = self.conversation.history
+        history = self.conversation.before(request.turn)  # the request itself goes separately
         final: AgentAnswer | None = None
         streamed = False
         started = time.perf_counter()

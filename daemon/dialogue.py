@@ -91,6 +91,11 @@ class Conversation:
         """The exchanges so far, oldest first."""
         return tuple(message for _, message in self._history)
 
+    def before(self, turn: int) -> tuple[Message, ...]:
+        """The exchanges of the turns before `turn`, oldest first (what a model is given with
+        the request of `turn`, which it gets separately)."""
+        return tuple(message for t, message in self._history if t < turn)
+
     def user(self, turn: int, text: str) -> None:
         """The driver said `text` in `turn`."""
         if self.max_turns and text.strip():

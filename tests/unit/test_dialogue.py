@@ -149,9 +149,11 @@ def test_llm_answer_is_streamed_and_calls_are_run() -> None:
     assert replies[1] == "Sunlight scatters. Blue scatters most."  # spoken once, not twice
     kinds = [e.kind for e in log.events if isinstance(e, ev.Llm)]
     assert kinds == ["calls", "say"]
-    # the second request saw the first exchange as context
-    assert agent.seen[1][1][:2] == (Message("user", "it's stuffy in here"),
-                                    Message("assistant", replies[0]))
+    # the second request saw the first exchange as context, and its own words only once (as
+    # the request, not also as the last history message)
+    assert agent.seen[0][1] == ()
+    assert agent.seen[1][1] == (Message("user", "it's stuffy in here"),
+                                Message("assistant", replies[0]))
 
 
 def test_clarification_then_answer() -> None:
