@@ -1,5 +1,6 @@
 """How complete a partial transcript is as a car command: the hint that picks the endpointing
-silence (daemon/endpoint.py). Pure functions over the fast path's parser (daemon/intents.py)."""
+silence (daemon/endpoint.py). Pure functions over the fast path's parser (daemon/intents.py)
+and the recogniser's sentence punctuation."""
 
 from __future__ import annotations
 
@@ -13,6 +14,17 @@ _DANGLING = frozenset((
     "set", "turn", "make", "open", "close", "put", "change", "switch", "navigate", "take", "drive",
     "point", "level", "is", "it", "me", "towards", "with", "than", "your", "our", "this", "that"))
 """Last words after which a command cannot be over ("set the temperature to")."""
+
+_NEVER_LAST = frozenset((
+    "to", "the", "a", "an", "at", "of", "and", "or", "my", "by", "for", "with", "than", "your",
+    "our", "towards", "point", "level", "set", "make", "navigate"))
+"""Dangling words that keep a turn open even when the recogniser punctuated after them: a
+sentence does not end on "to" or "the". The other dangling words are particles or pronouns
+that do end sentences ("put some music on?", "what gear am I in?", "my windscreen is misted
+up.")."""
+
+_SENTENCE_END = re.compile(r"(?<![.])[.?!]['\"]?\s*$")
+"""Final punctuation, not a trailing "..." (the recogniser's sign of an unfinished thought)."""
 
 _OPEN_NUMBER = frozenset(("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
                           "ninety", "hundred"))
@@ -40,6 +52,17 @@ def _parsed_completeness(intent: ParsedIntent, last_word: str) -> Completeness:
     return Completeness.COMPLETE
 
 
+def sentence_closed(text: str) -> bool:
+    """True when the recogniser ended `text` with a full stop, question or exclamation mark.
+
+    faster-whisper writes command-like speech the way its prompt does (lower case, no final
+    stop: "set the temperature to") and closes a sentence only when it sounds finished ("It's
+    stuffy in here.", "When will we be there?"); measured on the command sets, no unfinished
+    first half ("set the fan to" ... pause) was ever punctuated. Vosk never punctuates.
+    """
+    return bool(_SENTENCE_END.search(text)) and not text.rstrip().endswith("\u2026")
+
+
 def completeness(partial_text: str) -> Completeness:
     """How complete `partial_text` (a partial or final transcript) is as a car command.
 
@@ -48,19 +71,30 @@ def completeness(partial_text: str) -> Completeness:
     ("set the fan"); UNKNOWN otherwise: for a tens word at the end ("twenty" may become "twenty
     one", or be the value), for navigation, calls and searches (free text can always go on),
     for "open the ... window" with no amount yet (an amount often follows), for anything
-    else. The endpointer turns this into the silence that ends the turn (daemon/endpoint.py).
+    else. SENTENCE overrides INCOMPLETE and UNKNOWN when the recogniser closed the sentence
+    (`sentence_closed`) after a word a sentence can end on, except for the "open the ...
+    window" and number cases, where an amount or the rest of the number still often follows.
+    The endpointer turns this into the silence that ends the turn (daemon/endpoint.py).
     """
     words = re.sub(r"[^\w\s']", " ", partial_text.lower()).split()
     if not words:
         return Completeness.UNKNOWN
-    if words[-1] in _DANGLING:
+    closed = sentence_closed(partial_text) and words[-1] not in _NEVER_LAST
+    if words[-1] in _DANGLING and not closed:
         return Completeness.INCOMPLETE
     if words[-1] in _OPEN_NUMBER:
         return Completeness.UNKNOWN
     intent = parse(partial_text)
     if intent is not None:
-        return _parsed_completeness(intent, words[-1])
-    text = " ".join(words)
+        found = _parsed_completeness(intent, words[-1])
+        if found is Completeness.UNKNOWN and closed and intent.name in _OPEN_ENDED:
+            return Completeness.SENTENCE  # "Take me to the airport."
+        return found
+    return Completeness.SENTENCE if closed else _unparsed(" ".join(words))
+
+
+def _unparsed(text: str) -> Completeness:
+    """INCOMPLETE when words that announce a command did not parse yet, else UNKNOWN."""
     if any(re.search(rf"\b{topic}\b", text) for topic in _TOPICS):
         return Completeness.INCOMPLETE
     return Completeness.UNKNOWN

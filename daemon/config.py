@@ -72,6 +72,10 @@ class EndpointConfig(Section):
     incomplete_silence_s: float = Field(
         1.2, ge=0.1, le=5.0,
         description="silence that ends the turn when the words so far are clearly unfinished")
+    sentence_silence_s: float = Field(
+        0.3, ge=0.05, le=5.0,
+        description="silence that ends the turn when the recogniser closed the sentence (final "
+                    "punctuation) on words that are not a parsed command, seconds")
     semantic: bool = Field(True, description="use the transcript so far to pick the silence")
 
 

@@ -17,6 +17,9 @@ class Completeness(Enum):
     UNKNOWN = "unknown"
     COMPLETE = "complete"
     INCOMPLETE = "incomplete"
+    SENTENCE = "sentence"
+    """Not a command the fast path parses, but the recogniser closed the sentence ("It's
+    stuffy in here.", "When will we be there?"): a request for the language model."""
 
 
 class Decision(Enum):
@@ -46,6 +49,8 @@ class EndpointParams:
         complete_silence_s: silence that ends the turn when the words so far parse as a
             complete command.
         incomplete_silence_s: silence that ends the turn when they are clearly unfinished.
+        sentence_silence_s: silence that ends the turn when the recogniser closed the sentence
+            (final punctuation) on words that are not a parsed command.
     """
 
     silence_s: float = 0.7
@@ -54,6 +59,7 @@ class EndpointParams:
     max_utterance_s: float = 12.0
     complete_silence_s: float = 0.15
     incomplete_silence_s: float = 1.2
+    sentence_silence_s: float = 0.3
 
     def silence_for(self, completeness: Completeness) -> float:
         """The silence (s) that ends a turn whose words so far are `completeness`."""
@@ -61,6 +67,8 @@ class EndpointParams:
             return self.complete_silence_s
         if completeness is Completeness.INCOMPLETE:
             return self.incomplete_silence_s
+        if completeness is Completeness.SENTENCE:
+            return self.sentence_silence_s
         return self.silence_s
 
 

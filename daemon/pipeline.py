@@ -101,7 +101,7 @@ class Pipeline:
         e = config.endpoint
         self._endpointer = Endpointer(EndpointParams(
             e.silence_s, e.min_speech_s, e.no_speech_timeout_s, e.max_utterance_s,
-            e.complete_silence_s, e.incomplete_silence_s))
+            e.complete_silence_s, e.incomplete_silence_s, e.sentence_silence_s))
         self._completeness = Completeness.UNKNOWN
         self._peek: tuple[float, str] | None = None  # (wall time, text) of the last peek
         self._voice_run_s = 0.0

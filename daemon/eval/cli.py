@@ -119,7 +119,8 @@ class _Context:
 
         e = self.models.config.endpoint
         return endpoint_params(e.silence_s, self.args.complete_silence,
-                               self.args.incomplete_silence, e.max_utterance_s)
+                               self.args.incomplete_silence, e.max_utterance_s,
+                               e.sentence_silence_s)
 
     def aec(self) -> Any:
         from daemon.eval import aec_eval

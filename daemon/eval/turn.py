@@ -46,10 +46,11 @@ class TurnResult:
 
 
 def endpoint_params(silence_s: float, complete_s: float, incomplete_s: float,
-                    max_s: float = 12.0) -> EndpointParams:
+                    max_s: float = 12.0, sentence_s: float = 0.3) -> EndpointParams:
     """Endpoint rules for an evaluation run, seconds."""
     return EndpointParams(silence_s=silence_s, complete_silence_s=complete_s,
-                          incomplete_silence_s=incomplete_s, max_utterance_s=max_s)
+                          incomplete_silence_s=incomplete_s, max_utterance_s=max_s,
+                          sentence_silence_s=sentence_s)
 
 
 def run_turn(audio: Int16Array, wake: WakeWordDetector, vad: SileroVad, params: EndpointParams,

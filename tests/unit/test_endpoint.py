@@ -84,7 +84,8 @@ def test_decision_time_does_not_depend_on_chunk_size(chunk: float) -> None:
 
 from daemon.endpoint import Completeness  # noqa: E402
 
-HINTED = EndpointParams(silence_s=0.7, complete_silence_s=0.25, incomplete_silence_s=1.2)
+HINTED = EndpointParams(silence_s=0.7, complete_silence_s=0.25, incomplete_silence_s=1.2,
+                        sentence_silence_s=0.4)
 
 
 def silence_until_end(ep: Endpointer, completeness: Completeness, limit_s: float = 5.0
@@ -99,7 +100,8 @@ def silence_until_end(ep: Endpointer, completeness: Completeness, limit_s: float
 
 
 @pytest.mark.parametrize(("completeness", "expected_s"), [
-    (Completeness.COMPLETE, 0.25), (Completeness.UNKNOWN, 0.7), (Completeness.INCOMPLETE, 1.2)])
+    (Completeness.COMPLETE, 0.25), (Completeness.UNKNOWN, 0.7), (Completeness.INCOMPLETE, 1.2),
+    (Completeness.SENTENCE, 0.4)])
 def test_silence_needed_depends_on_completeness(completeness: Completeness,
                                                 expected_s: float) -> None:
     ep = Endpointer(HINTED)

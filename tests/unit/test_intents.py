@@ -100,6 +100,20 @@ from daemon.endpoint import Completeness  # noqa: E402
     ("navigate to", Completeness.INCOMPLETE),
     ("tell me a joke", Completeness.UNKNOWN),
     ("", Completeness.UNKNOWN),
+    # the recogniser closed the sentence: a request for the language model, a short wait
+    ("It's stuffy in here.", Completeness.SENTENCE),
+    ("When will we be there?", Completeness.SENTENCE),
+    ("Could you put some music on?", Completeness.SENTENCE),       # particle, not dangling
+    ("I can barely see out of the back window.", Completeness.SENTENCE),  # topic, unparsed
+    ("Take me to the airport.", Completeness.SENTENCE),           # free text, closed
+    ("take me to the airport", Completeness.UNKNOWN),             # not closed: may go on
+    ("What gear am I in?", Completeness.COMPLETE),                # closed, then parsed
+    # ... but never after a word no sentence ends on, nor where an amount often follows
+    ("Set the temperature to.", Completeness.INCOMPLETE),
+    ("Set the temperature to twenty.", Completeness.UNKNOWN),
+    ("Open the driver window.", Completeness.UNKNOWN),
+    ("It's stuffy in here...", Completeness.UNKNOWN),             # trailing off
+    ("It's stuffy in here\u2026", Completeness.UNKNOWN),
 ])
 def test_completeness(text: str, expected: Completeness) -> None:
     assert completeness(text) is expected
