@@ -26,12 +26,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from daemon.errors import ModelError
 from daemon.llm.grammar import build_grammar
 from daemon.llm.prompt import request_suffix, system_prefix
+from daemon.llm.sampling import GrammarGreedy
 from daemon.llm.schema import ToolSpec
 from daemon.llm.types import AgentTiming, Message
 
 if TYPE_CHECKING:
     from llama_cpp import Llama, LlamaState
-    from llama_cpp.llama_grammar import LlamaGrammar
 
 _LOG = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -193,7 +193,7 @@ class LocalModel:
         self.settings = settings
         self.prefix = system_prefix(tools)
         self._llm: Llama | None = None
-        self._grammars: dict[tuple[str, ...] | None, LlamaGrammar] = {}
+        self._grammars: dict[tuple[str, ...] | None, GrammarGreedy] = {}
         self._prefix_tokens: list[int] = []
         self._prefix_state: LlamaState | None = None
         self._lock = threading.Lock()
@@ -221,7 +221,6 @@ class LocalModel:
                 the router's `ModelStore.loading` then forgets its verification stamp).
         """
         from llama_cpp import Llama
-        from llama_cpp.llama_grammar import LlamaGrammar
 
         started = time.perf_counter()
         s = self.settings
@@ -232,8 +231,8 @@ class LocalModel:
             raise LocalModelError(f"llama.cpp cannot load {self.gguf}: {exc}",
                                   fix="check llm.model in cabin.yaml and run `cabin models "
                                       "verify --full`", code="model_corrupt") from exc
-        self._grammars = {None: LlamaGrammar.from_string(build_grammar(self.tools, s.max_calls),
-                                                         verbose=False)}
+        self._close_grammars()
+        self._grammars = {None: GrammarGreedy(llm, build_grammar(self.tools, s.max_calls))}
         self._prefix_tokens = llm.tokenize(self.prefix.encode(), add_bos=False, special=True)
         if len(self._prefix_tokens) + 128 > s.context_tokens:
             raise LocalModelError(
@@ -258,8 +257,15 @@ class LocalModel:
         """End the worker thread (after a generation in progress) and drop the llama.cpp
         context (freed once that generation lets go of it). `loaded` is then False."""
         self.worker.close()
+        with self._lock:  # after any generation still using a grammar
+            self._close_grammars()
         self._llm = None
         self._prefix_state = None
+
+    def _close_grammars(self) -> None:
+        for grammar in self._grammars.values():
+            grammar.close()
+        self._grammars = {}
 
     def tokens_for(self, text: str, history: Sequence[Message]) -> list[int]:
         """The whole prompt's tokens (prefix + conversation), history cut to fit the context."""
@@ -299,15 +305,14 @@ class LocalModel:
         llm.eval(tokens[cached:])
         return cached
 
-    def _grammar(self, only: tuple[str, ...] | None) -> LlamaGrammar:
-        from llama_cpp.llama_grammar import LlamaGrammar
-
+    def _grammar(self, llm: Llama, only: tuple[str, ...] | None) -> GrammarGreedy:
         grammar = self._grammars.get(only)
         if grammar is None:
             subset = tuple(t for t in self.tools if only is None or t.name in only)
-            grammar = LlamaGrammar.from_string(
-                build_grammar(subset, self.settings.max_calls, free=False), verbose=False)
+            grammar = GrammarGreedy(llm, build_grammar(subset, self.settings.max_calls,
+                                                       free=False))
             self._grammars[only] = grammar
+        grammar.reset()
         return grammar
 
     def generate(self, text: str, history: Sequence[Message], stop: Callable[[], bool],
@@ -339,8 +344,12 @@ class LocalModel:
             first_ms = 0.0
             truncated = False
             stopped = stop()
-            for token in () if stopped else llm.generate(
-                    tokens, temp=0.0, grammar=self._grammar(only), repeat_penalty=1.0):
+            grammar = self._grammar(llm, only)
+            while not stopped:  # greedy, grammar-constrained (daemon/llm/sampling.py)
+                try:
+                    token = grammar.next_token()
+                except (RuntimeError, ValueError) as exc:
+                    raise LocalModelError(f"llama.cpp failed: {exc}", fix="see the log") from exc
                 if not first_ms:
                     first_ms = (time.perf_counter() - started) * 1000.0
                 if llama_cpp.llama_vocab_is_eog(llm._model.vocab, token):
@@ -354,6 +363,10 @@ class LocalModel:
                 if len(out) >= self.settings.max_tokens:
                     truncated = True
                     break
+                try:
+                    llm.eval([token])
+                except RuntimeError as exc:
+                    raise LocalModelError(f"llama.cpp failed: {exc}", fix="see the log") from exc
             timing = AgentTiming(
                 prompt_tokens=len(tokens), cached_tokens=cached, prompt_ms=prompt_ms,
                 first_token_ms=first_ms, generated_tokens=len(out),
