@@ -32,6 +32,9 @@ METRICS: dict[str, str] = {
     "fast_path_voice_to_voice_ms": "voice to voice of the turns the fast path understood",
     "llm_voice_to_voice_ms": "voice to voice of the turns the language model answered",
     "barge_in_stop_ms": "driver speech onset over a reply -> playback stopped (audio time)",
+    "word_end_voice_to_voice_ms": "bench only: the command's ground-truth end -> first reply "
+                                  "sample (adds the VAD's lag after the last word)",
+    "fast_path_word_end_voice_to_voice_ms": "the same, for the turns the fast path understood",
 }
 """Every metric name (ms) and what it measures, in report order."""
 

@@ -20,6 +20,7 @@ from daemon.bench.corpus import (
     command_files,
     idle_noise,
     sequential_config,
+    with_word_end,
 )
 from daemon.bench.memory import RssProbe, Share, rss_mb, rss_split_mb
 from daemon.bench.plots import write_plots
@@ -58,6 +59,21 @@ def test_barge_in_files_and_stop_time_against_the_true_onset(tmp_path: Path) -> 
     ]
     assert barge_in_stops(rows, 5.756) == pytest.approx(100.0)
     assert barge_in_stops(rows[:1], 5.756) is None
+
+
+def test_voice_to_voice_from_the_ground_truth_end_adds_the_vad_lag() -> None:
+    from daemon.metrics import TurnMetrics
+
+    rows: list[dict[str, object]] = [
+        {"type": "speech_end", "turn": 1, "t_ms": 3400.0, "last_speech_ms": 3230.0}]
+    turns = [TurnMetrics(1, {"voice_to_voice_ms": 450.0, "fast_path_voice_to_voice_ms": 450.0}),
+             TurnMetrics(2, {"voice_to_voice_ms": 900.0})]
+    out = with_word_end(turns, rows, end_s=3.12)  # the VAD called the end 110 ms late
+    assert out[0].values["word_end_voice_to_voice_ms"] == pytest.approx(560.0)
+    assert out[0].values["fast_path_word_end_voice_to_voice_ms"] == pytest.approx(560.0)
+    assert out[0].values["voice_to_voice_ms"] == 450.0
+    assert "word_end_voice_to_voice_ms" not in out[1].values  # only the command's turn
+    assert with_word_end(turns, [], end_s=3.12) == turns  # no speech end: nothing to add
 
 
 def test_sequential_config_is_the_silence_only_baseline() -> None:
