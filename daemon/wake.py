@@ -8,8 +8,11 @@ the detections (at most one per refractory period) with the input time of the bl
 from __future__ import annotations
 
 import logging
+import sys
+import types
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +39,32 @@ class WakeWordModel:
     name: str
     path: Path
     threshold: float
+
+
+_VERIFIER = "openwakeword.custom_verifier_model"
+
+
+def _no_verifier(*_args: object, **_kwargs: object) -> None:
+    raise RuntimeError("openWakeWord's custom verifier training is not available in Cabin")
+
+
+def openwakeword_model() -> type[Any]:
+    """openWakeWord's `Model` class, without its training-only verifier module.
+
+    ``openwakeword/__init__.py`` imports `custom_verifier_model`, which imports scikit-learn and
+    SciPy: ~80 MB resident and ~1 s at start-up, for training a custom verifier, which Cabin
+    never does (it passes no verifier models). A placeholder module stands in for it unless
+    the real one was imported already; everything Cabin calls is in `openwakeword.model` and
+    `openwakeword.utils`. tests/unit/test_resample.py checks that the loaded daemon holds no
+    SciPy or scikit-learn module.
+    """
+    if _VERIFIER not in sys.modules:
+        placeholder = types.ModuleType(_VERIFIER, "placeholder: verifier training not shipped")
+        placeholder.train_custom_verifier = _no_verifier  # type: ignore[attr-defined]
+        sys.modules[_VERIFIER] = placeholder
+    from openwakeword.model import Model
+
+    return Model  # type: ignore[no-any-return]  # untyped library
 
 
 @dataclass(frozen=True)
@@ -65,7 +94,7 @@ class WakeWordDetector:
 
     def __init__(self, words: list[WakeWordModel], melspec_path: Path, embedding_path: Path,
                  refractory_s: float = 2.0) -> None:
-        from openwakeword.model import Model
+        Model = openwakeword_model()  # noqa: N806  # a class
 
         for path in [melspec_path, embedding_path, *(w.path for w in words)]:
             if not path.is_file():

@@ -27,12 +27,12 @@ from daemon.speech import Lexicon
 from daemon.stages import Stages, resolve
 from daemon.tts import PiperTts
 from daemon.vad import SileroVad
-from daemon.wake import WakeWordDetector, WakeWordModel
+from daemon.wake import WakeWordDetector, WakeWordModel, openwakeword_model
 
 _LOG = logging.getLogger(__name__)
-RUNTIMES = ("onnxruntime", "ctranslate2", "faster_whisper", "piper", "openwakeword.model",
-            "llama_cpp")
-"""Native runtimes imported before the models, so their code is not charged to a model."""
+RUNTIMES = ("onnxruntime", "ctranslate2", "faster_whisper", "piper", "llama_cpp")
+"""Native runtimes imported before the models, so their code is not charged to a model
+(openWakeWord too, through `daemon.wake.openwakeword_model`)."""
 
 
 def rss_mb() -> float:
@@ -115,6 +115,7 @@ def load_measured(config: CabinConfig, probe: RssProbe) -> Stages:
             importlib.import_module(module)
         except ImportError as exc:  # llama-cpp-python is optional (requirements-llm.txt)
             _LOG.warning("runtime %s not importable (%s): not counted", module, exc)
+    openwakeword_model()  # as the daemon imports it (without the verifier's SciPy)
     probe.mark("runtimes")
     store = ModelStore(config.models_dir, load_manifest(default_manifest_path()))
     features = resolve(store, config.wake.features_model)
