@@ -11,7 +11,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from daemon import __version__
+from daemon import __version__, memory
 from daemon.bench import add_bench_parser
 from daemon.config import load_config
 from daemon.errors import CabinError
@@ -147,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `cabin` console script."""
     args = build_parser().parse_args(argv)
+    memory.limit_arenas_for_daemon()  # before any thread: see daemon/memory.py
     try:
         code: int = args.func(args)
     except CabinError as exc:

@@ -36,8 +36,11 @@ class LlmConfig(Section):
                        description="GGUF model name in models/manifest.yaml")
     threads: int = Field(1, ge=1, le=16,
                          description="llama.cpp threads (1 on a 2-core box shared with audio)")
-    context_tokens: int = Field(4096, ge=1024, le=32768,
-                                description="context window, tokens (system prompt ~1.6k)")
+    context_tokens: int = Field(
+        2048, ge=1024, le=32768,
+        description="context window, tokens: the cached system prompt (~1.2k with the shipped "
+                    "tools) + history + request + answer; the KV cache grows with it (Qwen2.5-"
+                    "0.5B: 12 KB per token, 24 MB at 2048); the oldest history is dropped to fit")
     batch_tokens: int = Field(
         32, ge=16, le=4096,
         description="prompt tokens evaluated per llama.cpp batch (its logits buffers are "

@@ -108,3 +108,15 @@ def test_everything_is_a_no_op_off_glibc(no_glibc: None) -> None:
     assert memory.fix_mmap_threshold(1 << 20) is False
     assert memory.trim() is False
     assert memory.heap_stats() is None
+
+
+def test_the_daemon_limits_arenas_unless_the_environment_chose(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(memory, "limit_arenas", lambda n: calls.append(n) is None)
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    assert memory.limit_arenas_for_daemon() is True
+    assert calls == [memory.ARENAS]
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")  # glibc already applied the operator's value
+    assert memory.limit_arenas_for_daemon() is False
+    assert calls == [memory.ARENAS]

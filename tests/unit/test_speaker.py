@@ -66,6 +66,17 @@ def test_split_for_speech_sentences_and_long_clauses() -> None:
     assert split_for_speech("  ") == []
 
 
+def test_a_long_clause_is_cut_between_words_and_before_a_joining_word() -> None:
+    long = ("You have four hundred and twelve kilometres of range left on the current charge "
+            "and the next fast charger is thirty kilometres ahead on the motorway")
+    pieces = split_for_speech(long + ".")
+    assert all(len(p) <= 60 for p in pieces)
+    assert " ".join(pieces) == long + "."  # nothing lost, nothing reordered
+    assert any(p.startswith("and the next") for p in pieces)  # cut before "and"
+    assert not any(p.startswith("and twelve") for p in pieces)  # not inside the number
+    assert split_for_speech("x" * 80) == ["x" * 80]  # one word longer than the limit: whole
+
+
 def test_lexicon_whole_words_case_insensitive_longest_first() -> None:
     lex = Lexicon.from_mapping({"Rue": "roo", "Rue de Rivoli": "roo duh reevolee",
                                 "Peugeot": "[[ pˈøʒoʊ ]]"})
