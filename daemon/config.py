@@ -92,6 +92,11 @@ class AsrConfig(Section):
         0, ge=0, le=10, description="faster-whisper: never repeat a token n-gram this long "
                                     "(ends hallucination loops, but costs ~1 WER point: off)")
     threads: int = Field(2, ge=1, le=8, description="CPU threads for the recogniser")
+    temperatures: tuple[float, ...] = Field(
+        (0.0, 0.5), min_length=1, max_length=8,
+        description="faster-whisper: decode greedily at the first; a result that looks "
+                    "wrong (repetitive, or improbable) is decoded again at the next ones, one "
+                    "sampled hypothesis each (~70 ms per retry on this machine)")
 
 
 class TtsConfig(Section):
