@@ -75,10 +75,14 @@ class PiperTts:
         length_scale: phoneme duration factor (> 1 speaks slower, < 1 faster).
         volume: linear gain applied to the samples (1.0 = unchanged).
         lexicon: pronunciations applied to the text before synthesis.
+        variation: Piper's sampled variation of timing and timbre (VITS noise). On for the
+            driver; off, the same text always gives the same samples (test audio that must
+            not change between runs: tests/pipeline/test_dialogue_replay.py once failed 2 runs
+            of 5 because whisper-tiny heard a varied "unlock the doors" as "I'm off the doors").
     """
 
     def __init__(self, model_dir: Path, *, length_scale: float = 1.0, volume: float = 1.0,
-                 lexicon: Lexicon | None = None) -> None:
+                 lexicon: Lexicon | None = None, variation: bool = True) -> None:
         from piper import SynthesisConfig
 
         onnx = sorted(model_dir.glob("*.onnx"))
@@ -92,7 +96,9 @@ class PiperTts:
             raise ModelError(f"cannot load Piper voice {onnx[0]}: {exc}",
                              fix="run `cabin models verify` and re-fetch the voice",
                              code="model_corrupt") from exc
-        self._syn = SynthesisConfig(length_scale=length_scale, volume=volume)
+        self._syn = SynthesisConfig(length_scale=length_scale, volume=volume) if variation \
+            else SynthesisConfig(length_scale=length_scale, volume=volume, noise_scale=0.0,
+                                 noise_w_scale=0.0)
         self.lexicon = lexicon or Lexicon()
         self._cache: OrderedDict[str, npt.NDArray[np.int16]] = OrderedDict()
         self.rate_hz: int = int(self._voice.config.sample_rate)

@@ -241,10 +241,14 @@ class Sources:
     Args:
         shared: the shared data directory (holding ``audio/``).
         voice_dir: the Piper voice directory.
+        variation: Piper's sampled variation (off: the same text gives the same samples; the
+            tests build their audio that way so a run cannot differ from the last).
     """
 
-    def __init__(self, shared: Path, voice_dir: Path = VOICE_DIR) -> None:
+    def __init__(self, shared: Path, voice_dir: Path = VOICE_DIR, *,
+                 variation: bool = True) -> None:
         self.shared = shared
+        self._variation = variation
         self.wake_clips = select_wake_clips(shared)
         labels = read_audio_manifest(shared)
         self.wake_labels = {c: labels[c].get("transcript_or_label", "") for c in self.wake_clips}
@@ -269,7 +273,7 @@ class Sources:
     def speak(self, text: str) -> mix.FloatArray:
         """`text` spoken by the Piper voice at `RATE_HZ`."""
         if self._tts is None:
-            self._tts = PiperTts(self._voice_dir)
+            self._tts = PiperTts(self._voice_dir, variation=self._variation)
         return synthesize(self._tts, text)
 
     def wake_clip_for(self, index: int) -> str:

@@ -7,6 +7,7 @@ import json
 import uuid
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from daemon.asr import WhisperRecognizer
@@ -76,3 +77,12 @@ def test_lexicon_changes_what_piper_says() -> None:
     stream.accept(resample(plain.synthesize_all("Your ETA is ten minutes."), plain.rate_hz,
                            16000))
     assert "estimated time" not in stream.finish().lower()
+
+
+def test_without_variation_the_same_text_gives_the_same_samples() -> None:
+    steady = PiperTts(MODELS / "piper-joe-medium", variation=False)
+    assert np.array_equal(steady.synthesize_all("unlock the doors"),
+                          steady.synthesize_all("unlock the doors"))
+    varied = PiperTts(MODELS / "piper-joe-medium")  # the driver's voice varies a little
+    takes = [varied.synthesize_all("unlock the doors") for _ in range(3)]
+    assert not all(np.array_equal(takes[0], t) for t in takes[1:])
