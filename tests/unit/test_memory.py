@@ -26,12 +26,18 @@ def no_glibc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     memory._libc.cache_clear()
 
 
-@needs_glibc
-def test_heap_stats_see_a_large_allocation_held_and_freed() -> None:
+def _libc() -> ctypes.CDLL:
+    """glibc with malloc/free typed for pointers."""
     libc = ctypes.CDLL("libc.so.6")
     libc.malloc.restype = ctypes.c_void_p
     libc.malloc.argtypes = [ctypes.c_size_t]
     libc.free.argtypes = [ctypes.c_void_p]
+    return libc
+
+
+@needs_glibc
+def test_heap_stats_see_a_large_allocation_held_and_freed() -> None:
+    libc = _libc()
     memory.limit_arenas(2)  # accepted, and harmless for the rest of the test process
     before = memory.heap_stats()
     assert before is not None
@@ -53,10 +59,7 @@ def test_heap_stats_see_a_large_allocation_held_and_freed() -> None:
 
 @needs_glibc
 def test_trim_releases_freed_heap_pages() -> None:
-    libc = ctypes.CDLL("libc.so.6")
-    libc.malloc.restype = ctypes.c_void_p
-    libc.malloc.argtypes = [ctypes.c_size_t]
-    libc.free.argtypes = [ctypes.c_void_p]
+    libc = _libc()
     blocks = [libc.malloc(100 * 1024) for _ in range(200)]  # 20 MB in the heap
     for block in blocks:
         ctypes.memset(block, 1, 100 * 1024)  # touched: resident
