@@ -31,6 +31,12 @@ def _one(directory: Path, pattern: str) -> Path:
     return files[0]
 
 
+RECOMMENDED_THRESHOLDS = {"wake-alexa": 0.95}
+"""Thresholds for wake words evaluated without being configured (alexa is evaluated for its
+real positives even when cabin.yaml lists hey_jarvis alone): the value measured to meet both
+targets (docs/eval.md: 0 of 14 missed, 0 false accepts in 30 min at every SNR)."""
+
+
 @dataclass(frozen=True)
 class WakeSpec:
     """A wake word under evaluation: model name, spoken phrase, threshold (0-1)."""
@@ -59,7 +65,7 @@ class EvalModels:
         names = wake_models or tuple(dict.fromkeys([*configured, "wake-alexa"]))
         self.wake_specs = tuple(
             WakeSpec(n, PHRASES.get(n, n.removeprefix("wake-").replace("-", " ")),
-                     configured.get(n, 0.5)) for n in names)
+                     configured.get(n, RECOMMENDED_THRESHOLDS.get(n, 0.5))) for n in names)
         self._whisper: object | None = None
         self.vocabulary: Vocabulary = build_vocabulary()
 

@@ -151,3 +151,16 @@ def test_quick_eval_run_writes_json_and_table(tmp_path: Path,
     wer = data["asr"]["results"]["wer"]
     assert wer["clean|fe=off|bias=off"]["wer_pct"] < 60.0
     assert "== asr" in capsys.readouterr().out
+
+
+def test_an_unconfigured_alexa_is_evaluated_at_its_measured_threshold() -> None:
+    from daemon.config import CabinConfig
+    from daemon.eval.models import EvalModels
+
+    specs = {s.model: s.threshold for s in EvalModels(CabinConfig()).wake_specs}
+    assert specs == {"wake-hey-jarvis": 0.5, "wake-alexa": 0.95}
+    chosen = CabinConfig.model_validate({"wake": {"words": [
+        {"model": "wake-hey-jarvis", "threshold": 0.6}, {"model": "wake-alexa",
+                                                         "threshold": 0.8}]}})
+    assert {s.model: s.threshold for s in EvalModels(chosen).wake_specs} == {
+        "wake-hey-jarvis": 0.6, "wake-alexa": 0.8}  # the configured values win
