@@ -98,12 +98,13 @@ class DeviceSpeaker:
         self._stream: OutputStream | None = None
         self._wake = asyncio.Event()
         self.written_samples = 0
+        self._in_flight = False
 
     # The reply interface the pipeline and the turn runner use (same as VirtualSpeaker).
     @property
     def busy(self) -> bool:
-        """True while a reply is queued or playing."""
-        return self._playlist.busy
+        """True while a reply is queued or playing (its last block too, until written)."""
+        return self._playlist.busy or self._in_flight
 
     @property
     def current_turn(self) -> int | None:
@@ -150,11 +151,15 @@ class DeviceSpeaker:
                     await self._wake.wait()
                     continue
                 self._out.clear()
+                self._in_flight = True  # the playlist may be drained: this block is not yet
                 ref = self._playlist.advance(self._block16)
                 block = np.concatenate(self._out) if self._out else resample(
                     ref, RATE_HZ, self._rate)
-                await self._write(block)
-                self._reference.append(ref)
+                try:
+                    await self._write(block)
+                    self._reference.append(ref)
+                finally:
+                    self._in_flight = False
         finally:
             self._close()
 
