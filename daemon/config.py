@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import Field, ValidationError, model_validator
@@ -92,7 +92,7 @@ class AsrConfig(Section):
         0, ge=0, le=10, description="faster-whisper: never repeat a token n-gram this long "
                                     "(ends hallucination loops, but costs ~1 WER point: off)")
     threads: int = Field(2, ge=1, le=8, description="CPU threads for the recogniser")
-    temperatures: tuple[float, ...] = Field(
+    temperatures: tuple[Annotated[float, Field(ge=0.0, le=1.0)], ...] = Field(
         (0.0, 0.5), min_length=1, max_length=8,
         description="faster-whisper: decode greedily at the first; a result that looks "
                     "wrong (repetitive, or improbable) is decoded again at the next ones, one "

@@ -42,6 +42,14 @@ def test_out_of_range_value_names_key_and_value(tmp_path: Path) -> None:
     assert "wake.words.0.threshold" in str(err.value) and "1.5" in str(err.value)
 
 
+def test_a_decoding_temperature_out_of_range_names_its_place(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(write(tmp_path, "asr:\n  temperatures: [0.0, 1.5]\n"))
+    assert "asr.temperatures.1" in str(err.value) and "1.5" in str(err.value)
+    with pytest.raises(ConfigError, match=r"asr\.temperatures"):
+        load_config(write(tmp_path, "asr:\n  temperatures: []\n"))
+
+
 def test_bad_yaml_and_wrong_shape(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_config(write(tmp_path, "asr: [unclosed\n"))
