@@ -257,8 +257,13 @@ class LocalModel:
         """End the worker thread (after a generation in progress) and drop the llama.cpp
         context (freed once that generation lets go of it). `loaded` is then False."""
         self.worker.close()
-        with self._lock:  # after any generation still using a grammar
-            self._close_grammars()
+        if self._lock.acquire(blocking=False):  # no generation is using the grammars
+            try:
+                self._close_grammars()
+            finally:
+                self._lock.release()
+        else:  # never wait here: a generation may be stuck in native code (see ModelWorker)
+            _LOG.debug("grammar samplers left to the generation still running")
         self._llm = None
         self._prefix_state = None
 
@@ -327,8 +332,6 @@ class LocalModel:
         Raises:
             LocalModelError: not loaded, prompt too long, or llama.cpp failed.
         """
-        import llama_cpp
-
         with self._lock:
             llm = self._require()
             started = time.perf_counter()
@@ -337,41 +340,42 @@ class LocalModel:
                 return Generation("", True, False, AgentTiming(prompt_tokens=len(tokens)))
             try:
                 cached = self._prime(llm, tokens, cold)
-            except RuntimeError as exc:
+                prompt_ms = (time.perf_counter() - started) * 1000.0
+                out, first_ms, stopped, truncated = self._sample(
+                    llm, self._grammar(llm, only), started, stop, on_text)
+            except (RuntimeError, ValueError) as exc:
                 raise LocalModelError(f"llama.cpp failed: {exc}", fix="see the log") from exc
-            prompt_ms = (time.perf_counter() - started) * 1000.0
-            out: list[int] = []
-            first_ms = 0.0
-            truncated = False
-            stopped = stop()
-            grammar = self._grammar(llm, only)
-            while not stopped:  # greedy, grammar-constrained (daemon/llm/sampling.py)
-                try:
-                    token = grammar.next_token()
-                except (RuntimeError, ValueError) as exc:
-                    raise LocalModelError(f"llama.cpp failed: {exc}", fix="see the log") from exc
-                if not first_ms:
-                    first_ms = (time.perf_counter() - started) * 1000.0
-                if llama_cpp.llama_vocab_is_eog(llm._model.vocab, token):
-                    break
-                out.append(token)
-                if on_text is not None:
-                    on_text(_decode(llm, out))
-                if stop():
-                    stopped = True
-                    break
-                if len(out) >= self.settings.max_tokens:
-                    truncated = True
-                    break
-                try:
-                    llm.eval([token])
-                except RuntimeError as exc:
-                    raise LocalModelError(f"llama.cpp failed: {exc}", fix="see the log") from exc
             timing = AgentTiming(
                 prompt_tokens=len(tokens), cached_tokens=cached, prompt_ms=prompt_ms,
                 first_token_ms=first_ms, generated_tokens=len(out),
                 total_ms=(time.perf_counter() - started) * 1000.0)
             return Generation(_decode(llm, out), stopped, truncated, timing)
+
+    def _sample(self, llm: Llama, grammar: GrammarGreedy, started: float,
+                stop: Callable[[], bool], on_text: Callable[[str], None] | None
+                ) -> tuple[list[int], float, bool, bool]:
+        """Greedy, grammar-constrained tokens after the primed prompt (daemon/llm/sampling.py).
+
+        Returns (tokens, first-token ms since `started`, stopped, truncated at max_tokens).
+        """
+        import llama_cpp
+
+        out: list[int] = []
+        first_ms = 0.0
+        while not stop():
+            token = grammar.next_token()
+            first_ms = first_ms or (time.perf_counter() - started) * 1000.0
+            if llama_cpp.llama_vocab_is_eog(llm._model.vocab, token):
+                return out, first_ms, False, False
+            out.append(token)
+            if on_text is not None:
+                on_text(_decode(llm, out))
+            if stop():
+                break
+            if len(out) >= self.settings.max_tokens:
+                return out, first_ms, False, True
+            llm.eval([token])
+        return out, first_ms, True, False
 
 
 def _decode(llm: Llama, tokens: list[int]) -> str:

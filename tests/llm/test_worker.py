@@ -194,6 +194,14 @@ def test_a_local_model_owns_its_worker_and_ends_it(tmp_path: Path) -> None:
     thread.join(JOIN_S)
     assert not thread.is_alive() and not local.loaded
 
+    stuck = LocalModel(tmp_path / "absent.gguf", (), LocalSettings())
+    with stuck._lock:  # a generation that never returns (native code) holds the model
+        closer = threading.Thread(target=stuck.close, name="closer", daemon=True)
+        closer.start()
+        closer.join(JOIN_S)
+        assert not closer.is_alive()  # close never waits for it
+    assert not stuck.loaded
+
     dropped = LocalModel(tmp_path / "absent.gguf", (), LocalSettings())
     asyncio.run(dropped.worker.run(lambda: None))
     thread = dropped.worker.thread
