@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,16 +174,8 @@ class WhisperRecognizer:
 
     def __init__(self, model_dir: Path, config: AsrConfig,
                  vocabulary: Vocabulary | None = None) -> None:
-        from faster_whisper import WhisperModel
-
         started = time.perf_counter()
-        try:
-            self._model = WhisperModel(str(model_dir), device="cpu", compute_type="int8",
-                                       cpu_threads=config.threads)
-        except Exception as exc:  # CTranslate2 raises RuntimeError/ValueError for bad files
-            raise ModelError(f"cannot load faster-whisper model {model_dir}: {exc}",
-                             fix=f"run `cabin models verify {model_dir.name}`",
-                             code="model_corrupt") from exc
+        self._model = open_whisper(model_dir, config)
         self._config = config
         self._prompt = whisper_prompt(vocabulary) if vocabulary else None
         self._hotwords = whisper_hotwords(vocabulary) if vocabulary else None
@@ -194,13 +188,142 @@ class WhisperRecognizer:
 
     def transcribe(self, audio: npt.NDArray[np.float32]) -> str:
         """Decode a whole utterance (float32, 16 kHz) to text."""
-        try:
-            segments, _info = self._model.transcribe(
-                audio, **whisper_options(self._config, self._prompt, self._hotwords))
-            return " ".join(s.text.strip() for s in segments).strip()
-        except Exception as exc:  # CTranslate2 errors are RuntimeError subclasses, mostly
-            raise AsrError(f"faster-whisper failed: {exc}", code="asr_failed",
-                           fix="check the model with `cabin models verify`") from exc
+        return whisper_decode(self._model, audio, self._config, self._prompt, self._hotwords)
+
+
+WHISPER_FRAMES = 3000
+"""Log-mel frames of whisper's own 30 s window (100 per second)."""
+FRAMES_PER_S = 100
+MAX_TOKENS_PER_S = 8
+"""Token budget per second of audio (fast speech is ~5); a loop stops at the budget."""
+
+_window = threading.local()
+"""The encoder window (log-mel frames) of the decode running on this thread."""
+
+
+def encoder_frames(seconds: float, window_s: float) -> int:
+    """How many log-mel frames the encoder is given for an utterance of `seconds`.
+
+    The short window (`window_s` seconds) when the utterance fills at most a third of it, else
+    whisper's 30 s. The encoder's cost is proportional to the frames: 15 s halves it. With less
+    silence after the utterance whisper-tiny tends to repeat it (measured on the command set:
+    a 10 s window repeated 8 of 32 commands, 15 s 2 of 32, and an 8.3 s recording looped in
+    15 s).
+    """
+    window = min(WHISPER_FRAMES, round(window_s * FRAMES_PER_S))
+    return window if seconds * 3 <= window_s else WHISPER_FRAMES
+
+
+def open_whisper(model_dir: Path, config: AsrConfig) -> Any:
+    """Load faster-whisper (int8, CPU) whose encoder window `whisper_decode` chooses."""
+    from faster_whisper import WhisperModel
+
+    class WindowedWhisperModel(WhisperModel):  # type: ignore[misc]  # untyped library
+        """faster-whisper whose encoder sees only this thread's window of its 30 s input."""
+
+        def encode(self, features: npt.NDArray[np.float32]) -> Any:
+            frames = getattr(_window, "frames", WHISPER_FRAMES)
+            return super().encode(features[..., :frames])
+
+    try:
+        return WindowedWhisperModel(str(model_dir), device="cpu", compute_type="int8",
+                                    cpu_threads=config.threads)
+    except Exception as exc:  # CTranslate2 raises RuntimeError/ValueError for bad files
+        raise ModelError(f"cannot load faster-whisper model {model_dir}: {exc}",
+                         fix=f"run `cabin models verify {model_dir.name}`",
+                         code="model_corrupt") from exc
+
+
+def whisper_decode(model: Any, audio: npt.NDArray[np.float32], config: AsrConfig,
+                   prompt: str | None, hotwords: str | None) -> str:
+    """Decode one utterance (float32, 16 kHz) with `model` from `open_whisper`.
+
+    The daemon and `cabin eval` both decode here. A short utterance is encoded in the
+    ``asr.window_s`` window (`encoder_frames`). A repetition loop is cut to its first pass
+    (`collapse_repeats`); a short-window decode that used its whole token budget without a
+    clean repetition is decoded again in the full 30 s window.
+    """
+    seconds = len(audio) / RATE_HZ
+    budget = token_budget(model, seconds, prompt, hotwords)
+    frames = encoder_frames(seconds, config.window_s)
+    text, tokens = _decode(model, audio, config, prompt, hotwords, budget=budget,
+                           frames=frames)
+    collapsed = collapse_repeats(text)
+    if collapsed != text:
+        _LOG.info("faster-whisper repeated itself; kept the first pass: %r -> %r",
+                  text, collapsed)
+    elif tokens >= budget and frames < WHISPER_FRAMES:
+        _LOG.info("faster-whisper used its whole budget in the %d s window; decoding again in "
+                  "30 s: %r", frames // FRAMES_PER_S, text)
+        text, _ = _decode(model, audio, config, prompt, hotwords, budget=budget,
+                          frames=WHISPER_FRAMES)
+        collapsed = collapse_repeats(text)
+    return collapsed
+
+
+def _decode(model: Any, audio: npt.NDArray[np.float32], config: AsrConfig, prompt: str | None,
+            hotwords: str | None, *, budget: int, frames: int) -> tuple[str, int]:
+    """(text, tokens generated) of one decode in a window of `frames`."""
+    _window.frames = frames
+    try:
+        segments, _info = model.transcribe(
+            audio, **whisper_options(config, prompt, hotwords), max_new_tokens=budget)
+        parts = list(segments)
+    except Exception as exc:  # CTranslate2 errors are RuntimeError subclasses, mostly
+        raise AsrError(f"faster-whisper failed: {exc}", code="asr_failed",
+                       fix="check the model with `cabin models verify`") from exc
+    finally:
+        _window.frames = WHISPER_FRAMES
+    return (" ".join(p.text.strip() for p in parts).strip(),
+            sum(len(p.tokens) for p in parts))
+
+
+def token_budget(model: Any, seconds: float, prompt: str | None, hotwords: str | None) -> int:
+    """New tokens allowed for `seconds` of audio, within whisper's 448-token context.
+
+    The prompt takes its share of the context first (faster-whisper keeps at most 223 tokens of
+    each of the initial prompt and the hotwords, plus 3 special tokens).
+    """
+    context = int(model.max_length)
+    used = 3 + sum(
+        min(len(model.hf_tokenizer.encode(" " + text.strip(), add_special_tokens=False).ids),
+            context // 2 - 1)
+        for text in (prompt, hotwords) if text)
+    return max(1, min(int(seconds * MAX_TOKENS_PER_S) + 12, context - used - 1))
+
+
+_NOT_WORD = re.compile(r"[^\w']+")
+
+
+def _norm(word: str) -> str:
+    return _NOT_WORD.sub("", word.lower())
+
+
+def _repeats(norm: list[str], period: int) -> bool:
+    """Whether every word from `period` on repeats the word `period` places before it; the last
+    word may be a cut-short start of its counterpart."""
+    last = len(norm) - 1
+    for i in range(period, len(norm)):
+        earlier = norm[i - period]
+        if norm[i] != earlier and not (i == last and norm[i] and earlier.startswith(norm[i])):
+            return False
+    return True
+
+
+def collapse_repeats(text: str) -> str:
+    """The first pass of a repetition loop: "call my wife, call my wife, call my" -> "call my wife".
+
+    whisper sometimes transcribes an utterance and then repeats it until its token budget ends.
+    When every word from some position on repeats the words before it (case and punctuation
+    ignored; the last word may be cut short), and at least two words repeat, only the first
+    pass is kept. One word said again and again ("no, no, no") is left alone.
+    """
+    words = text.split()
+    norm = [_norm(w) for w in words]
+    for period in range(2, len(words) - 1):
+        if len(set(norm[:period])) > 1 and _repeats(norm, period):
+            return " ".join(words[:period]).rstrip(",;:")
+    return text
 
 
 def whisper_options(config: AsrConfig, prompt: str | None, hotwords: str | None

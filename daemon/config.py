@@ -92,6 +92,11 @@ class AsrConfig(Section):
         0, ge=0, le=10, description="faster-whisper: never repeat a token n-gram this long "
                                     "(ends hallucination loops, but costs ~1 WER point: off)")
     threads: int = Field(2, ge=1, le=8, description="CPU threads for the recogniser")
+    window_s: float = Field(
+        15.0, ge=10.0, le=30.0,
+        description="faster-whisper: encoder window in s for an utterance of at most a third "
+                    "of it (the encoder's cost is proportional to the window; whisper was "
+                    "trained on 30 s, which longer utterances keep)")
     temperatures: tuple[Annotated[float, Field(ge=0.0, le=1.0)], ...] = Field(
         (0.0, 0.5), min_length=1, max_length=8,
         description="faster-whisper: decode greedily at the first; a result that looks "

@@ -79,7 +79,7 @@ def _fan(text: str) -> ParsedIntent | None:
 
 def _ac(text: str) -> ParsedIntent | None:
     if not (_has(text, "ac", "a/c", "aircon") or "air conditioning" in text
-            or "air conditioner" in text or re.search(r"\ba c\b", text)):
+            or "air conditioner" in text or re.search(r"\b(a c|air con)\b", text)):
         return None
     if _has(text, "off", "disable", "stop"):
         return ParsedIntent("set_ac", {"on": False})

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from daemon.asr import whisper_options
+from daemon.asr import open_whisper, whisper_decode
 from daemon.audio.frontend import FrontEnd, FrontEndSettings
 from daemon.biasing import Vocabulary, build_vocabulary, whisper_hotwords, whisper_prompt
 from daemon.config import CabinConfig
@@ -93,23 +93,20 @@ class EvalModels:
 
     def _whisper_model(self) -> object:
         if self._whisper is None:
-            from faster_whisper import WhisperModel
-
             path = self.models_dir / self.config.asr.whisper_model
             if not path.is_dir():
                 raise ModelError(f"faster-whisper model missing: {path}",
                                  fix=f"run `cabin models fetch {path.name}`",
                                  code="model_missing")
-            self._whisper = WhisperModel(str(path), device="cpu", compute_type="int8",
-                                         cpu_threads=self.config.asr.threads)
+            self._whisper = open_whisper(path, self.config.asr)
         return self._whisper
 
     def transcribe(self, audio: Int16Array, *, biased: bool) -> str:
-        """faster-whisper on a whole utterance; `biased` adds the vocabulary prompt+hotwords."""
-        model = self._whisper_model()
+        """faster-whisper on a whole utterance; `biased` adds the vocabulary prompt+hotwords.
+
+        The daemon's decode (`daemon.asr.whisper_decode`): the same window, budget and options.
+        """
         prompt = whisper_prompt(self.vocabulary) if biased else None
         hotwords = whisper_hotwords(self.vocabulary) if biased else None
-        segments, _info = model.transcribe(  # type: ignore[attr-defined]  # untyped library
-            audio.astype(np.float32) / 32768.0,
-            **whisper_options(self.config.asr, prompt, hotwords))
-        return " ".join(s.text.strip() for s in segments).strip()
+        return whisper_decode(self._whisper_model(), audio.astype(np.float32) / 32768.0,
+                              self.config.asr, prompt, hotwords)

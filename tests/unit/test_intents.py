@@ -41,6 +41,8 @@ def test_words_to_digits(spoken: str, digits: str) -> None:
     ("fan to max", ParsedIntent("set_fan", {"level": 7})),
     ("Turn on the air conditioning.", ParsedIntent("set_ac", {"on": True})),
     ("switch the AC off", ParsedIntent("set_ac", {"on": False})),
+    ("switch the air con off", ParsedIntent("set_ac", {"on": False})),
+    ("put the air con on", ParsedIntent("set_ac", {"on": True})),
     ("open the driver window",
      ParsedIntent("set_window", {"window": "driver", "position_pct": 100})),
     ("Close all the windows.", ParsedIntent("set_window", {"window": "all", "position_pct": 0})),
