@@ -299,11 +299,11 @@ def _norm(word: str) -> str:
     return _NOT_WORD.sub("", word.lower())
 
 
-def _repeats(norm: list[str], period: int) -> bool:
-    """Whether every word from `period` on repeats the word `period` places before it; the last
-    word may be a cut-short start of its counterpart."""
+def _repeats(norm: list[str], start: int, period: int) -> bool:
+    """Whether every word from `start` + `period` on repeats the word `period` places before
+    it; the last word may be a cut-short start of its counterpart."""
     last = len(norm) - 1
-    for i in range(period, len(norm)):
+    for i in range(start + period, len(norm)):
         earlier = norm[i - period]
         if norm[i] != earlier and not (i == last and norm[i] and earlier.startswith(norm[i])):
             return False
@@ -313,16 +313,23 @@ def _repeats(norm: list[str], period: int) -> bool:
 def collapse_repeats(text: str) -> str:
     """The first pass of a repetition loop: "call my wife, call my wife, call my" -> "call my wife".
 
-    whisper sometimes transcribes an utterance and then repeats it until its token budget ends.
-    When every word from some position on repeats the words before it (case and punctuation
-    ignored; the last word may be cut short), and at least two words repeat, only the first
-    pass is kept. One word said again and again ("no, no, no") is left alone.
+    whisper sometimes transcribes an utterance and then repeats it, or its last words, until its
+    token budget ends. Case and punctuation are ignored, and the last word may be cut short.
+    - The whole utterance again: when at least two words repeat, the first pass is kept.
+    - Its last words again ("set the temperature to twenty one degrees twenty one degrees twenty
+      one degrees"): when they come three times or more, once is kept (twice can be speech).
+    One word said again and again ("no, no, no") is left alone.
     """
     words = text.split()
     norm = [_norm(w) for w in words]
-    for period in range(2, len(words) - 1):
-        if len(set(norm[:period])) > 1 and _repeats(norm, period):
-            return " ".join(words[:period]).rstrip(",;:")
+    n = len(words)
+    for start in range(n):
+        copies = 2 if start == 0 else 3
+        for period in range(2, (n - start) // 2 + 1):
+            enough = n - start - period >= (2 if start == 0 else (copies - 1) * period)
+            if enough and len(set(norm[start:start + period])) > 1 and _repeats(
+                    norm, start, period):
+                return " ".join(words[:start + period]).rstrip(",;:")
     return text
 
 

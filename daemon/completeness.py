@@ -37,17 +37,23 @@ _TOPICS = ("temperature", "temp", "degrees", "fan", "window", "windows", "air co
 _OPEN_ENDED = frozenset(("navigate_to", "call_contact", "media_search"))
 """Intents whose last argument is free text that may go on ("navigate to the station in...")."""
 
-_AMOUNT_MAY_FOLLOW = frozenset(("window", "windows", "sunroof", "roof"))
-"""Last words of an "open the ..." command that an amount often follows ("open the driver window
-... to fifty percent"); whisper drops a dangling "to", so the words alone cannot tell."""
+_ENDS_AN_OPENING = frozenset(("please", "now", "fully", "completely", "way", "thanks"))
+"""Words after "open the ... window" that end the command rather than start an amount."""
 
 
-def _parsed_completeness(intent: ParsedIntent, last_word: str) -> Completeness:
-    """COMPLETE, or UNKNOWN for free text and an "open the ... window" with no amount yet."""
+def _parsed_completeness(intent: ParsedIntent, words: list[str]) -> Completeness:
+    """COMPLETE, or UNKNOWN for free text and an "open the ... window" with no amount yet.
+
+    An amount often follows "open the driver window" ("... to fifty percent"), and the
+    recogniser does not reliably write the dangling "to": measured on the same paused clip at
+    10 dB, faster-whisper wrote "to", "two" and nothing, and "open the sunroof to" came out as
+    "open the sunroof tube". So an opening with no amount waits unless it ends on a word that
+    closes it ("please", "fully", "all the way").
+    """
     if intent.name in _OPEN_ENDED:
         return Completeness.UNKNOWN
-    if (last_word in _AMOUNT_MAY_FOLLOW and intent.name in ("set_window", "set_sunroof")
-            and intent.args.get("position_pct") == 100):
+    if (intent.name in ("set_window", "set_sunroof") and intent.args.get("position_pct") == 100
+            and words[-1] not in _ENDS_AN_OPENING):
         return Completeness.UNKNOWN  # "open the driver window" (to fifty percent?)
     return Completeness.COMPLETE
 
@@ -71,7 +77,8 @@ def completeness(partial_text: str) -> Completeness:
     ("set the fan"); UNKNOWN otherwise: for a tens word at the end ("twenty" may become "twenty
     one", or be the value), for navigation, calls and searches (free text can always go on),
     for "open the ... window" with no amount yet (an amount often follows), for anything
-    else. SENTENCE overrides INCOMPLETE and UNKNOWN when the recogniser closed the sentence
+    else.
+    SENTENCE overrides INCOMPLETE and UNKNOWN when the recogniser closed the sentence
     (`sentence_closed`) after a word a sentence can end on, except for the "open the ...
     window" and number cases, where an amount or the rest of the number still often follows.
     The endpointer turns this into the silence that ends the turn (daemon/endpoint.py).
@@ -86,7 +93,7 @@ def completeness(partial_text: str) -> Completeness:
         return Completeness.UNKNOWN
     intent = parse(partial_text)
     if intent is not None:
-        found = _parsed_completeness(intent, words[-1])
+        found = _parsed_completeness(intent, words)
         if found is Completeness.UNKNOWN and closed and intent.name in _OPEN_ENDED:
             return Completeness.SENTENCE  # "Take me to the airport."
         return found

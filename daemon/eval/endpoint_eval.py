@@ -37,6 +37,9 @@ SPLIT_COMMANDS: tuple[tuple[str, str], ...] = (
     ("turn the temperature down to", "eighteen"),
     ("set the passenger side to", "nineteen degrees"),
     ("turn on the", "air conditioning"),
+    ("open the passenger window to", "a quarter of the way"),
+    ("open the sunroof to", "halfway"),
+    ("navigate to", "the nearest gas station"),
 )
 """Commands spoken with a pause after an unfinished first half."""
 
@@ -45,12 +48,12 @@ def paused_utterances(models: EvalModels, wake_clip: Path, voice_dir: Path, cach
                       ) -> list[tuple[str, np.ndarray, float, float]]:
     """(text, audio, pause start s, second half start s) per split command (cached)."""
     cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"paused-v2-{int(PAUSE_S * 1000)}ms-{wake_clip.stem}.npz"
+    path = cache / f"paused-v3-{int(PAUSE_S * 1000)}ms-{wake_clip.stem}.npz"
     if not path.is_file():
         from daemon.audio.resample import resample
         from daemon.tts import PiperTts
 
-        tts = PiperTts(voice_dir)
+        tts = PiperTts(voice_dir, variation=False)  # the same clips on every machine
         wake = mix.trim_to_active(mix.to_float(load_audio(wake_clip)), RATE_HZ)
         arrays = {}
         for i, (a, b) in enumerate(SPLIT_COMMANDS):

@@ -90,6 +90,11 @@ from daemon.endpoint import Completeness  # noqa: E402
     ("open the driver window halfway", Completeness.COMPLETE),
     ("open the driver window", Completeness.UNKNOWN),  # "... to fifty percent" may follow
     ("open the sunroof", Completeness.UNKNOWN),
+    ("open the sunroof please", Completeness.COMPLETE),
+    ("open the driver window all the way", Completeness.COMPLETE),
+    ("open the driver window two", Completeness.UNKNOWN),  # "to" misheard: an amount may follow
+    ("open the sunroof tube", Completeness.UNKNOWN),
+    ("open the driver window to", Completeness.INCOMPLETE),
     ("close the driver window", Completeness.COMPLETE),
     ("open the driver window to fifty percent", Completeness.COMPLETE),
     ("what's the range", Completeness.COMPLETE),
@@ -114,6 +119,7 @@ from daemon.endpoint import Completeness  # noqa: E402
     ("Set the temperature to.", Completeness.INCOMPLETE),
     ("Set the temperature to twenty.", Completeness.UNKNOWN),
     ("Open the driver window.", Completeness.UNKNOWN),
+    ("Open the driver window two.", Completeness.UNKNOWN),
     ("It's stuffy in here...", Completeness.UNKNOWN),             # trailing off
     ("It's stuffy in here\u2026", Completeness.UNKNOWN),
 ])

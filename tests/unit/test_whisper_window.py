@@ -38,7 +38,11 @@ LONG = (SHARED_AUDIO / "speech" / "picovoice-leopard"
     ("Turn the fan off. Turn the fan off. Turn the fan off. Turn the fan of", "Turn the fan off."),
     ("open the sunroof, open the sunroof, open the sunro", "open the sunroof"),
     ("Take me to the airport. take me to the airport.", "Take me to the airport."),
+    ("set the temperature to twenty one degrees twenty one degrees twenty one degrees",
+     "set the temperature to twenty one degrees"),
+    ("open the window halfway, halfway, halfway", "open the window halfway, halfway, halfway"),
     # not a loop: left alone
+    ("play one more time one more time", "play one more time one more time"),
     ("set the temperature to twenty one degrees", "set the temperature to twenty one degrees"),
     ("no, no", "no, no"),
     ("no no no no", "no no no no"),
