@@ -146,6 +146,10 @@ class FrontEndConfig(Section):
     agc_target_dbfs: int = Field(3, ge=0, le=31)
     reference_delay_ms: float = Field(0.0, ge=0.0, le=1000.0,
                                       description="speaker-to-microphone delay to align, ms")
+    echo_path_file: Path | None = Field(
+        Path("/var/lib/cabin/echo_path.npz"),
+        description="where `cabin run` keeps the learned echo path between starts, to prime "
+                    "the echo canceller (null: every start is cold)")
 
 
 class LoggingConfig(Section):

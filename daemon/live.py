@@ -31,6 +31,7 @@ from typing import IO, Any
 from daemon import events as ev
 from daemon.audio.capture import DeviceSource, sounddevice_input
 from daemon.audio.device import DeviceSpeaker, sounddevice_output
+from daemon.audio.echo_store import keep_echo_path, restore_echo_path
 from daemon.audio.sources import AudioSource
 from daemon.audio.speaker import Speaker
 from daemon.config import CabinConfig, load_config
@@ -200,9 +201,12 @@ class Daemon:
             self.log.emit(ev.ErrorEvent(t_ms=0.0, code=exc.code, message=exc.message))
             raise
         agent = await self._load_agent()
+        echo_file = self.config.frontend.echo_path_file
+        restore_echo_path(stages.frontend, echo_file)
         try:
             await self._run_with(stages, agent)
         finally:
+            keep_echo_path(stages.frontend, echo_file)
             if isinstance(agent, Router):
                 agent.close()  # ends its llm-worker thread
 

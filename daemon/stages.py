@@ -81,6 +81,6 @@ def load_stages(config: CabinConfig) -> Stages:
     with store.loading(config.tts.voice):
         tts = PiperTts(voice, length_scale=config.tts.length_scale, volume=config.tts.volume,
                        lexicon=Lexicon.from_mapping(config.tts.lexicon))
-    frontend = FrontEnd(FrontEndSettings(**config.frontend.model_dump()))
+    frontend = FrontEnd(FrontEndSettings(**config.frontend.model_dump(exclude={"echo_path_file"})))
     _LOG.info("front end: %s", frontend.settings.describe())
     return Stages(wake, vad, recognizer, choice, tts, frontend)

@@ -25,6 +25,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from daemon.audio.echo_path import EchoPath, EchoPathEstimator, priming_signals
 from daemon.audio.speex import SpeexEcho, SpeexPreprocess
 
 _LOG = logging.getLogger(__name__)
@@ -146,6 +147,7 @@ class FrontEnd:
     def __init__(self, settings: FrontEndSettings) -> None:
         self.settings = settings
         self.frames = 0
+        self._primed_with: EchoPath | None = None
         self.reset()
         _LOG.info("front end: %s", settings.describe())
 
@@ -158,7 +160,40 @@ class FrontEnd:
                                 round(s.max_reference_ms * RATE_HZ / 1000.0))
         self._far_hold = 0
         self._hold_frames = (s.tail_ms + ECHO_HOLD_MS) // 10
+        self._echo: SpeexEcho | None = None
         self._stages = self._build(s)
+        self._estimator = EchoPathEstimator(self.tail_samples, RATE_HZ) \
+            if self._echo is not None else None
+        if self._primed_with is not None:
+            self.prime(self._primed_with)
+
+    @property
+    def tail_samples(self) -> int:
+        """Length of the echo path the canceller models, samples."""
+        return RATE_HZ * self.settings.tail_ms // 1000
+
+    def echo_path(self) -> EchoPath | None:
+        """The echo path learned from playback since the last reset (None: too little yet, or
+        no echo canceller)."""
+        return self._estimator.estimate() if self._estimator is not None else None
+
+    def prime(self, path: EchoPath) -> None:
+        """Converge the echo canceller on `path` (a stored estimate of this cabin's echo path)
+        by running `daemon.audio.echo_path.PRIME_S` of synthetic playback through it; a reset
+        primes again. Only the linear canceller sees the synthetic audio: about 15 ms of CPU.
+
+        Raises:
+            ValueError: `path` has another sample rate, or more taps than the canceller's tail.
+        """
+        if path.rate_hz != RATE_HZ or len(path.taps) > self.tail_samples:
+            raise ValueError(f"echo path of {len(path.taps)} taps at {path.rate_hz} Hz does not "
+                             f"fit a {self.tail_samples}-sample canceller at {RATE_HZ} Hz")
+        self._primed_with = path
+        if self._echo is None:
+            return
+        far, mic = priming_signals(path)
+        for i in range(0, len(far) - FRAME_SAMPLES + 1, FRAME_SAMPLES):
+            self._echo.process(mic[i:i + FRAME_SAMPLES], far[i:i + FRAME_SAMPLES])
 
     @property
     def dropped_reference_samples(self) -> int:
@@ -181,6 +216,7 @@ class FrontEnd:
         echo: SpeexEcho | None = None
         if s.aec == "speex":
             echo = SpeexEcho(FRAME_SAMPLES, s.tail_ms, RATE_HZ)
+            self._echo = echo
             stages.append(echo.process)
         speex_ns = s.ns == "speex"
         residual = echo is not None and s.echo_suppress_db < 0
@@ -250,6 +286,8 @@ class FrontEnd:
         else:
             self._far_hold = max(0, self._far_hold - 1)
         out = np.asarray(mic, dtype=np.int16)
+        if self._estimator is not None and self._far_hold > 0:
+            self._estimator.add(far, out)
         for stage in self._stages:
             out = stage(out, far)
         self.frames += 1

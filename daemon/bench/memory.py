@@ -135,7 +135,7 @@ def load_measured(config: CabinConfig, probe: RssProbe) -> Stages:
     tts = PiperTts(resolve(store, config.tts.voice), length_scale=config.tts.length_scale,
                    volume=config.tts.volume, lexicon=Lexicon.from_mapping(config.tts.lexicon))
     probe.mark(f"TTS ({config.tts.voice})")
-    frontend = FrontEnd(FrontEndSettings(**config.frontend.model_dump()))
+    frontend = FrontEnd(FrontEndSettings(**config.frontend.model_dump(exclude={"echo_path_file"})))
     probe.mark("front end (Speex AEC)")
     return Stages(wake, vad, recognizer, choice, tts, frontend)
 

@@ -53,7 +53,7 @@ def fault_config(tmp_path: Path, *, dbus_address: str | None = None,
                  **sections: Any) -> CabinConfig:
     """cabin.yaml's defaults on a private virtual CAN channel; no head-unit API, no language
     model and no D-Bus unless asked; the simulated car on the channel (unless `simulate` is
-    False); recordings (off by default) under `tmp_path`."""
+    False); recordings (off by default) and the learned echo path under `tmp_path`."""
     base = load_config(REPO / "cabin.yaml")
     vehicle = VehicleConfig(
         can=CanConfig(channel=f"cabin-fault-{uuid.uuid4()}"),
@@ -66,6 +66,8 @@ def fault_config(tmp_path: Path, *, dbus_address: str | None = None,
         "hmi": HmiConfig(enabled=False),
         "llm": llm or LlmConfig(enabled=False),
         "privacy": privacy or PrivacyConfig(recording_dir=tmp_path / "recordings"),
+        "frontend": base.frontend.model_copy(
+            update={"echo_path_file": tmp_path / "echo_path.npz"}),
         **sections,
     }
     return base.model_copy(update=update)

@@ -39,7 +39,8 @@ def config_text(tmp: Path, *, extra: str = "") -> str:
             f"vehicle:\n  can:\n    channel: cabin-fault-{tmp.name}\n  dbus:\n    enabled: false\n"
             "  sim:\n    window_speed_pct_per_s: 0.0\n"
             "hmi:\n  enabled: false\nllm:\n  enabled: false\n"
-            f"privacy:\n  recording_dir: {tmp / 'recordings'}\n{extra}")
+            f"privacy:\n  recording_dir: {tmp / 'recordings'}\n"
+            f"frontend:\n  echo_path_file: {tmp / 'echo_path.npz'}\n{extra}")
 
 
 class CabinRun:

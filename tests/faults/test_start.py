@@ -78,7 +78,8 @@ def cabin_run(tmp: Path, models: Path, wav: Path) -> Start:
     config.write_text(
         f"models_dir: {models}\n"
         f"vehicle:\n  can:\n    channel: cabin-fault-{tmp.name}\n  dbus:\n    enabled: false\n"
-        "hmi:\n  enabled: false\nllm:\n  enabled: false\n")
+        "hmi:\n  enabled: false\nllm:\n  enabled: false\n"
+        f"frontend:\n  echo_path_file: {tmp / 'echo_path.npz'}\n")
     events = tmp / "events.jsonl"
     env = {k: v for k, v in os.environ.items()
            if k not in ("NOTIFY_SOCKET", "DBUS_SESSION_BUS_ADDRESS", "CABIN_MODELS_DIR")}

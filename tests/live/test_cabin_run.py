@@ -59,6 +59,8 @@ def live_config(channel: str, address: str, tmp_path: Path) -> CabinConfig:
         "hmi": HmiConfig(address=address),
         "llm": LlmConfig(enabled=False),
         "privacy": PrivacyConfig(recording_dir=tmp_path / "recordings"),
+        "frontend": base.frontend.model_copy(
+            update={"echo_path_file": tmp_path / "echo_path.npz"}),
     })
 
 
@@ -167,7 +169,8 @@ def test_sd_notify_and_sigterm_mid_turn(demo_wav: Path, tmp_path: Path) -> None:
         f"vehicle:\n  can:\n    channel: {channel}\n  dbus:\n    enabled: false\n"
         "  sim:\n    window_speed_pct_per_s: 25.0\n"
         "hmi:\n  enabled: false\nllm:\n  enabled: false\n"
-        f"privacy:\n  recording_dir: {tmp_path / 'recordings'}\n")
+        f"privacy:\n  recording_dir: {tmp_path / 'recordings'}\n"
+        f"frontend:\n  echo_path_file: {tmp_path / 'echo_path.npz'}\n")
     events = tmp_path / "events.jsonl"
     notify = NotifySocket(tmp_path / "notify")
     env = {**os.environ, "NOTIFY_SOCKET": notify.address, "WATCHDOG_USEC": "1000000",
