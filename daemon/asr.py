@@ -11,6 +11,7 @@ Both are blocking native code: the pipeline calls `accept` and `finish` through
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -285,11 +286,15 @@ def token_budget(model: Any, seconds: float, prompt: str | None, hotwords: str |
     each of the initial prompt and the hotwords, plus 3 special tokens).
     """
     context = int(model.max_length)
-    used = 3 + sum(
-        min(len(model.hf_tokenizer.encode(" " + text.strip(), add_special_tokens=False).ids),
-            context // 2 - 1)
-        for text in (prompt, hotwords) if text)
+    used = 3 + sum(min(_token_count(model.hf_tokenizer, text), context // 2 - 1)
+                   for text in (prompt, hotwords) if text)
     return max(1, min(int(seconds * MAX_TOKENS_PER_S) + 12, context - used - 1))
+
+
+@functools.lru_cache(maxsize=16)
+def _token_count(tokenizer: Any, text: str) -> int:
+    """Tokens faster-whisper's prompt gives `text` (the prompt is the same every decode)."""
+    return len(tokenizer.encode(" " + text.strip(), add_special_tokens=False).ids)
 
 
 _NOT_WORD = re.compile(r"[^\w']+")

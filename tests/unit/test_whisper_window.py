@@ -23,6 +23,7 @@ from daemon.asr import (
     token_budget,
     whisper_decode,
 )
+from daemon.biasing import build_vocabulary, whisper_hotwords, whisper_prompt
 from daemon.config import AsrConfig
 from daemon.eval.common import edit_distance, load_audio, normalize_words
 from tests.conftest import REPO, SHARED_AUDIO
@@ -191,7 +192,10 @@ def test_real_recordings_decode_in_their_window(whisper: Any, monkeypatch: pytes
 
 
 def test_short_window_hears_what_the_full_window_hears(whisper: Any) -> None:
+    """With the daemon's vocabulary prompt and hotwords, as `cabin run` decodes."""
+    vocabulary = build_vocabulary()
+    prompt, hotwords = whisper_prompt(vocabulary), whisper_hotwords(vocabulary)
     audio = load_audio(SHORT).astype(np.float32) / 32768.0
-    short = whisper_decode(whisper, audio, AsrConfig(window_s=15.0), None, None)
-    full = whisper_decode(whisper, audio, AsrConfig(window_s=30.0), None, None)
+    short = whisper_decode(whisper, audio, AsrConfig(window_s=15.0), prompt, hotwords)
+    full = whisper_decode(whisper, audio, AsrConfig(window_s=30.0), prompt, hotwords)
     assert _wer(full, short) <= 0.34, (short, full)
