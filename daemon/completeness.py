@@ -40,9 +40,23 @@ _OPEN_ENDED = frozenset(("navigate_to", "call_contact", "media_search"))
 _ENDS_AN_OPENING = frozenset(("please", "now", "fully", "completely", "way", "thanks"))
 """Words after "open the ... window" that end the command rather than start an amount."""
 
+_PLACE_KINDS = frozenset((
+    "home", "work", "office", "airport", "station", "hospital", "garage", "parking", "park",
+    "hotel", "restaurant", "cafe", "pharmacy", "supermarket", "school", "mall", "centre",
+    "center", "beach", "museum", "stadium", "university", "terminal", "port", "charger",
+    "services", "square", "street", "road", "avenue", "lane", "drive", "bridge"))
+"""Last words of a destination that name a whole place ("the nearest gas station", "the
+airport", "Baker Street")."""
+
+_KIN = frozenset((
+    "wife", "husband", "mom", "mum", "mother", "dad", "father", "son", "daughter", "brother",
+    "sister", "partner", "boss", "grandma", "grandpa", "office", "home", "work"))
+"""Contacts a driver names by relation ("call my wife", "call mom", "call the office")."""
+
 
 def _parsed_completeness(intent: ParsedIntent, words: list[str]) -> Completeness:
-    """COMPLETE, or UNKNOWN for free text and an "open the ... window" with no amount yet.
+    """COMPLETE; SENTENCE for free text that reads as whole (`_names_whole`); UNKNOWN for
+    other free text and for an "open the ... window" with no amount yet.
 
     An amount often follows "open the driver window" ("... to fifty percent"), and the
     recogniser does not reliably write the dangling "to": measured on the same paused clip at
@@ -51,11 +65,24 @@ def _parsed_completeness(intent: ParsedIntent, words: list[str]) -> Completeness
     closes it ("please", "fully", "all the way").
     """
     if intent.name in _OPEN_ENDED:
-        return Completeness.UNKNOWN
+        return Completeness.SENTENCE if _names_whole(intent) else Completeness.UNKNOWN
     if (intent.name in ("set_window", "set_sunroof") and intent.args.get("position_pct") == 100
             and words[-1] not in _ENDS_AN_OPENING):
         return Completeness.UNKNOWN  # "open the driver window" (to fifty percent?)
     return Completeness.COMPLETE
+
+
+def _names_whole(intent: ParsedIntent) -> bool:
+    """True when a free-text argument reads as whole: a destination ending on a kind of place,
+    or a contact named by relation. More may still follow ("... in Leeds"), so such a turn gets
+    the closed sentence's silence (0.3 s), not the parsed command's."""
+    if intent.name == "navigate_to":
+        words = str(intent.args.get("destination", "")).lower().split()
+        return bool(words) and words[-1] in _PLACE_KINDS
+    if intent.name == "call_contact":
+        words = str(intent.args.get("contact", "")).lower().split()
+        return len(words) in (1, 2) and words[-1] in _KIN and words[0] in ("my", "the", words[-1])
+    return False
 
 
 def sentence_closed(text: str) -> bool:
@@ -75,9 +102,10 @@ def completeness(partial_text: str) -> Completeness:
     COMPLETE when it parses as a command; INCOMPLETE when it ends on a word after which a
     command cannot be over (a dangling "to", "the") or names a command topic without parsing yet
     ("set the fan"); UNKNOWN otherwise: for a tens word at the end ("twenty" may become "twenty
-    one", or be the value), for navigation, calls and searches (free text can always go on),
-    for "open the ... window" with no amount yet (an amount often follows), for anything
-    else.
+    one", or be the value), for navigation, calls and searches (free text can always go on)
+    unless the destination ends on a kind of place or the contact is named by relation (then
+    SENTENCE: "take me to the airport", "call my wife"), for "open the ... window" with no
+    amount yet (an amount often follows), for anything else.
     SENTENCE overrides INCOMPLETE and UNKNOWN when the recogniser closed the sentence
     (`sentence_closed`) after a word a sentence can end on, except for the "open the ...
     window" and number cases, where an amount or the rest of the number still often follows.

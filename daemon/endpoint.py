@@ -18,8 +18,10 @@ class Completeness(Enum):
     COMPLETE = "complete"
     INCOMPLETE = "incomplete"
     SENTENCE = "sentence"
-    """Not a command the fast path parses, but the recogniser closed the sentence ("It's
-    stuffy in here.", "When will we be there?"): a request for the language model."""
+    """Reads as a whole sentence, though more could follow: the recogniser closed it ("It's
+    stuffy in here.", "When will we be there?": a request for the language model), or a
+    command's free text names a whole place or person ("take me to the airport", "call my
+    wife")."""
 
 
 class Decision(Enum):

@@ -66,7 +66,11 @@ def _temperature(text: str) -> ParsedIntent | None:
 
 def _fan(text: str) -> ParsedIntent | None:
     if not _has(text, "fan", "fans", "blower", "ventilation"):
-        return None
+        # "speed 2": the fan is the only speed a driver sets by number (whisper hears "fan
+        # speed two please" as "then speed two please")
+        match = re.search(r"\bspeed (?:to |at )?(\d)\b(?! ?(?:km|kilomet|mph|mile|%|percent))",
+                          text)
+        return None if match is None else ParsedIntent("set_fan", {"level": int(match.group(1))})
     if _has(text, "off"):
         return ParsedIntent("set_fan", {"level": 0})
     if _has(text, "max", "maximum", "full", "highest"):
@@ -144,7 +148,9 @@ def _window(text: str) -> ParsedIntent | None:
 _STATUS = (
     ("range", r"\brange\b|how far can i|how many (miles|kilometers|kilometres) (left|can)"),
     ("fuel", r"\b(fuel|gas|petrol|tank|diesel)\b"),
-    ("speed", r"\bspeed\b|how fast"),
+    # not "fan speed ..." nor "speed 2" (whisper hears "fan speed two" as "then speed two")
+    ("speed", r"(?<!\bfan )(?<!\bblower )\bspeed\b(?! (?:to |at |of )?(?:\d|tube\b))"
+              r"|how fast"),
     ("odometer", r"\b(odometer|mileage)\b"),
     ("gear", r"\bgear\b"),
 )
