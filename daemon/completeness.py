@@ -77,10 +77,10 @@ def _names_whole(intent: ParsedIntent) -> bool:
     or a contact named by relation. More may still follow ("... in Leeds"), so such a turn gets
     the closed sentence's silence (0.3 s), not the parsed command's."""
     if intent.name == "navigate_to":
-        words = str(intent.args.get("destination", "")).lower().split()
+        words = re.findall(r"[\w']+", str(intent.args.get("destination", "")).lower())
         return bool(words) and words[-1] in _PLACE_KINDS
     if intent.name == "call_contact":
-        words = str(intent.args.get("contact", "")).lower().split()
+        words = re.findall(r"[\w']+", str(intent.args.get("contact", "")).lower())
         return len(words) in (1, 2) and words[-1] in _KIN and words[0] in ("my", "the", words[-1])
     return False
 

@@ -182,14 +182,11 @@ def _media(text: str) -> ParsedIntent | None:
 
 def _navigation(text: str, original: str) -> ParsedIntent | None:
     match = re.search(r"\b(navigate|take me|drive me|directions|route me|go)\s+(to|towards)\s+"
-                      r"(?P<dest>.+)$", text)
+                      rf"(?P<dest>.+?){_POLITE}$", text)
     if match is None or re.fullmatch(r"[\d.\s]+(percent|degrees?)?", match.group("dest")):
         return None  # "could the blower go to 3" is a setting, not a place
-    # Keep the driver's own wording (case, digits) for the destination.
-    words = original.strip().rstrip(".!?").split()
-    dest_words = match.group("dest").split()
-    destination = " ".join(words[-len(dest_words):]) if len(words) >= len(dest_words) \
-        else match.group("dest")
+    # Keep the driver's own wording (case, digits) for the destination, not "please".
+    destination = _words_of(original, match.group("dest"), len(text[match.end("dest"):].split()))
     # "the airport" -> "airport"; a capitalised article is part of a name ("The Hague")
     destination = re.sub(r"^(the|a|an)\s+", "", destination.strip(" ,."))
     return ParsedIntent("navigate_to", {"destination": destination})

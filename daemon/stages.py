@@ -41,6 +41,11 @@ class Stages:
         self.frontend.reset()
 
 
+
+def front_end_settings(config: CabinConfig) -> FrontEndSettings:
+    """The front end's DSP settings from ``frontend`` (the echo-path file is the service's)."""
+    return FrontEndSettings(**config.frontend.model_dump(exclude={"echo_path_file"}))
+
 def _single_file(directory: Path, pattern: str, model: str) -> Path:
     files = sorted(directory.glob(pattern))
     if len(files) != 1:
@@ -81,6 +86,6 @@ def load_stages(config: CabinConfig) -> Stages:
     with store.loading(config.tts.voice):
         tts = PiperTts(voice, length_scale=config.tts.length_scale, volume=config.tts.volume,
                        lexicon=Lexicon.from_mapping(config.tts.lexicon))
-    frontend = FrontEnd(FrontEndSettings(**config.frontend.model_dump(exclude={"echo_path_file"})))
+    frontend = FrontEnd(front_end_settings(config))
     _LOG.info("front end: %s", frontend.settings.describe())
     return Stages(wake, vad, recognizer, choice, tts, frontend)

@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from daemon.asr import choose_backend, load_recognizer
-from daemon.audio.frontend import FrontEnd, FrontEndSettings
+from daemon.audio.frontend import FrontEnd
 from daemon.biasing import build_vocabulary
 from daemon.config import CabinConfig
 from daemon.decide import Agent
 from daemon.errors import CabinError, ModelError
 from daemon.models import ModelStore, default_manifest_path, load_manifest
 from daemon.speech import Lexicon
-from daemon.stages import Stages, resolve
+from daemon.stages import Stages, front_end_settings, resolve
 from daemon.tts import PiperTts
 from daemon.vad import SileroVad
 from daemon.wake import WakeWordDetector, WakeWordModel, openwakeword_model
@@ -135,7 +135,7 @@ def load_measured(config: CabinConfig, probe: RssProbe) -> Stages:
     tts = PiperTts(resolve(store, config.tts.voice), length_scale=config.tts.length_scale,
                    volume=config.tts.volume, lexicon=Lexicon.from_mapping(config.tts.lexicon))
     probe.mark(f"TTS ({config.tts.voice})")
-    frontend = FrontEnd(FrontEndSettings(**config.frontend.model_dump(exclude={"echo_path_file"})))
+    frontend = FrontEnd(front_end_settings(config))
     probe.mark("front end (Speex AEC)")
     return Stages(wake, vad, recognizer, choice, tts, frontend)
 

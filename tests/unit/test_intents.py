@@ -110,6 +110,8 @@ from daemon.endpoint import Completeness  # noqa: E402
     ("navigate to the station in", Completeness.INCOMPLETE),
     ("call my wife", Completeness.SENTENCE),                       # a contact by relation
     ("call mom", Completeness.SENTENCE),
+    ("Call my wife", Completeness.SENTENCE),
+    ("navigate to the nearest charging station, please", Completeness.SENTENCE),
     ("call Bob", Completeness.UNKNOWN),                            # "Bob Smith"?
     ("call my white", Completeness.UNKNOWN),
     ("navigate to", Completeness.INCOMPLETE),

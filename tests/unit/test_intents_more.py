@@ -69,6 +69,11 @@ def test_parse_new_tools(text: str, expected: ParsedIntent) -> None:
     ("then speed two please", ParsedIntent("set_fan", {"level": 2})),
     ("speed to 3", ParsedIntent("set_fan", {"level": 3})),
     ("take me to the airport", ParsedIntent("navigate_to", {"destination": "airport"})),
+    # "please" is not part of the place (it was sent to the navigation service)
+    ("navigate to the nearest charging station, please",
+     ParsedIntent("navigate_to", {"destination": "nearest charging station"})),
+    ("Navigate to 221B Baker Street now",
+     ParsedIntent("navigate_to", {"destination": "221B Baker Street"})),
 ])
 def test_existing_commands_unchanged(text: str, expected: ParsedIntent) -> None:
     assert parse(text) == expected
