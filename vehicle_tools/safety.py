@@ -2,9 +2,10 @@
 
 Every tool declares a `ToolPolicy`: in which driving states it may run, whether the driver must
 confirm it, how often it may run (`RateLimit`), and which state combinations it must refuse
-(`Constraint`, e.g. high beams while the fog lights are on). `PolicyGate` applies it with facts
-that come from the bus (gear, speed, light state), never from the conversation, and answers a
-refusal with a specific spoken sentence.
+(`Constraint`, e.g. high beams while the fog lights are on, headlights off while driving in
+the dark, a window opened wide at motorway speed). `PolicyGate` applies it with facts that come
+from the bus (gear, speed, light state, the light sensor, window positions), never from the
+conversation, and answers a refusal with a specific spoken sentence.
 
 Driving state, from ``VEHICLE_STATUS``:
 
@@ -59,12 +60,17 @@ class Constraint:
         forbids: given the validated arguments and the recent state, True when the call must be
             refused.
         reply: the sentence to speak when it is.
+        applies: given the validated arguments, True when the constraint concerns the call at
+            all (None: every call). A call it does not concern needs none of ``reads``, so a
+            missing reading (say, the light sensor) never blocks an unrelated call (the
+            interior light).
     """
 
     name: str
     reads: tuple[str, ...]
     forbids: Callable[[Any, VehicleState], bool]
     reply: str
+    applies: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +148,8 @@ class PolicyGate:
                                 f"I can only {action} {_only_when(policy.allowed_in)}.",
                                 f"{name} not allowed while {current}")
         for constraint in policy.constraints:
+            if constraint.applies is not None and not constraint.applies(args):
+                continue
             if not state.has(*constraint.reads):
                 raise ToolError("not_available",
                                 f"I can't check the car's state right now, so I won't {action}.",

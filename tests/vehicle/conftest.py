@@ -199,6 +199,17 @@ class Live:
 
         assert self.runner.run(reported())
 
+    def light(self, ambient: str) -> None:
+        """Make the simulated light sensor say ``DAY`` or ``NIGHT``; wait until it is reported."""
+        assert self.vehicle.ecu is not None
+        self.vehicle.ecu.set_ambient_light(ambient)
+
+        async def reported() -> bool:
+            return await self.vehicle.backend.wait_for_state(
+                lambda s: s.get("AmbientLight") == ambient, 5.0)
+
+        assert self.runner.run(reported())
+
     def frames(self) -> list[Captured]:
         return self.capture.take()
 

@@ -68,12 +68,17 @@ near_limits = st.one_of(*(_well_formed(n) for n in NAMES))
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(call=anything | near_limits, state=st.sampled_from(STATES),
+@given(call=anything | near_limits,
+       where=st.tuples(st.sampled_from(STATES), st.sampled_from(["DAY", "NIGHT"])),
        confirmed=st.sampled_from([None, True, False]))
-def test_dispatcher_survives_anything(live_module, db, call, state, confirmed) -> None:
+def test_dispatcher_survives_anything(live_module, db, call, where, confirmed) -> None:
     live = live_module
+    state, ambient = where  # driving state, light sensor
     live.drive(state)
+    live.light(ambient)
     fog_on = live.vehicle.state.get("FogLightsOn") == "ON"
+    windows_pct = {k.removeprefix("WindowPos"): float(v)  # type: ignore[arg-type]
+                   for k, v in live.vehicle.state.as_dict().items() if k.startswith("WindowPos")}
     live.traffic()
     name, args = call
     result = live.call(name, args, confirmed=confirmed)
@@ -83,7 +88,8 @@ def test_dispatcher_survives_anything(live_module, db, call, state, confirmed) -
     assert isinstance(result, ToolResult)
     assert result.reply and isinstance(result.reply, str)
     assert unsafe_traffic(db, frames, dbus_calls, state=state, confirmed=confirmed,
-                          fog_on=fog_on) == []
+                          fog_on=fog_on, night=ambient == "NIGHT",
+                          windows_pct=windows_pct) == []
     if result.ok:
         assert result.error_code is None and result.tool in NAMES
         return

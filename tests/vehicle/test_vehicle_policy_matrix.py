@@ -8,6 +8,8 @@ bus, and checks the traffic as well as the answer: a refused call sends nothing.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pytest
 
 from vehicle_tools.tools import default_registry
@@ -90,3 +92,75 @@ def test_policy_cell(live_module, state: str, name: str, confirmation: str) -> N
         assert len(dbus_calls) == len(sent) and all(c.accepted for c in dbus_calls)
     else:
         assert (frames, dbus_calls) == ([], [])
+
+
+class Rule(NamedTuple):
+    """A rule that depends on the car's state beyond parked/idling/moving: the light sensor and
+    the speed (``highway`` = 120 km/h, ``moving`` = 50 km/h). Written out independently of the
+    declarations."""
+
+    tool: str
+    args: dict[str, object]
+    state: str
+    ambient: str  # what the light sensor reports, DAY or NIGHT
+    windows_before: int  # all four windows before the call, percent open
+    refusal: str | None  # the spoken refusal; None: the call runs
+
+
+DARK = "It's dark outside, so I can only switch the headlights off when the car is parked."
+WIDE = "Above 80 kilometres per hour I can open the windows only up to 30 percent."
+SUNROOF = "I can only open the sunroof below 100 kilometres per hour."
+HEADLIGHTS_OFF = {"light": "headlights", "on": False}
+STATE_RULES = [
+    Rule("set_lights", HEADLIGHTS_OFF, "parked", "DAY", 0, None),
+    Rule("set_lights", HEADLIGHTS_OFF, "parked", "NIGHT", 0, None),
+    Rule("set_lights", HEADLIGHTS_OFF, "idling", "DAY", 0, None),
+    Rule("set_lights", HEADLIGHTS_OFF, "idling", "NIGHT", 0, DARK),
+    Rule("set_lights", HEADLIGHTS_OFF, "moving", "DAY", 0, None),
+    Rule("set_lights", HEADLIGHTS_OFF, "moving", "NIGHT", 0, DARK),
+    Rule("set_lights", HEADLIGHTS_OFF, "highway", "DAY", 0, None),
+    Rule("set_lights", HEADLIGHTS_OFF, "highway", "NIGHT", 0, DARK),
+    Rule("set_lights", {"light": "headlights", "on": True}, "highway", "NIGHT", 0, None),
+    Rule("set_lights", {"light": "high_beam", "on": False}, "highway", "NIGHT", 0, None),
+    Rule("set_lights", {"light": "interior", "on": False}, "highway", "NIGHT", 0, None),
+    Rule("set_window", {"window": "all", "position_pct": 100}, "parked", "DAY", 0, None),
+    Rule("set_window", {"window": "all", "position_pct": 100}, "idling", "DAY", 0, None),
+    Rule("set_window", {"window": "all", "position_pct": 100}, "moving", "DAY", 0, None),
+    Rule("set_window", {"window": "all", "position_pct": 100}, "highway", "DAY", 0, WIDE),
+    Rule("set_window", {"window": "driver", "position_pct": 31}, "highway", "NIGHT", 0, WIDE),
+    Rule("set_window", {"window": "all", "position_pct": 30}, "highway", "DAY", 0, None),
+    Rule("set_window", {"window": "driver", "position_pct": 60}, "highway", "DAY", 100, None),
+    Rule("set_window", {"window": "all", "position_pct": 0}, "highway", "DAY", 100, None),
+    Rule("set_window", {"window": "rear_left", "position_pct": 100}, "highway", "DAY", 50, WIDE),
+    Rule("set_sunroof", {"position_pct": 40}, "moving", "DAY", 0, None),
+    Rule("set_sunroof", {"position_pct": 40}, "highway", "DAY", 0, SUNROOF),
+    Rule("set_sunroof", {"position_pct": 0}, "highway", "DAY", 0, None),
+]
+
+
+@pytest.mark.parametrize("rule", STATE_RULES, ids=lambda r: (
+    f"{r.tool}-{'-'.join(map(str, r.args.values()))}-{r.state}-{r.ambient}-{r.windows_before}"))
+def test_state_rule(live_module, rule: Rule) -> None:
+    live = live_module
+    name, args, refusal = rule.tool, rule.args, rule.refusal
+    live.drive("parked")
+    live.fresh_dispatcher()
+    assert live.call("set_window", {"window": "all", "position_pct": rule.windows_before}).ok
+    live.drive(rule.state)
+    live.light(rule.ambient)
+    live.fresh_dispatcher()
+    live.traffic()
+    tool = REGISTRY.get(name)
+
+    result = live.call(name, args)
+    frames, dbus_calls = live.traffic()
+
+    if refusal is not None:
+        assert (result.error_code, result.reply) == ("not_allowed", refusal), result
+        assert (frames, dbus_calls) == ([], []), "a refused call reached a bus"
+        return
+    assert result.ok, result
+    sent = tool.commands(tool.validate(args))
+    assert [(f.message, f.values) for f in frames] == [(c.message, dict(c.signals)) for c in sent]
+    assert dbus_calls == []
+

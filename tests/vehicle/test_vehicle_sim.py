@@ -63,7 +63,7 @@ def test_initial_state(make_config) -> None:
         "DoorLocked": "LOCKED", "DoorOpenDriver": "CLOSED", "DoorOpenPassenger": "CLOSED",
         "DoorOpenRearLeft": "CLOSED", "DoorOpenRearRight": "CLOSED", "TrunkOpen": "CLOSED",
         "HeadlightMode": "AUTO", "FogLightsOn": "OFF", "InteriorLight": 0,
-        "TirePressureFL": 240, "TirePressureFR": 240, "TirePressureRL": 230,
+        "AmbientLight": "DAY", "TirePressureFL": 240, "TirePressureFR": 240, "TirePressureRL": 230,
         "TirePressureRR": 230}
 
 

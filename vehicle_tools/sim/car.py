@@ -7,8 +7,9 @@ windows and sunroof and, following the drive, speed, odometer and fuel.
 
 Initial state: parked (gear P, 0 km/h), fuel 63 %, range 412 km, odometer 48213 km, both zones
 21.0 degrees C, fan level 2, A/C on, seat heating and defrost off, all windows and the sunroof
-closed, doors closed and locked, headlights on AUTO, fog and interior lights off, tyres
-240/240/230/230 kPa.
+closed, doors closed and locked, headlights on AUTO, fog and interior lights off, daylight
+(the light sensor's ``AmbientLight`` reports DAY; `SimCar.set_ambient_light` or a drive
+profile's ``light`` makes it NIGHT), tyres 240/240/230/230 kPa.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ WINDOW_IDS = ("Driver", "Passenger", "RearLeft", "RearRight")
 """WINDOW_CMD.WindowId raw value -> WINDOW_STATUS signal suffix; id 4 means all of them."""
 ALL_WINDOWS = 4
 HEADLIGHT_MODES = ("OFF", "AUTO", "LOW", "HIGH")
+AMBIENT_LIGHTS = ("DAY", "NIGHT")
+"""LIGHT_STATUS.AmbientLight values: what the light sensor says outside the car."""
 AUTO_LOCK_KMH = 15.0
 """The doors lock by themselves at or above this speed, km/h."""
 FUEL_PCT_PER_KM = 0.14
@@ -80,6 +83,7 @@ class SimCar:
     headlights: str = "AUTO"
     fog_on: bool = False
     interior_pct: int = 0
+    ambient_light: str = "DAY"
     tires_kpa: dict[str, int] = field(default_factory=lambda: {
         "FL": 240, "FR": 240, "RL": 230, "RR": 230})
     speed_kmh: float = 0.0
@@ -123,6 +127,16 @@ class SimCar:
         self.gear, self.speed_kmh = gear, speed_kmh
         if speed_kmh >= AUTO_LOCK_KMH:
             self.locked = True
+
+    def set_ambient_light(self, light: str) -> None:
+        """What the light sensor reports: ``DAY`` or ``NIGHT`` (case-insensitive).
+
+        Raises:
+            ValueError: any other value.
+        """
+        if light.upper() not in AMBIENT_LIGHTS:
+            raise ValueError(f"ambient light must be one of {AMBIENT_LIGHTS}, not {light!r}")
+        self.ambient_light = light.upper()
 
     def advance(self, dt_s: float) -> None:
         """Let ``dt_s`` seconds pass: motors travel, distance and fuel follow the speed."""
@@ -220,7 +234,7 @@ class SimCar:
 
     def _light_status(self) -> dict[str, SignalValue]:
         return {"HeadlightMode": self.headlights, "FogLightsOn": _on(self.fog_on),
-                "InteriorLight": self.interior_pct}
+                "InteriorLight": self.interior_pct, "AmbientLight": self.ambient_light}
 
     def _tire_status(self) -> dict[str, SignalValue]:
         return {f"TirePressure{k}": v for k, v in self.tires_kpa.items()}

@@ -1,14 +1,18 @@
 """Drive profiles for the simulated car: speed and gear as a function of time.
 
 A profile is a list of segments, each ramping the speed linearly from where the previous one
-ended to ``speed_kmh`` over ``duration_s`` seconds in ``gear``. `DriveProfile.at(t_s)` is pure
-(no clock); the ECU samples it. Built in: ``parked``, ``city`` (stop-and-go up to 50 km/h) and
-``highway`` (up to 120 km/h); or a YAML file::
+ended to ``speed_kmh`` over ``duration_s`` seconds in ``gear``. It also says what the light
+sensor sees (``light``: ``day``, the default, or ``night``; a segment may override it, e.g. a
+tunnel). `DriveProfile.at(t_s)` and `DriveProfile.light_at(t_s)` are pure (no clock); the ECU
+samples them. Built in: ``parked``, ``city`` (stop-and-go up to 50 km/h) and ``highway`` (up
+to 120 km/h), in daylight, and ``city_night`` and ``highway_night``, the same in the dark; or a
+YAML file::
 
     loop: true
+    light: night
     segments:
       - {duration_s: 5, gear: D, speed_kmh: 50}
-      - {duration_s: 10, gear: D, speed_kmh: 50}
+      - {duration_s: 10, gear: D, speed_kmh: 50, light: day}
       - {duration_s: 5, gear: D, speed_kmh: 0}
 """
 
@@ -23,6 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from vehicle_tools.errors import ToolError
 
 Gear = Literal["P", "R", "N", "D"]
+Light = Literal["day", "night"]
+"""What the light sensor sees (LIGHT_STATUS.AmbientLight DAY / NIGHT)."""
 
 
 class Segment(BaseModel):
@@ -34,6 +40,8 @@ class Segment(BaseModel):
     gear: Gear = Field(description="gear during the segment")
     speed_kmh: float = Field(ge=0, le=250, description="speed at the END of the segment, km/h "
                                                        "(linear ramp from the previous end)")
+    light: Light | None = Field(default=None, description="what the light sensor sees during "
+                                                          "the segment; None = the profile's")
 
 
 class DriveProfile(BaseModel):
@@ -43,6 +51,8 @@ class DriveProfile(BaseModel):
 
     segments: tuple[Segment, ...] = Field(min_length=1)
     loop: bool = Field(default=False, description="start over after the last segment")
+    light: Light = Field(default="day", description="what the light sensor sees (segments may "
+                                                    "override it)")
 
     @property
     def duration_s(self) -> float:
@@ -63,18 +73,32 @@ class DriveProfile(BaseModel):
         last = self.segments[-1]
         return last.gear, last.speed_kmh
 
+    def light_at(self, t_s: float) -> Light:
+        """What the light sensor sees ``t_s`` seconds after the start."""
+        if self.loop:
+            t_s %= self.duration_s
+        for segment in self.segments:
+            if t_s < segment.duration_s:
+                return segment.light or self.light
+            t_s -= segment.duration_s
+        return self.segments[-1].light or self.light
+
 
 def _segments(*rows: tuple[float, Gear, float]) -> tuple[Segment, ...]:
     return tuple(Segment(duration_s=d, gear=g, speed_kmh=v) for d, g, v in rows)
 
 
+_CITY = _segments((3.0, "P", 0.0), (2.0, "D", 0.0), (8.0, "D", 50.0), (20.0, "D", 50.0),
+                  (6.0, "D", 0.0), (5.0, "D", 0.0))
+_HIGHWAY = _segments((2.0, "D", 0.0), (15.0, "D", 120.0), (60.0, "D", 120.0),
+                     (10.0, "D", 80.0))
+
 BUILTIN_PROFILES: dict[str, DriveProfile] = {
     "parked": DriveProfile(segments=_segments((1.0, "P", 0.0)), loop=True),
-    "city": DriveProfile(loop=True, segments=_segments(
-        (3.0, "P", 0.0), (2.0, "D", 0.0), (8.0, "D", 50.0), (20.0, "D", 50.0),
-        (6.0, "D", 0.0), (5.0, "D", 0.0))),
-    "highway": DriveProfile(loop=True, segments=_segments(
-        (2.0, "D", 0.0), (15.0, "D", 120.0), (60.0, "D", 120.0), (10.0, "D", 80.0))),
+    "city": DriveProfile(loop=True, segments=_CITY),
+    "highway": DriveProfile(loop=True, segments=_HIGHWAY),
+    "city_night": DriveProfile(loop=True, segments=_CITY, light="night"),
+    "highway_night": DriveProfile(loop=True, segments=_HIGHWAY, light="night"),
 }
 
 

@@ -6,7 +6,9 @@ is logged and ignored: nothing is clamped. Windows and the sunroof travel at a c
 (percent of full travel per second; 0 = instant) and report OPENING/CLOSING while they move.
 Every status message is broadcast at its DBC cycle time (``GenMsgCycleTime``) and immediately
 after a command changes it. With a `DriveProfile` the car drives: gear and speed follow the
-profile, odometer and fuel follow the speed, and the doors lock themselves above 15 km/h.
+profile, odometer and fuel follow the speed, the light sensor (``AmbientLight``) follows the
+profile's ``light``, and the doors lock themselves above 15 km/h. Without a profile it is day
+until `SimulatedEcu.set_ambient_light` says otherwise.
 
 Every command frame the ECU accepts is appended to `SimulatedEcu.applied` (message name and raw
 values), so tests can check what the car actually did.
@@ -121,6 +123,17 @@ class SimulatedEcu:
         self._broadcast("VEHICLE_STATUS")
         self._broadcast("DOOR_STATUS")
 
+    def set_ambient_light(self, light: str) -> None:
+        """Make the light sensor report ``DAY`` or ``NIGHT``, and report it at once.
+
+        A drive profile, while one is followed, sets it again on its next tick.
+
+        Raises:
+            ValueError: any other value.
+        """
+        self.car.set_ambient_light(light)
+        self._broadcast("LIGHT_STATUS")
+
     def drive(self, profile: DriveProfile | None) -> None:
         """Follow ``profile`` from now on (None: stay where it is)."""
         self._profile, self._profile_start = profile, self._clock()
@@ -141,6 +154,10 @@ class SimulatedEcu:
             if self._profile is not None:
                 gear, speed = self._profile.at(now - self._profile_start)
                 self.car.set_motion(gear, speed)
+                light = self._profile.light_at(now - self._profile_start).upper()
+                if light != self.car.ambient_light:
+                    self.car.set_ambient_light(light)
+                    self._broadcast("LIGHT_STATUS")
             before = self.car.status("WINDOW_STATUS")
             self.car.advance(now - last)
             last = now

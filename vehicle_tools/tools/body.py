@@ -2,6 +2,8 @@
 
 Unlocking is the one tool that can let a stranger in: parked only, with the driver's spoken
 confirmation, and rate limited. High beams and fog lights exclude each other (dazzle in fog).
+The headlights go off on the road only in daylight: unless the car is parked, switching them off
+needs the light sensor (``LIGHT_STATUS.AmbientLight``) to say DAY (`HEADLIGHTS_OFF_IN_THE_DARK`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from pydantic import Field
 
 from vehicle_tools.commands import CommandFrame
 from vehicle_tools.registry import Report, SignalLink, Tool, ToolArgs
-from vehicle_tools.safety import PARKED, Constraint, RateLimit, ToolPolicy
+from vehicle_tools.safety import (
+    DRIVING_SIGNALS,
+    PARKED,
+    Constraint,
+    RateLimit,
+    ToolPolicy,
+    driving_state,
+)
 from vehicle_tools.state import VehicleState
 from vehicle_tools.tools.common import missing, on_off
 
@@ -125,6 +134,25 @@ def _light_reply(a: SetLightsArgs, r: Report) -> str:
     return f"{_SPOKEN_LIGHT[a.light]} {'on' if on else 'off'}."
 
 
+def _headlights_off(a: SetLightsArgs) -> bool:
+    return a.light == "headlights" and not a.on
+
+
+def _dark_on_the_road(a: SetLightsArgs, s: VehicleState) -> bool:
+    return driving_state(s) != "parked" and s.text("AmbientLight") != "DAY"
+
+
+HEADLIGHTS_OFF_IN_THE_DARK = Constraint(
+    "headlights_off_in_the_dark", (*DRIVING_SIGNALS, "AmbientLight"), _dark_on_the_road,
+    "It's dark outside, so I can only switch the headlights off when the car is parked.",
+    applies=_headlights_off)
+"""Headlights off (``HeadlightReq`` OFF) only when the car is parked or the light sensor says
+DAY. Moving, or stopped in gear (at a light, in traffic), with ``AmbientLight`` NIGHT, the call
+is refused with that sentence; without a recent gear, speed or light-sensor reading it is
+refused as ``not_available``. Other lights (high beams off = back to low beam, fog, interior)
+are not concerned."""
+
+
 SET_LIGHTS: Tool[SetLightsArgs] = Tool(
     name="set_lights",
     topics=("light", "headlight", "beam", "brights", "fog lamp", "dome", "dark", "lamp"),
@@ -150,5 +178,6 @@ SET_LIGHTS: Tool[SetLightsArgs] = Tool(
                        lambda a, s: a.light == "fog_lights" and a.on
                        and s.text("HeadlightMode") == "HIGH",
                        "I can't switch the fog lights on while the high beams are on."),
+            HEADLIGHTS_OFF_IN_THE_DARK,
         )),
 )

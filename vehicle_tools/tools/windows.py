@@ -4,6 +4,10 @@ Drive ``WINDOW_CMD`` / ``SUNROOF_CMD`` and confirm from ``WINDOW_STATUS``. Windo
 travel: a command is confirmed as soon as the car reports each window either at its target or
 moving towards it, and the reply says honestly which ("Opening the driver's window." vs "The
 driver's window is closed.").
+
+Above `WINDOW_WIDE_MAX_KMH` a window may open at most to `WINDOW_PCT_AT_SPEED` (buffeting,
+things blown out, a child's arm out of the window): asking for more is refused with the spoken
+limit (`WINDOWS_WIDE_AT_SPEED`); closing, or a window already open further, is always allowed.
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ from vehicle_tools.state import VehicleState
 
 SUNROOF_MAX_KMH = 100.0
 """Above this speed (km/h) the sunroof may be closed but not opened."""
+WINDOW_WIDE_MAX_KMH = 80.0
+"""Above this speed (km/h) a window opens at most to `WINDOW_PCT_AT_SPEED`."""
+WINDOW_PCT_AT_SPEED = 30
+"""How far a window may open above `WINDOW_WIDE_MAX_KMH`, percent open."""
 
 WindowName = Literal["driver", "passenger", "rear_left", "rear_right"]
 WindowChoice = Literal["driver", "passenger", "rear_left", "rear_right", "all"]
@@ -107,6 +115,24 @@ def _reply(args: SetWindowArgs, report: Report) -> str:
     return f"Moving {subject} to {args.position_pct} percent open."
 
 
+def _wider_than_allowed_at_speed(args: SetWindowArgs, s: VehicleState) -> bool:
+    if (s.number("VehicleSpeed") or 0.0) <= WINDOW_WIDE_MAX_KMH:
+        return False
+    return any((s.number(position_signal(w)) or 0.0) < args.position_pct for w in _targets(args))
+
+
+WINDOWS_WIDE_AT_SPEED = Constraint(
+    "windows_wide_at_speed", ("VehicleSpeed", *(position_signal(w) for w in WINDOWS)),
+    _wider_than_allowed_at_speed,
+    f"Above {WINDOW_WIDE_MAX_KMH:g} kilometres per hour I can open the windows only up to "
+    f"{WINDOW_PCT_AT_SPEED} percent.",
+    applies=lambda a: a.position_pct > WINDOW_PCT_AT_SPEED)
+"""A window target above `WINDOW_PCT_AT_SPEED` percent is refused above `WINDOW_WIDE_MAX_KMH`
+when it would open any targeted window further than it is (closing part way, or a window
+already that far open, is fine). Without a recent speed or window reading it is refused as
+``not_available``; targets up to `WINDOW_PCT_AT_SPEED` need no reading."""
+
+
 SET_WINDOW: Tool[SetWindowArgs] = Tool(
     name="set_window",
     topics=("window", "fresh air", "stuffy"),
@@ -123,6 +149,7 @@ SET_WINDOW: Tool[SetWindowArgs] = Tool(
     reply=_reply,
     links=(SignalLink("position_pct", "WINDOW_CMD", "WindowTargetPos"),),
     reads=tuple(s for w in WINDOWS for s in (position_signal(w), motion_signal(w))),
+    policy=ToolPolicy(constraints=(WINDOWS_WIDE_AT_SPEED,)),
 )
 
 
