@@ -9,6 +9,11 @@ Layout: ``<models_dir>/<model name>/<file>``. Next to the files, two small JSON 
   a file's size and mtime is invisible to that check: when a loader then refuses the file
   (``model_corrupt``), ``ModelStore.loading`` forgets the model's stamp, so the next ``verify``
   (and ``fetch``) hashes it again; ``cabin models verify --full`` always does.
+  A file whose hash was found wrong (by ``--full`` or any other hashing) is remembered as bad
+  in the same record, keyed by its size, mtime and inode: every later check refuses it without
+  hashing until the file changes and a hash of it passes (``fetch`` replaces it; a changed file
+  is always hashed, as ``--full`` does), so a failed ``verify --full`` sticks and the daemon
+  never loads the file it found bad.
 - ``.pins.json`` (``pin: local`` models only): the files and sha256 recorded at first fetch, and
   where they came from. Such files are "pinned locally, not by manifest".
 """
@@ -16,106 +21,39 @@ Layout: ``<models_dir>/<model name>/<file>``. Next to the files, two small JSON 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 import logging
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from daemon.errors import ModelError
 from daemon.models.manifest import Manifest, ModelFile, ModelSpec
+from daemon.models.records import (
+    FileCheck,
+    VerifyReport,
+    fetch_fix,
+    known_bad,
+    read_json,
+    rehash_fix,
+    sha256_file,
+    stamp_matches,
+    write_json_atomic,
+)
+
+__all__ = [
+    "PINS_NAME", "STAMP_NAME", "FileCheck", "ModelStore", "Status", "VerifyReport", "fetch_fix",
+    "rehash_fix", "sha256_file", "write_json_atomic",
+]
 
 log = logging.getLogger(__name__)
 
 STAMP_NAME = ".verified.json"
 PINS_NAME = ".pins.json"
-CHUNK = 1 << 20  # bytes read per hashing step
 Status = Literal["present", "missing", "corrupt", "unverified"]
-
-
-def sha256_file(path: Path, progress: Callable[[int], object] | None = None) -> str:
-    """Hex sha256 of a file, read in 1 MiB chunks; ``progress(n_bytes)`` after each chunk."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            digest.update(chunk)
-            if progress is not None:
-                progress(len(chunk))
-    return digest.hexdigest()
-
-
-def fetch_fix(name: str) -> str:
-    """The command that (re)fetches model ``name``."""
-    return f"run `cabin models fetch {name}`"
-
-
-def rehash_fix(*names: str) -> str:
-    """The fix for a model that passed the (stamp-accelerated) check but will not load."""
-    listed = " ".join(names)
-    fetch = " or ".join(f"`cabin models fetch {n}`" for n in names)
-    return (f"run `cabin models verify --full {listed}` (it hashes every file); if it finds "
-            f"bad files, delete them and run {fetch}")
-
-
-@dataclass(frozen=True)
-class FileCheck:
-    """One verified file: path (relative), size (bytes), sha256, and whether the stamp sufficed."""
-
-    path: str
-    size: int
-    sha256: str
-    from_stamp: bool
-
-
-@dataclass(frozen=True)
-class VerifyReport:
-    """The result of verifying one model.
-
-    Attributes:
-        name: model name.
-        directory: the model directory.
-        files: one entry per file.
-        pinned_by: ``"manifest"``, or ``"local"`` (hashes recorded at first fetch).
-        pin_origin: for local pins, how the hashes were obtained (archive checked or TOFU).
-        hashed_bytes: bytes actually read and hashed (0 when every stamp was current).
-        seconds: wall time of the check, s.
-    """
-
-    name: str
-    directory: Path
-    files: tuple[FileCheck, ...]
-    pinned_by: Literal["manifest", "local"]
-    pin_origin: str
-    hashed_bytes: int
-    seconds: float
-
-    @property
-    def size(self) -> int:
-        """Total size of the model's files, bytes."""
-        return sum(f.size for f in self.files)
-
-
-def _read_json(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        log.warning("ignoring unreadable %s: %s", path, exc)
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    """Write JSON through a temp file in the same directory and an atomic rename."""
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
 
 
 class ModelStore:
@@ -145,13 +83,13 @@ class ModelStore:
 
     def read_pins(self, name: str) -> dict[str, dict[str, Any]] | None:
         """The locally recorded pins of a ``pin: local`` model, or None."""
-        data = _read_json(self.directory(name) / PINS_NAME)
+        data = read_json(self.directory(name) / PINS_NAME)
         files = data.get("files") if data else None
         return files if isinstance(files, dict) else None
 
     def pin_origin(self, name: str) -> str:
         """How a local pin was made (``""`` for manifest pins)."""
-        data = _read_json(self.directory(name) / PINS_NAME)
+        data = read_json(self.directory(name) / PINS_NAME)
         return str(data.get("origin", "")) if data else ""
 
     def write_pins(self, name: str, files: dict[str, tuple[str, int]], origin: str) -> None:
@@ -174,19 +112,56 @@ class ModelStore:
             code="model_missing",
         )
 
+    def _unreadable(self, path: Path, exc: OSError) -> ModelError:
+        return ModelError(
+            f"cannot read {path}: {exc.strerror or exc}",
+            fix=f"make {self.models_dir} and the files in it readable by the user running "
+                f"Cabin (e.g. `chmod -R a+rX {self.models_dir}`), or point models_dir in "
+                "cabin.yaml (or $CABIN_MODELS_DIR) at a readable copy",
+            code="model_unreadable",
+        )
+
+    def _stat(self, path: Path) -> os.stat_result | None:
+        """``path.stat()``; None when absent; ModelError ``model_unreadable`` when not allowed."""
+        try:
+            return path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as exc:  # EACCES, ELOOP, EIO: not "missing", and not a traceback
+            raise self._unreadable(path, exc) from None
+
+    def _check_models_dir(self) -> None:
+        """ModelError when ``models_dir`` exists but is no directory or cannot be searched."""
+        st = self._stat(self.models_dir)
+        if st is not None and not stat.S_ISDIR(st.st_mode):
+            raise ModelError(
+                f"the models directory {self.models_dir} is not a directory",
+                fix="set models_dir in cabin.yaml (or $CABIN_MODELS_DIR) to the directory "
+                    "`cabin models fetch` fills (the repository's models/ by default)",
+                code="model_missing",
+            )
+        if st is not None and not os.access(self.models_dir, os.X_OK):
+            raise self._unreadable(self.models_dir, PermissionError(13, "Permission denied"))
+
+    def _is(self, path: Path, kind: Callable[[int], bool]) -> bool:
+        st = self._stat(path)
+        return st is not None and kind(st.st_mode)
+
     def path(self, name: str) -> Path:
         """The model directory; ModelError ``model_missing`` if it or any file is absent.
 
-        Cheap (``stat`` only): use ``verify`` to check the contents.
+        Cheap (``stat`` only): use ``verify`` to check the contents. ``model_unreadable`` when
+        the directory or a file cannot be read by this user.
         """
         spec = self.manifest.get(name)
         directory = self.directory(name)
-        if not directory.is_dir():
+        if not self._is(directory, stat.S_ISDIR):
+            self._check_models_dir()
             raise self._missing_error(spec, f"no directory {directory}")
         expected = self.expected_files(name)
         if not expected:
             raise self._missing_error(spec, f"{directory} has no {PINS_NAME} (never fetched)")
-        absent = [f.path for f in expected if not (directory / f.path).is_file()]
+        absent = [f.path for f in expected if not self._is(directory / f.path, stat.S_ISREG)]
         if absent:
             raise self._missing_error(spec, f"absent from {directory}: {', '.join(absent)}")
         return directory
@@ -230,24 +205,21 @@ class ModelStore:
             raise
 
     def _stamp(self, name: str) -> dict[str, Any]:
-        data = _read_json(self.directory(name) / STAMP_NAME)
+        data = read_json(self.directory(name) / STAMP_NAME)
         files = data.get("files") if data else None
         return files if isinstance(files, dict) else {}
 
-    @staticmethod
-    def _stamp_matches(entry: object, st: os.stat_result, expected: ModelFile) -> bool:
-        return (
-            isinstance(entry, dict)
-            and entry.get("size") == st.st_size
-            and entry.get("mtime_ns") == st.st_mtime_ns
-            and entry.get("sha256") == expected.sha256
-        )
+    def record_verified(self, name: str, checks: dict[str, tuple[str, os.stat_result]]) -> bool:
+        """Merge freshly hashed files (path -> (sha256, stat)) into the stamp; best effort.
 
-    def record_verified(self, name: str, checks: dict[str, tuple[str, os.stat_result]]) -> None:
-        """Merge freshly hashed files (path -> (sha256, stat)) into the stamp; best effort."""
+        A sha256 that differs from the expected one is recorded too: it marks the file bad
+        until it changes (see the module docstring). Returns False when the record could not
+        be written (a read-only models directory; logged).
+        """
         stamp = self._stamp(name)
         for rel, (digest, st) in checks.items():
-            stamp[rel] = {"sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+            stamp[rel] = {"sha256": digest, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
+                          "ino": st.st_ino}
         try:
             write_json_atomic(
                 self.directory(name) / STAMP_NAME,
@@ -255,6 +227,8 @@ class ModelStore:
             )
         except OSError as exc:  # a read-only models dir still verifies, just not cached
             log.warning("cannot write verification stamp for %s: %s", name, exc)
+            return False
+        return True
 
     def verify(
         self, name: str, *, full: bool, progress: Callable[[int], object] | None = None
@@ -275,25 +249,38 @@ class ModelStore:
         hashed = 0
         for expected in self.expected_files(name):
             file = directory / expected.path
-            st = file.stat()
-            if self._stamp_matches(stamp.get(expected.path), st, expected):
+            try:
+                st = file.stat()
+            except OSError as exc:
+                raise self._unreadable(file, exc) from None
+            entry = stamp.get(expected.path)
+            if stamp_matches(entry, st, expected):
                 checks.append(FileCheck(expected.path, st.st_size, str(expected.sha256), True))
                 continue
             if expected.size is not None and st.st_size != expected.size:
                 bad.append(f"{file}: size {st.st_size} bytes, expected {expected.size}")
                 continue
-            digest = sha256_file(file, progress)
+            if known_bad(entry, st, expected):
+                assert isinstance(entry, dict)  # for mypy: _known_bad checked it
+                bad.append(f"{file}: sha256 {entry.get('sha256')}, expected {expected.sha256} "
+                           "(found by an earlier check; the file has not changed since)")
+                continue
+            try:
+                digest = sha256_file(file, progress)
+            except OSError as exc:
+                raise self._unreadable(file, exc) from None
             hashed += st.st_size
+            fresh[expected.path] = (digest, st)  # a wrong hash is recorded too: it sticks
             if digest != expected.sha256:
                 bad.append(f"{file}: sha256 {digest}, expected {expected.sha256}")
                 continue
-            fresh[expected.path] = (digest, st)
             checks.append(FileCheck(expected.path, st.st_size, digest, False))
-        if fresh:
-            self.record_verified(name, fresh)
+        recorded = self.record_verified(name, fresh) if fresh else True
         if bad:
+            unrecorded = ("" if recorded else f"\n  (this result could not be recorded in "
+                          f"{directory / STAMP_NAME}: only `cabin models verify --full` sees it)")
             raise ModelError(
-                f"model {name!r} is corrupt:\n  " + "\n  ".join(bad),
+                f"model {name!r} is corrupt:\n  " + "\n  ".join(bad) + unrecorded,
                 fix=f"delete the bad files and {fetch_fix(name)}",
                 code="model_corrupt",
             )
@@ -324,11 +311,9 @@ class ModelStore:
             if expected.size is not None and st.st_size != expected.size:
                 return "corrupt"
             entry = stamp.get(expected.path)
-            if isinstance(entry, dict) and entry.get("size") == st.st_size and (
-                entry.get("mtime_ns") == st.st_mtime_ns and entry.get("sha256") != expected.sha256
-            ):
+            if known_bad(entry, st, expected):
                 return "corrupt"
-            if not self._stamp_matches(entry, st, expected):
+            if not stamp_matches(entry, st, expected):
                 status = "unverified"
         return status
 
@@ -341,8 +326,11 @@ class ModelStore:
             return False
         if expected.size is not None and st.st_size != expected.size:
             return False
-        if self._stamp_matches(self._stamp(name).get(expected.path), st, expected):
+        entry = self._stamp(name).get(expected.path)
+        if stamp_matches(entry, st, expected):
             return True
+        if known_bad(entry, st, expected):
+            return False
         digest = sha256_file(file)
         if digest != expected.sha256:
             return False
