@@ -10,7 +10,11 @@ The model writes one of::
 Calls are Python-like, not JSON: ~40% fewer generated tokens, and every generated token costs
 the grammar check on top of the model step. The grammar enforces each argument's type, enum
 and numeric range (llama-cpp-python's JSON-schema converter ignores minimum/maximum), so
-whatever the model writes parses into tool calls the registry validates.
+whatever the model writes parses into tool calls the registry validates. One exception: any
+number may be negative. A driver who says "minus 20" must never get +20 because the grammar
+had no minus sign; the model copies "-20", the registry refuses it and the driver hears the
+tool's range. (A positive number outside the range cannot be written: the model's in-range
+value is then ungrounded and the agent speaks the range, `daemon/llm/verdict.py`.)
 """
 
 from __future__ import annotations
@@ -45,6 +49,17 @@ def _int_range(lo: int, hi: int) -> str:
     return '"-"? [0-9]{1,6}'
 
 
+def _negative(lo: int, hi: int, *, fraction: bool) -> str:
+    """Any negative number of up to one digit more than the range's widest limit ("-20" for
+    a temperature of 16 to 28): the model can always copy a sign the driver said, and the
+    registry refuses it with the tool's spoken range (never a positive number instead).
+    Never "-0": that would be zero, a valid value nobody said."""
+    more = min(len(str(max(abs(lo), abs(hi)))), 5)
+    if not fraction:
+        return f'"-" [1-9] [0-9]{{0,{more}}}'
+    return f'"-" ([1-9] [0-9]{{0,{more}}} ("." [0-9])? | "0." [1-9])'
+
+
 def _value(arg: ArgSpec) -> str:
     if arg.kind == "enum":
         return " | ".join(_lit(c) for c in arg.choices)
@@ -55,9 +70,11 @@ def _value(arg: ArgSpec) -> str:
         return f'"\\"" [^"\\\\\\n]{{1,{limit}}} "\\""'
     lo = math.floor(arg.minimum) if arg.minimum is not None else 0
     hi = math.floor(arg.maximum) if arg.maximum is not None else 999
-    if arg.kind == "int":
-        return _int_range(lo, hi)
-    return f"({_int_range(lo, hi)}) (\".\" [0-9])?"
+    fraction = arg.kind == "float"
+    in_range = f"({_int_range(lo, hi)})" + (' ("." [0-9])?' if fraction else "")
+    if lo < 0 or hi - lo > MAX_ENUMERATED:  # the range's own rule writes negative numbers
+        return in_range
+    return f"{in_range} | {_negative(lo, hi, fraction=fraction)}"
 
 
 def _args(tool: ToolSpec, rules: dict[str, str]) -> str:

@@ -88,12 +88,20 @@ _PRONOUN_ONE = re.compile(r"\b(this|that|the|which|other|each|any)((?: [a-z']+)?
 """"the passenger one": "one" as a pronoun, not the number 1."""
 
 
+_HYPHEN = re.compile(r"(?<=\w)-|-(?!\d)")
+"""A hyphen that joins words ("co-driver", "twenty-one") or stands alone; not a minus sign."""
+_SIGNED = r"(?<![\w.-])-?\d+(?:\.\d+)?(?![\w.])"
+"""A number in normalized text, with its sign ("-20": the driver said "minus 20")."""
+
+
 def normalize(text: str) -> str:
-    """Lower case, spoken numbers as digits, punctuation as spaces (decimal points kept)."""
-    text = _PRONOUN_ONE.sub(r"\1\2 one_", text.lower().replace("-", " "))  # not a number
+    """Lower case, spoken numbers as signed digits, punctuation as spaces (decimal points and
+    minus signs kept: "minus twenty" -> "-20", never "20")."""
+    text = _PRONOUN_ONE.sub(r"\1\2 one_", _HYPHEN.sub(" ", text.lower()))  # not a number
     text = words_to_digits(text)
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
-    text = re.sub(r"[^\w\s./]", " ", text.replace("'", ""))
+    text = re.sub(r"[^\w\s./-]", " ", text.replace("'", ""))
+    text = re.sub(r"-(?!\d)", " ", text)
     return " " + re.sub(r"\s+", " ", text).strip() + " "
 
 
@@ -102,13 +110,13 @@ def says(context: str, phrase: str, *, forms: bool = False) -> bool:
     ``forms`` also allows -er, -est, -ing, -ed: "warmer", "heated")."""
     words = normalize(phrase).strip()
     suffix = "(?:s|es|er|ers|est|ing|ed)?" if forms else "s?"
-    return bool(words) and re.search(rf"(?<![\w.]){re.escape(words)}{suffix}(?![\w.])",
+    return bool(words) and re.search(rf"(?<![\w.-]){re.escape(words)}{suffix}(?![\w.])",
                                      context) is not None
 
 
 def numbers_in(context: str) -> set[float]:
     """The numbers in normalized `context`."""
-    return {float(m) for m in re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])", context)}
+    return {float(m) for m in re.findall(_SIGNED, context)}
 
 
 def _said_number(value: float, context: str) -> bool:

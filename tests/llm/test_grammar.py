@@ -34,8 +34,9 @@ def test_the_grammar_compiles_for_every_tool_and_subset() -> None:
 
 def test_the_grammar_spells_out_each_range() -> None:
     rules = dict(line.split(" ::= ", 1) for line in build_grammar(TOOLS).splitlines())
-    fan = rules["v-set-fan-level"]
-    assert [v.strip().strip('"') for v in fan.split("|")] == [str(n) for n in range(8)]
+    fan, negative = rules["v-set-fan-level"].rsplit(" | ", 1)
+    assert [v.strip().strip('()"') for v in fan.split("|")] == [str(n) for n in range(8)]
+    assert negative.startswith('"-" ')  # any number may be negative: a said sign is kept
     assert '"28"' in rules["v-set-temperature-celsius"]
     assert '"29"' not in rules["v-set-temperature-celsius"]
     assert rules["root"] == 'calls | "none" | "say " text'
