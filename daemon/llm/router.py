@@ -6,7 +6,9 @@ generated (filtered, sentence by sentence) and always ends with exactly one `Age
 Generation runs on the local model's own worker thread (`LocalModel.worker`: a daemon
 thread nothing joins at exit) and checks the `CancelToken` (and the timeout) between tokens.
 The router never calls the vehicle: it returns planned calls, checked for relevance and
-grounding (daemon/llm/verdict.py); the turn runs them through the dispatcher.
+grounding (daemon/llm/verdict.py); the turn runs them through the dispatcher. A spoken answer
+(local or cloud) has no call behind it, so a sentence of it claiming an action ("Playing ...",
+"I've turned on ...") is replaced by an honest one (daemon/llm/claims.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from daemon.errors import ModelError
 from daemon.llm import relevance
+from daemon.llm.claims import ClaimGuard
 from daemon.llm.cloud import CloudClient, CloudError
 from daemon.llm.config import LlmConfig
 from daemon.llm.filter import REPLACEMENT, ReplyFilter, SentenceSplitter
@@ -46,6 +49,7 @@ class _Run:
     deadline: float
     reply: ReplyFilter
     splitter: SentenceSplitter = field(default_factory=SentenceSplitter)
+    claims: ClaimGuard = field(default_factory=ClaimGuard)
     queue: asyncio.Queue[str | None] = field(default_factory=asyncio.Queue)
     abandoned: threading.Event = field(default_factory=threading.Event)
     timed_out: bool = False
@@ -55,7 +59,7 @@ class _Run:
         if time.monotonic() >= self.deadline:
             self.timed_out = True
         return self.timed_out or self.cancel.cancelled or self.abandoned.is_set() \
-            or self.reply.full
+            or self.reply.full or self.claims.caught
 
 
 class Router:
@@ -284,7 +288,7 @@ class Router:
                     break
                 if so_far.startswith("say "):
                     for sentence in run.splitter.feed(so_far[4:]):
-                        clean = run.reply.accept(sentence)
+                        clean = _accept(run.claims, run.reply, sentence)
                         if clean is not None:
                             yield Sentence(clean)
             gen = await worker
@@ -298,15 +302,17 @@ class Router:
         if not text.startswith("say "):
             return []
         return [Sentence(c) for s in run.splitter.flush(text[4:])
-                if (c := run.reply.accept(s)) is not None]
+                if (c := _accept(run.claims, run.reply, s)) is not None]
 
     def _spoken(self, answer: AgentAnswer) -> list[Item]:
-        """The final answer with its text filtered and yielded as sentences first."""
+        """The final answer with its text filtered and yielded as sentences first (the
+        model's own words, ``say``, also checked for claimed actions)."""
         if not answer.text:
             return [answer]
         reply = ReplyFilter(self.config.max_reply_chars)
+        claims = ClaimGuard() if answer.kind == "say" else None
         sentences = [c for s in SentenceSplitter().flush(answer.text)
-                     if (c := reply.accept(s)) is not None] or [REPLACEMENT]
+                     if (c := _accept(claims, reply, s)) is not None] or [REPLACEMENT]
         items: list[Item] = [Sentence(s) for s in sentences]
         return [*items, replace(answer, text=" ".join(sentences))]
 
@@ -327,6 +333,19 @@ class Router:
             return
         for item in self._spoken(verdict.answer):
             yield item
+
+
+def _accept(claims: ClaimGuard | None, reply: ReplyFilter, sentence: str) -> str | None:
+    """`sentence` as it may be spoken: a claimed action replaced (`claims`), then filtered."""
+    if claims is not None:
+        caught = claims.caught
+        checked = claims.check(sentence)
+        if checked is None:
+            return None
+        if claims.caught and not caught:
+            _LOG.info("a spoken answer claimed an action no tool call backs: replaced")
+        sentence = checked
+    return reply.accept(sentence)
 
 
 def _sum(a: AgentTiming | None, b: AgentTiming) -> AgentTiming:
