@@ -251,11 +251,11 @@ def whisper_decode(model: Any, audio: npt.NDArray[np.float32], config: AsrConfig
                            frames=frames)
     collapsed = collapse_repeats(text)
     if collapsed != text:
-        _LOG.info("faster-whisper repeated itself; kept the first pass: %r -> %r",
-                  text, collapsed)
+        _LOG.info("faster-whisper repeated itself; kept the first pass: %d -> %d words",
+                  len(text.split()), len(collapsed.split()))  # the words are private
     elif tokens >= budget and frames < WHISPER_FRAMES:
         _LOG.info("faster-whisper used its whole budget in the %d s window; decoding again in "
-                  "30 s: %r", frames // FRAMES_PER_S, text)
+                  "30 s (%d words)", frames // FRAMES_PER_S, len(text.split()))
         text, _ = _decode(model, audio, config, prompt, hotwords, budget=budget,
                           frames=WHISPER_FRAMES)
         collapsed = collapse_repeats(text)

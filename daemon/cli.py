@@ -41,7 +41,8 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     _setup_logging(config.logging.level, args.debug)
     try:
         result = asyncio.run(replay(config, args.wav, events_path=args.events,
-                                    reply_wav=args.reply_wav, realtime=args.realtime))
+                                    reply_wav=args.reply_wav, realtime=args.realtime,
+                                    debug=args.debug))
     except CabinError as exc:
         if args.events is not None:  # the event log records why the run produced nothing
             args.events.parent.mkdir(parents=True, exist_ok=True)

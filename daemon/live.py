@@ -40,7 +40,7 @@ from daemon.ducking import MediaDucker
 from daemon.errors import CabinError
 from daemon.llm.router import Router
 from daemon.pipeline import Pipeline
-from daemon.privacy import DebugRecorder, format_event, retention_task
+from daemon.privacy import DebugRecorder, format_event, retention_task, shows_text
 from daemon.service import Heartbeat, Notifier, Watchdog
 from daemon.stages import Stages, load_stages
 from vehicle_tools.vehicle import Vehicle, open_vehicle
@@ -216,7 +216,8 @@ class Daemon:
         self._recorder = recorder
         self.log.subscribe(recorder.event)
         async with contextlib.AsyncExitStack() as stack:
-            self.vehicle = await stack.enter_async_context(open_vehicle(self.config.vehicle))
+            self.vehicle = await stack.enter_async_context(open_vehicle(
+                self.config.vehicle, show_text=shows_text(self.config.privacy, debug=self.debug)))
             self._check_vehicle(self.vehicle)
             self.pipeline = Pipeline(
                 self.config, stages, self.vehicle.dispatcher, self.log, io.speaker,

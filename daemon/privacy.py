@@ -6,8 +6,10 @@
   ``events.jsonl`` (that turn's events). Disabled, it keeps no audio, not even in memory, and
   never touches the disk. A failed write (disk full, permissions) is a `RecordingError`, logged
   once; recording is then off until restart and the daemon carries on.
-- `redact` / `format_event`: transcripts, replies and free-text tool arguments stay out of the
-  logs unless ``privacy.log_text`` or debug is on.
+- `redact` / `format_event` / `redactor`: transcripts, replies, free-text tool arguments and
+  reported text stay out of the logs unless ``privacy.log_text`` or debug is on; the one helper
+  behind them (and behind the vehicle dispatcher's and D-Bus backend's log lines) is
+  `vehicle_tools.redact.Redactor`.
 
 Deleting old recordings (`sweep`, `purge`, `retention_task`, `stats`) lives in
 daemon/privacy_store.py and is re-exported here.
@@ -44,13 +46,14 @@ from daemon.privacy_store import (
     sweep,
 )
 from daemon.runtime_config import PrivacyConfig
+from vehicle_tools.redact import Redactor
 
 _LOG = logging.getLogger(__name__)
 
 __all__ = [
     "DebugRecorder", "PurgeError", "RecordingError", "RecordingStats", "TurnRecording",
-    "format_event", "list_recordings", "purge", "redact", "retention_task", "stats", "sweep",
-    "write_recording",
+    "format_event", "list_recordings", "purge", "redact", "redactor", "retention_task", "stats",
+    "sweep", "write_recording",
 ]
 
 RATE_HZ = 16000
@@ -332,20 +335,21 @@ def shows_text(config: PrivacyConfig, *, debug: bool = False) -> bool:
     return config.log_text or debug
 
 
+def redactor(config: PrivacyConfig, *, debug: bool = False) -> Redactor:
+    """The log helper (`vehicle_tools.redact.Redactor`) for these settings."""
+    return Redactor(shows_text(config, debug=debug))
+
+
 def redact(text: str, config: PrivacyConfig, *, debug: bool = False) -> str:
     """`text` itself when logs may show it, else a placeholder giving only its word count."""
-    if shows_text(config, debug=debug):
-        return text
-    return f"<hidden: {len(text.split())} words>"
+    return redactor(config, debug=debug).text(text)
 
 
-def _redact_value(key: str, value: object, config: PrivacyConfig, debug: bool) -> object:
-    if shows_text(config, debug=debug):
-        return value
+def _redact_value(key: str, value: object, hide: Redactor) -> object:
     if key in _TEXT_FIELDS and isinstance(value, str):
-        return redact(value, config)
+        return hide.text(value)
     if key in _FREE_FIELDS and isinstance(value, dict):
-        return {k: "<hidden>" if isinstance(v, str) else v for k, v in value.items()}
+        return hide.state(value)  # every string: the event does not say which are enums
     return value
 
 
@@ -355,8 +359,9 @@ def format_event(event: ev.Event, config: PrivacyConfig, *, debug: bool = False)
     Values are JSON (strings quoted), so a line is machine-readable and never spans lines.
     """
     body = event.to_dict()
+    hide = redactor(config, debug=debug)
     parts = [f"turn={body.pop('turn')}", f"event={body.pop('type')}"]
     for key, value in body.items():
-        shown = _redact_value(key, value, config, debug)
+        shown = _redact_value(key, value, hide)
         parts.append(f"{key}={json.dumps(shown, ensure_ascii=False, default=str)}")
     return " ".join(parts)

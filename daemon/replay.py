@@ -21,6 +21,7 @@ from daemon.decide import Agent
 from daemon.dialogue import Conversation
 from daemon.ducking import MediaDucker
 from daemon.pipeline import Pipeline
+from daemon.privacy import shows_text
 from daemon.stages import Stages, load_stages
 from daemon.turn import ToolDispatcher
 from vehicle_tools.vehicle import open_vehicle
@@ -69,11 +70,13 @@ def lazy_agent(config: CabinConfig) -> Agent | None:
 async def replay(config: CabinConfig, wav: Path, *, events_path: Path | None = None,
                  reply_wav: Path | None = None, realtime: bool = False,
                  stages: Stages | None = None, agent: Agent | None = None,
-                 conversation: Conversation | None = None) -> ReplayResult:
+                 conversation: Conversation | None = None, debug: bool = False) -> ReplayResult:
     """Replay `wav` through the pipeline with the configured vehicle (simulated by default).
 
     `agent`: the language model (reuse one across replays); None = load it on first use when
     the config enables it. `conversation`: the dialogue state to use (and inspect afterwards).
+    `debug` (``--debug``): the driver's text may appear in log lines, as with
+    ``privacy.log_text``.
 
     Raises:
         CabinError: bad audio file, missing/corrupt model, bus unavailable (before any audio).
@@ -86,7 +89,8 @@ async def replay(config: CabinConfig, wav: Path, *, events_path: Path | None = N
     sink = WavSink()
     with _maybe_open(events_path) as stream:
         log = ev.EventLog(stream)
-        async with open_vehicle(config.vehicle) as vehicle:
+        show_text = shows_text(config.privacy, debug=debug)
+        async with open_vehicle(config.vehicle, show_text=show_text) as vehicle:
             dispatcher: ToolDispatcher = vehicle.dispatcher
             pipeline = Pipeline(config, stages, dispatcher, log, VirtualSpeaker(sink),
                                 concurrent_turns=realtime,

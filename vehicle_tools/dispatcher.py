@@ -21,6 +21,7 @@ from typing import Any
 
 from vehicle_tools.backends.base import ToolBackend, VehicleBackend
 from vehicle_tools.errors import ToolError
+from vehicle_tools.redact import Redactor
 from vehicle_tools.registry import Registry, Report, Tool, ToolArgs
 from vehicle_tools.safety import PolicyGate
 from vehicle_tools.state import VehicleState
@@ -66,12 +67,16 @@ class Dispatcher:
         dbus: the D-Bus backend (media, navigation, phone); None = D-Bus tools unavailable.
         local: the backend of Cabin's own settings; None = those tools unavailable.
         clock: monotonic time source for rate limits, seconds.
+        show_text: log free-text arguments and reported text (destinations, contacts, track
+            titles) as they are (``privacy.log_text`` or ``--debug``); by default they are
+            hidden (`vehicle_tools.redact`).
     """
 
     def __init__(self, registry: Registry, backend: VehicleBackend, *,
                  dbus: ToolBackend | None = None, local: ToolBackend | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, show_text: bool = False) -> None:
         self._registry = registry
+        self._redact = Redactor(show_text)
         self._backend = backend
         self._backends: dict[str, ToolBackend | None] = {
             "can": backend, "dbus": dbus, "local": local}
@@ -100,13 +105,16 @@ class Dispatcher:
             report = tool.report(valid, state)
             reply = tool.reply(valid, report)
         except ToolError as err:
-            return self._failure(_name_of(name), tool, valid, err)
+            return self._failure(_name_of(name), tool, valid, err, args)
         except Exception as exc:  # a bug must not break the conversation: report and explain
-            logger.exception("tool %r crashed", name)
+            logger.error("tool %r crashed: %s", _name_of(name),
+                         self._redact.crash(exc, private=args))
             crash = ToolError("internal_error", "Sorry, something went wrong with that.",
                               f"{type(exc).__name__}: {exc}")
-            return self._failure(_name_of(name), tool, valid, crash)
-        logger.info("tool %s %s -> %s", name, valid.model_dump(), report)
+            return self._failure(_name_of(name), tool, valid, crash, args)
+        logger.info("tool %s %s -> %s", name,
+                    self._redact.args(valid.model_dump(), tool.args_model),
+                    self._redact.state(report))
         return ToolResult(ok=True, tool=name, args=valid.model_dump(), state=report, reply=reply)
 
     async def _check_policy(self, tool: Tool[Any], valid: ToolArgs,
@@ -134,8 +142,9 @@ class Dispatcher:
         return await backend.execute(tool.commands(valid), confirmed, tool.reads, tool.max_age_s)
 
     def _failure(self, name: str, tool: Tool[Any] | None, valid: ToolArgs | None,
-                 err: ToolError) -> ToolResult:
-        logger.warning("tool %s failed: %s: %s", name, err.code, err.detail)
+                 err: ToolError, args: object) -> ToolResult:
+        logger.warning("tool %s failed: %s: %s", name, err.code,
+                       self._redact.detail(err.detail, private=args, cause=err.__cause__))
         reply, state = err.message, {}
         if tool is not None:
             if err.code == "bus_unavailable":

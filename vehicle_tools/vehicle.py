@@ -65,7 +65,8 @@ class Vehicle:
 
 @asynccontextmanager
 async def open_vehicle(config: VehicleConfig, *, registry: Registry | None = None,
-                       bus_factory: BusFactory = open_bus) -> AsyncIterator[Vehicle]:
+                       bus_factory: BusFactory = open_bus,
+                       show_text: bool = False) -> AsyncIterator[Vehicle]:
     """Open the buses (and start the simulator when ``config.simulate``); yield the `Vehicle`.
 
     The head unit's CAN bus or the D-Bus being down is not an error here: tool calls then answer
@@ -73,7 +74,9 @@ async def open_vehicle(config: VehicleConfig, *, registry: Registry | None = Non
     The simulator's own CAN bus failing to open is (a ToolError ``bus_unavailable``), as is a
     DBC that cannot be loaded or lacks a signal a tool uses (``dbc_invalid``); the simulated
     D-Bus services failing to publish is logged and the D-Bus tools answer unavailable. On exit
-    everything started here is stopped, in reverse order.
+    everything started here is stopped, in reverse order. `show_text`: log the driver's free
+    text (destinations, contacts, searches, what services report) as is (``privacy.log_text``
+    or ``--debug``); hidden by default (`vehicle_tools.redact`).
     """
     db = load_dbc(config.can.dbc)
     registry = registry if registry is not None else default_registry()
@@ -86,11 +89,11 @@ async def open_vehicle(config: VehicleConfig, *, registry: Registry | None = Non
         services = await _start_services(config, stack) if config.simulate else None
         dbus = None
         if config.dbus.enabled:
-            dbus = DbusBackend(config.dbus)
+            dbus = DbusBackend(config.dbus, show_text=show_text)
             await dbus.start()
             stack.push_async_callback(dbus.stop)
         settings = AssistantSettings()
-        dispatcher = Dispatcher(registry, backend, dbus=dbus, local=settings)
+        dispatcher = Dispatcher(registry, backend, dbus=dbus, local=settings, show_text=show_text)
         yield Vehicle(registry=registry, dispatcher=dispatcher, backend=backend, db=db,
                       settings=settings, dbus=dbus, ecu=ecu, services=services)
 

@@ -183,8 +183,8 @@ class CloudClient:
             raise CloudError(f"cloud answered HTTP {status}", fix="check llm.cloud settings")
         decision = parse_response(raw, self.tools)
         if decision.kind == "malformed":
-            self._fail(f"malformed response: {decision.text!r}")
-            raise CloudError(f"cloud answer unusable: {decision.text!r}",
+            self._fail(f"malformed response ({len(decision.text)} characters)")  # private text
+            raise CloudError(f"cloud answer unusable ({len(decision.text)} characters)",
                              fix="check llm.cloud.model")
         self.last_failure = None
         ms = (time.perf_counter() - started) * 1000.0

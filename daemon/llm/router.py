@@ -208,7 +208,7 @@ class Router:
         elif verdict is not None and verdict.answer.kind == "calls":
             verdict = await self._left_out(local, request, run, verdict)
         if verdict is None:
-            _LOG.warning("local model output unusable: %r", gen.text)
+            _LOG.warning("local model output unusable (%d characters)", len(gen.text))
             return []
         return self._spoken(verdict.answer)
 

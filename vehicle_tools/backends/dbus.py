@@ -29,6 +29,7 @@ from vehicle_tools.commands import Command, DbusCall, DbusService, DbusSet
 from vehicle_tools.config import DbusConfig
 from vehicle_tools.dbus_api import DEFAULT_SERVICES, MPRIS_PLAYER, ServiceAddress, state_values
 from vehicle_tools.errors import ToolError
+from vehicle_tools.redact import Redactor
 from vehicle_tools.state import VehicleState
 
 logger = logging.getLogger(__name__)
@@ -84,13 +85,17 @@ class DbusBackend:
         connector: opens a connection for an address (injected in tests).
         clock: monotonic time source, seconds.
         poll_s: how often properties are re-read while waiting for a confirmation, seconds.
+        show_text: log the calls' text arguments (destinations, contacts, searches) as they
+            are (``privacy.log_text`` or ``--debug``); by default they are hidden.
     """
 
     def __init__(self, config: DbusConfig, *,
                  services: Mapping[DbusService, ServiceAddress] | None = None,
                  connector: Callable[[str], Any] = connect,
-                 clock: Callable[[], float] = time.monotonic, poll_s: float = 0.05) -> None:
+                 clock: Callable[[], float] = time.monotonic, poll_s: float = 0.05,
+                 show_text: bool = False) -> None:
         self._config = config
+        self._redact = Redactor(show_text)
         base = dict(DEFAULT_SERVICES if services is None else services)
         if services is None:
             media = base["media"]
@@ -233,8 +238,9 @@ class DbusBackend:
             iface, member, errors = call.interface, call.member, call.errors
             params = GLib.Variant(f"({call.signature})", call.args) if call.signature else None
         self._raw_call(bus, where, iface, member, params=params, errors=errors)
-        logger.info("D-Bus %s %s.%s %s", where.bus_name, iface, member,
-                    call.args if isinstance(call, DbusCall) else (call.prop, call.value))
+        shown = (self._redact.values(call.args) if isinstance(call, DbusCall)
+                 else [call.prop, *self._redact.values((call.value,))])  # the name is not private
+        logger.info("D-Bus %s %s.%s %s", where.bus_name, iface, member, shown)
 
     def _get_all_sync(self, bus: Any, service: DbusService) -> dict[str, object]:
         from gi.repository import GLib

@@ -195,7 +195,7 @@ class MediaPlayer:
                 self._set_track(index, "Playing")
                 return title
         self._recorder.record("media", "PlaySearch", query, accepted=False)
-        raise _named(MEDIA_NOT_FOUND)(f"nothing matches {query!r}")
+        raise _named(MEDIA_NOT_FOUND)("nothing matches")  # the words stay out of the log
 
     def _set_track(self, index: int, status: str) -> None:
         self._track, self._status = index, status
@@ -228,7 +228,7 @@ class Navigation:
         resolved = destination.strip()
         if not any(c.isalnum() for c in resolved):
             self._recorder.record("navigation", "SetDestination", destination, accepted=False)
-            raise _named(NAV_NOT_FOUND)(f"no place called {destination!r}")
+            raise _named(NAV_NOT_FOUND)("no such place")  # pydbus logs the message
         self._recorder.record("navigation", "SetDestination", destination)
         digest = int(hashlib.sha256(resolved.lower().encode()).hexdigest()[:8], 16)
         self.DistanceMeters = 2000 + digest % 78_000
@@ -265,7 +265,7 @@ class Phone:
         match = next((n for n in CONTACTS if n.lower() == contact.strip().lower()), None)
         if match is None:
             self._recorder.record("phone", "Dial", contact, accepted=False)
-            raise _named(UNKNOWN_CONTACT)(f"no contact {contact!r}")
+            raise _named(UNKNOWN_CONTACT)("no such contact")  # pydbus logs the message
         self._recorder.record("phone", "Dial", contact)
         self.CallState, self.Contact = "dialing", match
         self._changed()
