@@ -97,7 +97,8 @@ MAX_TEXT_CHARS = 500
 MAX_U32 = 2**32 - 1
 
 ERROR_INVALID_ARGUMENT = f"{INTERFACE}.Error.InvalidArgument"
-"""The request was refused as malformed (empty, too long or control characters in the text)."""
+"""The request was refused as malformed (empty, too long, control characters, line
+separators or bidirectional controls in the text)."""
 ERROR_TIMEOUT = f"{INTERFACE}.Error.Timeout"
 """The assistant did not answer within ``hmi.call_timeout_s``; the request was cancelled."""
 ERROR_BUSY = f"{INTERFACE}.Error.Busy"
@@ -182,25 +183,43 @@ class OutSignal:
     args: tuple[object, ...]
 
 
-def validate_text(text: object) -> str:
-    """The ``SendText`` text, stripped; `DbusReplyError` (InvalidArgument) if not acceptable.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                          "\u2066\u2067\u2068\u2069")
+"""Bidirectional formatting characters (U+202E RIGHT-TO-LEFT OVERRIDE...): they make a
+head-unit log or screen show something other than what was sent, so ``SendText`` refuses them."""
 
-    Accepted: a string with something other than whitespace, at most `MAX_TEXT_CHARS` characters,
-    no control characters (Unicode category Cc: newlines, tabs, escapes, NUL).
+
+def validate_text(text: object) -> str:
+    """The ``SendText`` text, normalised; `DbusReplyError` (InvalidArgument) if not acceptable.
+
+    Accepted: a string of at most `MAX_TEXT_CHARS` characters with something visible in it.
+    Refused: control characters (Unicode category Cc: newlines, tabs, escapes, NUL), line and
+    paragraph separators (U+2028, U+2029) and bidirectional controls (`BIDI_CONTROLS`).
+    Removed: every other invisible format character (category Cf: zero-width spaces and
+    joiners, U+FEFF, soft hyphens, tag characters), so "un<U+200B>lock" reads "unlock" and
+    text of nothing else is refused as empty. Then stripped of surrounding whitespace.
     """
     if not isinstance(text, str):
         raise DbusReplyError(ERROR_INVALID_ARGUMENT, "text must be a string")
     if len(text) > MAX_TEXT_CHARS:
         raise DbusReplyError(ERROR_INVALID_ARGUMENT,
                           f"text is {len(text)} characters; at most {MAX_TEXT_CHARS}")
-    bad = next((c for c in text if unicodedata.category(c) == "Cc"), None)
-    if bad is not None:
-        raise DbusReplyError(ERROR_INVALID_ARGUMENT,
-                          f"text contains the control character U+{ord(bad):04X}")
-    stripped = text.strip()
-    if not stripped:
-        raise DbusReplyError(ERROR_INVALID_ARGUMENT, "text is empty")
-    return stripped
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cc":
+            raise DbusReplyError(ERROR_INVALID_ARGUMENT,
+                              f"text contains the control character U+{ord(char):04X}")
+        if category in ("Zl", "Zp"):
+            raise DbusReplyError(ERROR_INVALID_ARGUMENT,
+                              f"text contains the line separator U+{ord(char):04X}; send one "
+                              "line of text")
+        if char in BIDI_CONTROLS:
+            raise DbusReplyError(ERROR_INVALID_ARGUMENT,
+                              f"text contains the bidirectional control U+{ord(char):04X}")
+    visible = "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
+    if not visible:
+        raise DbusReplyError(ERROR_INVALID_ARGUMENT, "text is empty (nothing visible in it)")
+    return visible
 
 
 def _turn(event: Event) -> int:
