@@ -3,7 +3,10 @@
 `Decider.decide` is an async generator of reply pieces (sentences to speak), so an answer the
 language model streams is spoken while it is still being generated. In order:
 
-1. a pending confirmation ("Do you want me to unlock the doors?") takes a yes/no/cancel;
+1. a pending confirmation ("Do you want me to unlock the doors?") takes a yes/no/cancel,
+   unless it expired, was cancelled or the car's driving state changed since it was asked
+   (then nothing is sent and the driver is told so); a bare yes/no with nothing waiting for
+   it gets an honest "There's nothing waiting for an answer." and never reaches a model;
 2. the deterministic fast path (daemon/intents.py);
 3. the language model router (daemon/llm/), when configured: tool calls, a spoken answer, a
    clarification question, a decline, or an honest "unavailable".
@@ -19,10 +22,17 @@ import logging
 import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from daemon import events as ev
-from daemon.dialogue import Conversation, PendingCall, yes_no
+from daemon.dialogue import (
+    DROPPED_REPLY,
+    Conversation,
+    Dropped,
+    DroppedQuestion,
+    PendingCall,
+    yes_no,
+)
 from daemon.intents import parse
 from daemon.llm.types import AgentAnswer, CancelToken, Message, Sentence
 
@@ -30,6 +40,11 @@ _LOG = logging.getLogger(__name__)
 
 CANNOT_DO = "Sorry, I can't do that yet."
 NEEDS_CONFIRMATION = "needs_confirmation"
+NOTHING_PENDING = "There's nothing waiting for an answer."
+"""Said for a bare yes or no when no question is waiting for one."""
+CONFIRM_TIMEOUT_S = 8.0
+"""Default life of a confirmation question after the driver heard it, s."""
+_THANKS = frozenset({"thanks", "thank"})
 
 
 class ToolOutcome(Protocol):
@@ -53,6 +68,14 @@ class ToolDispatcher(Protocol):
     async def call(self, name: str, args: Mapping[str, object], *,
                    confirmed: bool | None = None) -> ToolOutcome:
         """Validate, apply policy, send to the car and report what it did."""
+
+
+@runtime_checkable
+class DrivingStateSource(Protocol):
+    """A dispatcher that knows the car's driving state (vehicle_tools.dispatcher.Dispatcher)."""
+
+    def driving_state(self) -> str | None:
+        """parked, idling or moving from the latest gear and speed reported; None: unknown."""
 
 
 class Agent(Protocol):
@@ -88,29 +111,28 @@ class Decider:
         conversation: the session's dialogue state.
         agent: the language model router; None = fast path only.
         acknowledge: prefix of a successful action's reply ("Okay."), pre-rendered.
+        confirm_timeout_s: how long a confirmation question waits for its answer once the
+            driver has heard it, s (input audio time).
     """
 
     def __init__(self, dispatcher: ToolDispatcher, log: ev.EventLog, now_ms: _Clock,
                  conversation: Conversation, *, agent: Agent | None = None,
-                 acknowledge: str = "") -> None:
+                 acknowledge: str = "", confirm_timeout_s: float = CONFIRM_TIMEOUT_S) -> None:
         self._dispatcher = dispatcher
         self._log = log
         self._now = now_ms
         self.conversation = conversation
         self._agent = agent
         self.acknowledge = acknowledge
+        self.confirm_timeout_s = confirm_timeout_s
 
     async def decide(self, request: TurnInput) -> AsyncIterator[str]:
         """Act on `request`; yields the pieces of the reply, in speaking order."""
         conv = self.conversation
-        pending, conv.pending = conv.pending, None
-        if pending is not None:
-            answer = yes_no(request.text, pending.question)
-            if answer is not None:
-                self._intent(request.turn, "dialogue", pending.name, dict(pending.args))
-                yield await self._call(request.turn, pending.name, pending.args,
-                                       confirmed=answer == "yes")
-                return
+        answered = await self._answer(request)
+        if answered is not None:
+            yield answered
+            return
         intent = parse(request.text)
         clarifying, conv.clarifying = conv.clarifying, None
         if intent is None and clarifying is not None:
@@ -125,6 +147,48 @@ class Decider:
             return
         async for piece in self._ask_agent(request, clarifying):
             yield piece
+
+    async def _answer(self, request: TurnInput) -> str | None:
+        """The reply when `request` is a yes/no/cancel answer the dialogue settles; None: it is
+        a request. Every turn ends the pending question (and the memory of a dropped one)."""
+        conv = self.conversation
+        pending, conv.pending = conv.pending, None
+        dropped, conv.dropped = conv.dropped, None
+        asked = pending or dropped
+        answer = yes_no(request.text, asked.question if asked is not None else "")
+        if answer is None:
+            return None
+        if pending is not None:
+            reason = self._stale(pending)
+            if reason is None:
+                self._intent(request.turn, "dialogue", pending.name, dict(pending.args))
+                return await self._call(request.turn, pending.name, pending.args,
+                                        confirmed=answer == "yes")
+            _LOG.info("turn %d: confirmation of %s dropped (%s)", request.turn, pending.name,
+                      reason)
+            dropped = DroppedQuestion(pending.question, reason)
+        if dropped is not None:
+            self._intent(request.turn, "dialogue", dropped.reason, {})
+            return DROPPED_REPLY[dropped.reason]
+        thanks = any(word in _THANKS for word in request.text.lower().split())
+        if (answer != "cancel" and not thanks and conv.clarifying is None
+                and not conv.last_reply_asked()):
+            self._intent(request.turn, "dialogue", "nothing_pending", {})
+            return NOTHING_PENDING  # never to a model: it would claim something ("Playing...")
+        return None
+
+    def _stale(self, pending: PendingCall) -> Dropped | None:
+        """Why `pending` may no longer be answered (expired, driving state changed), or None."""
+        if self._now() - pending.asked_ms > self.confirm_timeout_s * 1000.0:
+            return "expired"
+        if self._driving_state() != pending.driving:
+            return "driving_changed"
+        return None
+
+    def _driving_state(self) -> str | None:
+        dispatcher = self._dispatcher
+        return dispatcher.driving_state() if isinstance(dispatcher, DrivingStateSource) \
+            else None
 
     async def _ask_agent(self, request: TurnInput, clarifying: str | None) -> AsyncIterator[str]:
         assert self._agent is not None
@@ -171,8 +235,9 @@ class Decider:
             state=dict(result.state), error=result.error_code,
             processing_ms=round((time.perf_counter() - started) * 1000.0, 1)))
         if result.error_code == NEEDS_CONFIRMATION:
-            self.conversation.pending = PendingCall(turn, name, dict(result.args or args),
-                                                    result.reply)
+            self.conversation.pending = PendingCall(
+                turn, name, dict(result.args or args), result.reply, asked_ms=self._now(),
+                driving=self._driving_state())
         if result.ok and self.acknowledge and not name.startswith("get_"):
             return f"{self.acknowledge} {result.reply}"  # an action: acknowledge at once
         return result.reply

@@ -1,6 +1,12 @@
 """The conversation of one session: history for the language model, a pending confirmation or
 clarification, and the driver's yes/no answers.
 
+A pending confirmation is short-lived and tied to its question: it expires (the decider's
+``dialogue.confirm_timeout_s``, counted from the end of the question's playback), is dropped by
+Cancel (`Conversation.cancel_pending`), by any turn that is not an answer to it, and by a change
+of the car's driving state; an answer to a dropped or expired question is told so, and nothing
+is sent to the car.
+
 Pure state, no I/O: the turn runner (daemon/turn.py) reads and updates it; the history is cut
 to what the driver actually heard when a reply is interrupted (`heard`).
 """
@@ -10,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from daemon.llm.types import Message
@@ -63,12 +69,44 @@ class PendingCall:
         name: the tool.
         args: its arguments, as validated when first called.
         question: what was asked.
+        asked_ms: input audio time the question was asked, ms; moved to the end of its
+            playback once the driver has heard it all (`Conversation.question_heard`).
+        driving: the car's driving state when it was asked (parked, idling, moving; None:
+            unknown). A different state when the answer comes drops the question.
     """
 
     turn: int
     name: str
     args: Mapping[str, object]
     question: str
+    asked_ms: float = 0.0
+    driving: str | None = None
+
+
+Dropped = Literal["expired", "cancelled", "driving_changed"]
+"""Why a pending confirmation was dropped without running its call."""
+
+DROPPED_REPLY: Mapping[Dropped, str] = {
+    "expired": "That question has expired; nothing was changed.",
+    "cancelled": "That question was cancelled; nothing was changed.",
+    "driving_changed": "The car's driving state changed since I asked, so nothing was "
+                       "changed. Please ask again.",
+}
+"""What the driver hears when they answer a question that was dropped."""
+
+
+@dataclass(frozen=True)
+class DroppedQuestion:
+    """A confirmation question dropped before it was answered (Cancel): an answer to it still
+    gets an honest reply instead of going anywhere else.
+
+    Attributes:
+        question: what was asked.
+        reason: why it was dropped.
+    """
+
+    question: str
+    reason: Dropped
 
 
 @dataclass
@@ -84,7 +122,31 @@ class Conversation:
     def __post_init__(self) -> None:
         self._history: deque[tuple[int, Message]] = deque(maxlen=max(0, 2 * self.max_turns))
         self.pending: PendingCall | None = None
+        self.dropped: DroppedQuestion | None = None
         self.clarifying: str | None = None
+
+    def question_heard(self, turn: int, t_ms: float) -> None:
+        """The reply of `turn` finished playing at input audio time `t_ms` (ms): if it asked
+        the pending question, its timeout counts from now (the driver has heard it all)."""
+        pending = self.pending
+        if pending is not None and pending.turn == turn:
+            self.pending = replace(pending, asked_ms=max(pending.asked_ms, t_ms))
+
+    def cancel_pending(self) -> bool:
+        """Cancel (head unit or voice): the pending question, if any, is dropped; an answer to
+        it later is told so. True when there was one."""
+        pending, self.pending = self.pending, None
+        if pending is None:
+            return False
+        self.dropped = DroppedQuestion(pending.question, "cancelled")
+        return True
+
+    def last_reply_asked(self) -> bool:
+        """Whether the assistant's last reply in the history ended with a question."""
+        for _, message in reversed(self._history):
+            if message.role == "assistant":
+                return message.text.rstrip().endswith("?")
+        return False
 
     @property
     def history(self) -> tuple[Message, ...]:
@@ -120,4 +182,5 @@ class Conversation:
         """Forget everything (a new session)."""
         self._history.clear()
         self.pending = None
+        self.dropped = None
         self.clarifying = None

@@ -113,7 +113,8 @@ class Pipeline:
         self.conversation = conversation or Conversation(config.dialogue.history_turns)
         decider = Decider(dispatcher, log, lambda: self.now_ms, self.conversation,
                           agent=agent if config.llm.enabled else None,
-                          acknowledge="" if config.sequential else config.tts.acknowledge)
+                          acknowledge="" if config.sequential else config.tts.acknowledge,
+                          confirm_timeout_s=config.dialogue.confirm_timeout_s)
         self._runner = TurnRunner(stages.recognizer, stages.tts, decider, output=speaker,
                                   log=log, now_ms=lambda: self.now_ms,
                                   interim="" if config.sequential else config.llm.interim,
@@ -164,16 +165,26 @@ class Pipeline:
         self._speaker.interrupt()
 
     def push_to_talk(self) -> int:
-        """Start listening now, as if the wake word was said; returns the turn number."""
+        """Start listening now, as if the wake word was said; returns the turn number.
+
+        Pressed again while that turn is already listening (or about to): the same turn, not a
+        new one (a second turn would leave the first listening for ever, never ended).
+        """
+        if self._push_to_talk:
+            return self._turn + 1
+        if self._listening:
+            return self._turn
         self._push_to_talk = True
         return self._turn + 1
 
     def cancel(self) -> bool:
         """Stop what the assistant is doing (listening, thinking, speaking), like a barge-in.
 
-        A vehicle command already sent completes. Returns False when there was nothing to stop.
+        A vehicle command already sent completes; a confirmation question waiting for its
+        answer is dropped. Returns False when there was nothing to stop.
         """
         busy = self._listening or bool(self._handles) or self._speaker.busy
+        busy = self.conversation.cancel_pending() or busy
         if self._listening:
             self._listening = False
             self._stream = None
@@ -380,6 +391,7 @@ class Pipeline:
                 continue
             self._log.emit(ev.PlaybackEnd(t_ms=self.now_ms, turn=done.turn,
                                           played_ms=round(done.played_ms, 1)))
+            self.conversation.question_heard(done.turn, self.now_ms)
             follow_up_s = self._config.dialogue.follow_up_s
             if done.heard_text.rstrip().endswith("?") and follow_up_s > 0:
                 self._follow_up_until_ms = self.now_ms + follow_up_s * 1000.0

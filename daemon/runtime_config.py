@@ -29,6 +29,11 @@ class DialogueConfig(Section):
         5.0, ge=0.0, le=30.0,
         description="after the assistant asks a question, the driver may answer without the "
         "wake word this long, s (0: always say the wake word)")
+    confirm_timeout_s: float = Field(
+        8.0, gt=0.0, le=60.0,
+        description="a confirmation question (\"Do you want me to unlock the doors?\") may be "
+        "answered this long after the driver heard it, s; a later answer is told it expired "
+        "and nothing is done")
     history_turns: int = Field(6, ge=0, le=50, description="turns kept as LLM context")
 
 

@@ -23,7 +23,7 @@ from vehicle_tools.backends.base import ToolBackend, VehicleBackend
 from vehicle_tools.errors import ToolError
 from vehicle_tools.redact import Redactor
 from vehicle_tools.registry import Registry, Report, Tool, ToolArgs
-from vehicle_tools.safety import PolicyGate
+from vehicle_tools.safety import DrivingState, PolicyGate, driving_state
 from vehicle_tools.state import VehicleState
 
 logger = logging.getLogger(__name__)
@@ -86,6 +86,11 @@ class Dispatcher:
     def registry(self) -> Registry:
         """The tools this dispatcher knows."""
         return self._registry
+
+    def driving_state(self) -> DrivingState | None:
+        """parked, idling or moving from the latest gear and speed the car reported (None:
+        not reported yet); the dialogue drops a confirmation asked in another state."""
+        return driving_state(self._backend.state)
 
     async def call(self, name: str, args: Mapping[str, object], *,
                    confirmed: bool | None = None) -> ToolResult:
