@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from daemon.config import load_config
 from daemon.errors import CabinError
 from daemon.eval import add_eval_parser
 from daemon.models import add_models_parser
+from daemon.outputs import check_output, output_error
 from daemon.privacy_cli import add_privacy_parser
 from daemon.run_cli import add_run_parser
 from vehicle_tools.sim.cli import add_sim_parser
@@ -40,13 +42,17 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     _setup_logging(config.logging.level, args.debug)
     try:
+        for path, option in ((args.events, "--events"), (args.reply_wav, "--reply-wav"),
+                             (args.plot, "--plot")):
+            if path is not None:  # before the models load and the replay runs, not after
+                check_output(path, option)
         result = asyncio.run(replay(config, args.wav, events_path=args.events,
                                     reply_wav=args.reply_wav, realtime=args.realtime,
                                     debug=args.debug))
     except CabinError as exc:
         if args.events is not None:  # the event log records why the run produced nothing
-            args.events.parent.mkdir(parents=True, exist_ok=True)
-            with args.events.open("w", encoding="utf-8") as fh:
+            # (unwritable after all: the error is on stderr either way)
+            with contextlib.suppress(OSError), args.events.open("w", encoding="utf-8") as fh:
                 EventLog(fh).emit(ErrorEvent(t_ms=0.0, code=exc.code, message=exc.message))
         raise
     if not args.quiet:
@@ -61,7 +67,10 @@ def _cmd_replay(args: argparse.Namespace) -> int:
     if args.plot is not None:
         from daemon.plot import plot_replay
 
-        plot_replay(result.events, args.wav, args.plot, turn=args.plot_turn)
+        try:
+            plot_replay(result.events, args.wav, args.plot, turn=args.plot_turn)
+        except OSError as exc:
+            raise output_error(args.plot, "--plot", exc) from None
         if not args.quiet:
             print(f"timeline:    {args.plot}")
     return 0
@@ -142,7 +151,20 @@ def build_parser() -> argparse.ArgumentParser:
     add_sim_parser(sub)
     add_bench_parser(sub)
     add_eval_parser(sub)
+    _debug_after_subcommands(parser)
     return parser
+
+
+def _debug_after_subcommands(parser: argparse.ArgumentParser) -> None:
+    """Accept ``--debug`` after any subcommand too (``cabin replay x.wav --debug``)."""
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for child in action.choices.values():
+            if "--debug" not in child._option_string_actions:
+                child.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                                   help="debug logs and tracebacks (as before the subcommand)")
+            _debug_after_subcommands(child)
 
 
 def main(argv: list[str] | None = None) -> int:

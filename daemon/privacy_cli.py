@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from daemon.cli_levels import add_two_level_option, with_levels
 from daemon.config import load_config
 from daemon.privacy_store import PurgeError, purge, stats
 
@@ -54,15 +55,13 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 def add_privacy_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``privacy`` with its ``status`` and ``purge`` subcommands."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", type=Path, default=None,
-                        help="cabin.yaml naming privacy.recording_dir (default: built-in "
-                             "defaults, /var/lib/cabin/recordings)")
     parser = subparsers.add_parser("privacy", help="debug recordings: status, purge",
                                    description=__doc__)
     sub = parser.add_subparsers(dest="privacy_command", required=True, metavar="COMMAND")
-    p_status = sub.add_parser("status", parents=[common],
-                              help="what is recorded and kept (count, size, oldest)")
-    p_status.set_defaults(func=cmd_status)
-    p_purge = sub.add_parser("purge", parents=[common], help="delete every recording now")
-    p_purge.set_defaults(func=cmd_purge)
+    p_status = sub.add_parser("status", help="what is recorded and kept (count, size, oldest)")
+    p_status.set_defaults(func=with_levels(cmd_status))
+    p_purge = sub.add_parser("purge", help="delete every recording now")
+    p_purge.set_defaults(func=with_levels(cmd_purge))
+    add_two_level_option(parser, (p_status, p_purge), "--config", dest="config", type=Path,
+                         help="cabin.yaml naming privacy.recording_dir (default: built-in "
+                              "defaults, /var/lib/cabin/recordings); before or after COMMAND")

@@ -20,6 +20,7 @@ from daemon.config import CabinConfig
 from daemon.decide import Agent
 from daemon.dialogue import Conversation
 from daemon.ducking import MediaDucker
+from daemon.outputs import output_error
 from daemon.pipeline import Pipeline
 from daemon.privacy import shows_text
 from daemon.stages import Stages, load_stages
@@ -51,8 +52,12 @@ def _maybe_open(path: Path | None) -> Iterator[IO[str] | None]:
     if path is None:
         yield None
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as fh:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise output_error(path, "--events", exc) from None
+    with fh:
         yield fh
 
 
@@ -79,7 +84,8 @@ async def replay(config: CabinConfig, wav: Path, *, events_path: Path | None = N
     ``privacy.log_text``.
 
     Raises:
-        CabinError: bad audio file, missing/corrupt model, bus unavailable (before any audio).
+        CabinError: bad audio file, missing/corrupt model, bus unavailable (before any audio);
+            OutputError when the event log or the reply WAV cannot be written.
     """
     source = WavFileSource(wav, realtime=realtime)  # validates the file before loading models
     if stages is None:
@@ -99,7 +105,10 @@ async def replay(config: CabinConfig, wav: Path, *, events_path: Path | None = N
                                 conversation=conversation)
             await pipeline.run(source)
     if reply_wav is not None:
-        sink.save(reply_wav)
+        try:
+            sink.save(reply_wav)
+        except OSError as exc:  # the CLI checked the path first; a full disk still ends here
+            raise output_error(reply_wav, "--reply-wav", exc) from None
     return ReplayResult(log.events, len(sink.samples), sink.rate_hz, source.audio.seconds)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from daemon.config import load_config
 from daemon.errors import AudioInputError
+from daemon.outputs import check_output, output_error
 
 _LOG = logging.getLogger(__name__)
 
@@ -25,6 +26,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if (args.input_wav is None) != (args.output_wav is None):
         raise AudioInputError("--input-wav and --output-wav go together",
                               fix="give both (a rig without a sound card) or neither")
+    for path, option in ((args.events, "--events"), (args.output_wav, "--output-wav")):
+        if path is not None:  # now, not when the run ends (issue 23 item 8)
+            check_output(path, option)
     io = None
     sink = WavSink()
     if args.input_wav is not None:
@@ -39,7 +43,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
                         debug=args.debug, hard_exit=True)
         asyncio.run(daemon.run())
     if args.output_wav is not None:
-        sink.save(args.output_wav)
+        try:
+            sink.save(args.output_wav)
+        except OSError as exc:
+            raise output_error(args.output_wav, "--output-wav", exc) from None
     return 0
 
 

@@ -80,7 +80,17 @@ def read_wav(path: Path, *, expect_rate_hz: int | None = PIPELINE_RATE_HZ,
     Raises:
         AudioInputError: missing file, not a WAV, not 16-bit PCM, wrong rate, or empty.
     """
-    if not path.is_file():
+    try:
+        is_dir, is_file = path.is_dir(), path.is_file()
+    except OSError as exc:  # EACCES on a directory on the way: not "not found", no traceback
+        raise AudioInputError(f"cannot read {path}: {exc.strerror or exc}",
+                              fix="check the permissions of the file and its directories",
+                              code="audio_missing") from None
+    if is_dir:
+        raise AudioInputError(f"{path} is a directory, not a WAV file",
+                              fix="give the path of one WAV file (e.g. one inside it)",
+                              code="audio_missing")
+    if not is_file:
         raise AudioInputError(f"audio file not found: {path}", fix="check the path",
                               code="audio_missing")
     try:

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from daemon.cli_levels import add_two_level_option, merge_levels
 from daemon.errors import CabinError
 from daemon.models.fetch import Fetcher
 from daemon.models.manifest import Manifest, ModelSpec, default_manifest_path, load_manifest
@@ -31,32 +32,29 @@ def default_models_dir(manifest_path: Path) -> Path:
 
 
 def add_models_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``models`` with its ``list``, ``verify`` and ``fetch`` subcommands."""
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--models-dir", type=Path, default=argparse.SUPPRESS,
-                        help=f"models directory (default: ${MODELS_DIR_ENV}, else the "
-                             "directory of the manifest)")
-    common.add_argument("--manifest", type=Path, default=argparse.SUPPRESS,
-                        help="manifest file (default: the repository's models/manifest.yaml)")
-    parser = subparsers.add_parser("models", parents=[common], help="list, verify, fetch models",
+    """Add ``models`` with its ``list``, ``verify`` and ``fetch`` subcommands.
+
+    ``--models-dir`` and ``--manifest`` work before and after the subcommand (daemon/cli_levels.py).
+    """
+    parser = subparsers.add_parser("models", help="list, verify, fetch models",
                                    description=__doc__)
-    parser.set_defaults(models_dir=None, manifest=None)
     sub = parser.add_subparsers(dest="models_command", required=True, metavar="COMMAND")
 
-    p_list = sub.add_parser("list", parents=[common], help="table of models and their status")
+    p_list = sub.add_parser("list", help="table of models and their status")
     p_list.set_defaults(func=_guarded(cmd_list))
 
-    p_verify = sub.add_parser("verify", parents=[common], help="check every file's sha256")
+    p_verify = sub.add_parser("verify", help="check every file's sha256")
     p_verify.add_argument("names", nargs="*", metavar="NAME",
                           help="models to verify (default: every model fetched so far)")
     p_verify.add_argument("--group", action="append", default=[],
                           help="verify every model of this group (repeatable)")
     p_verify.add_argument("--full", action="store_true",
                           help="rehash every file, ignoring the cached verification stamps "
-                               "(finds damage that kept a file's size and mtime)")
+                               "(finds damage that kept a file's size and mtime; a file found "
+                               "bad stays refused until it changes)")
     p_verify.set_defaults(func=_guarded(cmd_verify))
 
-    p_fetch = sub.add_parser("fetch", parents=[common], help="download and verify models")
+    p_fetch = sub.add_parser("fetch", help="download and verify models")
     p_fetch.add_argument("names", nargs="*", metavar="NAME", help="models to fetch")
     p_fetch.add_argument("--group", action="append", default=[],
                          help="fetch every model of this group (repeatable, or comma "
@@ -68,11 +66,18 @@ def add_models_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPa
     p_fetch.add_argument("--no-progress", action="store_true", help="no progress bars")
     p_fetch.set_defaults(func=_guarded(cmd_fetch))
 
+    subcommands = (p_list, p_verify, p_fetch)
+    add_two_level_option(parser, subcommands, "--models-dir", dest="models_dir", type=Path,
+                         help=f"models directory (default: ${MODELS_DIR_ENV}, else the "
+                              "directory of the manifest)")
+    add_two_level_option(parser, subcommands, "--manifest", dest="manifest", type=Path,
+                         help="manifest file (default: the repository's models/manifest.yaml)")
+
 
 def _guarded(command: Command) -> Command:
     def run(args: argparse.Namespace) -> int:
         try:
-            return command(args)
+            return command(merge_levels(args))
         except CabinError as exc:
             print(f"error [{exc.code}]: {exc}", file=sys.stderr)
             return 2
