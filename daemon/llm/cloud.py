@@ -5,6 +5,15 @@ transcript text, the conversation's text and the tool schemas, never audio. The 
 from the environment variable or the systemd credential file ($CREDENTIALS_DIRECTORY/<name>)
 and is never logged.
 
+Transport: https with the system's certificate authorities and host-name checks, always
+(`ssl.create_default_context`; a context with checks off is refused); plain http only to a
+loopback address with ``llm.cloud.allow_insecure_loopback`` (tests; the config refuses anything
+else, see `daemon.llm.config.transport_problem`, and the client checks again before it
+connects). The key goes to the configured host only: a redirect is a failure, never followed.
+The cloud's answer is checked like the local model's (daemon/llm/verdict.py, the router's
+filters); besides, a spoken answer may not read out a phone number or the API key: such
+sentences are dropped (`screen_reply`), and an answer left empty becomes `NO_NUMBERS`.
+
 A dead network must cost no latency: every request starts with a TCP connect bounded by
 ``connect_timeout_s`` (the probe), and after any failure (refused, timeout, HTTP error, garbage)
 the circuit breaker skips the cloud for ``retry_after_s`` without touching the network. The
@@ -27,10 +36,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from daemon.errors import CabinError
-from daemon.llm.config import CloudConfig
+from daemon.llm.config import CloudConfig, is_loopback_host
+from daemon.llm.filter import SentenceSplitter
 from daemon.llm.grammar import Decision
 from daemon.llm.schema import ToolSpec, spec_by_name
 from daemon.llm.types import AgentTiming, Message, PlannedCall
+from daemon.numbers import words_to_digits
 
 _LOG = logging.getLogger(__name__)
 
@@ -43,6 +54,15 @@ _PROTOCOL_LEAK = re.compile(r"^\s*functions\.\w+|<tool_call>|\"arguments\"\s*:|^
 model answers "functions.set_fan:"), not something to say."""
 MAX_RESPONSE_BYTES = 256 * 1024
 """Longest response accepted, bytes (anything longer is garbage for a voice answer)."""
+NO_NUMBERS = "Sorry, I can't read out phone numbers."
+"""Said when every sentence of a cloud answer read out a phone number (or the key)."""
+PHONE_MIN_DIGITS = 7
+"""A run of at least this many digits (spaces, dots, dashes, brackets allowed between them) is
+taken as a phone number; 112, 911 and speeds, temperatures or distances are shorter."""
+_DIGIT_RUN = re.compile(r"\+?\d(?:(?:,?[\s().\-/]){0,3}\d)+")
+"""Digits with what may stand between them in a written or spoken number to call ("555-0134",
+"+44 20 7946 0958", "5 5 5, 1 2 3 4"); not a comma alone ("1,234,567")."""
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 
 
 class CloudError(CabinError):
@@ -73,6 +93,31 @@ def read_key(config: CloudConfig, environ: Mapping[str, str]) -> str | None:
         except OSError:
             _LOG.warning("cloud: credential %s is not readable", path)
     return None
+
+
+def has_phone_number(text: str) -> bool:
+    """Whether ``text`` reads out something like a phone number, in digits or in number words
+    ("five five five, one two three four")."""
+    text = _ISO_DATE.sub(" ", text)  # a date (2024-05-12) is not a number to call
+    return any(sum(c.isdigit() for c in run.group()) >= PHONE_MIN_DIGITS
+               for variant in (text, words_to_digits(text.lower()))
+               for run in _DIGIT_RUN.finditer(variant))
+
+
+def screen_reply(decision: Decision, key: str | None) -> Decision:
+    """A cloud ``say`` answer without the sentences that read out a phone number or the API
+    key (a listener on the endpoint's address, or an injected web page, must not make the car
+    tell the driver a number to call); `NO_NUMBERS` when nothing is left. Other decisions are
+    returned as they are (their calls are grounded in what the driver said)."""
+    if decision.kind != "say":
+        return decision
+    sentences = SentenceSplitter().flush(decision.text)
+    kept = [s for s in sentences if not has_phone_number(s) and not (key and key in s)]
+    if len(kept) == len(sentences):
+        return decision
+    _LOG.warning("cloud answer: %d sentence(s) with a phone number or the key dropped",
+                 len(sentences) - len(kept))
+    return Decision("say", text=" ".join(kept) or NO_NUMBERS)
 
 
 def _tool_calls(message: Mapping[str, Any], tools: Sequence[ToolSpec]) -> Decision:
@@ -124,12 +169,20 @@ class CloudClient:
         max_tokens: generated tokens per answer, at most.
         clock: monotonic seconds (injected for tests).
         environ: where the key is looked up (injected for tests).
+        tls: the TLS context (injected for tests: one trusting a test authority); None = the
+            system's authorities. Certificate and host-name checks must be on.
+
+    Raises:
+        ValueError: ``tls`` does not check certificates or host names.
     """
 
     def __init__(self, config: CloudConfig, tools: Sequence[ToolSpec],
                  schemas: Sequence[Mapping[str, object]], *, max_tokens: int = 256,
                  clock: Callable[[], float] = time.monotonic,
-                 environ: Mapping[str, str] | None = None) -> None:
+                 environ: Mapping[str, str] | None = None,
+                 tls: ssl.SSLContext | None = None) -> None:
+        if tls is not None and (tls.verify_mode != ssl.CERT_REQUIRED or not tls.check_hostname):
+            raise ValueError("the cloud's TLS context must check certificates and host names")
         self.config = config
         self.tools = tuple(tools)
         self._tools_json = [{"type": "function", "function": dict(s)} for s in schemas]
@@ -142,6 +195,11 @@ class CloudClient:
         self._host = url.hostname or "127.0.0.1"
         self._port = url.port or (443 if self._tls else 80)
         self._path = url.path + (f"?{url.query}" if url.query else "")
+        default_port = self._port == (443 if self._tls else 80)
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        self._host_header = host if default_port else f"{host}:{self._port}"
+        self._context = (tls or ssl.create_default_context()) if self._tls else None
+        self._plain_allowed = config.allow_insecure_loopback and is_loopback_host(self._host)
         self.last_failure: str | None = None
         """Why the last request failed (for logs and tests), None after a success."""
         _LOG.info("cloud model %s at %s://%s:%d (API key %s)", config.model, url.scheme,
@@ -178,10 +236,15 @@ class CloudClient:
             self._fail(type(exc).__name__ if str(exc) == "" else f"{type(exc).__name__}: {exc}")
             raise CloudError(f"cloud request failed: {self.last_failure}",
                              fix="check the network and llm.cloud in cabin.yaml") from None
+        if 300 <= status < 400:
+            self._fail(f"HTTP {status} redirect, not followed")
+            raise CloudError(f"cloud answered with a redirect (HTTP {status}), not followed: "
+                             "the key goes to llm.cloud.base_url's host only",
+                             fix="set llm.cloud.base_url to the API's final https URL")
         if status != 200:
             self._fail(f"HTTP {status}")
             raise CloudError(f"cloud answered HTTP {status}", fix="check llm.cloud settings")
-        decision = parse_response(raw, self.tools)
+        decision = screen_reply(parse_response(raw, self.tools), self._key)
         if decision.kind == "malformed":
             self._fail(f"malformed response ({len(decision.text)} characters)")  # private text
             raise CloudError(f"cloud answer unusable ({len(decision.text)} characters)",
@@ -197,13 +260,15 @@ class CloudClient:
                      self.config.retry_after_s)
 
     async def _post(self, payload: bytes) -> tuple[int, bytes]:
-        context = ssl.create_default_context() if self._tls else None
+        context = self._context
+        if context is None and not self._plain_allowed:  # the config refuses it too
+            raise ValueError(f"plain http to {self._host} refused (https only)")
         reader, writer = await asyncio.wait_for(
             asyncio.open_connection(self._host, self._port, ssl=context,
                                     server_hostname=self._host if context else None),
             self.config.connect_timeout_s)
         try:
-            headers = [f"POST {self._path} HTTP/1.1", f"Host: {self._host}",
+            headers = [f"POST {self._path} HTTP/1.1", f"Host: {self._host_header}",
                        "Content-Type: application/json", "Accept: application/json",
                        f"Content-Length: {len(payload)}", "Connection: close"]
             if self._key:

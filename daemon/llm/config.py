@@ -2,20 +2,82 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+import ipaddress
+from urllib.parse import urlsplit
+
+from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from daemon.config_base import Section
+
+LOOPBACK_NAMES = ("localhost",)
+"""Host names taken as this machine besides the loopback addresses (127.0.0.0/8, ::1)."""
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for a loopback address (127.0.0.0/8, ::1) or ``localhost``."""
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _url_problem(key: str, base_url: str) -> str | None:
+    """What makes ``base_url`` unusable as a URL at all, or None."""
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in base_url):
+        return f"{key} must not contain spaces or control characters"
+    try:
+        url = urlsplit(base_url)
+        url.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        return f"{key} is not a valid URL: use https://HOST/v1"
+    if url.scheme not in ("https", "http") or not url.hostname:
+        return f"{key} must be an https:// URL with a host, e.g. https://api.openai.com/v1"
+    if url.username is not None or url.password is not None:
+        return (f"{key} must not carry a user name or password: put the API key in "
+                "llm.cloud.api_key_env or the llm.cloud.credential systemd credential")
+    return None
+
+
+def transport_problem(base_url: str, allow_insecure_loopback: bool) -> str | None:
+    """Why ``llm.cloud.base_url`` must not be used (naming the key and the fix), or None.
+
+    The API key and every transcript go to this URL: https only, with no credentials or
+    whitespace in it; plain http only to a loopback address with the explicit test setting.
+    """
+    key = "llm.cloud.base_url"
+    problem = _url_problem(key, base_url)
+    url = urlsplit(base_url)
+    if problem is not None or url.scheme == "https":
+        return problem
+    if not allow_insecure_loopback:
+        return (f"{key} is plain http://: the API key and the transcripts would travel "
+                "unencrypted to whoever listens; use https://, or, for a test server on this "
+                "machine only, an http://127.0.0.1 URL with "
+                "llm.cloud.allow_insecure_loopback: true")
+    if not is_loopback_host(url.hostname or ""):
+        return (f"llm.cloud.allow_insecure_loopback only allows http:// to 127.0.0.1, ::1 or "
+                f"localhost, not {url.hostname}: use an https:// URL for {key}")
+    return None
 
 
 class CloudConfig(Section):
     """An OpenAI-compatible chat-completions endpoint used when the local model fails.
 
-    It receives the transcript text and the tool schemas only, never audio.
+    It receives the transcript text and the tool schemas only, never audio. The URL must be
+    https (certificates are always checked; the key goes to that host only, redirects are not
+    followed); see `transport_problem`.
     """
 
     enabled: bool = Field(False, description="use the cloud model as a fallback")
-    base_url: str = Field("http://127.0.0.1:8080/v1",
-                          description="the API root, up to and including /v1")
+    base_url: str = Field("https://api.openai.com/v1",
+                          description="the API root, up to and including /v1; https:// only")
+    allow_insecure_loopback: bool = Field(
+        False, strict=True,
+        description="TESTS ONLY: also accept http:// to 127.0.0.1, ::1 or localhost (any local "
+                    "user can listen on such a port and would get the key and the transcripts)")
     model: str = Field("gpt-4o-mini", description="model (or Azure deployment) name")
     api_key_env: str = Field("CABIN_CLOUD_API_KEY",
                              description="environment variable holding the API key")
@@ -26,6 +88,13 @@ class CloudConfig(Section):
                                      description="TCP connect (offline detection), seconds")
     retry_after_s: float = Field(30.0, ge=0.0, le=3600.0,
                                  description="after a failure, skip the cloud this long, s")
+
+    @model_validator(mode="after")
+    def _secure_transport(self) -> CloudConfig:
+        problem = transport_problem(self.base_url, self.allow_insecure_loopback)
+        if problem is not None:
+            raise PydanticCustomError("insecure_cloud_url", problem)
+        return self
 
 
 class LlmConfig(Section):

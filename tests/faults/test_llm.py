@@ -209,6 +209,7 @@ def test_cloud_down_slow_or_garbage_gets_the_honest_answer(
     config = fault_config(tmp_path, llm=LlmConfig(
         enabled=True, timeout_s=0.0, cloud=CloudConfig(
             enabled=True, base_url=f"http://127.0.0.1:{cloud.peer.port}/v1", timeout_s=1.5,
+            allow_insecure_loopback=True,  # the stub speaks plain http
             connect_timeout_s=0.3, retry_after_s=0.0)))
 
     async def drive() -> dict[str, Turn]:

@@ -40,6 +40,7 @@ def _router(port: int, monkeypatch: pytest.MonkeyPatch, *, timeout_s: float = 4.
     """A router whose local model is absent (never loaded): the cloud is all it has."""
     monkeypatch.setenv("CABIN_CLOUD_API_KEY", SECRET)
     cloud = CloudConfig(enabled=True, base_url=f"http://127.0.0.1:{port}/v1", model="m",
+                        allow_insecure_loopback=True,  # the stub speaks plain http
                         timeout_s=timeout_s, connect_timeout_s=0.5, retry_after_s=30.0)
     router = Router(LlmConfig(cloud=cloud), REGISTRY, Path("/nonexistent"))
     if clock is not None:

@@ -80,6 +80,7 @@ def proxy(server: int) -> Iterator[Peer]:
 
 def _cloud_router(port: int, config: LlmConfig) -> Router:
     cloud = CloudConfig(enabled=True, base_url=f"http://127.0.0.1:{port}/v1",
+                        allow_insecure_loopback=True,  # llama.cpp's server speaks plain http
                         model="qwen", timeout_s=30.0)
     return Router(config.model_copy(update={"cloud": cloud}), TOOLS, Path("/nonexistent"))
 
