@@ -1,7 +1,8 @@
 """Vocabulary biasing: steer the recogniser towards what the vehicle tools understand.
 
 - Vosk: a grammar (the list of words the decoder may output, plus ``[unk]``) built from the
-  vehicle registry (tool names, argument enums) and the fast path's command phrases. A grammar
+  vehicle registry (tool names, argument enums) and every tool's declared example sentences
+  (vehicle_tools/language.py, ``Language.examples``). A grammar
   result dominated by ``[unk]`` means the driver said something outside it: the utterance is
   decoded again with open vocabulary (`FallbackStream`).
 - faster-whisper: the same vocabulary as an initial prompt (a few command sentences) and as
@@ -20,42 +21,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from vehicle_tools.language import COURTESY, SPOKEN_NUMBERS
+
 if TYPE_CHECKING:  # annotations only: daemon.asr imports this module
     from daemon.asr import RecognizerStream
 
 UNK = "[unk]"
-
-DOMAIN_PHRASES: dict[str, tuple[str, ...]] = {
-    "climate": ("set the temperature to twenty one degrees",
-                "make it twenty two and a half degrees", "warm it up", "cool it down",
-                "turn the temperature down to eighteen",
-                "on my side", "driver side", "passenger side", "all zones", "fahrenheit",
-                "celsius"),
-    "fan": ("set the fan to level three", "turn the fan up", "turn the fan off", "fan speed",
-            "maximum"),
-    "air": ("turn on the air conditioning", "switch the air con off", "a c"),
-    "windows": ("open the driver window halfway", "close all the windows", "open the window a bit",
-                "crack the passenger window", "rear left window", "rear right window", "percent"),
-    "sunroof": ("open the sunroof", "close the sunroof"),
-    "status": ("what is the range", "how much fuel is left", "how fast am i going", "odometer",
-               "which gear am i in"),
-    "navigation": ("navigate to the station", "take me to"),
-    "media": ("skip this song", "next song", "previous track", "pause the music",
-              "play the music", "resume"),
-    "phone": ("call my contact", "make a call"),
-    "courtesy": ("please", "thank you"),
-}
-"""How drivers phrase what the fast path understands (daemon/intents.py), by tool domain."""
-
-COMMAND_PHRASES: tuple[str, ...] = tuple(p for group in DOMAIN_PHRASES.values() for p in group)
-"""How drivers phrase what the fast path understands (daemon/intents.py)."""
-
-NUMBER_WORDS: tuple[str, ...] = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    "hundred", "half", "point", "and", "a")
-"""Spoken numbers (temperatures, fan levels, percentages)."""
 
 
 @dataclass(frozen=True)
@@ -96,15 +67,26 @@ def enums_of(schema: object) -> list[str]:
     return found
 
 
+def _examples_by_tool() -> list[tuple[str, ...]]:
+    """Every tool's declared example sentences (vehicle_tools.language), in registry order."""
+    from vehicle_tools.tools import default_registry
+
+    return [tool.language.examples for tool in default_registry()
+            if tool.language is not None and tool.language.examples]
+
+
 def build_vocabulary(extra_phrases: Iterable[str] = ()) -> Vocabulary:
-    """The vocabulary of the shipped vehicle registry, the command phrases and `extra_phrases`."""
+    """The vocabulary of the shipped vehicle registry: every tool's declared example sentences
+    (`vehicle_tools.language.Language.examples`), its names and argument values, the
+    courtesy words, and `extra_phrases`."""
     from vehicle_tools.tools import default_registry
 
     registry = default_registry()
     enums = [e for schema in registry.json_schemas() for e in enums_of(schema)]
-    phrases = [*COMMAND_PHRASES, *registry_terms(registry.names(), enums), *extra_phrases]
+    examples = [p for group in _examples_by_tool() for p in group]
+    phrases = [*examples, *COURTESY, *registry_terms(registry.names(), enums), *extra_phrases]
     phrases = list(dict.fromkeys(p.lower().strip() for p in phrases if p.strip()))
-    words = {w for p in [*phrases, *NUMBER_WORDS] for w in re.findall(r"[a-z']+", p)}
+    words = {w for p in [*phrases, *SPOKEN_NUMBERS] for w in re.findall(r"[a-z']+", p)}
     return Vocabulary(tuple(phrases), tuple(sorted(words)))
 
 
@@ -128,11 +110,12 @@ def unk_fraction(text: str) -> float:
 def whisper_prompt(vocab: Vocabulary, max_phrases: int = 12) -> str:
     """An initial prompt for faster-whisper: a few command sentences, comma separated.
 
-    The sentences are taken in turn from every tool domain (climate, windows, sunroof, media,
-    phone...), so the prompt covers all of them rather than the first domain's phrases; then
-    any of the vocabulary's other phrases of three words or more.
+    The sentences are taken in turn from every tool's declared examples (climate, windows,
+    sunroof, media, phone...), so the prompt covers all of them rather than the first tool's
+    phrases; then any of the vocabulary's other phrases of three words or more.
     """
-    groups = [[p for p in group if len(p.split()) >= 3] for group in DOMAIN_PHRASES.values()]
+    groups = [[p for p in group if len(p.split()) >= 3] for group in _examples_by_tool()]
+    groups = [group for group in groups if group]
     ordered = [g[i] for i in range(max(map(len, groups))) for g in groups if i < len(g)]
     known = set(vocab.phrases)
     extra = [p for p in vocab.phrases if len(p.split()) >= 3 and p not in ordered]

@@ -7,7 +7,9 @@ language model streams is spoken while it is still being generated. In order:
    unless it expired, was cancelled or the car's driving state changed since it was asked
    (then nothing is sent and the driver is told so); a bare yes/no with nothing waiting for
    it gets an honest "There's nothing waiting for an answer." and never reaches a model;
-2. the deterministic fast path (daemon/intents.py);
+2. the deterministic fast path: the declared command language (daemon/understanding/): every
+   command of the utterance in order, one short question for what was not said ("Which
+   window?"), a refusal with no bus call for a text that tries to override the instructions;
 3. the language model router (daemon/llm/), when configured: tool calls, a spoken answer, a
    clarification question, a decline, or an honest "unavailable".
 
@@ -33,8 +35,9 @@ from daemon.dialogue import (
     PendingCall,
     yes_no,
 )
-from daemon.intents import parse
+from daemon.intents import understander
 from daemon.llm.types import AgentAnswer, CancelToken, Message, Sentence
+from daemon.understanding.understand import Plan, Understander
 
 _LOG = logging.getLogger(__name__)
 
@@ -78,6 +81,25 @@ class DrivingStateSource(Protocol):
         """parked, idling or moving from the latest gear and speed reported; None: unknown."""
 
 
+@runtime_checkable
+class ReadingSource(Protocol):
+    """A dispatcher that knows what the car last reported (vehicle_tools.dispatcher)."""
+
+    def reported(self, key: str) -> object:
+        """The last reported value of ``key`` (a DBC signal or ``service.Property``), or None."""
+
+
+@dataclass(frozen=True)
+class _Readings:
+    """The car's last reported values, for relative changes ("a bit warmer")."""
+
+    dispatcher: object
+
+    def get(self, key: str) -> object:
+        source = self.dispatcher
+        return source.reported(key) if isinstance(source, ReadingSource) else None
+
+
 class Agent(Protocol):
     """The language model router (daemon/llm/router.py)."""
 
@@ -111,13 +133,16 @@ class Decider:
         conversation: the session's dialogue state.
         agent: the language model router; None = fast path only.
         acknowledge: prefix of a successful action's reply ("Okay."), pre-rendered.
+        understander: the fast path (the declared command language); default: the shipped
+            registry's, built once per process.
         confirm_timeout_s: how long a confirmation question waits for its answer once the
             driver has heard it, s (input audio time).
     """
 
     def __init__(self, dispatcher: ToolDispatcher, log: ev.EventLog, now_ms: _Clock,
                  conversation: Conversation, *, agent: Agent | None = None,
-                 acknowledge: str = "", confirm_timeout_s: float = CONFIRM_TIMEOUT_S) -> None:
+                 acknowledge: str = "", confirm_timeout_s: float = CONFIRM_TIMEOUT_S,
+                 understander: Understander | None = None) -> None:
         self._dispatcher = dispatcher
         self._log = log
         self._now = now_ms
@@ -125,6 +150,7 @@ class Decider:
         self._agent = agent
         self.acknowledge = acknowledge
         self.confirm_timeout_s = confirm_timeout_s
+        self._understander = understander if understander is not None else _shipped()
 
     async def decide(self, request: TurnInput) -> AsyncIterator[str]:
         """Act on `request`; yields the pieces of the reply, in speaking order."""
@@ -133,13 +159,12 @@ class Decider:
         if answered is not None:
             yield answered
             return
-        intent = parse(request.text)
+        plan = self._fast_path(request.text)
         clarifying, conv.clarifying = conv.clarifying, None
-        if intent is None and clarifying is not None:
-            intent = parse(f"{clarifying} {request.text}")  # "open the window" + "the driver's"
-        if intent is not None:
-            self._intent(request.turn, "fast_path", intent.name, dict(intent.args))
-            yield await self._call(request.turn, intent.name, intent.args)
+        if plan is None and clarifying is not None:
+            plan = self._fast_path(f"{clarifying} {request.text}")
+        if plan is not None:
+            yield await self._run_plan(request.turn, plan)
             return
         if self._agent is None:
             self._intent(request.turn, "none", "none", {})
@@ -147,6 +172,40 @@ class Decider:
             return
         async for piece in self._ask_agent(request, clarifying):
             yield piece
+
+    def _fast_path(self, text: str) -> Plan | None:
+        """The declared command language's plan for ``text``; an answer to the fast path's own
+        question ("Which window?" -> "the passenger one") completes the call it asked about."""
+        asking, self.conversation.asking = self.conversation.asking, None
+        if asking is not None:
+            call = self._understander.answer(asking, text)
+            if call is not None:
+                return Plan((call,))
+        return self._understander.understand(text, _Readings(self._dispatcher))
+
+    async def _run_plan(self, turn: int, plan: Plan) -> str:
+        """Carry out a fast-path plan: every call in order (each validated by the dispatcher;
+        a confirmation question stops the rest), then its one question; the reply covers each
+        call. A refusal runs nothing."""
+        if plan.refusal:
+            self._intent(turn, "fast_path", "decline", {})
+            return plan.refusal
+        replies: list[str] = []
+        for call in plan.calls:
+            self._intent(turn, "fast_path", call.tool, dict(call.args))
+            reply = await self._call(turn, call.tool, call.args, note=call.note)
+            replies.append(reply if not replies else reply.removeprefix(f"{self.acknowledge} "))
+            if self.conversation.pending is not None:
+                return " ".join(replies)  # ask one question at a time
+        if plan.question is not None:
+            self._intent(turn, "fast_path", "clarify", {"tool": plan.question.tool,
+                                                        "missing": plan.question.missing})
+            self.conversation.asking = plan.question
+            replies.append(plan.question.text)
+        elif plan.unable:
+            self._intent(turn, "fast_path", "decline", {})
+            replies.append(plan.unable)
+        return " ".join(replies)
 
     async def _answer(self, request: TurnInput) -> str | None:
         """The reply when `request` is a yes/no/cancel answer the dialogue settles; None: it is
@@ -225,7 +284,7 @@ class Decider:
             yield final.text
 
     async def _call(self, turn: int, name: str, args: Mapping[str, object], *,
-                    confirmed: bool | None = None) -> str:
+                    confirmed: bool | None = None, note: str = "") -> str:
         self._log.emit(ev.ToolCall(t_ms=self._now(), turn=turn, name=name, args=dict(args)))
         started = time.perf_counter()
         # Shielded: a barge-in or shutdown never abandons a command already sent to the car.
@@ -238,9 +297,10 @@ class Decider:
             self.conversation.pending = PendingCall(
                 turn, name, dict(result.args or args), result.reply, asked_ms=self._now(),
                 driving=self._driving_state())
+        reply = f"{note} {result.reply}".strip() if result.ok else result.reply
         if result.ok and self.acknowledge and not name.startswith("get_"):
-            return f"{self.acknowledge} {result.reply}"  # an action: acknowledge at once
-        return result.reply
+            return f"{self.acknowledge} {reply}"  # an action: acknowledge at once
+        return reply
 
     def _intent(self, turn: int, source: str, name: str, args: dict[str, object]) -> None:
         self._log.emit(ev.Intent(t_ms=self._now(), turn=turn, source=source, name=name,
@@ -262,3 +322,7 @@ class Decider:
 
 class _Clock(Protocol):
     def __call__(self) -> float: ...
+
+
+def _shipped() -> Understander:
+    return understander()

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from daemon.llm.types import Message
+from daemon.understanding.resolve import Question
 
 Answer = Literal["yes", "no", "cancel"]
 
@@ -124,6 +125,7 @@ class Conversation:
         self.pending: PendingCall | None = None
         self.dropped: DroppedQuestion | None = None
         self.clarifying: str | None = None
+        self.asking: Question | None = None  # the fast path's own question ("Which window?")
 
     def question_heard(self, turn: int, t_ms: float) -> None:
         """The reply of `turn` finished playing at input audio time `t_ms` (ms): if it asked
@@ -184,3 +186,4 @@ class Conversation:
         self.pending = None
         self.dropped = None
         self.clarifying = None
+        self.asking = None

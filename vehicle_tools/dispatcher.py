@@ -87,6 +87,15 @@ class Dispatcher:
         """The tools this dispatcher knows."""
         return self._registry
 
+    def reported(self, key: str) -> object:
+        """The last value the car (a DBC signal) or a service (``media.Volume``) reported for
+        ``key``, or None; the fast path reads it for relative changes ("a bit warmer")."""
+        for backend in self._backends.values():
+            value = None if backend is None else backend.state.get(key)
+            if value is not None:
+                return value
+        return None
+
     def driving_state(self) -> DrivingState | None:
         """parked, idling or moving from the latest gear and speed the car reported (None:
         not reported yet); the dialogue drops a confirmation asked in another state."""

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from vehicle_tools.commands import BackendKind, Command, CommandFrame
 from vehicle_tools.dbc import Database
 from vehicle_tools.errors import ToolError
+from vehicle_tools.language import Language
 from vehicle_tools.safety import (
     ALWAYS,
     DrivingState,
@@ -92,6 +93,9 @@ class Tool(Generic[A]):
         topics: words or phrases a request for this tool mentions ("window", "fresh air");
             the language-model agent declines a call whose tool the request never mentions
             (daemon/llm/relevance.py), instead of mapping it to the nearest tool.
+        language: how drivers ask for it (`vehicle_tools.language`): the sentence templates
+            and slot lists the fast path, the recogniser's biasing, endpointing and the test
+            corpus are all derived from.
     """
 
     name: str
@@ -110,6 +114,7 @@ class Tool(Generic[A]):
     backend: BackendKind = "can"
     service: str = "the car's controls"
     topics: tuple[str, ...] = ()
+    language: Language | None = None
 
     def validate(self, args: object) -> A:
         """Validate and normalise raw arguments.

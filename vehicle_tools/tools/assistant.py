@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator, model_validator
 
 from vehicle_tools.commands import SettingChange
+from vehicle_tools.language import Language, Range, Sentences
 from vehicle_tools.registry import Report, Tool, ToolArgs
 from vehicle_tools.state import VehicleState
 from vehicle_tools.tools.common import missing, number
@@ -62,8 +63,31 @@ def _reply(a: SetAssistantVoiceArgs, r: Report) -> str:
     return "I'll speak " + " and ".join(parts) + "."
 
 
+_YOUR_VOICE = "(your voice|your volume|the assistant[s] voice|the assistant[s] volume)"
+SET_ASSISTANT_VOICE_LANGUAGE = Language(
+    sentences=(
+        Sentences((f"[(set|turn|put|change)] {_YOUR_VOICE} [(to|at)] {{percent:volume_pct}} "
+                   "[percent]",
+                   "(speak|talk) [at] [a] [volume [of]] {percent:volume_pct} percent [volume]")),
+        Sentences(("(speak|talk) (slower|more slowly|slowly)", "slow down [your (voice|speech)]",
+                   "(speak|talk) [a bit|a little] (slower|more slowly)"), args={"speed": 0.8}),
+        Sentences(("(speak|talk) (faster|quicker|more quickly|quickly)",
+                   "(speak|talk) [a bit|a little] (faster|quicker)"), args={"speed": 1.25}),
+        Sentences(("(speak|talk) [at] {speed} (times|x) [speed]",),),
+        Sentences(("(speak|talk) louder", f"(turn|put) {_YOUR_VOICE} up"),
+                  args={"volume_pct": 10}, relative="volume_pct"),
+        Sentences(("(speak|talk) (quieter|softer|more quietly|more softly)",
+                   f"(turn|put) {_YOUR_VOICE} down"),
+                  args={"volume_pct": -10}, relative="volume_pct"),
+    ),
+    lists={"speed": Range(0, 10, halves=True)},
+    state_keys={"volume_pct": "voice.volume_pct"},
+)
+
+
 SET_ASSISTANT_VOICE: Tool[SetAssistantVoiceArgs] = Tool(
     name="set_assistant_voice",
+    language=SET_ASSISTANT_VOICE_LANGUAGE,
     topics=("speak", "talk", "voice", "slower", "faster", "slowly", "quickly"),
     description="Change how the assistant speaks: its speaking rate and its volume.",
     action="change my voice",

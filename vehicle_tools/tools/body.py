@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import Field
 
 from vehicle_tools.commands import CommandFrame
+from vehicle_tools.language import Language, Sentences, values
 from vehicle_tools.registry import Report, SignalLink, Tool, ToolArgs
 from vehicle_tools.safety import (
     DRIVING_SIGNALS,
@@ -39,8 +40,16 @@ def _lock_report(args: NoArgs, state: VehicleState) -> Report:
     return {"doors_locked": locked == "LOCKED"}
 
 
+_DOORS = "(door[s]|car|it)"
+LOCK_DOORS_LANGUAGE = Language(sentences=(Sentences((
+    f"lock [up] [the|all the|my] {_DOORS}", f"lock [all] [the] {_DOORS} [up]",
+    "(lock up|lock everything)",
+)),))
+
+
 LOCK_DOORS: Tool[NoArgs] = Tool(
     name="lock_doors",
+    language=LOCK_DOORS_LANGUAGE,
     topics=("lock", "door"),
     description="Lock all doors and the trunk (central locking).",
     action="lock the doors",
@@ -54,8 +63,15 @@ LOCK_DOORS: Tool[NoArgs] = Tool(
     policy=ToolPolicy(rate_limit=RateLimit(calls=5, per_s=30.0)),
 )
 
+UNLOCK_DOORS_LANGUAGE = Language(sentences=(Sentences((
+    f"unlock [the|all the|my] {_DOORS}", "open the (locks|lock)", "unlock everything",
+)),))
+
+
+
 UNLOCK_DOORS: Tool[NoArgs] = Tool(
     name="unlock_doors",
+    language=UNLOCK_DOORS_LANGUAGE,
     topics=("unlock", "door"),
     description="Unlock all doors and the trunk. Only when the car is parked, and only after "
                 "the driver confirms.",
@@ -153,8 +169,32 @@ refused as ``not_available``. Other lights (high beams off = back to low beam, f
 are not concerned."""
 
 
+_LIGHT = "{light}"
+SET_LIGHTS_LANGUAGE = Language(
+    sentences=(
+        Sentences((
+            f"(turn|switch|put|flip) [the] {_LIGHT} on",
+            f"(turn|switch|put|flip) on [the] {_LIGHT}",
+            f"{_LIGHT} on", f"(enable|activate|use) [the] {_LIGHT}",
+        ), args={"on": True}),
+        Sentences((
+            f"(turn|switch|put|flip|shut) [the] {_LIGHT} off",
+            f"(turn|switch|flip|shut) off [the] {_LIGHT}", f"{_LIGHT} off",
+            f"(disable|deactivate|kill) [the] {_LIGHT}",
+        ), args={"on": False}),
+    ),
+    lists={"light": values(
+        ("(headlights|headlight|head lights|head light|low beam[s]|dipped beam[s]|lights)",
+         "headlights"),
+        ("(high beam[s]|full beam[s]|brights|main beam[s])", "high_beam"),
+        ("(fog lights|fog light|fog lamp[s]|foglights)", "fog_lights"),
+        ("(interior|dome|cabin|reading|inside|courtesy) (light|lights|lamp)", "interior"))},
+)
+
+
 SET_LIGHTS: Tool[SetLightsArgs] = Tool(
     name="set_lights",
+    language=SET_LIGHTS_LANGUAGE,
     topics=("light", "headlight", "beam", "brights", "fog lamp", "dome", "dark", "lamp"),
     description="Switch the headlights, high beams, front fog lights or interior light on or "
                 "off. High beams and fog lights cannot be on together.",

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from vehicle_tools.errors import ToolError
+from vehicle_tools.language import Language, Range, Sentences, Values
 from vehicle_tools.registry import CommandFrame, Report, SignalLink, Tool, ToolArgs
 from vehicle_tools.state import VehicleState
 
@@ -79,8 +80,81 @@ def _temperature_reply(args: SetTemperatureArgs, report: Report) -> str:
             f"side to {_degrees(float(passenger))} degrees.")
 
 
+_TEMPERATURE_WORDS = "(temperature|temp|heat|heating|climate|thermostat)"
+SET_TEMPERATURE_LANGUAGE = Language(
+    sentences=(
+        Sentences((
+            f"[(set|change|put|turn|adjust)] [the] {_TEMPERATURE_WORDS} [{{zone}}] [to|at|on] "
+            "{celsius} [degrees] [celsius] [{zone}]",
+            f"[(set|change|put|turn|adjust)] [the] {{zone}} {_TEMPERATURE_WORDS} [to|at] "
+            "{celsius} [degrees] [celsius]",
+            "(make|set|put|keep) (it|things) [at] {celsius} [degrees] [celsius] [in here] [{zone}]",
+            "(make|set) [the] {zone} {celsius} [degrees] [celsius]",
+            "{celsius} degrees [celsius] [{zone}]",
+            "i (want|need|would like|like) it [at] {celsius} [degrees] [{zone}]",
+        )),
+        Sentences((
+            f"[(set|change|put|turn|adjust)] [the] {_TEMPERATURE_WORDS} [{{zone}}] [to|at] "
+            "{celsius} [degrees] fahrenheit [{zone}]",
+            "(make|set) it {celsius} [degrees] fahrenheit [{zone}]",
+            "{celsius} degrees fahrenheit [{zone}]",
+        ), fahrenheit=("celsius",)),
+        Sentences((
+            "[make it|make things] [a] [(bit|little|touch|tad|degree)] (warmer|hotter) [in here] "
+            "[{zone}]",
+            "(warm|heat) (it|things|the car|the cabin) up [a bit] [{zone}]",
+            f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} up [a bit] [{{zone}}]",
+            f"(raise|increase) [the] {_TEMPERATURE_WORDS} [a bit] [{{zone}}]",
+            f"(turn|bring|put) up [the] {_TEMPERATURE_WORDS} [a bit] [{{zone}}]",
+            "(im|i am|its|it is) [a bit|a little|too|really|so|freezing] (cold|chilly|freezing) "
+            "[in here]",
+            "my (feet|hands) are (freezing|cold)",
+        ), args={"celsius": 1.0}, relative="celsius"),
+        Sentences((
+            "[make it|make things] [a] [(bit|little|touch|tad|degree)] (cooler|colder) [in here] "
+            "[{zone}]",
+            "cool (it|things|the car|the cabin) down [a bit] [{zone}]",
+            f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} down [a bit] [{{zone}}]",
+            f"(lower|decrease|reduce) [the] {_TEMPERATURE_WORDS} [a bit] [{{zone}}]",
+            f"(turn|bring|put) down [the] {_TEMPERATURE_WORDS} [a bit] [{{zone}}]",
+            "(im|i am|its|it is) [a bit|a little|too|really|so|boiling] (hot|warm|boiling) "
+            "[in here]",
+        ), args={"celsius": -1.0}, relative="celsius"),
+        Sentences((
+            "[make it|make things] {celsius} degree[s] (warmer|hotter) [{zone}]",
+            f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} up [by] {{celsius}} degree[s] [{{zone}}]",
+            f"(raise|increase) [the] {_TEMPERATURE_WORDS} [by] {{celsius}} degree[s] [{{zone}}]",
+        ), relative="celsius"),
+        Sentences((
+            "[make it|make things] {minus_celsius:celsius} degree[s] (cooler|colder) [{zone}]",
+            f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} down [by] {{minus_celsius:celsius}} "
+            "degree[s] [{zone}]",
+            f"(lower|decrease|reduce) [the] {_TEMPERATURE_WORDS} [by] {{minus_celsius:celsius}} "
+            "degree[s] [{zone}]",
+        ), relative="celsius"),
+    ),
+    lists={"celsius": Range(-100, 200, halves=True),
+           "minus_celsius": Values(tuple((str(n), -float(n)) for n in range(1, 11)))},
+    state_keys={"celsius": "TempDriver", "celsius:zone=passenger": "TempPassenger"},
+    fahrenheit_above={"celsius": 40.0},
+    examples=(
+              "set the temperature to twenty one degrees",
+              "make it twenty two and a half degrees",
+              "warm it up",
+              "cool it down",
+              "turn the temperature down to eighteen",
+              "on my side",
+              "driver side",
+              "passenger side",
+              "all zones",
+              "fahrenheit",
+              "celsius"),
+)
+
+
 SET_TEMPERATURE: Tool[SetTemperatureArgs] = Tool(
     name="set_temperature",
+    language=SET_TEMPERATURE_LANGUAGE,
     topics=("temperature", "temp", "degree", "celsius", "fahrenheit", "warm", "cool", "cold", "hot",
             "heat", "chilly", "freezing", "thermostat", "climate"),
     description="Set the target cabin temperature, for the driver's zone, the passenger's zone "
@@ -117,8 +191,54 @@ def _fan_reply(args: SetFanArgs, report: Report) -> str:
     return "The fan is off." if level == 0 else f"The fan is set to level {level}."
 
 
+_FAN = "(fan|fans|blower|ventilation|fan speed|air flow|airflow)"
+SET_FAN_LANGUAGE = Language(
+    sentences=(
+        Sentences((
+            f"[(set|turn|put|change|bump|crank|switch)] [the] {_FAN} [up|down] [(to|at|on)] "
+            "[level|speed] {level}",
+            f"[(set|turn|put|change|bump|crank)] [up|down] [the] {_FAN} [up|down] [(to|at|on)] "
+            "[level|speed] {level}",
+            f"{_FAN} [level|speed] [to] {{level}}",
+            "[set] [the] speed [(to|at)] {level}",
+            f"(could|can) [you] [(bump|turn|put|set)] the {_FAN} (go|up|down) to [level] {{level}}",
+            "(could|can) the (fan|blower) go to [level] {level}",
+        )),
+        Sentences((
+            f"(turn|switch|shut) [the] {_FAN} off", f"(turn|switch|shut) off [the] {_FAN}",
+            f"{_FAN} off", f"(stop|kill) [the] {_FAN}",
+        ), args={"level": 0}),
+        Sentences((
+            f"[(set|turn|put|crank)] [the] {_FAN} [up] [(to|at|on)] (max|maximum|full|highest|"
+            "full blast|the max)",
+            f"{_FAN} [to] (max|maximum|full|full blast)",
+            f"(max|maximum|full) {_FAN}",
+        ), args={"level": 7}),
+        Sentences((
+            f"(turn|bump|crank|put) [the] {_FAN} up [a bit|a notch]",
+            f"(turn|bump|crank|put) up [the] {_FAN} [a bit|a notch]",
+            f"(more|increase [the]) {_FAN}", "more air",
+        ), args={"level": 1}, relative="level"),
+        Sentences((
+            f"(turn|put) [the] {_FAN} down [a bit|a notch]",
+            f"(turn|put) down [the] {_FAN} [a bit|a notch]",
+            f"(less|decrease [the]|lower [the]|reduce [the]) {_FAN}",
+        ), args={"level": -1}, relative="level"),
+    ),
+    state_keys={"level": "FanLevel"},
+    examples=(
+              "set the fan to level three",
+              "turn the fan up",
+              "turn the fan off",
+              "fan speed",
+              "maximum"),
+)
+
+
+
 SET_FAN: Tool[SetFanArgs] = Tool(
     name="set_fan",
+    language=SET_FAN_LANGUAGE,
     topics=("fan", "blower", "ventilation", "airflow", "air flow", "breeze", "stuffy", "fresh air"),
     description=f"Set the climate blower (fan) level, 0 = off, {FAN_MAX} = maximum.",
     action="change the fan",
@@ -151,8 +271,29 @@ def _ac_report(args: SetAcArgs, state: VehicleState) -> Report:
     return {"ac_on": ac == "ON"}
 
 
+_AC = "(ac|a c|air conditioning|air conditioner|air con|aircon|climate control|cooling)"
+SET_AC_LANGUAGE = Language(
+    sentences=(
+        Sentences((
+            f"(turn|switch|put|flip) [the] {_AC} on", f"(turn|switch|put|flip) on [the] {_AC}",
+            f"(start|enable|activate|use) [the] {_AC}", f"{_AC} on",
+        ), args={"on": True}),
+        Sentences((
+            f"(turn|switch|put|flip|shut) [the] {_AC} off",
+            f"(turn|switch|flip|shut) off [the] {_AC}",
+            f"(stop|disable|deactivate|kill) [the] {_AC}", f"{_AC} off", f"no [more] {_AC}",
+        ), args={"on": False}),
+    ),
+    examples=(
+              "turn on the air conditioning",
+              "switch the air con off",
+              "a c"),
+)
+
+
 SET_AC: Tool[SetAcArgs] = Tool(
     name="set_ac",
+    language=SET_AC_LANGUAGE,
     topics=("air conditioning", "air conditioner", "air con", "aircon", "ac", "a/c", "a c", "cool",
             "hot", "stuffy", "sweating", "muggy", "humid", "boiling", "climate"),
     description="Switch the air conditioning (A/C compressor) on or off.",

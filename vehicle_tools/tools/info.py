@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import Field
 
 from vehicle_tools.errors import ToolError
+from vehicle_tools.language import Language, Sentences
 from vehicle_tools.registry import Report, Tool, ToolArgs
 from vehicle_tools.state import VehicleState
 from vehicle_tools.tools.common import number
@@ -102,8 +103,52 @@ def _reply(args: VehicleStatusArgs, report: Report) -> str:  # noqa: PLR0911 - o
             return _doors_reply(report)
 
 
+GET_VEHICLE_STATUS_LANGUAGE = Language(
+    sentences=(
+        Sentences(("(whats|what is|tell me|check) [the] [my] [current] (speed|current speed)",
+                   "how fast (am i|are we) (going|driving|doing)", "(whats|what is) my speed",
+                   "(what|which) speed (am i|are we) (doing|going|at)"),
+                  args={"item": "speed"}),
+        Sentences(("(whats|what is|tell me|check) [the] [my] fuel [level]",
+                   "how much (fuel|gas|petrol|diesel) (do i have|do we have|is left|have i got|"
+                   "is in the tank) [left]",
+                   "(is|are) (the tank|we|i) (low|full|running low) [on (fuel|gas|petrol)]",
+                   "how (full|empty) is the tank", "(fuel|gas|petrol) level"),
+                  args={"item": "fuel"}),
+        Sentences(("(whats|what is|tell me|check) [the] [my] [remaining] range",
+                   "how far can (i|we) (go|drive|get) [on this tank|with this fuel|before i "
+                   "need fuel]",
+                   "how many (miles|kilometers|kilometres|km) (do i have|are) left [in the tank]",
+                   "how many (miles|kilometers|kilometres|km) can (i|we) (go|drive)", "range"),
+                  args={"item": "range"}),
+        Sentences(("(whats|what is|tell me|check) [the] [my] (odometer|mileage)[ reading]",
+                   "how many (miles|kilometers|kilometres|km) (are|is) on (this|the) car",
+                   "how (far|many kilometres|many kilometers|many miles) has (this|the) car "
+                   "(done|driven|gone)", "(odometer|mileage)"),
+                  args={"item": "odometer"}),
+        Sentences(("(what|which) gear (am i|are we|is the car) in", "(whats|what is) [the] gear",
+                   "are we in (park|drive|reverse|neutral)"),
+                  args={"item": "gear"}),
+        Sentences(("(whats|what is|tell me|check) [the] [my] (tire|tyre) pressure[s]",
+                   "how are [the] [my] (tires|tyres)", "(tire|tyre) pressure[s]",
+                   "are [the] [my] (tires|tyres) (ok|okay|fine|inflated)"),
+                  args={"item": "tire_pressure"}),
+        Sentences(("(are|is) [the|my] (doors|door|car) (locked|unlocked|open|closed|shut)",
+                   "did i lock [the] (car|doors)", "is the (trunk|boot) (open|closed)"),
+                  args={"item": "doors"}),
+    ),
+    examples=(
+              "what is the range",
+              "how much fuel is left",
+              "how fast am i going",
+              "odometer",
+              "which gear am i in"),
+)
+
+
 GET_VEHICLE_STATUS: Tool[VehicleStatusArgs] = Tool(
     name="get_vehicle_status",
+    language=GET_VEHICLE_STATUS_LANGUAGE,
     topics=("speed", "fast", "fuel", "gas", "petrol", "diesel", "tank", "range", "how far",
             "odometer", "mileage", "gear", "tire", "tyre", "pressure", "door", "locked", "miles",
             "kilometers", "kilometres", "status"),

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, Field
 from vehicle_tools.commands import DbusCall, DbusSet
 from vehicle_tools.dbus_api import MEDIA_NOT_FOUND, MEDIA_SEARCH, MPRIS_PLAYER
 from vehicle_tools.errors import ToolError
+from vehicle_tools.language import FreeText, Language, Sentences
 from vehicle_tools.registry import Report, Tool, ToolArgs
 from vehicle_tools.state import VehicleState
 from vehicle_tools.tools.common import spoken_text
@@ -70,8 +71,39 @@ def _control_reply(a: MediaControlArgs, report: Report) -> str:
     return _playing(report)
 
 
+_AUDIO = "(music|song|track|tune[s]|playback|media|radio|podcast|audiobook|audio|album|episode)"
+MEDIA_CONTROL_LANGUAGE = Language(
+    sentences=(
+        Sentences((f"(pause|stop|halt) [the|this] {_AUDIO}", "pause [it]", "stop playing",
+                   f"(pause|stop) [the|this] {_AUDIO} [for a (second|moment|bit)]"),
+                  args={"action": "pause"}),
+        Sentences((f"(play|resume|continue|unpause|start) [the|some|my] {_AUDIO}",
+                   f"(put|turn) (on|back on) [the|some|my] {_AUDIO}",
+                   f"(put|turn) [the|some|my] {_AUDIO} (on|back on)",
+                   "(resume|unpause|continue) [playing|playback]", "play"),
+                  args={"action": "play"}),
+        Sentences((f"(next|skip [to the next]) [{_AUDIO}|one]", f"skip [this|the] [{_AUDIO}|one]",
+                   f"(play|go to) the next [{_AUDIO}|one]"),
+                  args={"action": "next"}),
+        Sentences((f"(previous|last) {_AUDIO}", f"(play|go back to) the (previous|last) "
+                   f"[{_AUDIO}|one]", f"go back [a|one] [{_AUDIO}]",
+                   f"(replay|restart) [the|this] {_AUDIO}"),
+                  args={"action": "previous"}),
+    ),
+    examples=(
+              "skip this song",
+              "next song",
+              "previous track",
+              "pause the music",
+              "play the music",
+              "resume"),
+)
+
+
+
 MEDIA_CONTROL: Tool[MediaControlArgs] = Tool(
     name="media_control",
+    language=MEDIA_CONTROL_LANGUAGE,
     topics=("music", "song", "track", "play", "pause", "resume", "skip", "next", "previous",
             "media", "playback", "radio", "tune", "audio"),
     description="Control the media player: play, pause, next track, previous track.",
@@ -100,8 +132,33 @@ def _volume_reply(a: SetMediaVolumeArgs, report: Report) -> str:
     return "The music is muted." if volume == 0 else f"The music volume is {volume} percent."
 
 
+_VOLUME = "(volume|sound|music)"
+SET_MEDIA_VOLUME_LANGUAGE = Language(
+    sentences=(
+        Sentences((f"[(set|turn|put|change)] [the] {_VOLUME} [(to|at)] {{percent:volume_pct}} "
+                   "[percent]",
+                   f"(turn|put) [the] {_VOLUME} (up|down) to {{percent:volume_pct}} [percent]",
+                   "volume {percent:volume_pct} [percent]")),
+        Sentences(("mute [the] [music|sound|audio|radio|media]", "(turn|switch) [the] (sound|music|"
+                   "volume) off", "silence [the] [music|radio]"), args={"volume_pct": 0}),
+        Sentences((f"(turn|put) [the] {_VOLUME} up [a bit|a notch]",
+                   f"(turn|put) up [the] {_VOLUME} [a bit|a notch]",
+                   f"(raise|increase) [the] {_VOLUME} [a bit]", "louder", "(make|turn) it louder"),
+                  args={"volume_pct": 10}, relative="volume_pct"),
+        Sentences((f"(turn|put) [the] {_VOLUME} down [a bit|a notch]",
+                   f"(turn|put) down [the] {_VOLUME} [a bit|a notch]",
+                   f"(lower|decrease|reduce) [the] {_VOLUME} [a bit]", "(quieter|softer)",
+                   "(make|turn) it (quieter|softer)"),
+                  args={"volume_pct": -10}, relative="volume_pct"),
+    ),
+    state_keys={"volume_pct": "media.Volume"},
+)
+
+
+
 SET_MEDIA_VOLUME: Tool[SetMediaVolumeArgs] = Tool(
     name="set_media_volume",
+    language=SET_MEDIA_VOLUME_LANGUAGE,
     topics=("volume", "loud", "quiet", "mute", "music", "sound", "turn it up", "turn it down"),
     description="Set the media player's volume, in percent (0 = mute, 100 = maximum).",
     action="change the volume",
@@ -127,8 +184,18 @@ class MediaSearchArgs(ToolArgs):
                                           "characters")
 
 
+MEDIA_SEARCH_TOOL_LANGUAGE = Language(
+    sentences=(
+        Sentences(("(play|put on|queue [up]|listen to) {query}",
+                   "i want to (hear|listen to) {query}"),),
+    ),
+    lists={"query": FreeText()},
+)
+
+
 MEDIA_SEARCH_TOOL: Tool[MediaSearchArgs] = Tool(
     name="media_search",
+    language=MEDIA_SEARCH_TOOL_LANGUAGE,
     topics=("play", "song", "artist", "album", "music", "listen", "put on"),
     description="Search the media library for a song, artist or album and play the best match.",
     action="play that",

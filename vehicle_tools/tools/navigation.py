@@ -9,6 +9,7 @@ from pydantic import AfterValidator, Field
 from vehicle_tools.commands import DbusCall
 from vehicle_tools.dbus_api import NAV_NOT_FOUND, NAVIGATION, PHONE, UNKNOWN_CONTACT
 from vehicle_tools.errors import ToolError
+from vehicle_tools.language import FreeText, Language, Sentences
 from vehicle_tools.registry import Report, Tool, ToolArgs
 from vehicle_tools.safety import RateLimit, ToolPolicy
 from vehicle_tools.state import VehicleState
@@ -50,8 +51,31 @@ class NavigateToArgs(ToolArgs):
                                                  "1 to 200 characters")
 
 
+NAVIGATE_TO_LANGUAGE = Language(
+    sentences=(Sentences((
+        "(navigate|take me|drive me|route me|directions|get me|guide me|bring me|head|go) "
+        "(to|towards) {destination}",
+        "(navigate|route) [me] to {destination}",
+        "(find|show me|get me) [the] (route|directions|a route|the way) to {destination}",
+        "(set|start) [the] (navigation|route|satnav|destination) (to|for) {destination}",
+        "(lets|let us|i want to|i need to|we need to) go to {destination}",
+        "how do i get to {destination}",
+    )),),
+    lists={"destination": FreeText(drop_article=True, whole_ends=frozenset((
+        "home", "work", "office", "airport", "station", "hospital", "garage", "parking", "park",
+        "hotel", "restaurant", "cafe", "pharmacy", "supermarket", "school", "mall", "centre",
+        "center", "beach", "museum", "stadium", "university", "terminal", "port", "charger",
+        "services", "square", "street", "road", "avenue", "lane", "drive", "bridge")))},
+    examples=(
+              "navigate to the station",
+              "take me to"),
+)
+
+
+
 NAVIGATE_TO: Tool[NavigateToArgs] = Tool(
     name="navigate_to",
+    language=NAVIGATE_TO_LANGUAGE,
     topics=("navigate", "take me", "drive me", "directions", "route", "go to", "get me to",
             "head to", "way to", "nearest", "address"),
     description="Start route guidance to a destination (an address or a place name).",
@@ -70,8 +94,18 @@ NAVIGATE_TO: Tool[NavigateToArgs] = Tool(
     service="navigation",
 )
 
+CANCEL_NAVIGATION_LANGUAGE = Language(sentences=(Sentences((
+    "(cancel|stop|end|clear|turn off|quit|exit) [the] (navigation|route|[route] guidance|"
+    "directions|satnav|trip)",
+    "stop (navigating|guiding [me])", "(i dont|we dont) need [the] (directions|navigation) "
+    "[anymore]",
+)),))
+
+
+
 CANCEL_NAVIGATION: Tool[NoArgs] = Tool(
     name="cancel_navigation",
+    language=CANCEL_NAVIGATION_LANGUAGE,
     topics=("navigation", "route", "guidance", "directions", "cancel", "stop"),
     description="Stop route guidance.",
     action="cancel the route",
@@ -94,8 +128,20 @@ def _eta_reply(a: NoArgs, r: Report) -> str:
             f"{r['distance_km']:g} kilometres to go.")
 
 
+GET_ETA_LANGUAGE = Language(sentences=(Sentences((
+    "(whats|what is) [the|my|our] (eta|arrival time|estimated time of arrival)",
+    "when (will|do|are) (we|i) (arrive|get there|be there|going to arrive)",
+    "how (much longer|long until we arrive|long until we get there|long till we arrive|long "
+    "till we get there|long to go|long is left|far is it|far to go)",
+    "how long (until|till|before) (we|i) (arrive|get there|are there)",
+    "(are we there yet|eta)",
+)),))
+
+
+
 GET_ETA: Tool[NoArgs] = Tool(
     name="get_eta",
+    language=GET_ETA_LANGUAGE,
     topics=("arrive", "arrival", "eta", "how long", "how much longer", "when will", "get there",
             "time left", "distance left"),
     description="Tell the driver the estimated time of arrival and distance left on the route.",
@@ -127,8 +173,25 @@ def _call_report(a: CallContactArgs, state: VehicleState) -> Report:
     return {"call_state": call_state, "contact": state.text("phone.Contact") or ""}
 
 
+CALL_CONTACT_LANGUAGE = Language(
+    sentences=(Sentences((
+        "(call|phone|ring|dial) {contact}", "(make|place) a call to {contact}",
+        "(give|get) {contact} a (call|ring)", "(get|put) {contact} on the phone",
+        "i want to (call|phone|ring|talk to|speak to|speak with) {contact}",
+    )),),
+    lists={"contact": FreeText(whole_ends=frozenset((
+        "wife", "husband", "mom", "mum", "mother", "dad", "father", "son", "daughter",
+        "brother", "sister", "partner", "boss", "grandma", "grandpa", "office", "home",
+        "work")))},
+    examples=(
+              "call my contact",
+              "make a call"),
+)
+
+
 CALL_CONTACT: Tool[CallContactArgs] = Tool(
     name="call_contact",
+    language=CALL_CONTACT_LANGUAGE,
     topics=("call", "phone", "ring", "dial"),
     description="Call a contact from the phone book (hands-free).",
     action="make the call",

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field
 
 from vehicle_tools.commands import CommandFrame
+from vehicle_tools.language import Language, Sentences, values
 from vehicle_tools.registry import Report, SignalLink, Tool, ToolArgs
 from vehicle_tools.state import VehicleState
 from vehicle_tools.tools.common import missing, on_off
@@ -52,8 +53,55 @@ def _seat_reply(args: SetSeatHeatingArgs, report: Report) -> str:
     return f"{subject} is off." if level == 0 else f"{subject} is on level {level}."
 
 
+_SEAT_HEAT = "(seat heating|seat heater|heated seat|seat warmer|seat heat)"
+SET_SEAT_HEATING_LANGUAGE = Language(
+    sentences=(
+        Sentences((
+            f"[(set|turn|put|change)] [the] [{{seat}}] {_SEAT_HEAT} [(to|at|on)] [level] "
+            "{level}",
+            f"[(set|turn|put|change)] [the] {_SEAT_HEAT} [(on|for)] [the] {{seat}} [(to|at|on)] "
+            "[level] {level}",
+            "(set|turn|put) [the] heat[ing] [(on|for)] [the] {seat} [seat] [(to|at)] [level] "
+            "{level}",
+        )),
+        Sentences((
+            f"(turn|switch|put) [the] [{{seat}}] {_SEAT_HEAT} on",
+            f"(turn|switch|put) on [the] [{{seat}}] {_SEAT_HEAT}",
+            f"(turn|switch|put) [the] {_SEAT_HEAT} on (for|on) [the] {{seat}}",
+            "heat [up] [the] {seat} seat", "heat [up] my seat",
+        ), args={"level": 2}),
+        Sentences((
+            f"(turn|switch|put) [the] [{{seat}}] {_SEAT_HEAT} (to|on) (max|maximum|high|highest|"
+            "full)",
+            f"[{{seat}}] {_SEAT_HEAT} (to|on) (max|maximum|high|highest|full)",
+        ), args={"level": 3}),
+        Sentences((
+            f"(turn|switch|put) [the] [{{seat}}] {_SEAT_HEAT} (to|on) (low|lowest|minimum)",
+        ), args={"level": 1}),
+        Sentences((
+            f"(turn|switch|shut) [the] [{{seat}}] {_SEAT_HEAT} off",
+            f"(turn|switch|shut) off [the] [{{seat}}] {_SEAT_HEAT}",
+            f"(turn|switch|shut) [the] {_SEAT_HEAT} off (for|on) [the] {{seat}}",
+            f"[{{seat}}] {_SEAT_HEAT} off",
+        ), args={"level": 0}),
+        Sentences((
+            "[(set|turn|put)] [the] (heated seats|seat heaters|seats) [(to|on)] (max|maximum|"
+            "high|highest|full)",), args={"level": 3, "seat": "all"}),
+        Sentences(("(turn|switch|put) [the] (heated seats|seat heaters) on",
+                   "(turn|switch|put) on [the] (heated seats|seat heaters)"),
+                  args={"level": 2, "seat": "all"}),
+        Sentences(("(turn|switch|shut) [the] (heated seats|seat heaters) off",
+                   "(turn|switch|shut) off [the] (heated seats|seat heaters)"),
+                  args={"level": 0, "seat": "all"}),
+    ),
+    ask={"seat": "Which seat?"},
+)
+
+
+
 SET_SEAT_HEATING: Tool[SetSeatHeatingArgs] = Tool(
     name="set_seat_heating",
+    language=SET_SEAT_HEATING_LANGUAGE,
     topics=("seat", "bum", "butt"),
     description=f"Set the front seat heating level, 0 = off, {SEAT_HEAT_MAX} = maximum, for "
                 "the driver's seat, the passenger's seat or both.",
@@ -98,8 +146,34 @@ def _defrost_reply(args: SetDefrostArgs, report: Report) -> str:
     return f"{_SPOKEN_SCREEN[args.screen]} is {'on' if on else 'off'}."
 
 
+_SCREEN = "(defrost|defroster|demist|demister|defog|defogger|de ice|deicer)"
+SET_DEFROST_LANGUAGE = Language(
+    sentences=(
+        Sentences((
+            f"(turn|switch|put) [the] [{{screen}}] {_SCREEN} on",
+            f"(turn|switch|put) on [the] [{{screen}}] {_SCREEN}",
+            f"{_SCREEN} [the] [{{screen}}]", f"(start|enable) [the] [{{screen}}] {_SCREEN}",
+            f"[{{screen}}] {_SCREEN} on", "(clear|unfog|demist|defrost) the {screen}",
+            "(the|my) {screen} is (fogged|fogging|misted|steamed|frosted|iced) up",
+            "i cant see out of the {screen}",
+        ), args={"on": True}),
+        Sentences((
+            f"(turn|switch|shut) [the] [{{screen}}] {_SCREEN} off",
+            f"(turn|switch|shut) off [the] [{{screen}}] {_SCREEN}",
+            f"(stop|disable) [the] [{{screen}}] {_SCREEN}", f"[{{screen}}] {_SCREEN} off",
+        ), args={"on": False}),
+    ),
+    lists={"screen": values(
+        ("(front|windscreen|windshield|front windscreen|front windshield|front window)",
+         "front"),
+        ("(rear|back|rear window|back window|rear windscreen|rear windshield)", "rear"),
+        ("(all|both|front and rear|front and back)", "all"))},
+)
+
+
 SET_DEFROST: Tool[SetDefrostArgs] = Tool(
     name="set_defrost",
+    language=SET_DEFROST_LANGUAGE,
     topics=("defrost", "demist", "defog", "fog up", "fogged", "foggy", "misted", "windscreen",
             "windshield", "rear window", "can't see", "cannot see"),
     description="Switch the windscreen (front) or rear window defrost on or off.",

@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import Field
 
 from vehicle_tools.errors import ToolError
+from vehicle_tools.language import Language, Sentences
 from vehicle_tools.registry import CommandFrame, Report, SignalLink, Tool, ToolArgs
 from vehicle_tools.safety import Constraint, ToolPolicy
 from vehicle_tools.state import VehicleState
@@ -133,8 +134,52 @@ already that far open, is fine). Without a recent speed or window reading it is 
 ``not_available``; targets up to `WINDOW_PCT_AT_SPEED` need no reading."""
 
 
+_OPEN = "(open|lower|roll down|put down|wind down|bring down|crack open|crack)"
+_CLOSE = "(close|shut|raise|roll up|put up|wind up|bring up)"
+SET_WINDOW_LANGUAGE = Language(
+    sentences=(
+        Sentences((
+            f"{_OPEN} [the] {{window}} window [(to|at)] {{percent:position_pct}} percent [open]",
+            f"{_OPEN} [the] window [(on|for)] [the] {{window}} [side] [(to|at)] "
+            "{percent:position_pct} percent [open]",
+            "[(put|set|move)] [the] {window} window [(to|at)] {percent:position_pct} percent "
+            "[open]",
+            f"{_OPEN} {{all_windows:window}} [(to|at)] {{percent:position_pct}} percent [open]",
+            f"{_OPEN} [the] {{window}} window {{amount:position_pct}}",
+            f"{_OPEN} [the] {{window}} window",
+            f"{_OPEN} [the] window [(on|for)] [the] {{window}} [side] [{{amount:position_pct}}]",
+            f"{_OPEN} {{all_windows:window}} [{{amount:position_pct}}]",
+            f"{_OPEN} [the] {{window}} window [down|open] {{amount:position_pct}}",
+            f"{_OPEN} [the] {{window}} window down",
+        ), args={"position_pct": 100}),
+        Sentences((
+            f"{_CLOSE} [the] {{window}} window [all the way|completely|fully]",
+            f"{_CLOSE} [the] window [(on|for)] [the] {{window}} [side]",
+            f"{_CLOSE} {{all_windows:window}} [all the way|completely|fully]",
+            f"{_CLOSE} [the] {{window}} window up",
+        ), args={"position_pct": 0}),
+        Sentences((
+            f"{_OPEN} [the|my] window [(to|at)] {{percent:position_pct}} percent [open]",
+            f"{_OPEN} [the|a] window [{{amount:position_pct}}]",
+        ), args={"position_pct": 100}),
+        Sentences((f"{_CLOSE} [the|my] window",), args={"position_pct": 0}),
+    ),
+    ask={"window": "Which window?"},
+    examples=(
+              "open the driver window halfway",
+              "close all the windows",
+              "open the window a bit",
+              "crack the passenger window",
+              "rear left window",
+              "rear right window",
+              "percent"),
+)
+
+
+
 SET_WINDOW: Tool[SetWindowArgs] = Tool(
     name="set_window",
+    language=SET_WINDOW_LANGUAGE,
     topics=("window", "fresh air", "stuffy"),
     description="Open or close a window, or all windows, to a position in percent open "
                 "(0 = closed, 100 = fully open).",
@@ -178,8 +223,28 @@ def _sunroof_reply(args: SetSunroofArgs, report: Report) -> str:
         f"Closing the sunroof to {args.position_pct} percent open.")
 
 
+SET_SUNROOF_LANGUAGE = Language(
+    sentences=(
+        Sentences((
+            f"{_OPEN} [the] (sunroof|sun roof|moonroof|moon roof|roof) [(to|at)] "
+            "{percent:position_pct} percent [open]",
+            f"{_OPEN} [the] (sunroof|sun roof|moonroof|moon roof|roof) [{{amount:position_pct}}]",
+            "[(put|set|move)] [the] (sunroof|sun roof|moonroof) [(to|at)] "
+            "{percent:position_pct} percent [open]",
+        ), args={"position_pct": 100}),
+        Sentences((
+            f"{_CLOSE} [the] (sunroof|sun roof|moonroof|moon roof|roof) [all the way|fully]",
+        ), args={"position_pct": 0}),
+    ),
+    examples=(
+              "open the sunroof",
+              "close the sunroof"),
+)
+
+
 SET_SUNROOF: Tool[SetSunroofArgs] = Tool(
     name="set_sunroof",
+    language=SET_SUNROOF_LANGUAGE,
     topics=("sunroof", "sun roof", "moonroof", "roof"),
     description="Slide the sunroof to a position in percent open (0 = closed, 100 = fully "
                 f"open). It cannot be opened above {SUNROOF_MAX_KMH:g} km/h.",

@@ -1,0 +1,195 @@
+"""Whole-utterance matching against the declared command language (hassil).
+
+An utterance is understood only when templates cover all of it (fillers and politeness
+declared in `vehicle_tools.language.POLITE` aside). In order, `Matcher.parse` tries:
+
+1. the whole utterance as one command;
+2. a correction ("set it to 20, no, 22", "open the driver window, no, the passenger one",
+   "crack my window a little... maybe ten percent"): the words after the correction replace
+   as many words before it;
+3. several commands joined by "and", "then", a comma: every piece must parse on its own (or
+   with the verb of the piece before it: "open the driver window and the passenger window").
+
+Anything else is not understood (None): never a partial action. Pure; hassil does the
+matching.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from hassil import recognize_all
+from hassil.recognize import RecognizeResult
+
+from daemon.understanding.grammar import Block, Grammar, compile_language
+from daemon.understanding.text import clauses_of, normalize, original_words, trim_polite
+from vehicle_tools.language import CORRECTIONS, SPLITTERS, ArgValue, FreeText
+from vehicle_tools.registry import Registry
+
+MAX_SPLITS = 4
+"""At most this many join points are tried (2^4 segmentations): five commands in a row."""
+
+
+@dataclass(frozen=True)
+class Parse:
+    """One command the language covers.
+
+    Attributes:
+        tool: the tool's name.
+        args: the arguments said (slot values) and implied (the block's fixed ones), before
+            relative changes and unit conversions (daemon/understanding/resolve.py).
+        said: the arguments filled from the driver's words.
+        block: the template block that matched.
+        text: the normalised words of this command.
+    """
+
+    tool: str
+    args: Mapping[str, ArgValue]
+    said: frozenset[str]
+    block: Block = field(repr=False)
+    text: str
+
+
+def _rank(result: RecognizeResult) -> tuple[int, int, int]:
+    wildcards = sum(1 for e in result.entities_list if e.is_wildcard)
+    return (-wildcards, len(result.entities_list), result.text_chunks_matched)
+
+
+class Matcher:
+    """Parses transcripts with the registry's declared language.
+
+    Args:
+        registry: the vehicle tools, each with its `Language`.
+    """
+
+    def __init__(self, registry: Registry) -> None:
+        self.grammar: Grammar = compile_language(registry)
+
+    def clause(self, text: str, original: str = "") -> Parse | None:
+        """``text`` (normalised) as exactly one command, or None."""
+        if not text:
+            return None
+        results = list(recognize_all(text, self.grammar.intents))
+        if not results:
+            return None
+        best = max(results, key=_rank)
+        metadata = best.intent_metadata or {}
+        block = self.grammar.blocks[int(metadata["block"])]
+        args: dict[str, ArgValue] = dict(block.sentences.args)
+        said: set[str] = set()
+        for entity in best.entities_list:
+            if entity.is_wildcard:
+                value: ArgValue = self._free_text(entity.name, str(entity.value), original)
+                if not str(value).strip():
+                    return None
+            else:
+                value = entity.value
+            if isinstance(value, float) and value.is_integer() and not isinstance(
+                    args.get(entity.name), float):
+                value = int(value)
+            args[entity.name] = value
+            said.add(entity.name)
+        return Parse(block.tool, args, frozenset(said), block, text)
+
+    def _free_text(self, name: str, value: str, original: str) -> str:
+        """The driver's own wording of a free-text slot, without trailing politeness and, where
+        declared, without a leading lower-case article."""
+        text = original_words(original, trim_polite(value))
+        slot = self.grammar.lists.get(name)
+        if isinstance(slot, FreeText) and slot.drop_article:
+            text = re.sub(r"^(the|a|an)\s+", "", text)
+        return text.strip(" ,.!?;:")
+
+    def parse(self, transcript: str) -> tuple[Parse, ...] | None:
+        """Every command in ``transcript``, in order; None when not all of it is understood."""
+        text = " ".join(_drop_joiners(normalize(transcript).split()))  # "then speed two"
+        if not text:
+            return None
+        whole = self.clause(text, transcript)
+        if whole is not None:
+            return (whole,)
+        corrected = self._corrected(transcript)
+        if corrected is not None:
+            return (corrected,)
+        return self._split(text, transcript)
+
+    def _corrected(self, transcript: str) -> Parse | None:
+        """The command with its correction applied (see the module docstring)."""
+        pieces = [normalize(p) for p in clauses_of(transcript)]
+        pieces = [p for p in pieces if p]
+        marker = re.compile(r"^(?:" + "|".join(sorted(CORRECTIONS, key=len, reverse=True))
+                            + r")\b\s*")
+        for index in range(len(pieces) - 1, 0, -1):
+            before = " ".join(pieces[:index]).split()
+            after_text = " ".join(pieces[index:])
+            stripped = marker.sub("", after_text)
+            if stripped == after_text and len(pieces) - index > 1:
+                continue  # no marker, and more than a refinement follows
+            after = [w for w in stripped.split() if w not in CORRECTIONS]
+            if not after:
+                continue
+            alone = self.clause(" ".join(after), transcript)
+            if alone is not None and stripped != after_text:
+                return alone  # "..., no, turn on the AC instead"
+            for drop in sorted(range(1, len(before)), key=lambda k: (abs(k - len(after)), k)):
+                candidate = self.clause(" ".join(before[:-drop] + after), transcript)
+                if candidate is not None:
+                    return candidate
+        return None
+
+    def _split(self, text: str, transcript: str) -> tuple[Parse, ...] | None:
+        words = text.split()
+        joins = [i for i, w in enumerate(words) if w in _SPLIT_WORDS][:MAX_SPLITS]
+        commas = _comma_points(transcript, words)
+        points = sorted(set(joins) | commas)[:MAX_SPLITS]
+        for count in range(1, len(points) + 1):
+            for chosen in itertools.combinations(points, count):
+                parsed = self._segments(words, chosen, transcript)
+                if parsed is not None:
+                    return parsed
+        return None
+
+    def _segments(self, words: list[str], cuts: tuple[int, ...],
+                  transcript: str) -> tuple[Parse, ...] | None:
+        parses: list[Parse] = []
+        start = 0
+        for cut in (*cuts, len(words)):
+            piece = [w for w in words[start:cut] if w not in _SPLIT_WORDS or cut == len(words)]
+            piece = _drop_joiners(words[start:cut])
+            start = cut
+            if not piece:
+                return None
+            parsed = self.clause(" ".join(piece), transcript)
+            if parsed is None and parses:  # "... and the passenger window": the verb before
+                verb = parses[-1].text.split()[:1]
+                parsed = self.clause(" ".join(verb + piece), transcript)
+            if parsed is None:
+                return None
+            parses.append(parsed)
+        return tuple(parses)
+
+
+_SPLIT_WORDS = frozenset(w for joiner in SPLITTERS for w in joiner.split())
+
+
+def _drop_joiners(piece: list[str]) -> list[str]:
+    while piece and piece[0] in _SPLIT_WORDS:
+        piece = piece[1:]
+    while piece and piece[-1] in _SPLIT_WORDS:
+        piece = piece[:-1]
+    return piece
+
+
+def _comma_points(transcript: str, words: list[str]) -> set[int]:
+    """Word indexes of ``words`` (the normalised transcript) where a comma or sentence end
+    stood."""
+    points: set[int] = set()
+    count = 0
+    for piece in clauses_of(transcript)[:-1]:
+        count += len(normalize(piece).split())
+        if 0 < count < len(words):
+            points.add(count)
+    return points

@@ -1,0 +1,56 @@
+"""Transcript text as the matcher reads it, and the driver's own wording of free text.
+
+Pure functions, no state.
+"""
+
+from __future__ import annotations
+
+import re
+
+from daemon.numbers import words_to_digits
+from vehicle_tools.language import POLITE
+
+_POLITE_TAIL = re.compile(
+    r"(?:\s+(?:" + "|".join(sorted((re.escape(p) for p in POLITE), key=len, reverse=True))
+    + r"))+$")
+
+
+def normalize(text: str) -> str:
+    """Lower case, spoken numbers as digits, punctuation and apostrophes removed ("driver's"
+    -> "drivers"); decimal points and a leading minus sign kept ("-20", "21.5")."""
+    text = text.lower().replace("a/c", "ac")
+    text = words_to_digits(text)
+    text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
+    text = re.sub(r"[^\w\s.\-']", " ", text).replace("'", "").replace("\u2019", "")
+    text = re.sub(r"(?<![\w])-(?!\d)|(?<=\w)-(?=\w)", " ", text)  # a dash that is no sign
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def clauses_of(text: str) -> list[str]:
+    """The lower-cased text cut at commas, semicolons and sentence ends ("set it to 20, no,
+    22" -> three pieces), before `normalize` removes the punctuation."""
+    return [part for part in re.split(r"[,;]|(?<!\d)[.!?](?!\d)|\.\.\.|\u2026", text.lower())
+            if part.strip()]
+
+
+def trim_polite(value: str) -> str:
+    """A free-text value without trailing politeness ("bob smith please" -> "bob smith")."""
+    return _POLITE_TAIL.sub("", " " + value).strip()
+
+
+def _word_key(word: str) -> str:
+    return re.sub(r"[^\w.\-]", "", word.lower().replace("'", "")).rstrip(".")
+
+
+def original_words(original: str, value: str) -> str:
+    """The driver's own wording (case, digits) of ``value``, a normalised run of words found in
+    ``original``; ``value`` itself when the run cannot be found (numbers spelled out)."""
+    words = original.split()
+    keys = [_word_key(w) for w in words]
+    target = value.split()
+    if not target:
+        return value
+    for start in range(len(keys) - len(target) + 1):
+        if keys[start:start + len(target)] == target:
+            return " ".join(words[start:start + len(target)]).strip(" ,.!?;:")
+    return value

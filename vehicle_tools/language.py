@@ -1,0 +1,236 @@
+"""The car's command language: how drivers ask for each tool, declared next to the tool.
+
+Every `vehicle_tools.registry.Tool` carries a `Language`: sentence templates in Home
+Assistant's hassil template syntax (``(open|lower) [the] {window} window [{amount}]``: ``(a|b)``
+alternatives, ``[x]`` optional words, ``{slot}`` a slot list, ``{list:arg}`` a list filling the
+argument ``arg``), the fixed arguments each block of templates implies, and the questions to
+ask when an argument was not said. The slot lists shared by several tools (numbers, windows,
+seats, amounts, politeness) are declared here once; a tool adds its own in ``Language.lists``.
+
+From these declarations come (derived, never kept by hand elsewhere):
+
+- the fast-path matcher (daemon/understanding/), which understands an utterance only when a
+  template covers all of it;
+- the recogniser's biasing: the whisper prompt, hotwords and the Vosk word list;
+- the endpointing's sense of "complete" (daemon/completeness.py);
+- the language model's examples, and the spoken test corpus (tools/build_corpus.py).
+
+This module is pure data: it imports nothing from hassil, so the vehicle layer stays free of
+the daemon's parser (the daemon compiles these strings with hassil).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+ArgValue = str | int | float | bool
+"""A fixed argument value a block of templates implies (``position_pct: 0`` for "close")."""
+
+
+@dataclass(frozen=True)
+class Values:
+    """A closed slot list: spoken forms (hassil template text) -> the argument value.
+
+    Attributes:
+        values: (spoken template, value) pairs; the spoken side may use ``(a|b)`` and ``[x]``.
+    """
+
+    values: tuple[tuple[str, ArgValue], ...]
+
+    def spoken(self) -> tuple[str, ...]:
+        """The spoken templates, in declaration order."""
+        return tuple(spoken for spoken, _ in self.values)
+
+
+@dataclass(frozen=True)
+class Range:
+    """A numeric slot list, in the argument's unit.
+
+    Attributes:
+        low, high: the numbers a driver may SAY (wider than the tool accepts: "45 degrees" is
+            understood and then refused by the dispatcher with the tool's spoken range).
+        halves: whether x.5 is accepted (temperatures).
+    """
+
+    low: int
+    high: int
+    halves: bool = False
+
+
+@dataclass(frozen=True)
+class FreeText:
+    """A free-text slot (a destination, a contact, a search): any words, resolved before acting.
+
+    Attributes:
+        whole_ends: last words that make the text read as whole, for endpointing ("the nearest
+            gas station", "my wife"): the turn may end after the short, closed-sentence wait.
+        drop_article: a leading lower-case "the", "a" or "an" is not part of the value ("the
+            airport" -> "airport"; "The Hague" keeps its capitalised article).
+    """
+
+    whole_ends: frozenset[str] = frozenset()
+    drop_article: bool = False
+
+
+SlotList = Values | Range | FreeText
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """One block of templates and the fixed arguments they imply.
+
+    Attributes:
+        templates: hassil templates; every ``{slot}`` names a list (shared or the tool's own)
+            and, unless written ``{list:arg}``, the argument it fills.
+        args: arguments these templates imply without saying them ("close" -> position 0).
+        relative: an argument these templates change relative to what the car reports
+            (``"celsius"`` for "a bit warmer"): the value in ``args`` (or the slot) is a step
+            added to the reported value, read from the state key in `Language.state_keys`.
+        fahrenheit: arguments these templates carry in degrees Fahrenheit (converted to
+            degrees C, rounded to 0.5, and said back).
+    """
+
+    templates: tuple[str, ...]
+    args: Mapping[str, ArgValue] = field(default_factory=lambda: MappingProxyType({}))
+    relative: str | None = None
+    fahrenheit: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Language:
+    """How drivers ask for one tool.
+
+    Attributes:
+        sentences: the template blocks.
+        lists: the tool's own slot lists, by name (shared ones come from `SHARED_LISTS`).
+        ask: the one short question for each argument a request may leave out ("Which
+            window?"); an argument the tool requires that is neither said, implied nor
+            defaulted is asked with it, never guessed.
+        state_keys: for relative changes, the reported state key of each argument
+            (``celsius`` -> ``TempDriver``), read from the car's last report; a key
+            ``arg:other=value`` overrides it when another argument has that value
+            (``celsius:zone=passenger`` -> ``TempPassenger``).
+        fahrenheit_above: a number said with no unit above this (in the argument's unit)
+            only makes sense in degrees Fahrenheit ("make it 68" in a Celsius car): it is
+            converted and the conversion is said back.
+        examples: a few sentences for the language model's prompt and the recogniser's
+            prompt (derived from the templates when empty).
+    """
+
+    sentences: tuple[Sentences, ...]
+    lists: Mapping[str, SlotList] = field(default_factory=lambda: MappingProxyType({}))
+    ask: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    state_keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    fahrenheit_above: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    examples: tuple[str, ...] = ()
+
+
+def values(*pairs: tuple[str, ArgValue]) -> Values:
+    """A `Values` list from (spoken, value) pairs."""
+    return Values(tuple(pairs))
+
+
+def same(*words: str) -> Values:
+    """A `Values` list whose spoken forms are the values themselves (``rear_left`` is said
+    "rear left")."""
+    return Values(tuple((w.replace("_", " "), w) for w in words))
+
+
+# --- shared slot lists ---------------------------------------------------------------------------
+
+WINDOW = values(
+    ("driver[s] [side]", "driver"), ("my", "driver"),
+    ("[front] passenger[s] [side]", "passenger"), ("front (left|right)", "passenger"),
+    ("(rear|back) left", "rear_left"), ("left (rear|back)", "rear_left"),
+    ("(rear|back) right", "rear_right"), ("right (rear|back)", "rear_right"),
+)
+"""A window by its seat. (Front left is the driver's in a left-hand-drive car and is not
+declared: a wrong guess would move the wrong window; "front left" is asked.)"""
+
+ALL_WINDOWS = values(
+    ("all [of] [the] windows", "all"), ("every window", "all"), ("each window", "all"),
+    ("[all] [the] windows", "all"), ("all [of] them", "all"),
+)
+
+SEAT = values(
+    ("driver[s] [seat]", "driver"), ("my [seat]", "driver"),
+    ("passenger[s] [seat]", "passenger"),
+    ("(both|all) [the] [front] seats", "all"), ("[the] front seats", "all"),
+)
+
+ZONE = values(
+    ("[on] [the] driver[s] side", "driver"), ("[on] my side", "driver"), ("for me", "driver"),
+    ("[on] [the] passenger[s] side", "passenger"), ("for [the] passenger", "passenger"),
+    ("(everywhere|everyone|all zones|both sides|for everyone)", "all"),
+)
+
+AMOUNT = values(
+    ("all the way [down|open]", 100), ("fully", 100), ("completely", 100), ("wide open", 100),
+    ("(halfway|half way|half)", 50), ("(half|halfway) (open|down)", 50),
+    ("a quarter [of the way]", 25), ("(a|one) quarter [open|down]", 25),
+    ("three quarters [of the way]", 75),
+    ("(a|one) third [of the way]", 33), ("two thirds [of the way]", 67),
+    ("a (crack|bit|little [bit]|touch|tad)", 20), ("slightly", 20), ("just a bit", 20),
+)
+"""How far open, in words (percent)."""
+
+PERCENT = Range(-100, 1000)
+"""A percentage as said (the tool refuses what it cannot do, with its spoken range)."""
+
+LEVEL = Range(-10, 100)
+"""A level as said (fan, seat heating)."""
+
+ON = values(("on", True), ("off", False))
+
+SHARED_LISTS: Mapping[str, SlotList] = MappingProxyType({
+    "window": WINDOW, "all_windows": ALL_WINDOWS, "seat": SEAT, "zone": ZONE,
+    "amount": AMOUNT, "percent": PERCENT, "level": LEVEL, "on": ON,
+})
+"""Slot lists every tool may use by name."""
+
+POLITE = (
+    "please", "pls", "thanks", "thank you", "for me", "now", "right now", "hey jarvis", "jarvis",
+    "hey", "okay", "ok", "um", "uh", "erm", "hmm", "so", "oh", "well", "just",
+    "can you", "could you", "would you", "will you", "can i get", "i want you to",
+    "id like you to", "i would like you to", "id like to", "i want to", "go ahead and",
+    "would you mind", "if you can", "if you could", "kindly", "quickly", "maybe", "actually",
+)
+"""Fillers and politeness a sentence may carry anywhere: skipped by the matcher, never an
+argument. Anything else left over means the sentence is not understood."""
+
+COURTESY = ("please", "thank you")
+"""Courtesy the recogniser is biased towards (daemon/biasing.py)."""
+
+SPOKEN_NUMBERS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    "hundred", "half", "point", "and", "a", "minus")
+"""Spoken numbers (temperatures, fan levels, percentages), for the recogniser's biasing."""
+
+SPLITTERS = ("and then", "and also", "and", "then", "also", "plus", "after that")
+"""Words that join several commands in one utterance ("turn on the AC and close the windows")."""
+
+CORRECTIONS = ("no", "sorry", "i mean", "no i mean", "no sorry", "actually", "make that",
+               "or rather", "wait", "no wait")
+"""Words with which a driver corrects what was just said ("set it to 20, no, 22")."""
+
+DANGLING = frozenset((
+    "to", "the", "a", "an", "at", "on", "in", "of", "and", "or", "my", "by", "for", "up", "down",
+    "set", "turn", "make", "open", "close", "put", "change", "switch", "navigate", "take",
+    "drive", "point", "level", "is", "it", "me", "towards", "with", "than", "your", "our",
+    "this", "that"))
+"""English words after which a command cannot be over ("set the temperature to"), for
+endpointing."""
+
+NEVER_LAST = frozenset((
+    "to", "the", "a", "an", "at", "of", "and", "or", "my", "by", "for", "with", "than", "your",
+    "our", "towards", "point", "level", "set", "make", "navigate"))
+"""Dangling words that keep a turn open even when the recogniser punctuated after them: a
+sentence does not end on "to" or "the"."""
+
+OPEN_NUMBER = frozenset(("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
+                         "ninety", "hundred"))
+"""Number words that are often followed by more of the number ("twenty" -> "twenty one")."""
