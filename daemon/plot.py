@@ -21,6 +21,7 @@ import numpy.typing as npt
 from daemon import events as ev
 from daemon.audio.wavio import read_wav
 from daemon.errors import CabinError
+from daemon.mpl import figure_class
 
 _LOG = logging.getLogger(__name__)
 
@@ -257,7 +258,7 @@ _COLOURS = {"listening": "#c7d7ea", "speech": "#4c78a8", "end of utterance": "#f
 def render(tl: Timeline, samples: npt.NDArray[np.int16], rate_hz: int, out: Path,
            title: str) -> Path:
     """Draw `tl` over the waveform into the PNG `out` (Agg; no display)."""
-    from matplotlib.figure import Figure
+    Figure = figure_class()  # noqa: N806  # a class; no font cache under ~/.cache
 
     fig = Figure(figsize=(13.0, 6.5), dpi=110, layout="constrained")
     wave_ax, lane_ax = fig.subplots(2, 1, sharex=True, height_ratios=[1.1, 1.0])

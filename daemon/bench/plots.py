@@ -14,13 +14,14 @@ from typing import Any
 import numpy as np
 
 from daemon.metrics import METRICS
+from daemon.mpl import figure_class
 
 _MODES = (("streaming", "#4c78a8"), ("sequential", "#e45756"))
 
 
 def latency_png(samples: Mapping[str, Mapping[str, Sequence[float]]], out: Path) -> Path:
     """One panel per metric; `samples` is mode -> metric -> values (ms)."""
-    from matplotlib.figure import Figure
+    Figure = figure_class()  # noqa: N806  # a class; no font cache under ~/.cache
 
     seen = {m for mode, _ in _MODES for m, v in samples.get(mode, {}).items() if v}
     names = sorted(seen, key=lambda m: (list(METRICS).index(m) if m in METRICS else 99, m))
@@ -59,7 +60,7 @@ def latency_png(samples: Mapping[str, Mapping[str, Sequence[float]]], out: Path)
 
 def resources_png(report: Mapping[str, Any], out: Path) -> Path:
     """Stage real-time factors (wall and CPU) and the memory shares."""
-    from matplotlib.figure import Figure
+    Figure = figure_class()  # noqa: N806  # a class; no font cache under ~/.cache
 
     fig = Figure(figsize=(12.0, 4.0), dpi=100, layout="constrained")
     rtf_ax, mem_ax = fig.subplots(1, 2, width_ratios=[1.0, 1.3])
