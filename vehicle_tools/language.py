@@ -207,8 +207,10 @@ SPOKEN_NUMBERS = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
     "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    "hundred", "half", "point", "and", "a", "minus")
-"""Spoken numbers (temperatures, fan levels, percentages), for the recogniser's biasing."""
+    "hundred", "half", "point", "and", "a", "minus", "negative", "below")
+"""Spoken numbers (temperatures, fan levels, percentages), for the recogniser's biasing; with
+their signs ("minus", "negative", "twenty below zero"): a sign outside a grammar recogniser's
+words would be heard as [unk] and dropped, "negative twenty" becoming +20."""
 
 SPLITTERS = ("and then", "and also", "and", "then", "also", "plus", "after that")
 """Words that join several commands in one utterance ("turn on the AC and close the windows")."""

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from daemon.biasing import build_vocabulary
 from daemon.intents import ParsedIntent, parse
 from daemon.llm.grammar import Decision, build_grammar, parse_call, render_call
 from daemon.llm.grounding import normalize, numbers_in, ungrounded
@@ -177,3 +178,12 @@ def test_a_temperature_below_zero_is_not_twenty() -> None:
         source="local", timing=None)
     assert verdict is not None
     assert (verdict.answer.kind, verdict.answer.text) == ("clarify", USAGE)
+
+
+def test_the_recogniser_grammar_knows_every_word_of_a_signed_number() -> None:
+    """Vosk decodes only the grammar's words: a sign word outside it is heard as [unk] and
+    dropped (daemon/biasing.py), "negative twenty" reaching the fast path as "twenty"."""
+    vocabulary = set(build_vocabulary().words)
+    said = {w for v in (-20.0, -22.5, -105.0) for form in signed_forms(v)
+            for w in form.split() if w.isalpha()}
+    assert said - vocabulary == set()
