@@ -42,6 +42,8 @@ class Parse:
         args: the arguments said (slot values) and implied (the block's fixed ones), before
             relative changes and unit conversions (daemon/understanding/resolve.py).
         said: the arguments filled from the driver's words.
+        doubtful: free-text arguments that read as pieces the recogniser heard rather than a
+            name (`broken_free_text`): asked again, never acted on.
         block: the template block that matched.
         text: the normalised words of this command.
     """
@@ -50,7 +52,8 @@ class Parse:
     args: Mapping[str, ArgValue]
     said: frozenset[str]
     block: Block = field(repr=False)
-    text: str
+    text: str = ""
+    doubtful: frozenset[str] = frozenset()
 
 
 def _rank(result: RecognizeResult) -> tuple[int, int, int]:
@@ -80,11 +83,14 @@ class Matcher:
         block = self.grammar.blocks[int(metadata["block"])]
         args: dict[str, ArgValue] = dict(block.sentences.args)
         said: set[str] = set()
+        doubtful: set[str] = set()
         for entity in best.entities_list:
             if entity.is_wildcard:
-                value: ArgValue = self._free_text(entity.name, str(entity.value), original)
+                value: ArgValue = self.free_text(entity.name, str(entity.value), original)
                 if not str(value).strip():
                     return None
+                if broken_free_text(str(value)):
+                    doubtful.add(entity.name)
             else:
                 value = entity.value
             if isinstance(value, float) and value.is_integer() and not isinstance(
@@ -92,9 +98,9 @@ class Matcher:
                 value = int(value)
             args[entity.name] = value
             said.add(entity.name)
-        return Parse(block.tool, args, frozenset(said), block, text)
+        return Parse(block.tool, args, frozenset(said), block, text, frozenset(doubtful))
 
-    def _free_text(self, name: str, value: str, original: str) -> str:
+    def free_text(self, name: str, value: str, original: str) -> str:
         """The driver's own wording of a free-text slot, without trailing politeness and, where
         declared, without a leading lower-case article."""
         text = original_words(original, trim_polite(value))
@@ -170,6 +176,14 @@ class Matcher:
                 return None
             parses.append(parsed)
         return tuple(parses)
+
+
+def broken_free_text(value: str) -> bool:
+    """Whether a free-text value reads as pieces rather than a name: three or more pieces
+    between commas, at least two of them one word ("camera, John, turn": the recogniser heard
+    noise as words). "10 Downing Street, London" and "Paris, France" read as names."""
+    pieces = [p.split() for p in re.split(r"[,;]", value) if p.strip()]
+    return len(pieces) >= 3 and sum(len(p) == 1 for p in pieces) >= 2
 
 
 _SPLIT_WORDS = frozenset(w for joiner in SPLITTERS for w in joiner.split())

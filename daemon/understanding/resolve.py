@@ -146,6 +146,8 @@ def resolve(parse: Parse, registry: Registry,
         args[block.relative] = _typed(registry, parse.tool, block.relative,
                                       float(current) + float(step))
     args = {name: _typed(registry, parse.tool, name, value) for name, value in args.items()}
+    for name in sorted(parse.doubtful):
+        args.pop(name, None)  # asked again below, never acted on as heard
     model = registry.get(parse.tool).args_model
     for name, info in model.model_fields.items():
         if info.is_required() and name not in args:

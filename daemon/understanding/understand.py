@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from hassil import Intents, recognize_all
 
 from daemon.understanding.grammar import list_dict, with_digits
-from daemon.understanding.matcher import Matcher
+from daemon.understanding.matcher import Matcher, broken_free_text
 from daemon.understanding.resolve import Call, Question, Readings, Unable, resolve
 from daemon.understanding.text import normalize
-from vehicle_tools.language import POLITE, ArgValue
+from vehicle_tools.language import POLITE, ArgValue, FreeText
 from vehicle_tools.registry import Registry
 
 REFUSAL = "I can't take instructions like that. Ask me for something in the car."
@@ -106,9 +106,17 @@ class Understander:
     def answer(self, question: Question, transcript: str) -> Call | None:
         """``transcript`` as the answer to ``question`` ("the passenger one" to "Which
         window?"): the completed call, or None when it is not an answer."""
-        intents = self._answer_intents(question.tool, question.missing)
+        lists = self.matcher.grammar.lists
         text = normalize(transcript)
-        if intents is None or not text:
+        if not text or is_injection(transcript):
+            return None
+        if isinstance(lists.get(question.missing), FreeText):  # "Sorry, where to?" -> a place
+            value = self.matcher.free_text(question.missing, text, transcript)
+            if not value or broken_free_text(value):
+                return None
+            return Call(question.tool, {**question.args, question.missing: value})
+        intents = self._answer_intents(question.tool, question.missing)
+        if intents is None:
             return None
         results = list(recognize_all(text, intents))
         if not results:

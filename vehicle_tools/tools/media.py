@@ -190,6 +190,7 @@ MEDIA_SEARCH_TOOL_LANGUAGE = Language(
                    "i want to (hear|listen to) {query}"),),
     ),
     lists={"query": FreeText()},
+    ask={"query": "Sorry, what should I play?"},
 )
 
 

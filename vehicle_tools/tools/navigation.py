@@ -66,6 +66,7 @@ NAVIGATE_TO_LANGUAGE = Language(
         "hotel", "restaurant", "cafe", "pharmacy", "supermarket", "school", "mall", "centre",
         "center", "beach", "museum", "stadium", "university", "terminal", "port", "charger",
         "services", "square", "street", "road", "avenue", "lane", "drive", "bridge")))},
+    ask={"destination": "Sorry, where to?"},
     examples=(
               "navigate to the station",
               "take me to"),
@@ -183,6 +184,7 @@ CALL_CONTACT_LANGUAGE = Language(
         "wife", "husband", "mom", "mum", "mother", "dad", "father", "son", "daughter",
         "brother", "sister", "partner", "boss", "grandma", "grandpa", "office", "home",
         "work")))},
+    ask={"contact": "Sorry, who should I call?"},
     examples=(
               "call my contact",
               "make a call"),
