@@ -3,13 +3,20 @@ in-process."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from vehicle_tools.config_numbers import strict_numbers
 
 
 class _Section(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        return strict_numbers(cls, value, info)  # `true` is not 1.0 (issue 23 item 10)
 
 
 class CanConfig(_Section):

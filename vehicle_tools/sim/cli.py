@@ -22,12 +22,15 @@ from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
+import yaml
+from pydantic import ValidationError
+
 from vehicle_tools.backends.can_bus import open_bus
 from vehicle_tools.backends.dbus import resolve_address
-from vehicle_tools.config import CanConfig, DbusConfig
+from vehicle_tools.config import CanConfig, DbusConfig, SimConfig
 from vehicle_tools.dbc import load_dbc
 from vehicle_tools.errors import ToolError
-from vehicle_tools.sim.drive import BUILTIN_PROFILES, load_profile
+from vehicle_tools.sim.drive import BUILTIN_PROFILES, DriveProfile, Segment, load_profile
 from vehicle_tools.sim.ecu import SimulatedEcu
 
 logger = logging.getLogger(__name__)
@@ -67,8 +70,9 @@ def add_sim_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--channel", default="can0",
                         help="CAN channel: the socketcan device (default: can0)")
     parser.add_argument("--dbc", default=None, help="DBC file (default: the packaged cabin.dbc)")
-    parser.add_argument("--window-speed", type=float, default=25.0, metavar="PCT_PER_S",
-                        help="window and sunroof travel, percent per second; 0 = instant")
+    parser.add_argument("--window-speed", type=window_speed, default=25.0, metavar="PCT_PER_S",
+                        help="window and sunroof travel, percent per second (0-1000); "
+                             "0 = instant")
     parser.add_argument("--profile", default=None, metavar="NAME|FILE",
                         help=f"drive profile: {', '.join(BUILTIN_PROFILES)} or a YAML file "
                              "(default: stay parked)")
@@ -79,6 +83,62 @@ def add_sim_arguments(parser: argparse.ArgumentParser) -> None:
                         help="D-Bus address overriding --dbus's standard address")
     parser.add_argument("--log-level", default="INFO",
                         choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+
+
+def window_speed(text: str) -> float:
+    """``--window-speed``: a finite number within `SimConfig`'s range, else an argparse error
+    (exit 2) naming the value and the range; ``-5`` used to be accepted."""
+    try:
+        return SimConfig(window_speed_pct_per_s=float(text)).window_speed_pct_per_s
+    except ValueError as exc:  # float() or pydantic (a ValueError too)
+        errors = exc.errors() if isinstance(exc, ValidationError) else []
+        reason = errors[0]["msg"].lower() if errors else "not a number"
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: {reason}; give 0 (instant) to 1000 percent of full travel per second"
+        ) from None
+
+
+def profile_problem(exc: BaseException | None) -> str:
+    """What is wrong with a drive profile file, never quoting its contents (a path given by
+    mistake, e.g. /etc/passwd, must not be echoed to the terminal or the journal)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    if isinstance(exc, OSError):
+        return f"cannot read it ({exc.strerror or type(exc).__name__})"
+    if isinstance(exc, yaml.YAMLError):
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        return f"not valid YAML{where}"
+    if isinstance(exc, ValidationError):
+        problems = []
+        for err in exc.errors(include_url=False, include_input=False)[:3]:
+            loc = ".".join(str(p) if isinstance(p, int) or p in _PROFILE_KEYS else "(unknown key)"
+                           for p in err["loc"])
+            problems.append(f"{loc or 'the file'}: {err['msg']}")
+        return "; ".join(problems)
+    return "not a drive profile"
+
+
+_PROFILE_KEYS = frozenset(DriveProfile.model_fields) | frozenset(Segment.model_fields)
+PROFILE_FORMAT = ("a YAML file like `segments: [{duration_s: 5, gear: D, speed_kmh: 50}]` "
+                  "(optional `loop: true`, `light: night`; see vehicle_tools/sim/drive.py)")
+
+
+def profile_from(name_or_path: str) -> DriveProfile:
+    """`load_profile`, with an error that names the built-in profiles and the file format and
+    does not quote the file.
+
+    Raises:
+        ToolError: ``invalid_arguments``.
+    """
+    try:
+        return load_profile(name_or_path)
+    except (ToolError, UnicodeDecodeError) as exc:
+        cause = exc.__cause__ if isinstance(exc, ToolError) else exc
+        raise ToolError("invalid_arguments", "The drive profile could not be loaded.",
+                        f"{name_or_path} is not a valid drive profile file: "
+                        f"{profile_problem(cause)}; give a built-in profile "
+                        f"({', '.join(BUILTIN_PROFILES)}) or {PROFILE_FORMAT}") from None
 
 
 def options_from(args: argparse.Namespace) -> SimOptions:
@@ -124,7 +184,7 @@ async def run_sim(options: SimOptions, stop: asyncio.Event) -> None:
             profile) or ``service_unavailable`` (D-Bus services).
     """
     db = load_dbc(options.dbc)
-    profile = load_profile(options.profile) if options.profile else None
+    profile = profile_from(options.profile) if options.profile else None
     async with AsyncExitStack() as stack:
         try:
             bus = open_bus(options.can)
