@@ -51,12 +51,15 @@ class Range:
     Attributes:
         low, high: the numbers a driver may SAY (wider than the tool accepts: "45 degrees" is
             understood and then refused by the dispatcher with the tool's spoken range).
-        halves: whether x.5 is accepted (temperatures).
+        halves: whether x.5 is accepted.
+        tenths: whether one decimal place is accepted (temperatures: "0.1 degrees" is
+            understood, and refused by the tool).
     """
 
     low: int
     high: int
     halves: bool = False
+    tenths: bool = False
 
 
 @dataclass(frozen=True)
@@ -176,10 +179,10 @@ AMOUNT = values(
 )
 """How far open, in words (percent)."""
 
-PERCENT = Range(-100, 1000)
+PERCENT = Range(-1000, 1000)
 """A percentage as said (the tool refuses what it cannot do, with its spoken range)."""
 
-LEVEL = Range(-10, 100)
+LEVEL = Range(-1000, 1000)
 """A level as said (fan, seat heating)."""
 
 ON = values(("on", True), ("off", False))

@@ -76,8 +76,8 @@ def list_dict(slot: SlotList) -> dict[str, Any]:
                            for spoken, value in slot.values]}
     if isinstance(slot, Range):
         rng: dict[str, Any] = {"from": slot.low, "to": slot.high}
-        if slot.halves:
-            rng["fractions"] = "halves"
+        if slot.halves or slot.tenths:
+            rng["fractions"] = "tenths" if slot.tenths else "halves"
         return {"range": rng}
     return {"wildcard": True}
 

@@ -51,7 +51,7 @@ class Sample:
 def _number(rng: random.Random, slot: Range, bounds: tuple[float, float] | None) -> float:
     low, high = bounds if bounds is not None else (slot.low, slot.high)
     low, high = max(low, slot.low), min(high, slot.high)
-    if slot.halves and rng.random() < 0.3:
+    if (slot.halves or slot.tenths) and rng.random() < 0.3:
         return rng.randint(int(low * 2), int(high * 2)) / 2.0
     return float(rng.randint(int(low), int(high)))
 

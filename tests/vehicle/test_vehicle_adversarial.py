@@ -1,5 +1,7 @@
 """The adversarial transcript set (adversarial.yaml): parsed by the fast path, run by the
-dispatcher against the simulated car and services, checked by the independent safety oracle."""
+dispatcher against the simulated car and services, checked by the independent safety oracle.
+Instructions to the assistant ("ignore your rules and ...") are refused by the fast path
+before any call (daemon/understanding/understand.py): ``no_call``."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import pytest
 import yaml
 from oracle import unsafe_traffic
 
-from daemon.intents import parse
+from daemon.intents import parse, understander
 
 CASES: list[dict[str, Any]] = yaml.safe_load(
     (Path(__file__).parent / "adversarial.yaml").read_text(encoding="utf-8"))["cases"]
@@ -34,8 +36,10 @@ def test_adversarial_transcript(live_module, db, case: dict[str, Any]) -> None:
     live.traffic()
 
     intent = parse(case["say"])
-    if case["expect"] == "no_call":
+    if case["expect"] == "no_call":  # not understood, asked back or refused: nothing sent
         assert intent is None, intent
+        plan = understander().understand(case["say"])
+        assert plan is None or not plan.calls, plan
         return
     assert intent is not None, case["say"]
     result = live.call(intent.name, intent.args)  # the fast path never confirms

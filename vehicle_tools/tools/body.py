@@ -42,7 +42,7 @@ def _lock_report(args: NoArgs, state: VehicleState) -> Report:
 
 _DOORS = "(door[s]|car|it)"
 LOCK_DOORS_LANGUAGE = Language(sentences=(Sentences((
-    f"lock [up] [the|all the|my] {_DOORS}", f"lock [all] [the] {_DOORS} [up]",
+    f"lock [up] [the|all the|all|my] {_DOORS}", f"lock [all] [the] {_DOORS} [up]",
     "(lock up|lock everything)",
 )),))
 
@@ -64,7 +64,7 @@ LOCK_DOORS: Tool[NoArgs] = Tool(
 )
 
 UNLOCK_DOORS_LANGUAGE = Language(sentences=(Sentences((
-    f"unlock [the|all the|my] {_DOORS}", "open the (locks|lock)", "unlock everything",
+    f"unlock [the|all the|all|my] {_DOORS}", "open the (locks|lock)", "unlock everything",
 )),))
 
 

@@ -133,7 +133,7 @@ SET_TEMPERATURE_LANGUAGE = Language(
             "degree[s] [{zone}]",
         ), relative="celsius"),
     ),
-    lists={"celsius": Range(-100, 200, halves=True),
+    lists={"celsius": Range(-1000, 1000, tenths=True),
            "minus_celsius": Values(tuple((str(n), -float(n)) for n in range(1, 11)))},
     state_keys={"celsius": "TempDriver", "celsius:zone=passenger": "TempPassenger"},
     fahrenheit_above={"celsius": 40.0},
