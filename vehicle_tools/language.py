@@ -226,7 +226,7 @@ DANGLING = frozenset((
     "to", "the", "a", "an", "at", "on", "in", "of", "and", "or", "my", "by", "for", "up", "down",
     "set", "turn", "make", "open", "close", "put", "change", "switch", "navigate", "take",
     "drive", "point", "level", "is", "it", "me", "towards", "with", "than", "your", "our",
-    "this", "that"))
+    "this", "that", "minus", "negative"))
 """English words after which a command cannot be over ("set the temperature to"), for
 endpointing."""
 

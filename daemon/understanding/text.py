@@ -39,7 +39,8 @@ def trim_polite(value: str) -> str:
 
 
 def _word_key(word: str) -> str:
-    return re.sub(r"[^\w.\-]", "", word.lower().replace("'", "")).rstrip(".")
+    """One word of the driver's wording as `normalize` writes it ("Five," -> "5")."""
+    return normalize(word).rstrip(".")
 
 
 def original_words(original: str, value: str) -> str:

@@ -89,7 +89,11 @@ SET_TEMPERATURE_LANGUAGE = Language(
             f"[(set|change|put|turn|adjust)] [the] {{zone}} {_TEMPERATURE_WORDS} [to|at] "
             "{celsius} [degrees] [celsius]",
             "(make|set|put|keep) (it|things) [at] {celsius} [degrees] [celsius] [in here] [{zone}]",
-            "(make|set) [the] {zone} {celsius} [degrees] [celsius]",
+            "(make|set|put) [the] {zone} [to|at] {celsius} [degrees] [celsius]",
+            "(warm|heat) (it|things|the car|the cabin) up to {celsius} [degrees] [{zone}]",
+            "cool (it|things|the car|the cabin) down to {celsius} [degrees] [{zone}]",
+            f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} (up|down) to {{celsius}} [degrees] "
+            "[{zone}]",
             "{celsius} degrees [celsius] [{zone}]",
             "i (want|need|would like|like) it [at] {celsius} [degrees] [{zone}]",
         )),

@@ -119,9 +119,11 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "how far can (i|we) (go|drive|get) [on this tank|with this fuel|before i "
                    "need fuel]",
                    "how many (miles|kilometers|kilometres|km) (do i have|are) left [in the tank]",
-                   "how many (miles|kilometers|kilometres|km) can (i|we) (go|drive)", "range"),
+                   "how many (miles|kilometers|kilometres|km) can (i|we) (go|drive)", "range",
+                   "how much range (do i have|do we have|is left|have i got|have we got) [left]"),
                   args={"item": "range"}),
         Sentences(("(whats|what is|tell me|check) [the] [my] (odometer|mileage)[ reading]",
+                   "(whats|what is) the (mileage|reading) on the (odometer|clock|car)",
                    "how many (miles|kilometers|kilometres|km) (are|is) on (this|the) car",
                    "how (far|many kilometres|many kilometers|many miles) has (this|the) car "
                    "(done|driven|gone)", "(odometer|mileage)"),
