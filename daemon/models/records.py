@@ -103,23 +103,31 @@ def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def same_file(entry: object, st: os.stat_result) -> bool:
-    """The stamp entry describes this very file: same size, mtime and (if recorded) inode."""
+def same_file(entry: object, st: os.stat_result, *, inode: bool) -> bool:
+    """The stamp entry describes this file: same size and mtime and, with ``inode``, the same
+    inode (when recorded)."""
     return (
         isinstance(entry, dict)
         and entry.get("size") == st.st_size
         and entry.get("mtime_ns") == st.st_mtime_ns
-        and entry.get("ino", st.st_ino) == st.st_ino
+        and (not inode or entry.get("ino", st.st_ino) == st.st_ino)
     )
 
 
 def stamp_matches(entry: object, st: os.stat_result, expected: ModelFile) -> bool:
-    """The stamp vouches for this unchanged file: its recorded sha256 is the expected one."""
-    return (same_file(entry, st) and isinstance(entry, dict)
+    """The stamp vouches for this unchanged file: its recorded sha256 is the expected one.
+
+    Size and mtime only: a copy of the models directory that keeps mtimes (``cp -a``, an
+    image) keeps its stamps valid, so a read-only deployment does not rehash at every start.
+    """
+    return (same_file(entry, st, inode=False) and isinstance(entry, dict)
             and entry.get("sha256") == expected.sha256)
 
 
 def known_bad(entry: object, st: os.stat_result, expected: ModelFile) -> bool:
-    """This unchanged file was hashed before and its sha256 was not the expected one."""
-    return (same_file(entry, st) and isinstance(entry, dict)
+    """This very file (same size, mtime and inode) was hashed before and its sha256 was not the
+    expected one. Any other file at that path is hashed again: acceptance always needs a hash
+    that passes, and a replacement that kept size and mtime is not refused for its predecessor.
+    """
+    return (same_file(entry, st, inode=True) and isinstance(entry, dict)
             and entry.get("sha256") != expected.sha256)

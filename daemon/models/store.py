@@ -11,9 +11,9 @@ Layout: ``<models_dir>/<model name>/<file>``. Next to the files, two small JSON 
   (and ``fetch``) hashes it again; ``cabin models verify --full`` always does.
   A file whose hash was found wrong (by ``--full`` or any other hashing) is remembered as bad
   in the same record, keyed by its size, mtime and inode: every later check refuses it without
-  hashing until the file changes and a hash of it passes (``fetch`` replaces it; a changed file
-  is always hashed, as ``--full`` does), so a failed ``verify --full`` sticks and the daemon
-  never loads the file it found bad.
+  hashing until the file changes and a hash of it passes (``fetch`` replaces it; a changed or
+  replaced file is always hashed, as ``--full`` does), so a failed ``verify --full`` sticks and
+  the daemon never loads the file it found bad.
 - ``.pins.json`` (``pin: local`` models only): the files and sha256 recorded at first fetch, and
   where they came from. Such files are "pinned locally, not by manifest".
 """

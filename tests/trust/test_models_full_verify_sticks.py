@@ -159,3 +159,19 @@ def test_the_record_keeps_the_bad_hash_until_the_file_changes(tmp_path: Path) ->
     os.utime(file, ns=(1_000_000_000, 1_000_000_000))
     assert store.verify(NAME, full=False).hashed_bytes == len(BODY)  # a changed file is hashed
     assert store.status(NAME) == "present"
+
+
+def test_a_replacement_with_the_same_size_and_mtime_is_hashed(tmp_path: Path) -> None:
+    """A good copy put in place of the bad file keeping size and mtime (``cp -p``, ``rsync
+    -t``): a new inode, so it is hashed (and accepted) instead of refused for its predecessor;
+    before, the old stamp accepted whatever was there without hashing."""
+    store, file, _ = stored_model(tmp_path)
+    rot(file)
+    with pytest.raises(ModelError):
+        store.verify(NAME, full=True)
+    st = file.stat()
+    spare = file.with_name("spare")
+    spare.write_bytes(BODY)
+    os.utime(spare, ns=(st.st_atime_ns, st.st_mtime_ns))
+    spare.replace(file)
+    assert store.verify(NAME, full=False).hashed_bytes == len(BODY)
