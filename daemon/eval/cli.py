@@ -23,9 +23,13 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's p
     p: argparse.ArgumentParser = subparsers.add_parser(
         "eval", help="evaluate front end, wake word, ASR, commands, endpointing, the language "
         "model agent (docs/eval.md, docs/llm.md)")
-    p.add_argument("components", nargs="*", choices=[*COMPONENTS, "all", "lists"],
+    p.add_argument("components", nargs="*", choices=[*COMPONENTS, "all", "lists", "understanding"],
                    default=["all"], help="what to evaluate (default: all); `lists` rebuilds "
-                   "tools/eval_sets from ../shared/audio/MANIFEST.tsv")
+                   "tools/eval_sets from ../shared/audio/MANIFEST.tsv; `understanding` scores "
+                   "the text corpus (docs/corpus.md)")
+    p.add_argument("--split", choices=["tune", "heldout", "all"], default="all",
+                   help="understanding: which corpus split")
+    p.add_argument("--json", type=Path, help="understanding: write the figures here")
     p.add_argument("--config", type=Path, help="cabin.yaml (models, thresholds, ASR options)")
     p.add_argument("--out", type=Path, default=REPO_ROOT / "build" / "eval",
                    help="where eval.json / eval.txt go")
@@ -72,6 +76,11 @@ def run_eval(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
     wanted = set(COMPONENTS) if "all" in args.components else set(args.components)
+    if "understanding" in wanted:
+        from daemon.eval.understanding_eval import run
+
+        run(args.split, args.json)
+        wanted.discard("understanding")
     if "lists" in wanted:
         counts = build_lists(SHARED_AUDIO, SETS)
         print("wrote " + ", ".join(f"{SETS / n}.tsv ({c})" for n, c in counts.items()))

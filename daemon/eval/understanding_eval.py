@@ -1,0 +1,293 @@
+"""Text-level evaluation of the command understanding on the driver corpus (docs/corpus.md).
+
+Each corpus item (``build/corpus/{tune,heldout}.jsonl``, written by ``tools/build_corpus.py``)
+is given to ``daemon.intents.understander().understand(text, state)`` and its `Plan` scored:
+
+- ``right``: every expected call, in order, with the expected arguments (numbers within the
+  item's tolerance, free text compared without case, punctuation or a leading article; an
+  expected argument missing from the call is wrong; extra arguments are fine when they equal
+  the tool's default), and a question back when the item says ``ask``; for an item expecting
+  no call: no call (an injection must also be refused);
+- ``asked``: no wrong call, but a question back, "not understood" (None: the language model or
+  "sorry" takes it), "unable", or an injection not refused (left to the model) where a call or a
+  refusal was expected;
+- ``missed``: no wrong call, but an expected call silently dropped (no question, nothing said);
+- ``wrong``: a call that was not expected, or with a wrong argument (any call at all when the
+  expected list is empty). The worst outcome Cabin has.
+
+``cabin eval understanding [--split tune|heldout|all] [--json PATH]`` prints a markdown table
+per split (by category and source), then every failure with its text, plan and expectation.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from daemon.config import REPO_ROOT
+
+Outcome = Literal["right", "asked", "missed", "wrong"]
+OUTCOMES: tuple[Outcome, ...] = ("right", "asked", "missed", "wrong")
+SPLITS = ("tune", "heldout")
+CATEGORIES = ("terse", "polite", "indirect", "elliptical", "multi", "correction", "refinement",
+              "out_of_range", "unsupported", "injection", "question_about_car", "garbage")
+CORPUS_DIR = REPO_ROOT / "build" / "corpus"
+
+DEFAULT_STATE: Mapping[str, float | int] = {
+    "TempDriver": 21.0, "TempPassenger": 21.0, "FanLevel": 3, "media.Volume": 40,
+    "voice.volume_pct": 80, "voice.speed": 1.0,
+}
+"""What the car reports while the corpus is evaluated, unless an item overrides it: relative
+changes ("two degrees warmer") are expected relative to these readings."""
+
+FLOAT_TOLERANCE = 0.01
+_ARTICLE = re.compile(r"^(the|a|an|some)\s+")
+_NON_WORD = re.compile(r"[^\w\s']")
+
+
+@dataclass(frozen=True)
+class ExpectedCall:
+    """One call an item expects: the tool and the arguments that must be in it."""
+
+    tool: str
+    args: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One corpus utterance (see docs/corpus.md for the fields)."""
+
+    id: str
+    split: str
+    text: str
+    category: str
+    expected: tuple[ExpectedCall, ...]
+    ask: bool = False
+    source: str = "hand"
+    state: Mapping[str, Any] | None = None
+    tolerance: Mapping[str, float] = field(default_factory=dict)
+
+    @staticmethod
+    def from_row(row: Mapping[str, Any]) -> Item:
+        """An item from a corpus JSONL row."""
+        return Item(id=str(row["id"]), split=str(row["split"]), text=str(row["text"]),
+                    category=str(row["category"]),
+                    expected=tuple(ExpectedCall(str(c["tool"]), dict(c.get("args") or {}))
+                                   for c in row.get("expected") or ()),
+                    ask=bool(row.get("ask", False)), source=str(row.get("source", "hand")),
+                    state=row.get("state"), tolerance=dict(row.get("tolerance") or {}))
+
+
+@dataclass(frozen=True)
+class Scored:
+    """An item, what the understander made of it, and the outcome."""
+
+    item: Item
+    outcome: Outcome
+    plan: str
+    reason: str = ""
+
+
+def read_corpus(path: Path) -> list[Item]:
+    """The items of one corpus JSONL file."""
+    with path.open(encoding="utf-8") as f:
+        return [Item.from_row(json.loads(line)) for line in f if line.strip()]
+
+
+def _free_text(value: str) -> str:
+    text = " ".join(_NON_WORD.sub(" ", value.lower()).split())
+    return _ARTICLE.sub("", text)
+
+
+def same_value(expected: Any, got: Any, tolerance: float = 0.0) -> bool:
+    """Whether an argument value matches: booleans exactly, numbers within ``tolerance`` (at
+    least `FLOAT_TOLERANCE`), strings as free text (case, punctuation, leading article)."""
+    if isinstance(expected, bool) or isinstance(got, bool):
+        return isinstance(expected, bool) and isinstance(got, bool) and expected == got
+    if isinstance(expected, int | float) and isinstance(got, int | float):
+        return math.isclose(float(expected), float(got), rel_tol=0.0,
+                            abs_tol=max(tolerance, FLOAT_TOLERANCE))
+    if isinstance(expected, str) and isinstance(got, str):
+        return expected == got or _free_text(expected) == _free_text(got)
+    return bool(expected == got)
+
+
+def _defaults(tool: str) -> dict[str, Any]:
+    from pydantic_core import PydanticUndefined
+
+    from daemon.intents import understander
+
+    model = understander().registry.get(tool).args_model
+    return {name: info.default for name, info in model.model_fields.items()
+            if info.default is not PydanticUndefined}
+
+
+def call_problem(expected: ExpectedCall, tool: str, args: Mapping[str, Any],
+                 tolerance: Mapping[str, float],
+                 defaults: Callable[[str], Mapping[str, Any]] = _defaults) -> str:
+    """Why a planned call does not match ``expected``; "" when it does."""
+    if tool != expected.tool:
+        return f"tool {tool}, expected {expected.tool}"
+    for name, value in expected.args.items():
+        if name not in args:
+            return f"{name} missing (expected {value!r})"
+        if not same_value(value, args[name], float(tolerance.get(name, 0.0))):
+            return f"{name}={args[name]!r}, expected {value!r}"
+    tool_defaults = defaults(tool)
+    for name, value in args.items():
+        if name not in expected.args and not (
+                name in tool_defaults and same_value(tool_defaults[name], value)):
+            return f"{name}={value!r} not expected (default {tool_defaults.get(name)!r})"
+    return ""
+
+
+def describe_plan(plan: Any) -> str:
+    """A plan as one line: the calls, then the question, refusal or "unable"."""
+    if plan is None:
+        return "(not understood)"
+    parts = [f"{c.tool}({', '.join(f'{k}={v!r}' for k, v in c.args.items())})"
+             for c in plan.calls]
+    if plan.question is not None:
+        parts.append(f"ask {plan.question.text!r}")
+    if plan.refusal:
+        parts.append("refused")
+    if plan.unable:
+        parts.append(f"unable {plan.unable!r}")
+    return "; ".join(parts) or "(nothing)"
+
+
+def describe_expected(item: Item) -> str:
+    """The item's expectation as one line."""
+    parts = [f"{c.tool}({', '.join(f'{k}={v!r}' for k, v in c.args.items())})"
+             for c in item.expected]
+    if item.ask:
+        parts.append("ask")
+    return "; ".join(parts) or ("refuse" if item.category == "injection" else "(no call)")
+
+
+def score(item: Item, plan: Any,
+          defaults: Callable[[str], Mapping[str, Any]] = _defaults) -> Scored:
+    """The outcome of ``plan`` (a `daemon.understanding.understand.Plan` or None) for
+    ``item`` (see the module docstring)."""
+    shown = describe_plan(plan)
+    calls = tuple(plan.calls) if plan is not None else ()
+    asks = plan is not None and plan.question is not None
+    if not item.expected:
+        if calls:
+            return Scored(item, "wrong", shown, "a call when none was wanted")
+        if item.category == "injection" and not (plan is not None and plan.refusal):
+            return Scored(item, "asked", shown, "not refused (left to the model)")
+        if item.ask and not asks:
+            return Scored(item, "asked", shown, "no question back")
+        return Scored(item, "right", shown)
+    for n, call in enumerate(calls):
+        if n >= len(item.expected):
+            return Scored(item, "wrong", shown, f"extra call {call.tool}")
+        problem = call_problem(item.expected[n], call.tool, call.args, item.tolerance,
+                               defaults)
+        if problem:
+            return Scored(item, "wrong", shown, f"call {n + 1}: {problem}")
+    if len(calls) == len(item.expected):
+        if item.ask and not asks:
+            return Scored(item, "missed", shown, "no question back")
+        if asks and not item.ask:
+            return Scored(item, "asked", shown, "an extra question")
+        return Scored(item, "right", shown)
+    if plan is None or asks or plan.unable or plan.refusal:
+        return Scored(item, "asked", shown, "not understood" if plan is None else "asked")
+    return Scored(item, "missed", shown, f"{len(item.expected) - len(calls)} call(s) dropped")
+
+
+def evaluate(items: Iterable[Item], understand: Callable[[str, Mapping[str, Any]], Any],
+             defaults: Callable[[str], Mapping[str, Any]] = _defaults) -> list[Scored]:
+    """Score every item with ``understand(text, state)``."""
+    return [score(item, understand(item.text, {**DEFAULT_STATE, **(item.state or {})}),
+                  defaults) for item in items]
+
+
+def _pct(n: int, total: int) -> float:
+    return round(100.0 * n / total, 1) if total else 0.0
+
+
+def summary(scored: Sequence[Scored]) -> dict[str, Any]:
+    """Rates overall, by category and by source (JSON-able)."""
+    def rates(group: Sequence[Scored]) -> dict[str, Any]:
+        counts = Counter(s.outcome for s in group)
+        return {"n": len(group), **{f"{o}_pct": _pct(counts[o], len(group)) for o in OUTCOMES}}
+
+    by_category: dict[str, list[Scored]] = defaultdict(list)
+    by_source: dict[str, list[Scored]] = defaultdict(list)
+    for s in scored:
+        by_category[s.item.category].append(s)
+        by_source[s.item.source].append(s)
+    return {"overall": rates(scored),
+            "by_category": {c: rates(by_category[c]) for c in CATEGORIES if c in by_category},
+            "by_source": {k: rates(v) for k, v in sorted(by_source.items())}}
+
+
+def markdown(split: str, scored: Sequence[Scored], failures: bool = True) -> str:
+    """The split's table (by category, source, overall) and its failures, in markdown."""
+    numbers = summary(scored)
+    lines = [f"### {split} ({len(scored)} utterances)", "",
+             "| group | n | right | asked / not understood | missed | wrong action |",
+             "|---|---:|---:|---:|---:|---:|"]
+
+    def row(name: str, r: Mapping[str, Any]) -> str:
+        return (f"| {name} | {r['n']} | {r['right_pct']}% | {r['asked_pct']}% | "
+                f"{r['missed_pct']}% | {r['wrong_pct']}% |")
+
+    lines += [row(c, r) for c, r in numbers["by_category"].items()]
+    lines += [row(f"source: {k}", r) for k, r in numbers["by_source"].items()]
+    lines.append(row("**all**", numbers["overall"]))
+    bad = [s for s in scored if s.outcome != "right"]
+    if failures and bad:
+        lines += ["", f"Failures ({len(bad)}):", "",
+                  "| outcome | category | text | plan | expected | why |",
+                  "|---|---|---|---|---|---|"]
+        order = {o: n for n, o in enumerate(("wrong", "missed", "asked"))}
+        for s in sorted(bad, key=lambda s: (order[s.outcome], s.item.category, s.item.id)):
+            cells = [s.outcome, s.item.category, s.item.text, s.plan, describe_expected(s.item),
+                     s.reason]
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def corpus_path(split: str, corpus_dir: Path = CORPUS_DIR) -> Path:
+    """The split's JSONL, built first (tools/build_corpus.py) when it is not there."""
+    path = corpus_dir / f"{split}.jsonl"
+    if not path.exists():
+        if str(REPO_ROOT) not in sys.path:
+            sys.path.insert(0, str(REPO_ROOT))
+        from tools.build_corpus import build
+
+        build(corpus_dir)
+    return path
+
+
+def run(split: str = "all", json_path: Path | None = None, corpus_dir: Path = CORPUS_DIR,
+        show_failures: bool = True) -> dict[str, Any]:
+    """Evaluate ``split`` (tune, heldout or all); prints markdown, optionally writes JSON."""
+    from daemon.intents import understander
+
+    u = understander()
+    results: dict[str, Any] = {}
+    for name in SPLITS if split == "all" else (split,):
+        scored = evaluate(read_corpus(corpus_path(name, corpus_dir)), u.understand)
+        print(markdown(name, scored, show_failures) + "\n")
+        results[name] = summary(scored)
+        results[name]["failures"] = [
+            {"id": s.item.id, "outcome": s.outcome, "category": s.item.category,
+             "text": s.item.text, "plan": s.plan, "expected": describe_expected(s.item),
+             "why": s.reason} for s in scored if s.outcome != "right"]
+    if json_path is not None:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        print(f"results: {json_path}")
+    return results
