@@ -27,6 +27,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from daemon.eval.understanding_eval import CATEGORIES, DEFAULT_STATE, SPLITS  # noqa: E402
+from daemon.understanding.sample import sample  # noqa: E402
 
 CORPUS_SRC = REPO_ROOT / "tools" / "corpus"
 OUT = REPO_ROOT / "build" / "corpus"
@@ -75,7 +76,7 @@ def problems(row: Mapping[str, Any], registry: Any) -> list[str]:
     for call in row["expected"]:
         try:
             tool = registry.get(call["tool"])
-        except Exception:  # noqa: BLE001 - the registry's own lookup error
+        except Exception:
             found.append(f"unknown tool {call['tool']!r}")
             continue
         if row["category"] == "out_of_range":
@@ -85,7 +86,7 @@ def problems(row: Mapping[str, Any], registry: Any) -> list[str]:
             continue
         try:
             tool.validate(call["args"])
-        except Exception as exc:  # noqa: BLE001 - ToolError with the reason
+        except Exception as exc:
             found.append(f"{call['tool']}: {exc}")
     if not row["expected"] and row["category"] in ("terse", "polite", "multi", "correction",
                                                    "refinement", "out_of_range") \
@@ -147,15 +148,9 @@ def _free_text_block(s: Any) -> bool:
                for k, v in s.args.items())
 
 
-def generated(seed: int = SEED) -> list[dict[str, Any]]:
-    """Sentences drawn from the declared language, with their expected calls (tune only)."""
-    from daemon.intents import understander
-    from daemon.understanding.sample import every_template, sample
-
-    registry = understander().registry
-    grammar = understander().matcher.grammar
-    rng = random.Random(seed)
-    bounds = {t.name: _bounds(registry, t.name) for t in registry}
+def _from_templates(grammar: Any, registry: Any, rng: random.Random,
+                    bounds: Mapping[str, Any]) -> tuple[list[tuple[str, _Drawn]], list[Any]]:
+    """Every template, GENERATED_ROUNDS times; also the plain samples multi items join."""
     relative_bounds = {t: {a: (1.0, 2.0) for a in b} for t, b in bounds.items()}
     drawn: list[tuple[str, _Drawn]] = []
     plain: list[Any] = []
@@ -173,9 +168,17 @@ def generated(seed: int = SEED) -> list[dict[str, Any]]:
                 if (d.expected and not block.sentences.relative and not block.sentences.fahrenheit
                         and len(s.text.split()) <= 9):
                     plain.append(s)
-    for _ in range(GENERATED_OUT_OF_RANGE):  # numbers said outside what the tool takes
-        block = rng.choice([b for b in grammar.blocks if not b.sentences.relative
-                            and not b.sentences.fahrenheit and bounds[b.tool]])
+    return drawn, plain
+
+
+def _out_of_range(grammar: Any, registry: Any, rng: random.Random,
+                  bounds: Mapping[str, Any]) -> list[tuple[str, _Drawn]]:
+    """Numbers said above what the tool takes (below the Fahrenheit threshold)."""
+    drawn = []
+    blocks = [b for b in grammar.blocks if not b.sentences.relative
+              and not b.sentences.fahrenheit and bounds[b.tool]]
+    for _ in range(GENERATED_OUT_OF_RANGE):
+        block = rng.choice(blocks)
         oor = {}
         for arg, (low, high) in bounds[block.tool].items():
             top = high + max(2.0, (high - low) / 2.0)
@@ -190,17 +193,36 @@ def generated(seed: int = SEED) -> list[dict[str, Any]]:
         d = _expected(s, registry, DEFAULT_STATE)
         if d is not None and d.expected and said_oor:
             drawn.append(("out_of_range", _Drawn(d.text, d.expected, False, True)))
+    return drawn
+
+
+def _multi(plain: list[Any], registry: Any, rng: random.Random) -> list[tuple[str, _Drawn]]:
+    """Two commands in one sentence (no free text first: it would swallow the second)."""
+    drawn = []
     joins = (" and ", " then ", ", then ", " and then ", ", ")
-    for _ in range(GENERATED_MULTI):  # two commands in one sentence
+    for _ in range(GENERATED_MULTI):
         first, second = rng.sample(plain, 2)
         if _free_text_block(first) or first.tool == second.tool:
             continue
-        d1, d2 = _expected(first, registry, DEFAULT_STATE), _expected(second, registry,
-                                                                     DEFAULT_STATE)
-        if d1 is None or d2 is None:
-            continue
-        drawn.append(("multi", _Drawn(first.text + rng.choice(joins) + second.text,
-                                      d1.expected + d2.expected, False)))
+        d1 = _expected(first, registry, DEFAULT_STATE)
+        d2 = _expected(second, registry, DEFAULT_STATE)
+        if d1 is not None and d2 is not None:
+            drawn.append(("multi", _Drawn(first.text + rng.choice(joins) + second.text,
+                                          d1.expected + d2.expected, False)))
+    return drawn
+
+
+def generated(seed: int = SEED) -> list[dict[str, Any]]:
+    """Sentences drawn from the declared language, with their expected calls (tune only)."""
+    from daemon.intents import understander
+
+    registry = understander().registry
+    grammar = understander().matcher.grammar
+    rng = random.Random(seed)
+    bounds = {t.name: _bounds(registry, t.name) for t in registry}
+    drawn, plain = _from_templates(grammar, registry, rng, bounds)
+    drawn += _out_of_range(grammar, registry, rng, bounds)
+    drawn += _multi(plain, registry, rng)
     rows, seen = [], set()
     for category, d in drawn:
         if d.text in seen:
