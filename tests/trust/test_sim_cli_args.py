@@ -72,3 +72,15 @@ def test_window_speed_out_of_range_is_refused(
     err = capsys.readouterr().err
     assert "--window-speed" in err and "0 (instant) to 1000" in err
     assert parser.parse_args(["--window-speed", "0"]).window_speed == 0.0  # instant is valid
+
+
+def test_the_daemons_profile_loader_does_not_echo_the_file_either() -> None:
+    """`vehicle.sim.drive_profile` in cabin.yaml goes through `load_profile` (cabin run and
+    replay), not the `cabin sim` wrapper: its error must not quote the file either."""
+    from vehicle_tools.errors import ToolError
+    from vehicle_tools.sim.drive import load_profile
+
+    with pytest.raises(ToolError) as caught:
+        load_profile("/etc/passwd")
+    assert "root" not in caught.value.detail and "/bin/" not in caught.value.detail
+    assert "not a valid profile file" in caught.value.detail

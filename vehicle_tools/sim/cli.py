@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 
-import yaml
 from pydantic import ValidationError
 
 from vehicle_tools.backends.can_bus import open_bus
@@ -30,7 +29,13 @@ from vehicle_tools.backends.dbus import resolve_address
 from vehicle_tools.config import CanConfig, DbusConfig, SimConfig
 from vehicle_tools.dbc import load_dbc
 from vehicle_tools.errors import ToolError
-from vehicle_tools.sim.drive import BUILTIN_PROFILES, DriveProfile, Segment, load_profile
+from vehicle_tools.sim.drive import (
+    BUILTIN_PROFILES,
+    PROFILE_FORMAT,
+    DriveProfile,
+    load_profile,
+    profile_problem,
+)
 from vehicle_tools.sim.ecu import SimulatedEcu
 
 logger = logging.getLogger(__name__)
@@ -96,32 +101,6 @@ def window_speed(text: str) -> float:
         raise argparse.ArgumentTypeError(
             f"{text!r}: {reason}; give 0 (instant) to 1000 percent of full travel per second"
         ) from None
-
-
-def profile_problem(exc: BaseException | None) -> str:
-    """What is wrong with a drive profile file, never quoting its contents (a path given by
-    mistake, e.g. /etc/passwd, must not be echoed to the terminal or the journal)."""
-    if isinstance(exc, UnicodeDecodeError):
-        return "not UTF-8 text"
-    if isinstance(exc, OSError):
-        return f"cannot read it ({exc.strerror or type(exc).__name__})"
-    if isinstance(exc, yaml.YAMLError):
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        return f"not valid YAML{where}"
-    if isinstance(exc, ValidationError):
-        problems = []
-        for err in exc.errors(include_url=False, include_input=False)[:3]:
-            loc = ".".join(str(p) if isinstance(p, int) or p in _PROFILE_KEYS else "(unknown key)"
-                           for p in err["loc"])
-            problems.append(f"{loc or 'the file'}: {err['msg']}")
-        return "; ".join(problems)
-    return "not a drive profile"
-
-
-_PROFILE_KEYS = frozenset(DriveProfile.model_fields) | frozenset(Segment.model_fields)
-PROFILE_FORMAT = ("a YAML file like `segments: [{duration_s: 5, gear: D, speed_kmh: 50}]` "
-                  "(optional `loop: true`, `light: night`; see vehicle_tools/sim/drive.py)")
 
 
 def profile_from(name_or_path: str) -> DriveProfile:

@@ -113,7 +113,34 @@ def load_profile(name_or_path: str) -> DriveProfile:
     try:
         data = yaml.safe_load(Path(name_or_path).read_text(encoding="utf-8"))
         return DriveProfile.model_validate(data)
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValidationError) as exc:
         raise ToolError("invalid_arguments", "The drive profile could not be loaded.",
                         f"{name_or_path}: not one of {sorted(BUILTIN_PROFILES)} and not a valid "
-                        f"profile file: {exc}") from exc
+                        f"profile file: {profile_problem(exc)}") from exc
+
+
+def profile_problem(exc: BaseException | None) -> str:
+    """What is wrong with a drive profile file, never quoting its contents (a path given by
+    mistake, e.g. /etc/passwd, must not be echoed to the terminal or the journal)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    if isinstance(exc, OSError):
+        return f"cannot read it ({exc.strerror or type(exc).__name__})"
+    if isinstance(exc, yaml.YAMLError):
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        return f"not valid YAML{where}"
+    if isinstance(exc, ValidationError):
+        problems = []
+        for err in exc.errors(include_url=False, include_input=False)[:3]:
+            loc = ".".join(str(p) if isinstance(p, int) or p in _PROFILE_KEYS else "(unknown key)"
+                           for p in err["loc"])
+            problems.append(f"{loc or 'the file'}: {err['msg']}")
+        return "; ".join(problems)
+    return "not a drive profile"
+
+
+_PROFILE_KEYS = frozenset(DriveProfile.model_fields) | frozenset(Segment.model_fields)
+PROFILE_FORMAT = ("a YAML file like `segments: [{duration_s: 5, gear: D, speed_kmh: 50}]` "
+                  "(optional `loop: true`, `light: night`; see vehicle_tools/sim/drive.py)")
+
