@@ -46,6 +46,10 @@ def _parsed_completeness(parse: Parse, words: list[str]) -> Completeness:
     "to", "two" and nothing, and "open the sunroof to" came out as "open the sunroof tube". So
     such a command waits unless it ends on a word that closes it ("please", "all the way").
     """
+    model = understander().registry.get(parse.tool).args_model
+    if any(info.is_required() and name not in parse.args
+           for name, info in model.model_fields.items()):
+        return Completeness.INCOMPLETE  # "set the temperature": the value may still come
     free = _free_text(parse)
     if free:
         return Completeness.SENTENCE if _names_whole(parse, free) else Completeness.UNKNOWN

@@ -164,7 +164,8 @@ SEAT = values(
 )
 
 ZONE = values(
-    ("[on] [the] driver[s] side", "driver"), ("[on] my side", "driver"), ("for me", "driver"),
+    ("[on] [the] driver[s] side", "driver"), ("[on] my side", "driver"),
+    ("[the] driver[s]", "driver"), ("[the] passenger[s]", "passenger"), ("for me", "driver"),
     ("[on] [the] passenger[s] side", "passenger"), ("for [the] passenger", "passenger"),
     ("(everywhere|everyone|all zones|both sides|for everyone)", "all"),
 )
@@ -199,6 +200,7 @@ POLITE = (
     "can you", "could you", "would you", "will you", "can i get", "i want you to",
     "id like you to", "i would like you to", "id like to", "i want to", "go ahead and",
     "would you mind", "if you can", "if you could", "kindly", "quickly", "maybe", "actually",
+    "instead", "cheers", "mate", "tell me", "can you tell me", "let me know",
 )
 """Fillers and politeness a sentence may carry anywhere: skipped by the matcher, never an
 argument. Anything else left over means the sentence is not understood."""
@@ -219,7 +221,7 @@ SPLITTERS = ("and then", "and also", "and", "then", "also", "plus", "after that"
 """Words that join several commands in one utterance ("turn on the AC and close the windows")."""
 
 CORRECTIONS = ("no", "sorry", "i mean", "no i mean", "no sorry", "actually", "make that",
-               "or rather", "wait", "no wait")
+               "or rather", "wait", "no wait", "like", "say", "about", "around")
 """Words with which a driver corrects what was just said ("set it to 20, no, 22")."""
 
 DANGLING = frozenset((

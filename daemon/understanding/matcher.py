@@ -55,6 +55,11 @@ class Parse:
     text: str = ""
     doubtful: frozenset[str] = frozenset()
 
+    def free_said(self) -> bool:
+        """Whether a free-text argument (a name, a place, a search) was said."""
+        lists = self.block.language.lists
+        return any(isinstance(lists.get(name), FreeText) for name in self.said)
+
 
 def _rank(result: RecognizeResult) -> tuple[int, int, int]:
     wildcards = sum(1 for e in result.entities_list if e.is_wildcard)
@@ -115,12 +120,40 @@ class Matcher:
         if not text:
             return None
         whole = self.clause(text, transcript)
-        if whole is not None:
+        if whole is not None and not self._swallows(whole):
             return (whole,)
         corrected = self._corrected(transcript)
         if corrected is not None:
             return (corrected,)
-        return self._split(text, transcript)
+        split = self._split(text, transcript)
+        if split is None:
+            split = self._after_a_reason(transcript)
+        if split is not None or whole is None:
+            return split
+        return None if self._swallows(whole) else (whole,)
+
+    def _after_a_reason(self, transcript: str) -> tuple[Parse, ...] | None:
+        """The commands after a leading statement of why ("it's noisy, close the windows",
+        "it's dark, turn on the headlights"): the statement asks for nothing itself."""
+        pieces = clauses_of(transcript)
+        if len(pieces) < 2 or not _REASON.match(normalize(pieces[0])):
+            return None
+        rest = ", ".join(pieces[1:])
+        return self.parse(rest)
+
+    def _swallows(self, parse: Parse) -> bool:
+        """Whether a free-text value swallowed more than a name: a join word, a correction or
+        a piece between commas ("ring Dave then play the next song", "play Purple Rain, no,
+        play Kiss"); such a sentence is tried as corrections and several commands instead,
+        and not understood when neither covers it."""
+        for name in parse.said:
+            if name in self.grammar.free_text:
+                words = normalize(str(parse.args[name])).split()
+                if any(w in _SPLIT_WORDS or w in _CORRECTION_WORDS for w in words):
+                    return True
+                if words and words[0] in _NOT_A_NAME_START:
+                    return True
+        return False
 
     def _corrected(self, transcript: str) -> Parse | None:
         """The command with its correction applied (see the module docstring)."""
@@ -132,17 +165,22 @@ class Matcher:
             before = " ".join(pieces[:index]).split()
             after_text = " ".join(pieces[index:])
             stripped = marker.sub("", after_text)
-            if stripped == after_text and len(pieces) - index > 1:
+            corrects = stripped != after_text
+            if not corrects and len(pieces) - index > 1:
                 continue  # no marker, and more than a refinement follows
             after = [w for w in stripped.split() if w not in CORRECTIONS]
             if not after:
                 continue
             alone = self.clause(" ".join(after), transcript)
-            if alone is not None and stripped != after_text:
+            if alone is not None and corrects and not self._swallows(alone):
                 return alone  # "..., no, turn on the AC instead"
-            for drop in sorted(range(1, len(before)), key=lambda k: (abs(k - len(after)), k)):
-                candidate = self.clause(" ".join(before[:-drop] + after), transcript)
-                if candidate is not None:
+            first = self.clause(" ".join(before), transcript)
+            if not corrects and (first is None or alone is not None or first.free_said()):
+                continue  # a refinement refines a whole command's value, in words that are
+                # not a command themselves ("crack my window a little... maybe ten percent")
+            for drop in sorted(range(len(before)), key=lambda k: (abs(k - len(after)), k)):
+                candidate = self.clause(" ".join(before[:len(before) - drop] + after), transcript)
+                if candidate is not None and (first is None or candidate.tool == first.tool):
                     return candidate
         return None
 
@@ -187,6 +225,16 @@ def broken_free_text(value: str) -> bool:
 
 
 _SPLIT_WORDS = frozenset(w for joiner in SPLITTERS for w in joiner.split())
+_REASON = re.compile(r"^(its|it is|im|i am|were|we are|theres|there is|i cant|i can not|"
+                     r"the \w+ is|my \w+ (is|are))\b")
+"""A statement of why, before a command ("it's dark, ...")."""
+_CORRECTION_WORDS = frozenset(("no", "sorry", "actually", "instead", "wait"))
+_NOT_A_NAME_START = frozenset((
+    "it", "me", "you", "him", "her", "us", "them", "of", "with", "back", "along", "around",
+    "out", "up", "down", "on", "off", "in", "at", "for", "to", "time", "is", "was"))
+"""First words of a "name" that make it a phrase ("play it by ear", "call me when you land",
+"call of duty is a great game")."""
+
 
 
 def _drop_joiners(piece: list[str]) -> list[str]:

@@ -63,7 +63,8 @@ def _reply(a: SetAssistantVoiceArgs, r: Report) -> str:
     return "I'll speak " + " and ".join(parts) + "."
 
 
-_YOUR_VOICE = "(your voice|your volume|the assistant[s] voice|the assistant[s] volume)"
+_YOUR_VOICE = ("(your voice|your volume|your voice volume|the assistant[s] voice|"
+               "the assistant[s] volume)")
 SET_ASSISTANT_VOICE_LANGUAGE = Language(
     sentences=(
         Sentences((f"[(set|turn|put|change)] {_YOUR_VOICE} [(to|at)] {{percent:volume_pct}} "
@@ -73,8 +74,10 @@ SET_ASSISTANT_VOICE_LANGUAGE = Language(
                    "(speak|talk) [a bit|a little] (slower|more slowly)"), args={"speed": 0.8}),
         Sentences(("(speak|talk) (faster|quicker|more quickly|quickly)",
                    "(speak|talk) [a bit|a little] (faster|quicker)"), args={"speed": 1.25}),
-        Sentences(("(speak|talk) [at] {speed} (times|x) [speed]",),),
-        Sentences(("(speak|talk) louder", f"(turn|put) {_YOUR_VOICE} up"),
+        Sentences(("(speak|talk) [at] {speed} (times|x) [speed]",
+                   "(speak|talk) at {speed} speed"),),
+        Sentences(("(speak|talk) [a bit|a little] louder", f"(turn|put) {_YOUR_VOICE} up",
+                   "i cant hear you"),
                   args={"volume_pct": 10}, relative="volume_pct"),
         Sentences(("(speak|talk) (quieter|softer|more quietly|more softly)",
                    f"(turn|put) {_YOUR_VOICE} down"),

@@ -42,7 +42,7 @@ def _lock_report(args: NoArgs, state: VehicleState) -> Report:
 
 _DOORS = "(door[s]|car|it)"
 LOCK_DOORS_LANGUAGE = Language(sentences=(Sentences((
-    f"lock [up] [the|all the|all|my] {_DOORS}", f"lock [all] [the] {_DOORS} [up]",
+    f"lock [up] [the|all the|all|my] ({_DOORS}|them)", f"lock [all] [the] {_DOORS} [up]",
     "(lock up|lock everything)",
 )),))
 
@@ -64,7 +64,7 @@ LOCK_DOORS: Tool[NoArgs] = Tool(
 )
 
 UNLOCK_DOORS_LANGUAGE = Language(sentences=(Sentences((
-    f"unlock [the|all the|all|my] {_DOORS}", "open the (locks|lock)", "unlock everything",
+    f"unlock [the|all the|all|my] ({_DOORS}|them)", "open the (locks|lock)", "unlock everything",
 )),))
 
 
@@ -182,6 +182,10 @@ SET_LIGHTS_LANGUAGE = Language(
             f"(turn|switch|flip|shut) off [the] {_LIGHT}", f"{_LIGHT} off",
             f"(disable|deactivate|kill) [the] {_LIGHT}",
         ), args={"on": False}),
+        Sentences((
+            "[(turn|switch|put|set)] [the] {light} [on] (to|at) {percent:brightness_pct} percent",
+            "{light} on at {percent:brightness_pct} percent",
+        ), args={"on": True}),
     ),
     lists={"light": values(
         ("(headlights|headlight|head lights|head light|low beam[s]|dipped beam[s]|lights)",

@@ -88,25 +88,29 @@ SET_TEMPERATURE_LANGUAGE = Language(
             "{celsius} [degrees] [celsius] [{zone}]",
             f"[(set|change|put|turn|adjust)] [the] {{zone}} {_TEMPERATURE_WORDS} [to|at] "
             "{celsius} [degrees] [celsius]",
-            "(make|set|put|keep) (it|things) [at] {celsius} [degrees] [celsius] [in here] [{zone}]",
+            "(make|set|put|keep) (it|things) [to|at] {celsius} [degrees] [celsius] [in here] "
+            "[{zone}]",
+            "{celsius} [degrees] {zone}", "{zone} {celsius} [degrees]",
             "(make|set|put) [the] {zone} [to|at] {celsius} [degrees] [celsius]",
             "(warm|heat) (it|things|the car|the cabin) up to {celsius} [degrees] [{zone}]",
             "cool (it|things|the car|the cabin) down to {celsius} [degrees] [{zone}]",
             f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} (up|down) to {{celsius}} [degrees] "
             "[{zone}]",
             "{celsius} degrees [celsius] [{zone}]",
-            "i (want|need|would like|like) it [at] {celsius} [degrees] [{zone}]",
+            "(i (want|need|would like|like)|id like) it [at] {celsius} [degrees] [{zone}]",
         )),
+        Sentences((f"(set|change|adjust) [the] {_TEMPERATURE_WORDS} [{{zone}}]",)),
         Sentences((
             f"[(set|change|put|turn|adjust)] [the] {_TEMPERATURE_WORDS} [{{zone}}] [to|at] "
             "{celsius} [degrees] fahrenheit [{zone}]",
-            "(make|set) it {celsius} [degrees] fahrenheit [{zone}]",
+            "(make|set) it [to|at] {celsius} [degrees] fahrenheit [{zone}]",
             "{celsius} degrees fahrenheit [{zone}]",
         ), fahrenheit=("celsius",)),
         Sentences((
             "[make it|make things] [a] [(bit|little|touch|tad|degree)] (warmer|hotter) [in here] "
             "[{zone}]",
-            "(warm|heat) (it|things|the car|the cabin) up [a bit] [{zone}]",
+            "(warm|heat) (it|things|the car|the cabin) up [a bit|a little|a touch|slightly] "
+            "[{zone}]",
             f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} up [a bit] [{{zone}}]",
             f"(raise|increase) [the] {_TEMPERATURE_WORDS} [a bit] [{{zone}}]",
             f"(turn|bring|put) up [the] {_TEMPERATURE_WORDS} [a bit] [{{zone}}]",
@@ -117,7 +121,8 @@ SET_TEMPERATURE_LANGUAGE = Language(
         Sentences((
             "[make it|make things] [a] [(bit|little|touch|tad|degree)] (cooler|colder) [in here] "
             "[{zone}]",
-            "cool (it|things|the car|the cabin) down [a bit] [{zone}]",
+            "cool (it|things|the car|the cabin) down [a bit|a little|a touch|slightly] [{zone}]",
+            "(im|i am) (sweating|boiling|roasting|too hot)",
             f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} down [a bit] [{{zone}}]",
             f"(lower|decrease|reduce) [the] {_TEMPERATURE_WORDS} [a bit] [{{zone}}]",
             f"(turn|bring|put) down [the] {_TEMPERATURE_WORDS} [a bit] [{{zone}}]",
@@ -139,6 +144,7 @@ SET_TEMPERATURE_LANGUAGE = Language(
     ),
     lists={"celsius": Range(-1000, 1000, tenths=True),
            "minus_celsius": Values(tuple((str(n), -float(n)) for n in range(1, 11)))},
+    ask={"celsius": "What temperature would you like?"},
     state_keys={"celsius": "TempDriver", "celsius:zone=passenger": "TempPassenger"},
     fahrenheit_above={"celsius": 40.0},
     examples=(
@@ -227,6 +233,7 @@ SET_FAN_LANGUAGE = Language(
             f"(turn|put) [the] {_FAN} down [a bit|a notch]",
             f"(turn|put) down [the] {_FAN} [a bit|a notch]",
             f"(less|decrease [the]|lower [the]|reduce [the]) {_FAN}",
+            f"[the] {_FAN} is too (loud|strong|noisy)",
         ), args={"level": -1}, relative="level"),
     ),
     state_keys={"level": "FanLevel"},
@@ -281,6 +288,7 @@ SET_AC_LANGUAGE = Language(
         Sentences((
             f"(turn|switch|put|flip) [the] {_AC} on", f"(turn|switch|put|flip) on [the] {_AC}",
             f"(start|enable|activate|use) [the] {_AC}", f"{_AC} on",
+            f"(i|we) (need|want) [some|the] {_AC} [on]",
         ), args={"on": True}),
         Sentences((
             f"(turn|switch|put|flip|shut) [the] {_AC} off",

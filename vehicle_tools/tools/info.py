@@ -113,7 +113,8 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "how much (fuel|gas|petrol|diesel) (do i have|do we have|is left|have i got|"
                    "is in the tank) [left]",
                    "(is|are) (the tank|we|i) (low|full|running low) [on (fuel|gas|petrol)]",
-                   "how (full|empty) is the tank", "(fuel|gas|petrol) level"),
+                   "how (full|empty) is the tank", "(fuel|gas|petrol) level",
+                   "do (i|we) need (gas|fuel|petrol|to refuel)"),
                   args={"item": "fuel"}),
         Sentences(("(whats|what is|tell me|check) [the] [my] [remaining] range",
                    "how far can (i|we) (go|drive|get) [on this tank|with this fuel|before i "
@@ -124,6 +125,8 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                   args={"item": "range"}),
         Sentences(("(whats|what is|tell me|check) [the] [my] (odometer|mileage)[ reading]",
                    "(whats|what is) the (mileage|reading) on the (odometer|clock|car)",
+                   "how many (miles|kilometers|kilometres|km) (does|has) (this|the) car (have|got|"
+                   "done)",
                    "how many (miles|kilometers|kilometres|km) (are|is) on (this|the) car",
                    "how (far|many kilometres|many kilometers|many miles) has (this|the) car "
                    "(done|driven|gone)", "(odometer|mileage)"),
@@ -133,10 +136,12 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                   args={"item": "gear"}),
         Sentences(("(whats|what is|tell me|check) [the] [my] (tire|tyre) pressure[s]",
                    "how are [the] [my] (tires|tyres)", "(tire|tyre) pressure[s]",
-                   "are [the] [my] (tires|tyres) (ok|okay|fine|inflated)"),
+                   "are [the] [my] (tires|tyres) (ok|okay|fine|inflated)",
+                   "check [the] [my] (tires|tyres) [pressure]"),
                   args={"item": "tire_pressure"}),
         Sentences(("(are|is) [the|my] (doors|door|car) (locked|unlocked|open|closed|shut)",
-                   "did i lock [the] (car|doors)", "is the (trunk|boot) (open|closed)"),
+                   "did i lock [the] (car|doors)", "is the (trunk|boot) (open|closed)",
+                   "(is|are) (a|any|the) door[s] open"),
                   args={"item": "doors"}),
     ),
     examples=(

@@ -74,7 +74,8 @@ def _control_reply(a: MediaControlArgs, report: Report) -> str:
 _AUDIO = "(music|song|track|tune[s]|playback|media|radio|podcast|audiobook|audio|album|episode)"
 MEDIA_CONTROL_LANGUAGE = Language(
     sentences=(
-        Sentences((f"(pause|stop|halt) [the|this] {_AUDIO}", "pause [it]", "stop playing",
+        Sentences((f"(pause|stop|halt) [the|this] {_AUDIO}", "pause [it|this|that]",
+                   "stop playing",
                    f"(pause|stop) [the|this] {_AUDIO} [for a (second|moment|bit)]"),
                   args={"action": "pause"}),
         Sentences((f"(play|resume|continue|unpause|start) [the|some|my] {_AUDIO}",
@@ -83,7 +84,8 @@ MEDIA_CONTROL_LANGUAGE = Language(
                    "(resume|unpause|continue) [playing|playback]", "play"),
                   args={"action": "play"}),
         Sentences((f"(next|skip [to the next]) [{_AUDIO}|one]", f"skip [this|the] [{_AUDIO}|one]",
-                   f"(play|go to) the next [{_AUDIO}|one]"),
+                   f"(play|go to) the next [{_AUDIO}|one]",
+                   f"i (dont|do not) like (this|the) {_AUDIO}"),
                   args={"action": "next"}),
         Sentences((f"(previous|last) {_AUDIO}", f"(play|go back to) the (previous|last) "
                    f"[{_AUDIO}|one]", f"go back [a|one] [{_AUDIO}]",
@@ -139,16 +141,20 @@ SET_MEDIA_VOLUME_LANGUAGE = Language(
                    "[percent]",
                    f"(turn|put) [the] {_VOLUME} (up|down) to {{percent:volume_pct}} [percent]",
                    "volume {percent:volume_pct} [percent]")),
+        Sentences(("(max|maximum|full) volume", f"[(set|turn|put)] [the] {_VOLUME} [up] (to|at) "
+                   "(max|maximum|full)"), args={"volume_pct": 100}),
         Sentences(("mute [the] [music|sound|audio|radio|media]", "(turn|switch) [the] (sound|music|"
                    "volume) off", "silence [the] [music|radio]"), args={"volume_pct": 0}),
         Sentences((f"(turn|put) [the] {_VOLUME} up [a bit|a notch]",
                    f"(turn|put) up [the] {_VOLUME} [a bit|a notch]",
-                   f"(raise|increase) [the] {_VOLUME} [a bit]", "louder", "(make|turn) it louder"),
+                   f"(raise|increase) [the] {_VOLUME} [a bit]", "louder", "(make|turn) it louder",
+                   "(turn|put) it up [a bit|a notch|a little]", "i cant hear (anything|the music)"),
                   args={"volume_pct": 10}, relative="volume_pct"),
         Sentences((f"(turn|put) [the] {_VOLUME} down [a bit|a notch]",
                    f"(turn|put) down [the] {_VOLUME} [a bit|a notch]",
                    f"(lower|decrease|reduce) [the] {_VOLUME} [a bit]", "(quieter|softer)",
-                   "(make|turn) it (quieter|softer)"),
+                   "(make|turn) it (quieter|softer)",
+                   "(turn|put) it down [a bit|a notch|a little]"),
                   args={"volume_pct": -10}, relative="volume_pct"),
     ),
     state_keys={"volume_pct": "media.Volume"},
@@ -187,7 +193,7 @@ class MediaSearchArgs(ToolArgs):
 MEDIA_SEARCH_TOOL_LANGUAGE = Language(
     sentences=(
         Sentences(("(play|put on|queue [up]|listen to) {query}",
-                   "i want to (hear|listen to) {query}"),),
+                   "i want to (hear|listen to) {query}", "(hear|listen to) {query}"),),
     ),
     lists={"query": FreeText()},
     ask={"query": "Sorry, what should I play?"},

@@ -52,8 +52,10 @@ class NavigateToArgs(ToolArgs):
 
 
 NAVIGATE_TO_LANGUAGE = Language(
-    sentences=(Sentences((
-        "(navigate|take me|drive me|route me|directions|get me|guide me|bring me|head|go) "
+    sentences=(Sentences(("(navigate|take me|drive me|go|head|drive) home",),
+                         args={"destination": "home"}),
+               Sentences((
+        "(navigate|take me|drive me|route me|directions|get me|guide me|bring me|head|go|drive) "
         "(to|towards) {destination}",
         "(navigate|route) [me] to {destination}",
         "(find|show me|get me) [the] (route|directions|a route|the way) to {destination}",
@@ -135,7 +137,8 @@ GET_ETA_LANGUAGE = Language(sentences=(Sentences((
     "how (much longer|long until we arrive|long until we get there|long till we arrive|long "
     "till we get there|long to go|long is left|far is it|far to go)",
     "how long (until|till|before) (we|i) (arrive|get there|are there)",
-    "(are we there yet|eta)",
+    "(are we there yet|eta)", "[the|my|our] (eta|arrival time)",
+    "(am i|are we) going to be late",
 )),))
 
 
@@ -179,7 +182,7 @@ CALL_CONTACT_LANGUAGE = Language(
         "(call|phone|ring|dial) {contact}", "(make|place) a call to {contact}",
         "(give|get) {contact} a (call|ring)", "(get|put) {contact} on the phone",
         "i want to (call|phone|ring|talk to|speak to|speak with) {contact}",
-    )),),
+    )), Sentences(("(call|phone|ring|dial) [someone|somebody]", "make a [phone] call"),)),
     lists={"contact": FreeText(whole_ends=frozenset((
         "wife", "husband", "mom", "mum", "mother", "dad", "father", "son", "daughter",
         "brother", "sister", "partner", "boss", "grandma", "grandpa", "office", "home",

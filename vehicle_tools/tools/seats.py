@@ -57,8 +57,10 @@ _SEAT_HEAT = "(seat heating|seat heater|heated seat|seat warmer|seat heat)"
 SET_SEAT_HEATING_LANGUAGE = Language(
     sentences=(
         Sentences((
-            f"[(set|turn|put|change)] [the] [{{seat}}] {_SEAT_HEAT} [(to|at|on)] [level] "
+            f"[(set|turn|put|change) [on|up]] [the] [{{seat}}] {_SEAT_HEAT} [(to|at|on)] [level] "
             "{level}",
+            "(heat|warm) [up] {seat} [seat] [(to|at)] [level] {level}",
+            "heat [up] my seat [(to|at)] [level] {level}",
             f"[(set|turn|put|change)] [the] {_SEAT_HEAT} [(on|for)] [the] {{seat}} [(to|at|on)] "
             "[level] {level}",
             "(set|turn|put) [the] heat[ing] [(on|for)] [the] {seat} [seat] [(to|at)] [level] "
@@ -77,7 +79,11 @@ SET_SEAT_HEATING_LANGUAGE = Language(
         ), args={"level": 3}),
         Sentences((
             f"(turn|switch|put) [the] [{{seat}}] {_SEAT_HEAT} (to|on) (low|lowest|minimum)",
+            f"[{{seat}}] {_SEAT_HEAT} (to|on) (low|lowest|minimum)",
         ), args={"level": 1}),
+        Sentences((
+            f"[(turn|switch|put)] [the] [{{seat}}] {_SEAT_HEAT} (to|on) (medium|mid|middle)",
+        ), args={"level": 2}),
         Sentences((
             f"(turn|switch|shut) [the] [{{seat}}] {_SEAT_HEAT} off",
             f"(turn|switch|shut) off [the] [{{seat}}] {_SEAT_HEAT}",
@@ -87,6 +93,8 @@ SET_SEAT_HEATING_LANGUAGE = Language(
         Sentences((
             "[(set|turn|put)] [the] (heated seats|seat heaters|seats) [(to|on)] (max|maximum|"
             "high|highest|full)",), args={"level": 3, "seat": "all"}),
+        Sentences(("(my|the) (back|bum|butt|bottom) is (cold|freezing)",),
+                  args={"level": 2, "seat": "driver"}),
         Sentences(("(turn|switch|put) [the] (heated seats|seat heaters) on",
                    "(turn|switch|put) on [the] (heated seats|seat heaters)"),
                   args={"level": 2, "seat": "all"}),
@@ -146,7 +154,7 @@ def _defrost_reply(args: SetDefrostArgs, report: Report) -> str:
     return f"{_SPOKEN_SCREEN[args.screen]} is {'on' if on else 'off'}."
 
 
-_SCREEN = "(defrost|defroster|demist|demister|defog|defogger|de ice|deicer)"
+_SCREEN = "(defrost|defroster[s]|demist|demister[s]|defog|defogger[s]|de ice|deicer[s])"
 SET_DEFROST_LANGUAGE = Language(
     sentences=(
         Sentences((
@@ -155,7 +163,7 @@ SET_DEFROST_LANGUAGE = Language(
             f"{_SCREEN} [the] [{{screen}}]", f"(start|enable) [the] [{{screen}}] {_SCREEN}",
             f"[{{screen}}] {_SCREEN} on", "(clear|unfog|demist|defrost) the {screen}",
             "(the|my) {screen} is (fogged|fogging|misted|steamed|frosted|iced) up",
-            "i cant see out of the {screen}",
+            "i cant see out [of] the {screen}",
         ), args={"on": True}),
         Sentences((
             f"(turn|switch|shut) [the] [{{screen}}] {_SCREEN} off",
@@ -167,7 +175,7 @@ SET_DEFROST_LANGUAGE = Language(
         ("(front|windscreen|windshield|front windscreen|front windshield|front window)",
          "front"),
         ("(rear|back|rear window|back window|rear windscreen|rear windshield)", "rear"),
-        ("(all|both|front and rear|front and back)", "all"))},
+        ("(all [the]|both|front and rear|front and back)", "all"))},
 )
 
 

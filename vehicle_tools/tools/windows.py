@@ -134,8 +134,9 @@ already that far open, is fine). Without a recent speed or window reading it is 
 ``not_available``; targets up to `WINDOW_PCT_AT_SPEED` need no reading."""
 
 
-_OPEN = "(open|lower|roll down|put down|wind down|bring down|crack open|crack)"
-_CLOSE = "(close|shut|raise|roll up|put up|wind up|bring up)"
+_OPEN = "(open|opening|lower|lowering|roll down|put down|wind down|bring down)"
+_CRACK = "(crack|crack open)"
+_CLOSE = "(close|closing|shut|raise|roll up|put up|wind up|bring up)"
 SET_WINDOW_LANGUAGE = Language(
     sentences=(
         Sentences((
@@ -153,16 +154,24 @@ SET_WINDOW_LANGUAGE = Language(
             f"{_OPEN} [the] {{window}} window down",
         ), args={"position_pct": 100}),
         Sentences((
+            f"{_CRACK} [the] {{window}} window [a (bit|little|touch)]",
+            f"{_CRACK} [the] window [(on|for)] [the] {{window}} [side]",
+            f"{_CRACK} {{all_windows:window}} [a (bit|little|touch)]",
+            f"{_CRACK} [the] {{window}} window [(to|at)] {{percent:position_pct}} percent",
+            f"{_CRACK} [the] {{window}} window {{amount:position_pct}}",
+        ), args={"position_pct": 20}),
+        Sentences((
             f"{_CLOSE} [the] {{window}} window [all the way|completely|fully]",
             f"{_CLOSE} [the] window [(on|for)] [the] {{window}} [side]",
             f"{_CLOSE} {{all_windows:window}} [all the way|completely|fully]",
             f"{_CLOSE} [the] {{window}} window up",
         ), args={"position_pct": 0}),
         Sentences((
-            f"{_OPEN} [the|my] window [(to|at)] {{percent:position_pct}} percent [open]",
+            f"{_OPEN} [the] window [(to|at)] {{percent:position_pct}} percent [open]",
             f"{_OPEN} [the|a] window [{{amount:position_pct}}]",
         ), args={"position_pct": 100}),
-        Sentences((f"{_CLOSE} [the|my] window",), args={"position_pct": 0}),
+        Sentences((f"{_CRACK} [the|a] window [a (bit|little|touch)]",), args={"position_pct": 20}),
+        Sentences((f"{_CLOSE} [the] window",), args={"position_pct": 0}),
     ),
     ask={"window": "Which window?"},
     examples=(
