@@ -1,8 +1,8 @@
-"""Build the driver corpus: build/corpus/{tune,heldout}.jsonl (docs/corpus.md).
+"""Build the driver corpus: build/corpus/{tune,heldout,heldout2}.jsonl (docs/corpus.md).
 
 Rows: ``{id, split, text, category, expected, ask, source, state, tolerance}``. The hand-written
-items come from tools/corpus/{tune,heldout}.yaml; generated ones are drawn from the declared
-language (daemon.understanding.sample) and go to the tune split only. Seeded: the same
+items come from tools/corpus/{tune,heldout,heldout2}.yaml; generated ones are drawn from the
+declared language (daemon.understanding.sample) and go to the tune split only. Seeded: the same
 declarations give the same files.
 
     .venv/bin/python tools/build_corpus.py [--out build/corpus] [--seed 17] [--voices]
@@ -240,7 +240,7 @@ def generated(seed: int = SEED) -> list[dict[str, Any]]:
 
 
 def build(out: Path = OUT, seed: int = SEED) -> dict[str, int]:
-    """Write ``out``/{tune,heldout}.jsonl; returns the number of rows per split."""
+    """Write ``out``/{tune,heldout,heldout2}.jsonl; returns the number of rows per split."""
     counts = {}
     out.mkdir(parents=True, exist_ok=True)
     hand_texts = set()

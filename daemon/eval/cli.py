@@ -27,7 +27,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's p
                    default=["all"], help="what to evaluate (default: all); `lists` rebuilds "
                    "tools/eval_sets from ../shared/audio/MANIFEST.tsv; `understanding` scores "
                    "the text corpus (docs/corpus.md)")
-    p.add_argument("--split", choices=["tune", "heldout", "all"], default="all",
+    p.add_argument("--split", choices=["tune", "heldout", "heldout2", "all"], default="all",
                    help="understanding: which corpus split")
     p.add_argument("--json", type=Path, help="understanding: write the figures here")
     p.add_argument("--config", type=Path, help="cabin.yaml (models, thresholds, ASR options)")
