@@ -23,13 +23,21 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's p
     p: argparse.ArgumentParser = subparsers.add_parser(
         "eval", help="evaluate front end, wake word, ASR, commands, endpointing, the language "
         "model agent (docs/eval.md, docs/llm.md)")
-    p.add_argument("components", nargs="*", choices=[*COMPONENTS, "all", "lists", "understanding"],
+    p.add_argument("components", nargs="*",
+                   choices=[*COMPONENTS, "all", "lists", "understanding", "corpus-audio"],
                    default=["all"], help="what to evaluate (default: all); `lists` rebuilds "
                    "tools/eval_sets from ../shared/audio/MANIFEST.tsv; `understanding` scores "
-                   "the text corpus (docs/corpus.md)")
+                   "the text corpus, `corpus-audio` the spoken corpus (docs/corpus.md)")
     p.add_argument("--split", choices=["tune", "heldout", "heldout2", "all"], default="all",
-                   help="understanding: which corpus split")
-    p.add_argument("--json", type=Path, help="understanding: write the figures here")
+                   help="understanding, corpus-audio: which corpus split (corpus-audio: all = "
+                   "heldout2 and heldout)")
+    p.add_argument("--conditions", nargs="+", default=["clean", "car10", "passenger", "traffic0"],
+                   choices=["clean", "car10", "passenger", "traffic0"],
+                   help="corpus-audio: which noise conditions")
+    p.add_argument("--limit", type=int, default=None,
+                   help="corpus-audio: N items per split, spread evenly (default: all)")
+    p.add_argument("--json", type=Path,
+                   help="understanding, corpus-audio: write the figures here")
     p.add_argument("--config", type=Path, help="cabin.yaml (models, thresholds, ASR options)")
     p.add_argument("--out", type=Path, default=REPO_ROOT / "build" / "eval",
                    help="where eval.json / eval.txt go")
@@ -94,6 +102,14 @@ def run_eval(args: argparse.Namespace) -> int:
     models = EvalModels(config)
     fe = {"on": fe_on, "off": FRONTEND_OFF}
     ctx = _Context(args, models, fe, read_list)
+    if "corpus-audio" in wanted:
+        from daemon.eval import corpus_audio_eval
+
+        corpus_audio_eval.run(models, fe_on, ctx._params(), split=args.split,
+                              conditions=args.conditions, limit=args.limit, json_path=args.json)
+        wanted.discard("corpus-audio")
+        if not wanted:
+            return 0
     reports = [getattr(ctx, name)() for name in COMPONENTS if name in wanted]
     path = save_reports(reports, args.out)
     print(f"front end: {fe_on.describe()}")
