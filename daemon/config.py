@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -209,6 +210,14 @@ def _shown(value: object, limit: int = 80) -> str:
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} chars)"
 
 
+def _item_key(key: str, kind: str, msg: str) -> str:
+    """A strict-number error about one item of a list or dict also names that item the way
+    pydantic's own item errors do ("item 0 must be a number ... (at asr.temperatures.0)")."""
+    found = re.match(r"^(?:item (\d+)|'([^']*)') ", msg) if kind == "number_expected" \
+        else None
+    return msg if found is None else f"{msg} (at {key}.{found.group(1) or found.group(2)})"
+
+
 def _describe(exc: ValidationError, source: str) -> ConfigError:
     lines = []
     for err in exc.errors():
@@ -219,7 +228,8 @@ def _describe(exc: ValidationError, source: str) -> ConfigError:
             hint = f"; did you mean '{close[0]}'?" if close else ""
             lines.append(f"{key}: unknown key{hint}")
         else:
-            lines.append(f"{key}: {err['msg']} (got {_shown(err.get('input'))})")
+            msg = _item_key(key, err["type"], err["msg"])
+            lines.append(f"{key}: {msg} (got {_shown(err.get('input'))})")
     return ConfigError(f"{source}: invalid configuration:\n  " + "\n  ".join(lines),
                        fix="correct the keys above; cabin.yaml in the repository documents each")
 

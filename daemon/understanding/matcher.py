@@ -121,13 +121,18 @@ class Matcher:
             return None
         whole = self.clause(text, transcript)
         if whole is not None and not self._swallows(whole):
-            return (whole,)
+            if not _comma_in_free_text(whole):
+                return (whole,)
+            split = self._split(text, transcript)  # "play, activate the fog lights"
+            return (whole,) if split is None else _latest(split)
         corrected = self._corrected(transcript)
         if corrected is not None:
             return (corrected,)
         split = self._split(text, transcript)
         if split is None:
             split = self._after_a_reason(transcript)
+        if split is not None:
+            split = _latest(split)
         if split is not None or whole is None:
             return split
         return None if self._swallows(whole) else (whole,)
@@ -142,10 +147,11 @@ class Matcher:
         return self.parse(rest)
 
     def _swallows(self, parse: Parse) -> bool:
-        """Whether a free-text value swallowed more than a name: a join word, a correction or
-        a piece between commas ("ring Dave then play the next song", "play Purple Rain, no,
-        play Kiss"); such a sentence is tried as corrections and several commands instead,
-        and not understood when neither covers it."""
+        """Whether a free-text value swallowed more than a name: a join word, a correction, a
+        phrase that starts like no name does, or a whole command ("ring Dave then play the
+        next song", "play Purple Rain, no, play Kiss", "call me when you land", "play,
+        activate the fog lights"); such a sentence is tried as corrections and several
+        commands instead, and not understood when neither covers it."""
         for name in parse.said:
             if name in self.grammar.free_text:
                 words = normalize(str(parse.args[name])).split()
@@ -153,6 +159,8 @@ class Matcher:
                     return True
                 if words and words[0] in _NOT_A_NAME_START:
                     return True
+                if len(words) > 1 and self.clause(" ".join(words)) is not None:
+                    return True  # "play, activate the fog lights": a command, not a name
         return False
 
     def _corrected(self, transcript: str) -> Parse | None:
@@ -175,12 +183,14 @@ class Matcher:
             if alone is not None and corrects and not self._swallows(alone):
                 return alone  # "..., no, turn on the AC instead"
             first = self.clause(" ".join(before), transcript)
-            if not corrects and (first is None or alone is not None or first.free_said()):
+            if first is None:
+                continue  # what would be corrected is not understood itself
+            if not corrects and (alone is not None or first.free_said()):
                 continue  # a refinement refines a whole command's value, in words that are
                 # not a command themselves ("crack my window a little... maybe ten percent")
             for drop in sorted(range(len(before)), key=lambda k: (abs(k - len(after)), k)):
                 candidate = self.clause(" ".join(before[:len(before) - drop] + after), transcript)
-                if candidate is not None and (first is None or candidate.tool == first.tool):
+                if candidate is not None and _refines(first, candidate, after):
                     return candidate
         return None
 
@@ -210,7 +220,9 @@ class Matcher:
             if parsed is None and parses:  # "... and the passenger window": the verb before
                 verb = parses[-1].text.split()[:1]
                 parsed = self.clause(" ".join(verb + piece), transcript)
-            if parsed is None:
+                if parsed is not None and parsed.free_said():
+                    parsed = None  # a borrowed verb never makes a name ("ring Alice then ...")
+            if parsed is None or self._swallows(parsed):
                 return None
             parses.append(parsed)
         return tuple(parses)
@@ -226,6 +238,7 @@ def broken_free_text(value: str) -> bool:
 
 _SPLIT_WORDS = frozenset(w for joiner in SPLITTERS for w in joiner.split())
 _REASON = re.compile(r"^(its|it is|im|i am|were|we are|theres|there is|i cant|i can not|"
+                     r"i can (barely|hardly)|"
                      r"the \w+ is|my \w+ (is|are))\b")
 """A statement of why, before a command ("it's dark, ...")."""
 _CORRECTION_WORDS = frozenset(("no", "sorry", "actually", "instead", "wait"))
@@ -235,6 +248,47 @@ _NOT_A_NAME_START = frozenset((
 """First words of a "name" that make it a phrase ("play it by ear", "call me when you land",
 "call of duty is a great game")."""
 
+
+
+def _refines(first: Parse, candidate: Parse, after: list[str]) -> bool:
+    """Whether ``candidate`` corrects ``first`` only where the correcting words say so: the
+    same tool, and every target (window, zone, seat...) kept unless those words name the new
+    one ("the driver window, no, the passenger one"); dropping words must never leave a
+    default in place of a target the driver named."""
+    if candidate.tool != first.tool:
+        return False
+    said = set(after)
+    lists = first.block.language.lists
+    for key, value in _targets(first).items():
+        if isinstance(lists.get(key), FreeText):
+            continue  # the name itself is what a correction of free text replaces
+        new = candidate.args.get(key)
+        if new != value and not (isinstance(new, str) and set(new.split("_")) <= said):
+            return False
+    return True
+
+
+def _comma_in_free_text(parse: Parse) -> bool:
+    lists = parse.block.language.lists
+    return any(isinstance(lists.get(k), FreeText) and "," in str(parse.args.get(k, ""))
+               for k in parse.said)
+
+
+def _latest(parses: tuple[Parse, ...]) -> tuple[Parse, ...]:
+    """Several commands without those a later one overrides: the same tool for the same
+    target (window, zone, seat...: every text argument equal), "I'm freezing, put it at 23
+    degrees" is one temperature, not a step and then 23."""
+    kept: list[Parse] = []
+    for index, parse in enumerate(parses):
+        later = parses[index + 1] if index + 1 < len(parses) else None
+        if later is not None and later.tool == parse.tool and _targets(parse) == _targets(later):
+            continue
+        kept.append(parse)
+    return tuple(kept)
+
+
+def _targets(parse: Parse) -> dict[str, str]:
+    return {k: v for k, v in parse.args.items() if isinstance(v, str)}
 
 
 def _drop_joiners(piece: list[str]) -> list[str]:

@@ -10,6 +10,9 @@ import re
 from daemon.numbers import words_to_digits
 from vehicle_tools.language import POLITE
 
+_POLITE_HEAD = re.compile(r"^(?:(?:um|uh|erm|er|hmm|please)\s+)+")
+"""Hesitation before a name ("take me to ... um ... Bondi Junction"); not "just", which can
+start a title."""
 _POLITE_TAIL = re.compile(
     r"(?:\s+(?:" + "|".join(sorted((re.escape(p) for p in POLITE), key=len, reverse=True))
     + r"))+$")
@@ -34,8 +37,9 @@ def clauses_of(text: str) -> list[str]:
 
 
 def trim_polite(value: str) -> str:
-    """A free-text value without trailing politeness ("bob smith please" -> "bob smith")."""
-    return _POLITE_TAIL.sub("", " " + value).strip()
+    """A free-text value without politeness or hesitation around it ("bob smith please" ->
+    "bob smith", "um bondi junction" -> "bondi junction")."""
+    return _POLITE_HEAD.sub("", _POLITE_TAIL.sub("", " " + value).strip() + " ").strip()
 
 
 def _word_key(word: str) -> str:

@@ -104,6 +104,16 @@ def test_a_sentence_from_the_templates_parses_back_to_its_call(drawn: Any) -> No
     ("set the temperature to 72 degrees fahrenheit",
      [("set_temperature", {"celsius": 22.0, "zone": "all"})]),
     ("make it 68", [("set_temperature", {"celsius": 20.0, "zone": "all"})]),
+    # a correction replaces only what it names; free text is what a name correction replaces
+    ("call Alice, no, Bob Smith", [("call_contact", {"contact": "Bob Smith"})]),
+    ("navigate to the airport, sorry, the central station",
+     [("navigate_to", {"destination": "central station"})]),
+    ("take me to, um, the central station", [("navigate_to", {"destination": "central station"})]),
+    ("set the fan to 2, no, 5", [("set_fan", {"level": 5})]),
+    # a later command for the same target overrides the earlier one
+    ("I'm freezing, could you put it at 23 degrees",
+     [("set_temperature", {"celsius": 23.0, "zone": "all"})]),
+    ("it's dark, turn on the headlights", [("set_lights", {"light": "headlights", "on": True})]),
     ("Navigate to 221 Baker Street, please.",
      [("navigate_to", {"destination": "221 Baker Street"})]),
     ("call Bob Smith for me", [("call_contact", {"contact": "Bob Smith"})]),
@@ -124,6 +134,11 @@ def test_what_drivers_said_is_what_runs(text: str, calls: list[tuple[str, dict[s
     "tell me a joke",
     "turn on the AC and fly to the moon",
     "lay blue with z zero please",
+    "play it by ear",  # a phrase, not a title
+    "call me when you land",
+    "ring Alice then do something nice",  # the name swallowed a second request
+    "the driver window to 40, no, 60",  # what is corrected is not understood itself
+    "play, activate the fog lights and dance",
 ])
 def test_what_is_not_covered_runs_nothing(text: str) -> None:
     plan = understander().understand(text, STATE)

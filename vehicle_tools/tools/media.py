@@ -134,10 +134,10 @@ def _volume_reply(a: SetMediaVolumeArgs, report: Report) -> str:
     return "The music is muted." if volume == 0 else f"The music volume is {volume} percent."
 
 
-_VOLUME = "(volume|sound|music)"
+_VOLUME = "(volume|sound|music|music volume|media volume|sound volume)"
 SET_MEDIA_VOLUME_LANGUAGE = Language(
     sentences=(
-        Sentences((f"[(set|turn|put|change)] [the] {_VOLUME} [(to|at)] {{percent:volume_pct}} "
+        Sentences((f"[(set|turn|put|change|make)] [the] {_VOLUME} [(to|at)] {{percent:volume_pct}} "
                    "[percent]",
                    f"(turn|put) [the] {_VOLUME} (up|down) to {{percent:volume_pct}} [percent]",
                    "volume {percent:volume_pct} [percent]")),
