@@ -38,6 +38,8 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's p
                    help="corpus-audio: N items per split, spread evenly (default: all)")
     p.add_argument("--json", type=Path,
                    help="understanding, corpus-audio: write the figures here")
+    p.add_argument("--no-failures", action="store_true",
+                   help="understanding: print the tables only (for held-out splits)")
     p.add_argument("--config", type=Path, help="cabin.yaml (models, thresholds, ASR options)")
     p.add_argument("--out", type=Path, default=REPO_ROOT / "build" / "eval",
                    help="where eval.json / eval.txt go")
@@ -87,7 +89,8 @@ def run_eval(args: argparse.Namespace) -> int:
     if "understanding" in wanted:
         from daemon.eval.understanding_eval import run
 
-        run(args.split, args.json)
+        run(args.split, args.json, show_failures=not args.no_failures,
+            understand=_with_model(args) if args.with_llm else None)
         wanted.discard("understanding")
     if "lists" in wanted:
         counts = build_lists(SHARED_AUDIO, SETS)
@@ -231,3 +234,18 @@ class _Context:
         cases = llm_eval.load_cases(self.args.llm_cases)
         return llm_eval.evaluate(router, self._take(commands, 8), self._take(cases, 8),
                                  self.args.out / "llm.json", cache_texts=1 if self.quick else 3)
+
+
+def _with_model(args: argparse.Namespace) -> Any:
+    """The fast path, then the configured language model (`cabin eval understanding
+    --with-llm`)."""
+    from daemon.config import load_config
+    from daemon.eval.understanding_llm import with_model
+    from daemon.intents import understander
+    from daemon.llm.router import Router
+    from vehicle_tools.tools import default_registry
+
+    config = load_config(args.config)
+    router = Router(config.llm, default_registry(), config.models_dir)
+    router.load()
+    return with_model(understander().understand, router)

@@ -273,7 +273,8 @@ def corpus_path(split: str, corpus_dir: Path = CORPUS_DIR) -> Path:
 
 
 def run(split: str = "all", json_path: Path | None = None, corpus_dir: Path = CORPUS_DIR,
-        show_failures: bool = True) -> dict[str, Any]:
+        show_failures: bool = True,
+        understand: Callable[[str, Mapping[str, Any]], Any] | None = None) -> dict[str, Any]:
     """Evaluate ``split`` (tune, heldout, heldout2 or all); prints markdown, optionally writes
     JSON."""
     from daemon.intents import understander
@@ -281,7 +282,8 @@ def run(split: str = "all", json_path: Path | None = None, corpus_dir: Path = CO
     u = understander()
     results: dict[str, Any] = {}
     for name in SPLITS if split == "all" else (split,):
-        scored = evaluate(read_corpus(corpus_path(name, corpus_dir)), u.understand)
+        scored = evaluate(read_corpus(corpus_path(name, corpus_dir)),
+                          understand if understand is not None else u.understand)
         print(markdown(name, scored, show_failures) + "\n")
         results[name] = summary(scored)
         results[name]["failures"] = [
