@@ -28,7 +28,8 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's p
                    default=["all"], help="what to evaluate (default: all); `lists` rebuilds "
                    "tools/eval_sets from ../shared/audio/MANIFEST.tsv; `understanding` scores "
                    "the text corpus, `corpus-audio` the spoken corpus (docs/corpus.md)")
-    p.add_argument("--split", choices=["tune", "heldout", "heldout2", "all"], default="all",
+    p.add_argument("--split", choices=["tune", "heldout", "heldout2", "heldout3", "all"],
+                   default="all",
                    help="understanding, corpus-audio: which corpus split (corpus-audio: all = "
                    "heldout2 and heldout)")
     p.add_argument("--conditions", nargs="+", default=["clean", "car10", "passenger", "traffic0"],
