@@ -37,6 +37,7 @@ from daemon.dialogue import (
 )
 from daemon.intents import understander
 from daemon.llm.types import AgentAnswer, CancelToken, Message, Sentence
+from daemon.understanding.model_calls import ModelCall, Policy, judge
 from daemon.understanding.understand import Plan, Understander
 
 _LOG = logging.getLogger(__name__)
@@ -135,6 +136,8 @@ class Decider:
         acknowledge: prefix of a successful action's reply ("Okay."), pre-rendered.
         understander: the fast path (the declared command language); default: the shipped
             registry's, built once per process.
+        model_actions: what happens to the actions the language model proposes
+            (daemon/understanding/model_calls.py): "confirm" asks first, "act" runs them.
         confirm_timeout_s: how long a confirmation question waits for its answer once the
             driver has heard it, s (input audio time).
     """
@@ -142,7 +145,8 @@ class Decider:
     def __init__(self, dispatcher: ToolDispatcher, log: ev.EventLog, now_ms: _Clock,
                  conversation: Conversation, *, agent: Agent | None = None,
                  acknowledge: str = "", confirm_timeout_s: float = CONFIRM_TIMEOUT_S,
-                 understander: Understander | None = None) -> None:
+                 understander: Understander | None = None,
+                 model_actions: Policy = "confirm") -> None:
         self._dispatcher = dispatcher
         self._log = log
         self._now = now_ms
@@ -151,6 +155,7 @@ class Decider:
         self.acknowledge = acknowledge
         self.confirm_timeout_s = confirm_timeout_s
         self._understander = understander if understander is not None else _shipped()
+        self.model_actions: Policy = model_actions
 
     async def decide(self, request: TurnInput) -> AsyncIterator[str]:
         """Act on `request`; yields the pieces of the reply, in speaking order."""
@@ -270,18 +275,36 @@ class Decider:
                 message="no language model answered (local failed or timed out; cloud off, "
                         "down or failed): see the log for the cause"))
         if final.kind == "calls":
-            replies = []
-            for call in final.calls:
-                self._intent(request.turn, final.source, call.name, dict(call.args))
-                replies.append(await self._call(request.turn, call.name, call.args))
-                if self.conversation.pending is not None:
-                    break  # ask one question at a time
-            yield " ".join(replies)
+            yield await self._model_calls(request, final)
             return
         if final.kind == "clarify":
             self.conversation.clarifying = clarifying or request.text
         if final.text and not streamed:
             yield final.text
+
+    async def _model_calls(self, request: TurnInput, final: AgentAnswer) -> str:
+        """The model's calls under `model_calls.judge`: queries run, a question is never
+        answered with an action, an action is asked about first."""
+        verdict = judge(request.text, [ModelCall(c.name, c.args) for c in final.calls],
+                        self._understander.registry, self.model_actions)
+        replies = []
+        for call in verdict.run:
+            self._intent(request.turn, final.source, call.name, dict(call.args))
+            replies.append(await self._call(request.turn, call.name, call.args))
+            if self.conversation.pending is not None:
+                return " ".join(replies)  # ask one question at a time
+        if verdict.decline:
+            self._intent(request.turn, final.source, "decline", {})
+            replies.append(verdict.decline)
+        elif verdict.confirm is not None:
+            call = verdict.confirm
+            self._intent(request.turn, final.source, "confirm",
+                         {"tool": call.name, **dict(call.args)})
+            self.conversation.pending = PendingCall(
+                request.turn, call.name, dict(call.args), verdict.question,
+                asked_ms=self._now(), driving=self._driving_state())
+            replies.append(verdict.question)
+        return " ".join(replies)
 
     async def _call(self, turn: int, name: str, args: Mapping[str, object], *,
                     confirmed: bool | None = None, note: str = "") -> str:

@@ -114,7 +114,8 @@ class Pipeline:
         decider = Decider(dispatcher, log, lambda: self.now_ms, self.conversation,
                           agent=agent if config.llm.enabled else None,
                           acknowledge="" if config.sequential else config.tts.acknowledge,
-                          confirm_timeout_s=config.dialogue.confirm_timeout_s)
+                          confirm_timeout_s=config.dialogue.confirm_timeout_s,
+                          model_actions=config.llm.model_actions)
         self._runner = TurnRunner(stages.recognizer, stages.tts, decider, output=speaker,
                                   log=log, now_ms=lambda: self.now_ms,
                                   interim="" if config.sequential else config.llm.interim,

@@ -201,6 +201,10 @@ POLITE = (
     "id like you to", "i would like you to", "id like to", "i want to", "go ahead and",
     "would you mind", "if you can", "if you could", "kindly", "quickly", "maybe", "actually",
     "instead", "cheers", "mate", "tell me", "can you tell me", "let me know",
+    "can i have", "could i have", "can we have", "could we have", "can i get", "give me",
+    "be a love and", "would you be so kind as to", "i would be grateful if you could",
+    "please do the needful and", "do the needful and", "can ya", "would ya", "for us",
+    "if you please", "thank you very much", "thanks a lot", "sir", "boss",
 )
 """Fillers and politeness a sentence may carry anywhere: skipped by the matcher, never an
 argument. Anything else left over means the sentence is not understood."""

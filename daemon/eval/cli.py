@@ -249,4 +249,4 @@ def _with_model(args: argparse.Namespace) -> Any:
     config = load_config(args.config)
     router = Router(config.llm, default_registry(), config.models_dir)
     router.load()
-    return with_model(understander().understand, router)
+    return with_model(understander().understand, router, config.llm.model_actions)

@@ -14,27 +14,37 @@ from typing import Any
 
 from daemon.decide import Agent
 from daemon.llm.types import AgentAnswer, CancelToken
+from daemon.understanding.model_calls import ModelCall, Policy, judge
 from daemon.understanding.resolve import Call, Question
 from daemon.understanding.understand import Plan
+from vehicle_tools.tools import default_registry
 
 Understand = Callable[[str, Mapping[str, Any]], Plan | None]
 
 
-def model_plan(answer: AgentAnswer | None) -> Plan | None:
-    """What the model's final answer means for the scorer."""
+def model_plan(text: str, answer: AgentAnswer | None, policy: Policy = "confirm"
+               ) -> Plan | None:
+    """What the model's final answer means for the scorer, under the same `judge` the
+    Decider applies (an action asked about first is a question; a question's action is
+    declined)."""
     if answer is None or answer.kind == "unavailable":
         return None
     if answer.kind == "calls":
-        return Plan(tuple(Call(c.name, {k: v for k, v in c.args.items()
-                                        if isinstance(v, str | int | float)})
-                          for c in answer.calls))
+        verdict = judge(text, [ModelCall(c.name, c.args) for c in answer.calls],
+                        default_registry(), policy)
+        run = tuple(Call(c.name, {k: v for k, v in c.args.items()
+                                  if isinstance(v, str | int | float)}) for c in verdict.run)
+        if verdict.confirm is not None:
+            return Plan(run, question=Question(verdict.question, verdict.confirm.name))
+        return Plan(run, refusal=verdict.decline)
     if answer.kind == "clarify":
         return Plan(question=Question(answer.text or "?", ""))
     return Plan(refusal=answer.text or "declined")
 
 
-def with_model(fast_path: Understand, agent: Agent) -> Understand:
-    """``fast_path``, and ``agent`` for what it returns None for."""
+def with_model(fast_path: Understand, agent: Agent, policy: Policy = "confirm") -> Understand:
+    """``fast_path``, and ``agent`` for what it returns None for (its calls judged under
+    ``policy``, `llm.model_actions`)."""
 
     def understand(text: str, state: Mapping[str, Any]) -> Plan | None:
         plan = fast_path(text, state)
@@ -48,6 +58,6 @@ def with_model(fast_path: Understand, agent: Agent) -> Understand:
                     final = item
             return final
 
-        return model_plan(asyncio.run(ask()))
+        return model_plan(text, asyncio.run(ask()), policy)
 
     return understand

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
@@ -116,6 +117,10 @@ class LlmConfig(Section):
                     "batch x vocabulary x 4 bytes: 19 MB at 32, 155 MB at 256 for Qwen2.5)")
     max_tokens: int = Field(96, ge=8, le=1024, description="generated tokens per answer")
     max_calls: int = Field(3, ge=1, le=6, description="tool calls in one answer, at most")
+    model_actions: Literal["confirm", "act"] = Field(
+        "confirm", description="confirm: an action the model proposes is asked about first "
+        "(\"Do you want me to ...?\"), and a question is never answered with an action "
+        "(daemon/understanding/model_calls.py); act: run the model's calls at once")
     history_messages: int = Field(
         6, ge=0, le=40, description="latest history messages given to the model")
     timeout_s: float = Field(8.0, ge=0.0, le=60.0,

@@ -164,8 +164,9 @@ class Matcher:
         return False
 
     def _corrected(self, transcript: str) -> Parse | None:
-        """The command with its correction applied (see the module docstring)."""
-        pieces = [normalize(p) for p in clauses_of(transcript)]
+        """The command with its correction applied (see the module docstring); a correction
+        word cuts the sentence like a comma ("temp to 25 no no 22")."""
+        pieces = [normalize(p) for p in clauses_of(_MARKED.sub(r", \1", transcript))]
         pieces = [p for p in pieces if p]
         marker = re.compile(r"^(?:" + "|".join(sorted(CORRECTIONS, key=len, reverse=True))
                             + r")\b\s*")
@@ -237,6 +238,9 @@ def broken_free_text(value: str) -> bool:
 
 
 _SPLIT_WORDS = frozenset(w for joiner in SPLITTERS for w in joiner.split())
+_MARKED = re.compile(r"(?i)(?<![,;.]) \b(no no|no wait|oh wait|no sorry|sorry i mean|i mean|"
+                     r"no|sorry|make that|actually)\b")
+"""Correction words said without a pause the recogniser marked with a comma."""
 _REASON = re.compile(r"^(its|it is|im|i am|were|we are|theres|there is|i cant|i can not|"
                      r"i can (barely|hardly)|"
                      r"the \w+ is|my \w+ (is|are))\b")

@@ -145,14 +145,23 @@ def resolve(parse: Parse, registry: Registry,
         assert isinstance(step, int | float)
         args[block.relative] = _typed(registry, parse.tool, block.relative,
                                       float(current) + float(step))
-    args = {name: _typed(registry, parse.tool, name, value) for name, value in args.items()}
     for name in sorted(parse.doubtful):
         args.pop(name, None)  # asked again below, never acted on as heard
-    model = registry.get(parse.tool).args_model
+    return complete(parse.tool, args, registry, " ".join(notes))
+
+
+def complete(tool: str, said: Mapping[str, ArgValue], registry: Registry,
+             note: str = "") -> Call | Question:
+    """The call with ``said`` typed as the tool declares and its default choices filled in
+    (said in the reply: "for all zones"), or the question for the first required argument
+    that is missing."""
+    args = {name: _typed(registry, tool, name, value) for name, value in said.items()}
+    model = registry.get(tool).args_model
+    language = registry.get(tool).language
     for name, info in model.model_fields.items():
         if info.is_required() and name not in args:
-            question = language.ask.get(name, f"Which {name.replace('_', ' ')}?")
-            return Question(question, parse.tool, args, name)
+            asks = language.ask if language is not None else {}
+            return Question(asks.get(name, f"Which {name.replace('_', ' ')}?"), tool, args, name)
         if name not in args and get_origin(info.annotation) is Literal:
             args[name] = info.default  # the declared default choice, said in the reply
-    return Call(parse.tool, args, " ".join(notes))
+    return Call(tool, args, note)

@@ -22,9 +22,9 @@ from hassil import Intents, recognize_all
 
 from daemon.understanding.grammar import list_dict, with_digits
 from daemon.understanding.matcher import Matcher, broken_free_text
-from daemon.understanding.resolve import Call, Question, Readings, Unable, resolve
+from daemon.understanding.resolve import Call, Question, Readings, Unable, complete, resolve
 from daemon.understanding.text import normalize
-from vehicle_tools.language import POLITE, ArgValue, FreeText
+from vehicle_tools.language import POLITE, FreeText
 from vehicle_tools.registry import Registry
 
 REFUSAL = "I can't take instructions like that. Ask me for something in the car."
@@ -35,7 +35,9 @@ _INJECTION = re.compile(
     r"programming|guidelines|safety|restrictions?|polic(y|ies)|system)\b"
     r"|^\s*(system|assistant|developer|admin|root)\s*:"
     r"|\b(you are now|from now on you|act as|pretend (to be|you are)|developer mode|jailbreak"
-    r"|new instructions|system prompt|tool call|function call)\b"
+    r"|new instructions|system prompt|tool call|function call|without (asking|confirm\w*)"
+    r"|(previous|last) message was|(i|the driver|the owner) (have |has )?"
+    r"(authori[sz]ed|approved|confirmed) (this|it)|confirmation (granted|given))\b"
     r"|<\|?(im_start|im_end|system)\|?>|\bcall (unlock|lock|set|get|navigate|media)_\w+",
     re.IGNORECASE)
 """Text that tries to instruct the assistant rather than ask for something in the car."""
@@ -114,7 +116,9 @@ class Understander:
             value = self.matcher.free_text(question.missing, text, transcript)
             if not value or broken_free_text(value):
                 return None
-            return Call(question.tool, {**question.args, question.missing: value})
+            done = complete(question.tool, {**question.args, question.missing: value},
+                            self.registry)
+            return done if isinstance(done, Call) else None
         intents = self._answer_intents(question.tool, question.missing)
         if intents is None:
             return None
@@ -122,9 +126,8 @@ class Understander:
         if not results:
             return None
         value = results[0].entities_list[0].value
-        args: dict[str, ArgValue] = dict(question.args)
-        args[question.missing] = value
-        return Call(question.tool, args)
+        done = complete(question.tool, {**question.args, question.missing: value}, self.registry)
+        return done if isinstance(done, Call) else None
 
     def _answer_intents(self, tool: str, arg: str) -> Intents | None:
         key = (tool, arg)

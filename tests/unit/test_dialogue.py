@@ -14,6 +14,7 @@ from daemon import events as ev
 from daemon.decide import CANNOT_DO, Decider, TurnInput
 from daemon.dialogue import Conversation, yes_no
 from daemon.llm.types import AgentAnswer, CancelToken, Message, PlannedCall, Sentence
+from daemon.understanding.model_calls import Policy
 
 
 @pytest.mark.parametrize(("text", "answer"), [
@@ -110,10 +111,14 @@ def run_turns(decider: Decider, texts: list[str]) -> list[str]:
     return asyncio.run(go())
 
 
-def make(agent: FakeAgent | None = None) -> tuple[Decider, FakeDispatcher, ev.EventLog]:
+def make(agent: FakeAgent | None = None, model_actions: Policy = "act"
+         ) -> tuple[Decider, FakeDispatcher, ev.EventLog]:
+    """A decider on fakes; the model's calls run at once unless ``model_actions`` says
+    "confirm" (the shipped default, tested in tests/unit/test_model_calls.py)."""
     log = ev.EventLog()
     dispatcher = FakeDispatcher()
-    return Decider(dispatcher, log, lambda: 0.0, Conversation(), agent=agent), dispatcher, log
+    return Decider(dispatcher, log, lambda: 0.0, Conversation(), agent=agent,
+                   model_actions=model_actions), dispatcher, log
 
 
 def test_confirmation_granted_then_denied() -> None:

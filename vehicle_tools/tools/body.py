@@ -175,11 +175,11 @@ SET_LIGHTS_LANGUAGE = Language(
         Sentences((
             f"(turn|switch|put|flip) [the] {_LIGHT} on",
             f"(turn|switch|put|flip) on [the] {_LIGHT}",
-            f"{_LIGHT} on", f"(enable|activate|use) [the] {_LIGHT}",
+            f"{_LIGHT} on", f"(enable|activate|use) [the] {_LIGHT}", f"on the {_LIGHT}",
         ), args={"on": True}),
         Sentences((
             f"(turn|switch|put|flip|shut) [the] {_LIGHT} off",
-            f"(turn|switch|flip|shut) off [the] {_LIGHT}", f"{_LIGHT} off",
+            f"(turn|switch|flip|shut) off [the] {_LIGHT}", f"{_LIGHT} off", f"off the {_LIGHT}",
             f"(disable|deactivate|kill) [the] {_LIGHT}",
         ), args={"on": False}),
         Sentences((
@@ -188,7 +188,8 @@ SET_LIGHTS_LANGUAGE = Language(
         ), args={"on": True}),
     ),
     lists={"light": values(
-        ("(headlights|headlight|head lights|head light|low beam[s]|dipped beam[s]|lights)",
+        ("(headlights|headlight|head lights|head light|headlamp[s]|head lamp[s]|low beam[s]|"
+         "dipped beam[s]|lights)",
          "headlights"),
         ("(high beam[s]|full beam[s]|brights|main beam[s])", "high_beam"),
         ("(fog lights|fog light|fog lamp[s]|foglights)", "fog_lights"),

@@ -90,7 +90,12 @@ SET_TEMPERATURE_LANGUAGE = Language(
             "{celsius} [degrees] [celsius]",
             "(make|set|put|keep) (it|things) [to|at] {celsius} [degrees] [celsius] [in here] "
             "[{zone}]",
-            "{celsius} [degrees] {zone}", "{zone} {celsius} [degrees]",
+            # a bare number beside a zone only when it can be a temperature: "the passenger
+            # one" is no temperature of 1 degree
+            "{warm:celsius} [degrees] {zone}",
+            "{zone} [temperature|temp] [to|at] {warm:celsius} [degrees]",
+            "{zone} (temperature|temp) [to|at] {celsius} [degrees]",
+            "{zone} [to|at] {celsius} degrees",
             "(make|set|put) [the] {zone} [to|at] {celsius} [degrees] [celsius]",
             "(warm|heat) (it|things|the car|the cabin) up to {celsius} [degrees] [{zone}]",
             "cool (it|things|the car|the cabin) down to {celsius} [degrees] [{zone}]",
@@ -114,7 +119,9 @@ SET_TEMPERATURE_LANGUAGE = Language(
             f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} up [a bit] [{{zone}}]",
             f"(raise|increase) [the] {_TEMPERATURE_WORDS} [a bit] [{{zone}}]",
             f"(turn|bring|put) up [the] {_TEMPERATURE_WORDS} [a bit] [{{zone}}]",
-            "(im|i am|its|it is) [a bit|a little|too|really|so|freezing] (cold|chilly|freezing) "
+            "(a|one) degree (warmer|hotter|more)",
+            "(im|i am|its|it is|feeling) [absolutely|feeling|rather|very|a bit|a little|too|really"
+            "|so|freezing] (cold|chilly|freezing|shivering) "
             "[in here]",
             "my (feet|hands) are (freezing|cold)",
         ), args={"celsius": 1.0}, relative="celsius"),
@@ -126,23 +133,29 @@ SET_TEMPERATURE_LANGUAGE = Language(
             f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} down [a bit] [{{zone}}]",
             f"(lower|decrease|reduce) [the] {_TEMPERATURE_WORDS} [a bit] [{{zone}}]",
             f"(turn|bring|put) down [the] {_TEMPERATURE_WORDS} [a bit] [{{zone}}]",
-            "(im|i am|its|it is) [a bit|a little|too|really|so|boiling] (hot|warm|boiling) "
+            "(a|one) degree (cooler|colder|less)", "[make it] [a] little [more] (cool|cooler)",
+            "(im|i am|its|it is|feeling) [absolutely|feeling|rather|very|a bit|a little|too|really"
+            "|so|boiling] (hot|warm|boiling|baking|roasting|sweltering) "
             "[in here]",
         ), args={"celsius": -1.0}, relative="celsius"),
         Sentences((
-            "[make it|make things] {celsius} degree[s] (warmer|hotter) [{zone}]",
+            "[make it|make things] {celsius} degree[s] (warmer|hotter|more) [{zone}]",
             f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} up [by] {{celsius}} degree[s] [{{zone}}]",
             f"(raise|increase) [the] {_TEMPERATURE_WORDS} [by] {{celsius}} degree[s] [{{zone}}]",
         ), relative="celsius"),
         Sentences((
-            "[make it|make things] {minus_celsius:celsius} degree[s] (cooler|colder) [{zone}]",
+            "[make it|make things] {minus_celsius:celsius} degree[s] (cooler|colder|less) [{zone}]",
             f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} down [by] {{minus_celsius:celsius}} "
             "degree[s] [{zone}]",
             f"(lower|decrease|reduce) [the] {_TEMPERATURE_WORDS} [by] {{minus_celsius:celsius}} "
             "degree[s] [{zone}]",
         ), relative="celsius"),
+        Sentences(("[make it] a couple [of] degrees (cooler|colder)",),
+                  args={"celsius": -2.0}, relative="celsius"),
+        Sentences(("[make it] a couple [of] degrees (warmer|hotter)",),
+                  args={"celsius": 2.0}, relative="celsius"),
     ),
-    lists={"celsius": Range(-1000, 1000, tenths=True),
+    lists={"celsius": Range(-1000, 1000, tenths=True), "warm": Range(10, 95, halves=True),
            "minus_celsius": Values(tuple((str(n), -float(n)) for n in range(1, 11)))},
     ask={"celsius": "What temperature would you like?"},
     state_keys={"celsius": "TempDriver", "celsius:zone=passenger": "TempPassenger"},
@@ -216,6 +229,7 @@ SET_FAN_LANGUAGE = Language(
         )),
         Sentences((
             f"(turn|switch|shut) [the] {_FAN} off", f"(turn|switch|shut) off [the] {_FAN}",
+            f"off the {_FAN}",
             f"{_FAN} off", f"(stop|kill) [the] {_FAN}",
         ), args={"level": 0}),
         Sentences((
@@ -224,8 +238,10 @@ SET_FAN_LANGUAGE = Language(
             f"{_FAN} [to] (max|maximum|full|full blast)",
             f"(max|maximum|full) {_FAN}",
         ), args={"level": 7}),
+        Sentences((f"(set|change) [the] {_FAN}",)),
         Sentences((
-            f"(turn|bump|crank|put) [the] {_FAN} up [a bit|a notch]",
+            f"(turn|bump|crank|put) [the] {_FAN} up [a bit|a notch]", f"{_FAN} up",
+            "(a bit|a little|some) more air", "give (me|us) more air",
             f"(turn|bump|crank|put) up [the] {_FAN} [a bit|a notch]",
             f"(more|increase [the]) {_FAN}", "more air",
         ), args={"level": 1}, relative="level"),
@@ -233,7 +249,8 @@ SET_FAN_LANGUAGE = Language(
             f"(turn|put) [the] {_FAN} down [a bit|a notch]",
             f"(turn|put) down [the] {_FAN} [a bit|a notch]",
             f"(less|decrease [the]|lower [the]|reduce [the]) {_FAN}",
-            f"[the] {_FAN} is too (loud|strong|noisy)",
+            f"[the] {_FAN} is [way|far|much] too (loud|strong|noisy)", f"{_FAN} down",
+            "less air", "too much (air|wind)",
         ), args={"level": -1}, relative="level"),
     ),
     state_keys={"level": "FanLevel"},
@@ -287,13 +304,14 @@ SET_AC_LANGUAGE = Language(
     sentences=(
         Sentences((
             f"(turn|switch|put|flip) [the] {_AC} on", f"(turn|switch|put|flip) on [the] {_AC}",
-            f"(start|enable|activate|use) [the] {_AC}", f"{_AC} on",
+            f"(start|enable|activate|use) [the] {_AC}", f"{_AC} on", f"on the {_AC}",
             f"(i|we) (need|want) [some|the] {_AC} [on]",
         ), args={"on": True}),
         Sentences((
             f"(turn|switch|put|flip|shut) [the] {_AC} off",
             f"(turn|switch|flip|shut) off [the] {_AC}",
             f"(stop|disable|deactivate|kill) [the] {_AC}", f"{_AC} off", f"no [more] {_AC}",
+            f"off the {_AC}",
         ), args={"on": False}),
     ),
     examples=(

@@ -114,13 +114,17 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "is in the tank) [left]",
                    "(is|are) (the tank|we|i) (low|full|running low) [on (fuel|gas|petrol)]",
                    "how (full|empty) is the tank", "(fuel|gas|petrol) level",
-                   "do (i|we) need (gas|fuel|petrol|to refuel)"),
+                   "do (i|we) need (gas|fuel|petrol|to refuel)", "(fuel|petrol|gas|diesel)",
+                   "how much (fuel|gas|petrol|diesel) [is] left",
+                   "(am i|are we) (running|getting) low on (fuel|gas|petrol|diesel)"),
                   args={"item": "fuel"}),
         Sentences(("(whats|what is|tell me|check) [the] [my] [remaining] range",
                    "how far can (i|we) (go|drive|get) [on this tank|with this fuel|before i "
                    "need fuel]",
                    "how many (miles|kilometers|kilometres|km) (do i have|are) left [in the tank]",
                    "how many (miles|kilometers|kilometres|km) can (i|we) (go|drive)", "range",
+                   "how far can (i|we) (go|drive|get) before (i|we) (need|have) to (fill up|refuel"
+                   "|charge)",
                    "how much range (do i have|do we have|is left|have i got|have we got) [left]"),
                   args={"item": "range"}),
         Sentences(("(whats|what is|tell me|check) [the] [my] (odometer|mileage)[ reading]",
@@ -131,7 +135,8 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "how (far|many kilometres|many kilometers|many miles) has (this|the) car "
                    "(done|driven|gone)", "(odometer|mileage)"),
                   args={"item": "odometer"}),
-        Sentences(("(what|which) gear (am i|are we|is the car) in", "(whats|what is) [the] gear",
+        Sentences(("(what|which) gear (am i|are we|is the car|is it) in",
+                   "(whats|what is) [the] gear", "is (the car|it) in (park|drive|reverse|neutral)",
                    "are we in (park|drive|reverse|neutral)"),
                   args={"item": "gear"}),
         Sentences(("(whats|what is|tell me|check) [the] [my] (tire|tyre) pressure[s]",
@@ -141,7 +146,8 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                   args={"item": "tire_pressure"}),
         Sentences(("(are|is) [the|my] (doors|door|car) (locked|unlocked|open|closed|shut)",
                    "did i lock [the] (car|doors)", "is the (trunk|boot) (open|closed)",
-                   "(is|are) (a|any|the) door[s] open"),
+                   "(is|are) (a|any|the) door[s] open",
+                   "(are|is) (all|any) [of] the doors (open|shut|closed|locked|unlocked)"),
                   args={"item": "doors"}),
     ),
     examples=(

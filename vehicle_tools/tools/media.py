@@ -193,7 +193,9 @@ class MediaSearchArgs(ToolArgs):
 MEDIA_SEARCH_TOOL_LANGUAGE = Language(
     sentences=(
         Sentences(("(play|put on|queue [up]|listen to) {query}",
-                   "i want to (hear|listen to) {query}", "(hear|listen to) {query}"),),
+                   "i want to (hear|listen to) {query}", "(hear|listen to) {query}",
+                   "(stick|chuck|pop) on {query}",
+                   "i (fancy|feel like) (listening to|hearing) {query}"),),
     ),
     lists={"query": FreeText()},
     ask={"query": "Sorry, what should I play?"},

@@ -61,7 +61,9 @@ NAVIGATE_TO_LANGUAGE = Language(
         "(find|show me|get me) [the] (route|directions|a route|the way) to {destination}",
         "(set|start) [the] (navigation|route|satnav|destination) (to|for) {destination}",
         "(lets|let us|i want to|i need to|we need to) go to {destination}",
-        "how do i get to {destination}",
+        "how do i get to {destination}", "(i|we) need to get to {destination}",
+        "(find|get) me a route to {destination}", "head for {destination}",
+        "(nav|navigation) [to] {destination}",
     )),),
     lists={"destination": FreeText(drop_article=True, whole_ends=frozenset((
         "home", "work", "office", "airport", "station", "hospital", "garage", "parking", "park",
@@ -138,7 +140,8 @@ GET_ETA_LANGUAGE = Language(sentences=(Sentences((
     "till we get there|long to go|long is left|far is it|far to go)",
     "how long (until|till|before) (we|i) (arrive|get there|are there)",
     "(are we there yet|eta)", "[the|my|our] (eta|arrival time)",
-    "(am i|are we) going to be late",
+    "(am i|are we) going to be late", "how much (further|farther|longer) [to go]",
+    "are we nearly there [yet]", "what time (will|do) (we|i) (arrive|get there)",
 )),))
 
 
@@ -182,6 +185,8 @@ CALL_CONTACT_LANGUAGE = Language(
         "(call|phone|ring|dial) {contact}", "(make|place) a call to {contact}",
         "(give|get) {contact} a (call|ring)", "(get|put) {contact} on the phone",
         "i want to (call|phone|ring|talk to|speak to|speak with) {contact}",
+        "i need to (call|phone|ring|talk to|speak to|speak with) {contact}",
+        "give {contact} a bell",
     )), Sentences(("(call|phone|ring|dial) [someone|somebody]", "make a [phone] call"),)),
     lists={"contact": FreeText(whole_ends=frozenset((
         "wife", "husband", "mom", "mum", "mother", "dad", "father", "son", "daughter",

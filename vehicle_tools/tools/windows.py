@@ -152,6 +152,10 @@ SET_WINDOW_LANGUAGE = Language(
             f"{_OPEN} {{all_windows:window}} [{{amount:position_pct}}]",
             f"{_OPEN} [the] {{window}} window [down|open] {{amount:position_pct}}",
             f"{_OPEN} [the] {{window}} window down",
+            "[the] {window} window (down|open) [{amount:position_pct}]",
+            "{all_windows:window} (down|open) [{amount:position_pct}]",
+            "[the] {window} window [(to|at)] {amount:position_pct}",
+            "[the] {window} window [down] [(to|at)] {percent:position_pct} percent",
         ), args={"position_pct": 100}),
         Sentences((
             f"{_CRACK} [the] {{window}} window [a (bit|little|touch)]",
@@ -165,13 +169,18 @@ SET_WINDOW_LANGUAGE = Language(
             f"{_CLOSE} [the] window [(on|for)] [the] {{window}} [side]",
             f"{_CLOSE} {{all_windows:window}} [all the way|completely|fully]",
             f"{_CLOSE} [the] {{window}} window up",
+            "[the] {window} window (up|closed|shut)", "{all_windows:window} (up|closed|shut)",
         ), args={"position_pct": 0}),
         Sentences((
             f"{_OPEN} [the] window [(to|at)] {{percent:position_pct}} percent [open]",
             f"{_OPEN} [the|a] window [{{amount:position_pct}}]",
         ), args={"position_pct": 100}),
         Sentences((f"{_CRACK} [the|a] window [a (bit|little|touch)]",), args={"position_pct": 20}),
-        Sentences((f"{_CLOSE} [the] window",), args={"position_pct": 0}),
+        Sentences((f"{_CLOSE} [the] window", "[the] window (up|closed|shut)"),
+                  args={"position_pct": 0}),
+        Sentences(("[the] window (down|open) [{amount:position_pct}]",
+                   f"{_OPEN} the window down [{{amount:position_pct}}]"),
+                  args={"position_pct": 100}),
     ),
     ask={"window": "Which window?"},
     examples=(
@@ -240,9 +249,12 @@ SET_SUNROOF_LANGUAGE = Language(
             f"{_OPEN} [the] (sunroof|sun roof|moonroof|moon roof|roof) [{{amount:position_pct}}]",
             "[(put|set|move)] [the] (sunroof|sun roof|moonroof) [(to|at)] "
             "{percent:position_pct} percent [open]",
+            "[the] (sunroof|sun roof|moonroof|roof) [open] {amount:position_pct}",
+            "[the] (sunroof|sun roof|moonroof|roof) open",
         ), args={"position_pct": 100}),
         Sentences((
             f"{_CLOSE} [the] (sunroof|sun roof|moonroof|moon roof|roof) [all the way|fully]",
+            "[the] (sunroof|sun roof|moonroof) (closed|shut)",
         ), args={"position_pct": 0}),
     ),
     examples=(

@@ -1,0 +1,76 @@
+"""The model proposes, the fast path acts: what happens to the language model's tool calls
+(daemon/understanding/model_calls.py), pure and through the Decider with fakes."""
+
+from __future__ import annotations
+
+import pytest
+
+from daemon.llm.types import AgentAnswer, PlannedCall
+from daemon.understanding.model_calls import (
+    QUESTION_DECLINE,
+    ModelCall,
+    is_question,
+    judge,
+    restate,
+)
+from tests.unit.test_dialogue import FakeAgent, make, run_turns
+from vehicle_tools.tools import default_registry
+
+REGISTRY = default_registry()
+
+
+@pytest.mark.parametrize("text", [
+    "how do I pair my phone", "where's the spare tyre", "what kind of fuel should I put in",
+    "is it safe to drive with the fog lights on", "what's the best way to use the air con?",
+])
+def test_a_question_is_never_answered_with_an_action(text: str) -> None:
+    assert is_question(text)
+    verdict = judge(text, [ModelCall("set_lights", {"light": "fog_lights", "on": True})],
+                    REGISTRY)
+    assert verdict.decline == QUESTION_DECLINE and verdict.confirm is None and not verdict.run
+
+
+@pytest.mark.parametrize("text", ["could you make it cosy in here", "let's call it a day",
+                                  "can you do something about the stuffiness"])
+def test_a_requested_action_is_asked_about_first(text: str) -> None:
+    assert not is_question(text)
+    verdict = judge(text, [ModelCall("call_contact", {"contact": "Day"}),
+                           ModelCall("set_fan", {"level": 3})], REGISTRY)
+    assert verdict.confirm == ModelCall("call_contact", {"contact": "Day"})
+    assert verdict.question.startswith("Do you want me to ") and "Day" in verdict.question
+    assert not verdict.run
+
+
+def test_queries_run_and_act_runs_everything() -> None:
+    calls = [ModelCall("get_vehicle_status", {"item": "fuel"})]
+    assert judge("how much fuel have I got", calls, REGISTRY).run == tuple(calls)
+    both = [*calls, ModelCall("set_fan", {"level": 2})]
+    assert judge("how much fuel, and fan to 2", both, REGISTRY, "act").run == tuple(both)
+
+
+def test_restate_says_the_arguments() -> None:
+    question = restate(ModelCall("set_temperature", {"celsius": 23.0, "zone": "passenger"}),
+                       REGISTRY)
+    assert question.startswith("Do you want me to ")
+    assert "23 degrees" in question and "passenger" in question
+
+
+def _agent(text: str, *calls: PlannedCall) -> FakeAgent:
+    return FakeAgent({text: ([], AgentAnswer("calls", calls, source="local")), "yes": (
+        [], AgentAnswer("say", text="unused"))})
+
+
+def test_through_the_decider_the_action_waits_for_a_yes() -> None:
+    text = "could you make it a little cosier in here"
+    decider, dispatcher, _ = make(_agent(text, PlannedCall("set_temperature",
+                                                           {"celsius": 23.0})), "confirm")
+    replies = run_turns(decider, [text, "yes"])
+    assert replies[0].startswith("Do you want me to ") and "23 degrees" in replies[0]
+    assert dispatcher.calls == [("set_temperature", {"celsius": 23.0}, True)]
+
+
+def test_through_the_decider_a_question_moves_nothing() -> None:
+    text = "how do I turn on the child locks"
+    decider, dispatcher, _ = make(_agent(text, PlannedCall("lock_doors", {})), "confirm")
+    assert run_turns(decider, [text]) == [QUESTION_DECLINE]
+    assert dispatcher.calls == []
