@@ -224,8 +224,10 @@ words would be heard as [unk] and dropped, "negative twenty" becoming +20."""
 SPLITTERS = ("and then", "and also", "and", "then", "also", "plus", "after that")
 """Words that join several commands in one utterance ("turn on the AC and close the windows")."""
 
-CORRECTIONS = ("no", "sorry", "i mean", "no i mean", "no sorry", "actually", "make that",
-               "or rather", "wait", "no wait", "like", "say", "about", "around")
+CORRECTIONS = ("no", "sorry", "i mean", "i meant", "no i mean", "no sorry", "actually",
+               "make that", "or rather", "wait", "no wait", "like", "say", "about", "around",
+               "hmm", "uh", "er", "erm", "um", "nah", "nope", "oops", "scratch that",
+               "hold on", "hang on", "rather")
 """Words with which a driver corrects what was just said ("set it to 20, no, 22")."""
 
 DANGLING = frozenset((

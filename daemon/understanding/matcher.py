@@ -157,6 +157,8 @@ class Matcher:
                 words = normalize(str(parse.args[name])).split()
                 if any(w in _SPLIT_WORDS or w in _CORRECTION_WORDS for w in words):
                     return True
+                if _CORRECTION_PHRASE.search(" ".join(words)):
+                    return True  # "navigate to Leeds, I mean York"
                 if words and words[0] in _NOT_A_NAME_START:
                     return True
                 if len(words) > 1 and self.clause(" ".join(words)) is not None:
@@ -181,16 +183,17 @@ class Matcher:
             if not after:
                 continue
             alone = self.clause(" ".join(after), transcript)
-            if alone is not None and corrects and not self._swallows(alone):
-                return alone  # "..., no, turn on the AC instead"
+            if alone is not None and corrects and not self._swallows(alone) \
+                    and not _PRONOUN.match(" ".join(after)):
+                return alone  # "..., no, turn on the AC instead" (not "..., no, make it 3")
             first = self.clause(" ".join(before), transcript)
             if first is None:
                 continue  # what would be corrected is not understood itself
             if not corrects and (alone is not None or first.free_said()):
                 continue  # a refinement refines a whole command's value, in words that are
                 # not a command themselves ("crack my window a little... maybe ten percent")
-            for drop in sorted(range(len(before)), key=lambda k: (abs(k - len(after)), k)):
-                candidate = self.clause(" ".join(before[:len(before) - drop] + after), transcript)
+            for words in _corrections_of(before, after):
+                candidate = self.clause(" ".join(words), transcript)
                 if candidate is not None and _refines(first, candidate, after):
                     return candidate
         return None
@@ -217,6 +220,8 @@ class Matcher:
             start = cut
             if not piece:
                 return None
+            if parses and _PRONOUN.match(" ".join(w for w in piece if w not in CORRECTIONS)):
+                return None  # "..., make it 3" refers to the command before: no new command
             parsed = self.clause(" ".join(piece), transcript)
             if parsed is None and parses:  # "... and the passenger window": the verb before
                 verb = parses[-1].text.split()[:1]
@@ -246,6 +251,11 @@ _REASON = re.compile(r"^(its|it is|im|i am|were|we are|theres|there is|i cant|i 
                      r"the \w+ is|my \w+ (is|are))\b")
 """A statement of why, before a command ("it's dark, ...")."""
 _CORRECTION_WORDS = frozenset(("no", "sorry", "actually", "instead", "wait"))
+_CORRECTION_PHRASE = re.compile(r"\b(i mean|i meant|or rather|make that|scratch that|hold on|"
+                                r"hang on)\b")
+_PRONOUN = re.compile(r"^(make|set|put|turn|change|have|keep) (it|that|this)\b")
+"""A command about "it": after a correction word it corrects the command before ("set the fan
+to 5, hmm, make it 3"), it is no command of its own."""
 _NOT_A_NAME_START = frozenset((
     "it", "me", "you", "him", "her", "us", "them", "of", "with", "back", "along", "around",
     "out", "up", "down", "on", "off", "in", "at", "for", "to", "time", "is", "was"))
@@ -269,7 +279,36 @@ def _refines(first: Parse, candidate: Parse, after: list[str]) -> bool:
         new = candidate.args.get(key)
         if new != value and not (isinstance(new, str) and set(new.split("_")) <= said):
             return False
+    for key, new in candidate.args.items():
+        old = first.args.get(key)
+        if isinstance(new, int | float) and not isinstance(new, bool) and new != old \
+                and not (said & {_say(new)} or said & _AMOUNT_WORDS):
+            return False  # a number only changes to one the correcting words say
     return True
+
+
+def _say(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+_AMOUNT_WORDS = frozenset(("half", "halfway", "quarter", "third", "thirds", "quarters", "way",
+                           "fully", "completely", "bit", "little", "crack", "touch", "max",
+                           "maximum", "full", "off", "minimum", "low", "high", "medium"))
+"""Words that say an amount without a number ("no, all the way")."""
+
+
+def _corrections_of(before: list[str], after: list[str]) -> list[list[str]]:
+    """Candidate sentences for "<before>, no, <after>": a lone number replaces the last
+    number said ("24 on my side, no, 23" -> "23 on my side"), then the correcting words
+    replace as many words at the end as they have (or more, or fewer)."""
+    found: list[list[str]] = []
+    numbers = [i for i, w in enumerate(before) if re.fullmatch(r"-?\d+(\.\d+)?", w)]
+    new = [w for w in after if re.fullmatch(r"-?\d+(\.\d+)?", w)]
+    if len(new) == 1 and numbers and (len(after) == 1 or _PRONOUN.match(" ".join(after))):
+        found.append(before[:numbers[-1]] + new + before[numbers[-1] + 1:])
+    for drop in sorted(range(len(before)), key=lambda k: (abs(k - len(after)), k)):
+        found.append(before[:len(before) - drop] + after)
+    return found
 
 
 def _comma_in_free_text(parse: Parse) -> bool:

@@ -112,6 +112,10 @@ def test_a_sentence_from_the_templates_parses_back_to_its_call(drawn: Any) -> No
      [("navigate_to", {"destination": "central station"})]),
     ("take me to, um, the central station", [("navigate_to", {"destination": "central station"})]),
     ("set the fan to 2, no, 5", [("set_fan", {"level": 5})]),
+    ("set fan to 5, hmm, make it 3", [("set_fan", {"level": 3})]),  # not the temperature
+    ("make it 24 on my side, no, 23", [("set_temperature", {"celsius": 23.0, "zone": "driver"})]),
+    ("navigate to Leeds, I mean York", [("navigate_to", {"destination": "York"})]),
+    ("volume 50, nope, 30", [("set_media_volume", {"volume_pct": 30})]),
     # a later command for the same target overrides the earlier one
     ("I'm freezing, could you put it at 23 degrees",
      [("set_temperature", {"celsius": 23.0, "zone": "all"})]),
@@ -140,6 +144,7 @@ def test_what_drivers_said_is_what_runs(text: str, calls: list[tuple[str, dict[s
     "call me when you land",
     "ring Alice then do something nice",  # the name swallowed a second request
     "the driver window to 40, no, 60",  # what is corrected is not understood itself
+    "turn on the AC and make it 20",  # "it" is the A/C: no temperature guessed
     "play, activate the fog lights and dance",
 ])
 def test_what_is_not_covered_runs_nothing(text: str) -> None:
