@@ -13,6 +13,7 @@ from pathlib import Path
 from daemon.asr import BackendChoice, Recognizer, choose_backend, load_recognizer
 from daemon.audio.frontend import FrontEnd, FrontEndSettings
 from daemon.biasing import build_vocabulary
+from daemon.intents import understander
 from daemon.config import CabinConfig
 from daemon.errors import ModelError
 from daemon.models import ModelStore, default_manifest_path, load_manifest
@@ -88,4 +89,5 @@ def load_stages(config: CabinConfig) -> Stages:
                        lexicon=Lexicon.from_mapping(config.tts.lexicon))
     frontend = FrontEnd(front_end_settings(config))
     _LOG.info("front end: %s", frontend.settings.describe())
+    understander()  # the command language compiled and warmed up now (~0.5 s), not in a turn
     return Stages(wake, vad, recognizer, choice, tts, frontend)
