@@ -13,9 +13,9 @@ from pathlib import Path
 from daemon.asr import BackendChoice, Recognizer, choose_backend, load_recognizer
 from daemon.audio.frontend import FrontEnd, FrontEndSettings
 from daemon.biasing import build_vocabulary
-from daemon.intents import understander
 from daemon.config import CabinConfig
 from daemon.errors import ModelError
+from daemon.intents import understander
 from daemon.models import ModelStore, default_manifest_path, load_manifest
 from daemon.speech import Lexicon
 from daemon.tts import PiperTts
