@@ -103,6 +103,11 @@ class AsrConfig(Section):
         description="faster-whisper: decode greedily at the first; a result that looks "
                     "wrong (repetitive, or improbable) is decoded again at the next ones, one "
                     "sampled hypothesis each (~70 ms per retry on this machine)")
+    confirm_below: float | None = Field(
+        None, ge=-10.0, le=0.0,
+        description="faster-whisper: a command heard with a confidence (the lowest segment "
+                    "avg_logprob, natural log per token) below this is asked about before it "
+                    "runs (\"Did you say: open the rear right window?\"); None: never")
 
 
 class TtsConfig(Section):

@@ -37,7 +37,7 @@ from daemon.dialogue import (
 )
 from daemon.intents import understander
 from daemon.llm.types import AgentAnswer, CancelToken, Message, Sentence
-from daemon.understanding.model_calls import ModelCall, Policy, judge
+from daemon.understanding.model_calls import ModelCall, Policy, judge, restate
 from daemon.understanding.understand import Plan, Understander
 
 _LOG = logging.getLogger(__name__)
@@ -117,11 +117,14 @@ class TurnInput:
         turn: the turn number.
         text: what the driver said (or typed on the head unit).
         cancel: set when the turn is interrupted (stops the language model).
+        confidence: the recogniser's confidence in ``text`` (faster-whisper: the lowest
+            segment avg_logprob, natural log per token; None: typed, or not reported).
     """
 
     turn: int
     text: str
     cancel: CancelToken
+    confidence: float | None = None
 
 
 class Decider:
@@ -138,6 +141,8 @@ class Decider:
             registry's, built once per process.
         model_actions: what happens to the actions the language model proposes
             (daemon/understanding/model_calls.py): "confirm" asks first, "act" runs them.
+        confirm_below: a fast-path action heard with a recogniser confidence below this is
+            asked about first (`asr.confirm_below`); None: never.
         confirm_timeout_s: how long a confirmation question waits for its answer once the
             driver has heard it, s (input audio time).
     """
@@ -146,7 +151,7 @@ class Decider:
                  conversation: Conversation, *, agent: Agent | None = None,
                  acknowledge: str = "", confirm_timeout_s: float = CONFIRM_TIMEOUT_S,
                  understander: Understander | None = None,
-                 model_actions: Policy = "confirm") -> None:
+                 model_actions: Policy = "confirm", confirm_below: float | None = None) -> None:
         self._dispatcher = dispatcher
         self._log = log
         self._now = now_ms
@@ -156,6 +161,7 @@ class Decider:
         self.confirm_timeout_s = confirm_timeout_s
         self._understander = understander if understander is not None else _shipped()
         self.model_actions: Policy = model_actions
+        self.confirm_below = confirm_below
 
     async def decide(self, request: TurnInput) -> AsyncIterator[str]:
         """Act on `request`; yields the pieces of the reply, in speaking order."""
@@ -169,7 +175,8 @@ class Decider:
         if plan is None and clarifying is not None:
             plan = self._fast_path(f"{clarifying} {request.text}")
         if plan is not None:
-            yield await self._run_plan(request.turn, plan)
+            doubt = self._doubt(request, plan)
+            yield doubt if doubt is not None else await self._run_plan(request.turn, plan)
             return
         if self._agent is None:
             self._intent(request.turn, "none", "none", {})
@@ -187,6 +194,23 @@ class Decider:
             if call is not None:
                 return Plan((call,))
         return self._understander.understand(text, _Readings(self._dispatcher))
+
+    def _doubt(self, request: TurnInput, plan: Plan) -> str | None:
+        """The question to ask instead of acting when the recogniser was unsure of the words
+        (`asr.confirm_below`): the plan's first action, restated; None: act."""
+        actions = [c for c in plan.calls if not c.tool.startswith("get_")]
+        if (self.confirm_below is None or request.confidence is None or not actions
+                or request.confidence >= self.confirm_below):
+            return None
+        call = actions[0]
+        question = restate(ModelCall(call.tool, call.args), self._understander.registry)
+        self._intent(request.turn, "fast_path", "confirm",
+                     {"tool": call.tool, "confidence": round(request.confidence, 3),
+                      **dict(call.args)})
+        self.conversation.pending = PendingCall(
+            request.turn, call.tool, dict(call.args), question, asked_ms=self._now(),
+            driving=self._driving_state())
+        return question
 
     async def _run_plan(self, turn: int, plan: Plan) -> str:
         """Carry out a fast-path plan: every call in order (each validated by the dispatcher;

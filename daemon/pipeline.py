@@ -115,7 +115,8 @@ class Pipeline:
                           agent=agent if config.llm.enabled else None,
                           acknowledge="" if config.sequential else config.tts.acknowledge,
                           confirm_timeout_s=config.dialogue.confirm_timeout_s,
-                          model_actions=config.llm.model_actions)
+                          model_actions=config.llm.model_actions,
+                          confirm_below=config.asr.confirm_below)
         self._runner = TurnRunner(stages.recognizer, stages.tts, decider, output=speaker,
                                   log=log, now_ms=lambda: self.now_ms,
                                   interim="" if config.sequential else config.llm.interim,

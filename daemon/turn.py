@@ -194,7 +194,10 @@ class TurnRunner:
                     yield NOT_HEARD
                 return
             self.decider.conversation.user(eou.turn, text)
-            async for piece in self.decider.decide(TurnInput(eou.turn, text, handle.cancel)):
+            confidence = getattr(eou.stream, "confidence", None)
+            async for piece in self.decider.decide(TurnInput(
+                    eou.turn, text, handle.cancel,
+                    confidence if isinstance(confidence, float) else None)):
                 yield piece
         except CabinError as exc:
             _LOG.error("turn %d failed: %s", eou.turn, exc)

@@ -74,3 +74,38 @@ def test_through_the_decider_a_question_moves_nothing() -> None:
     decider, dispatcher, _ = make(_agent(text, PlannedCall("lock_doors", {})), "confirm")
     assert run_turns(decider, [text]) == [QUESTION_DECLINE]
     assert dispatcher.calls == []
+
+
+def _say_heard(decider: object, text: str, confidence: float | None) -> str:
+    import asyncio
+
+    from daemon.decide import Decider, TurnInput
+    from daemon.llm.types import CancelToken
+
+    assert isinstance(decider, Decider)
+
+    async def go() -> str:
+        return " ".join([p async for p in decider.decide(
+            TurnInput(1, text, CancelToken(), confidence))])
+
+    return asyncio.run(go())
+
+
+def test_a_command_heard_with_low_confidence_is_asked_about_first() -> None:
+    """asr.confirm_below: "open the rear right window" heard unsure is restated, not run."""
+    decider, dispatcher, _ = make()
+    decider.confirm_below = -0.6
+    reply = _say_heard(decider, "open the rear right window", -0.9)
+    assert reply.startswith("Do you want me to ") and "rear right" in reply
+    assert dispatcher.calls == []
+    assert _say_heard(decider, "yes", None).startswith("Done")
+    assert dispatcher.calls == [("set_window", {"window": "rear_right", "position_pct": 100},
+                                 True)]
+
+
+def test_a_command_heard_with_confidence_runs_and_queries_always_run() -> None:
+    decider, dispatcher, _ = make()
+    decider.confirm_below = -0.6
+    _say_heard(decider, "open the rear right window", -0.2)
+    _say_heard(decider, "how much fuel do I have", -2.0)
+    assert [c[0] for c in dispatcher.calls] == ["set_window", "get_vehicle_status"]
