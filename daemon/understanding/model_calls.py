@@ -6,7 +6,9 @@ model's calls for sentences the declared language does not cover were wrong for 
 held-out sentences (questions about the car answered with an action, chit-chat turned into a
 call to "Day", a correction read as its first value), against 0.8 % for the fast path. So:
 
-- a query (``get_*``) runs: it changes nothing in the car;
+- a query (``get_*``) runs: it changes nothing in the car; but not for a question asking for
+  advice ("what kind of fuel should I put in", "where's the spare tyre"): the live fuel level
+  is no answer to it;
 - a sentence that is a question ("how do I pair my phone", "is it safe to drive with the fog
   lights on") never leads to an action: it is declined;
 - any other action is restated as one short question ("Do you want me to switch the lights:
@@ -32,6 +34,19 @@ QUESTION_DECLINE = ("I can't answer questions about the car yet, and I won't cha
 _QUESTION = re.compile(
     r"^\s*(how|what|what's|whats|where|where's|wheres|why|which|when|who|should|is it|are "
     r"(the|my|there)|is there|can i|could i|do i|does|did)\b|\?\s*$", re.IGNORECASE)
+
+
+_ADVICE = re.compile(
+    r"\b(should|how do i|how can i|how to|how does|what kind|which (fuel|oil|tyres?|tires?)|"
+    r"where('s| is| are| do)|is it safe|is it ok|what does .* mean|why|what is the best|"
+    r"what's the best|whats the best|best way)\b", re.IGNORECASE)
+
+
+def asks_for_advice(text: str) -> bool:
+    """Whether ``text`` asks how or what one should do, or what something means ("what kind
+    of fuel should I put in", "where's the spare tyre"): a question for the manual, never
+    answered with a reading of the car either."""
+    return is_question(text) and _ADVICE.search(text) is not None
 
 
 def is_question(text: str) -> bool:
@@ -75,6 +90,8 @@ def judge(text: str, calls: Sequence[ModelCall], registry: Registry,
     before this module)."""
     if policy == "act":
         return Verdict(run=tuple(calls))
+    if asks_for_advice(text):
+        return Verdict(decline=QUESTION_DECLINE)
     queries = tuple(c for c in calls if c.name.startswith("get_"))
     actions = [c for c in calls if not c.name.startswith("get_")]
     if not actions:

@@ -41,6 +41,13 @@ def test_a_requested_action_is_asked_about_first(text: str) -> None:
     assert not verdict.run
 
 
+@pytest.mark.parametrize("text", ["what kind of fuel should I put in", "where's the spare tyre",
+                                  "what does the orange engine light mean?"])
+def test_an_advice_question_gets_no_reading_either(text: str) -> None:
+    verdict = judge(text, [ModelCall("get_vehicle_status", {"item": "fuel"})], REGISTRY)
+    assert verdict.decline and not verdict.run
+
+
 def test_queries_run_and_act_runs_everything() -> None:
     calls = [ModelCall("get_vehicle_status", {"item": "fuel"})]
     assert judge("how much fuel have I got", calls, REGISTRY).run == tuple(calls)
