@@ -71,18 +71,24 @@ Understand = Callable[[str], tuple[str, dict[str, object]] | None]
 """A transcript -> (tool, args) of its first call, or None (declined, asked back, nothing)."""
 
 
+def final_answer(agent: Agent, text: str) -> AgentAnswer | None:
+    """The model's final answer to ``text`` with no history (blocking: runs its own loop)."""
+
+    async def ask() -> AgentAnswer | None:
+        final = None
+        async for item in agent.answer(text, (), CancelToken()):
+            if isinstance(item, AgentAnswer):
+                final = item
+        return final
+
+    return asyncio.run(ask())
+
+
 def agent_understanding(agent: Agent) -> Understand:
     """What the language model makes of a transcript, as the daemon would run it."""
 
     def understand(text: str) -> tuple[str, dict[str, object]] | None:
-        async def ask() -> AgentAnswer | None:
-            final = None
-            async for item in agent.answer(text, (), CancelToken()):
-                if isinstance(item, AgentAnswer):
-                    final = item
-            return final
-
-        answer = asyncio.run(ask())
+        answer = final_answer(agent, text)
         if answer is None or answer.kind != "calls" or not answer.calls:
             return None
         return answer.calls[0].name, dict(answer.calls[0].args)

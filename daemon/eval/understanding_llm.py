@@ -8,12 +8,12 @@ or a spoken answer as a refusal (no call), "unavailable" as not understood.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from daemon.decide import Agent
-from daemon.llm.types import AgentAnswer, CancelToken
+from daemon.eval.commands_eval import final_answer
+from daemon.llm.types import AgentAnswer
 from daemon.understanding.model_calls import ModelCall, Policy, judge
 from daemon.understanding.resolve import Call, Question
 from daemon.understanding.understand import Plan
@@ -50,14 +50,6 @@ def with_model(fast_path: Understand, agent: Agent, policy: Policy = "confirm") 
         plan = fast_path(text, state)
         if plan is not None or not text.strip():
             return plan
-
-        async def ask() -> AgentAnswer | None:
-            final = None
-            async for item in agent.answer(text, (), CancelToken()):
-                if isinstance(item, AgentAnswer):
-                    final = item
-            return final
-
-        return model_plan(text, asyncio.run(ask()), policy)
+        return model_plan(text, final_answer(agent, text), policy)
 
     return understand
