@@ -42,7 +42,18 @@ class BackendChoice:
 
 
 class RecognizerStream(Protocol):
-    """One utterance being recognised."""
+    """One utterance being recognised.
+
+    Attributes:
+        confidence: how sure the recogniser is of the last `finish` (or `peek`) transcript;
+            None before it, for an empty transcript, or when the backend gives none. The unit
+            is the backend's: faster-whisper, the lowest ``avg_logprob`` of the decoded
+            segments (natural-log probability per token, <= 0; -0.3 is sure, below -1 is a
+            guess); Vosk, the mean word ``conf`` (0-1). Set by the stream's own thread, with
+            the transcript it belongs to.
+    """
+
+    confidence: float | None
 
     def accept(self, samples: npt.NDArray[np.int16]) -> str | None:
         """Feed 16 kHz int16 audio; returns a new partial transcript when there is one."""
@@ -126,21 +137,31 @@ class VoskRecognizer:
             rec = vosk.KaldiRecognizer(self._model, RATE_HZ, json.dumps(self._grammar))
         else:
             rec = vosk.KaldiRecognizer(self._model, RATE_HZ)
+        if hasattr(rec, "SetWords"):
+            rec.SetWords(True)  # per-word `conf` in the results, for `VoskStream.confidence`
         return VoskStream(rec)
 
 
 class VoskStream:
-    """One utterance through Vosk; decodes as audio arrives."""
+    """One utterance through Vosk; decodes as audio arrives.
+
+    `confidence` after `finish`: the mean word ``conf`` (0-1) of the utterance's results, None
+    when they carry none.
+    """
 
     def __init__(self, rec: Any) -> None:
         self._rec = rec
         self._final_parts: list[str] = []
         self._last_partial = ""
+        self._confs: list[float] = []
+        self.confidence: float | None = None
 
     def accept(self, samples: npt.NDArray[np.int16]) -> str | None:
         """Decode `samples`; returns the partial transcript when it changed."""
         if self._rec.AcceptWaveform(samples.astype("<i2").tobytes()):
-            text = str(json.loads(self._rec.Result()).get("text", ""))
+            result = json.loads(self._rec.Result())
+            self._confs += word_confidences(result)
+            text = str(result.get("text", ""))
             if text:
                 self._final_parts.append(text)
             partial = " ".join(self._final_parts)
@@ -159,8 +180,21 @@ class VoskStream:
 
     def finish(self) -> str:
         """Flush the decoder; returns the whole utterance's text."""
-        text = str(json.loads(self._rec.FinalResult()).get("text", ""))
+        result = json.loads(self._rec.FinalResult())
+        self._confs += word_confidences(result)
+        self.confidence = sum(self._confs) / len(self._confs) if self._confs else None
+        text = str(result.get("text", ""))
         return " ".join([*self._final_parts, text]).strip()
+
+
+def word_confidences(result: dict[str, Any]) -> list[float]:
+    """The per-word ``conf`` values of one Vosk result (``result[].conf``; none without
+    `SetWords`)."""
+    words = result.get("result")
+    if not isinstance(words, list):
+        return []
+    return [float(w["conf"]) for w in words
+            if isinstance(w, dict) and isinstance(w.get("conf"), int | float)]
 
 
 class WhisperRecognizer:
@@ -189,7 +223,12 @@ class WhisperRecognizer:
 
     def transcribe(self, audio: npt.NDArray[np.float32]) -> str:
         """Decode a whole utterance (float32, 16 kHz) to text."""
-        return whisper_decode(self._model, audio, self._config, self._prompt, self._hotwords)
+        return self.transcribe_scored(audio)[0]
+
+    def transcribe_scored(self, audio: npt.NDArray[np.float32]) -> tuple[str, float | None]:
+        """(text, confidence) of a whole utterance (`whisper_decode_scored`)."""
+        return whisper_decode_scored(self._model, audio, self._config, self._prompt,
+                                     self._hotwords)
 
 
 WHISPER_FRAMES = 3000
@@ -237,18 +276,30 @@ def open_whisper(model_dir: Path, config: AsrConfig) -> Any:
 
 def whisper_decode(model: Any, audio: npt.NDArray[np.float32], config: AsrConfig,
                    prompt: str | None, hotwords: str | None) -> str:
-    """Decode one utterance (float32, 16 kHz) with `model` from `open_whisper`.
+    """Decode one utterance (float32, 16 kHz) with `model` from `open_whisper`
+    (`whisper_decode_scored` without the confidence)."""
+    return whisper_decode_scored(model, audio, config, prompt, hotwords)[0]
+
+
+def whisper_decode_scored(model: Any, audio: npt.NDArray[np.float32], config: AsrConfig,
+                          prompt: str | None, hotwords: str | None
+                          ) -> tuple[str, float | None]:
+    """(text, confidence) of one utterance (float32, 16 kHz) with `model` from `open_whisper`.
 
     The daemon and `cabin eval` both decode here. A short utterance is encoded in the
     ``asr.window_s`` window (`encoder_frames`). A repetition loop is cut to its first pass
     (`collapse_repeats`); a short-window decode that used its whole token budget without a
     clean repetition is decoded again in the full 30 s window.
+
+    The confidence is the lowest ``avg_logprob`` (natural-log probability per token, <= 0) of
+    the segments of the decode whose text is returned (the retry's when there is one), as
+    faster-whisper computed it while decoding (no extra cost); None when there is no segment.
     """
     seconds = len(audio) / RATE_HZ
     budget = token_budget(model, seconds, prompt, hotwords)
     frames = encoder_frames(seconds, config.window_s)
-    text, tokens = _decode(model, audio, config, prompt, hotwords, budget=budget,
-                           frames=frames)
+    text, tokens, confidence = _decode(model, audio, config, prompt, hotwords, budget=budget,
+                                       frames=frames)
     collapsed = collapse_repeats(text)
     if collapsed != text:
         _LOG.info("faster-whisper repeated itself; kept the first pass: %d -> %d words",
@@ -256,15 +307,17 @@ def whisper_decode(model: Any, audio: npt.NDArray[np.float32], config: AsrConfig
     elif tokens >= budget and frames < WHISPER_FRAMES:
         _LOG.info("faster-whisper used its whole budget in the %d s window; decoding again in "
                   "30 s (%d words)", frames // FRAMES_PER_S, len(text.split()))
-        text, _ = _decode(model, audio, config, prompt, hotwords, budget=budget,
-                          frames=WHISPER_FRAMES)
+        text, _, confidence = _decode(model, audio, config, prompt, hotwords, budget=budget,
+                                      frames=WHISPER_FRAMES)
         collapsed = collapse_repeats(text)
-    return collapsed
+    return collapsed, confidence if collapsed else None
 
 
 def _decode(model: Any, audio: npt.NDArray[np.float32], config: AsrConfig, prompt: str | None,
-            hotwords: str | None, *, budget: int, frames: int) -> tuple[str, int]:
-    """(text, tokens generated) of one decode in a window of `frames`."""
+            hotwords: str | None, *, budget: int, frames: int
+            ) -> tuple[str, int, float | None]:
+    """(text, tokens generated, lowest segment ``avg_logprob``) of one decode in a window of
+    `frames`."""
     _window.frames = frames
     try:
         segments, _info = model.transcribe(
@@ -275,8 +328,10 @@ def _decode(model: Any, audio: npt.NDArray[np.float32], config: AsrConfig, promp
                        fix="check the model with `cabin models verify`") from exc
     finally:
         _window.frames = WHISPER_FRAMES
+    logprobs = [float(p.avg_logprob) for p in parts
+                 if isinstance(getattr(p, "avg_logprob", None), int | float)]
     return (" ".join(p.text.strip() for p in parts).strip(),
-            sum(len(p.tokens) for p in parts))
+            sum(len(p.tokens) for p in parts), min(logprobs) if logprobs else None)
 
 
 def token_budget(model: Any, seconds: float, prompt: str | None, hotwords: str | None) -> int:
@@ -361,11 +416,17 @@ def whisper_options(config: AsrConfig, prompt: str | None, hotwords: str | None
 
 
 class WhisperStream:
-    """Buffers one utterance for faster-whisper (no partials)."""
+    """Buffers one utterance for faster-whisper (no partials).
+
+    `confidence` after `finish` (or `peek`, which decodes the same way): the lowest segment
+    ``avg_logprob`` of that decode (natural-log probability per token), None when nothing was
+    heard.
+    """
 
     def __init__(self, owner: WhisperRecognizer) -> None:
         self._owner = owner
         self._chunks: list[npt.NDArray[np.int16]] = []
+        self.confidence: float | None = None
 
     def accept(self, samples: npt.NDArray[np.int16]) -> str | None:
         """Buffer `samples`; faster-whisper gives no partial transcripts."""
@@ -377,8 +438,10 @@ class WhisperStream:
         return self.finish()
 
     def finish(self) -> str:
-        """Decode everything buffered."""
+        """Decode everything buffered; sets `confidence`."""
         if not self._chunks:
+            self.confidence = None
             return ""
         audio = np.concatenate(self._chunks).astype(np.float32) / 32768.0
-        return self._owner.transcribe(audio)
+        text, self.confidence = self._owner.transcribe_scored(audio)
+        return text

@@ -12,6 +12,11 @@ Only aggregate figures are printed or written (per split: overall, per condition
 per category, per condition x voice): the held-out texts and what was heard of them are not
 shown, so the language can be tuned without looking at them.
 
+Each file also keeps the recogniser's confidence in its final decode (the lowest segment
+``avg_logprob``, `daemon.asr.whisper_decode_scored`) and whether its plan acts; the
+confidence table (`confidence_table`) says, per threshold, what ``asr.confirm_below`` would do:
+the wrong actions it would turn into a question and the right ones it would ask about.
+
     cabin eval corpus-audio [--split heldout2|heldout|tune|all] [--conditions ...] [--limit N]
                             [--json PATH]
 """
@@ -32,6 +37,8 @@ AUDIO_DIR = REPO_ROOT / "build" / "corpus_audio"
 HELDOUT_SPLITS = ("heldout2", "heldout")
 CONDITIONS = ("clean", "car10", "passenger", "traffic0")
 OUTCOMES = ("right", "asked", "missed", "wrong", "not_heard")
+THRESHOLDS = (-0.3, -0.4, -0.5, -0.6, -0.7, -0.8, -1.0)
+"""Candidate ``asr.confirm_below`` values (natural-log probability per token) in the table."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,10 @@ class FileResult:
     outcome: str
     wer_errors: int
     wer_words: int
+    confidence: float | None = None
+    """The final decode's lowest segment avg_logprob (None: nothing heard)."""
+    acts: bool = False
+    """The plan has an action (a call other than a ``get_`` query): what confirm_below asks."""
 
 
 def read_manifest(split: str, audio_dir: Path = AUDIO_DIR) -> list[AudioItem]:
@@ -132,6 +143,73 @@ def aggregate(results: Sequence[FileResult]) -> dict[str, Any]:
     return out
 
 
+def confidence_rows(results: Sequence[FileResult],
+                    thresholds: Sequence[float] = THRESHOLDS) -> list[dict[str, Any]]:
+    """Per threshold t: were every action heard with a confidence below t asked about instead
+    (the Decider's `_doubt`: only plans that act, never without a confidence), the wrong actions
+    that remain and the right ones that would be asked (aggregate counts, JSON-able)."""
+    heard = [r for r in results if r.outcome != "not_heard"]
+    wrong = [r for r in heard if r.outcome == "wrong"]
+    right = [r for r in heard if r.outcome == "right"]
+
+    def below(r: FileResult, t: float) -> bool:
+        return r.acts and r.confidence is not None and r.confidence < t
+
+    rows = []
+    for t in (None, *thresholds):
+        caught = 0 if t is None else sum(1 for r in wrong if below(r, t))
+        asked = 0 if t is None else sum(1 for r in right if below(r, t))
+        rows.append({"threshold": t, "n": len(results),
+                     "wrong": len(wrong) - caught, "wrong_pct": _pct(len(wrong) - caught,
+                                                                     len(results)),
+                     "wrong_caught": caught, "right_asked": asked,
+                     "right_asked_pct": _pct(asked, len(right)),
+                     "right": len(right) - asked,
+                     "right_pct": _pct(len(right) - asked, len(results))})
+    return rows
+
+
+def confidence_table(results: Sequence[FileResult]) -> dict[str, Any]:
+    """`confidence_rows` per split, overall and per condition."""
+    out: dict[str, Any] = {}
+    by_split: dict[str, list[FileResult]] = defaultdict(list)
+    for r in results:
+        by_split[r.split].append(r)
+    for split, group in by_split.items():
+        by_condition: dict[str, list[FileResult]] = defaultdict(list)
+        for r in group:
+            by_condition[r.condition].append(r)
+        names = [c for c in CONDITIONS if c in by_condition] + sorted(
+            c for c in by_condition if c not in CONDITIONS)
+        out[split] = {"overall": confidence_rows(group),
+                      "by_condition": {c: confidence_rows(by_condition[c]) for c in names},
+                      # the acting files' confidences, sorted (no ids): for other thresholds
+                      "acting": {o: sorted(round(r.confidence, 3) for r in group
+                                           if r.outcome == o and r.acts
+                                           and r.confidence is not None)
+                                 for o in ("right", "wrong")}}
+    return out
+
+
+def confidence_markdown(split: str, table: Mapping[str, Any]) -> str:
+    """One split's confidence table (aggregate): overall rows, then wrong/right-asked per
+    condition."""
+    lines = [f"### {split}: asking below a confidence ({table['overall'][0]['n']} files)", "",
+             "| confirm_below | wrong actions left | wrong caught | right asked (of right) "
+             "| right left | " + " | ".join(f"{c} wrong / right asked"
+                                           for c in table["by_condition"]) + " |",
+             "|---|---:|---:|---:|---:|" + "---:|" * len(table["by_condition"])]
+    for k, row in enumerate(table["overall"]):
+        t = "off" if row["threshold"] is None else f"{row['threshold']:.1f}"
+        cells = [f"{c[k]['wrong']} / {c[k]['right_asked']}"
+                 for c in table["by_condition"].values()]
+        lines.append(f"| {t} | {row['wrong']} ({row['wrong_pct']}%) | {row['wrong_caught']} | "
+                     f"{row['right_asked']} ({row['right_asked_pct']}%) | "
+                     f"{row['right']} ({row['right_pct']}%) | " + " | ".join(cells) + " |")
+    lines.append("")
+    return "\n".join(lines)
+
+
 def markdown(split: str, numbers: Mapping[str, Any]) -> str:
     """One split's tables (aggregate figures only)."""
     head = ("| {g} | n | right | wrong action | asked / not understood | missed | wake misses "
@@ -171,12 +249,28 @@ def hear_and_understand(models: Any, item: AudioItem, fe: Any, params: Any,
     if turn.wake is None:
         return FileResult(corpus_item.id, corpus_item.split, item.condition, voice,
                           corpus_item.category, "not_heard", 0, 0)
-    text = models.transcribe(turn.utterance, biased=True)
+    text, confidence = transcribe_scored(models, turn.utterance)
     plan = understand(text, {**DEFAULT_STATE, **(corpus_item.state or {})})
     wer = WerCounter()
     errors = wer.add(corpus_item.text, text)
+    acts = plan is not None and any(not c.tool.startswith("get_")
+                                    for c in getattr(plan, "calls", ()))
     return FileResult(corpus_item.id, corpus_item.split, item.condition, voice,
-                      corpus_item.category, score(corpus_item, plan).outcome, errors, wer.words)
+                      corpus_item.category, score(corpus_item, plan).outcome, errors, wer.words,
+                      confidence, acts)
+
+
+def transcribe_scored(models: Any, audio: Any) -> tuple[str, float | None]:
+    """`EvalModels.transcribe` (biased) with the decode's confidence: the same decode
+    (`daemon.asr.whisper_decode_scored`, which `whisper_decode` returns the text of)."""
+    import numpy as np
+
+    from daemon.asr import whisper_decode_scored
+    from daemon.biasing import whisper_hotwords, whisper_prompt
+
+    return whisper_decode_scored(models._whisper_model(), audio.astype(np.float32) / 32768.0,
+                                 models.config.asr, whisper_prompt(models.vocabulary),
+                                 whisper_hotwords(models.vocabulary))
 
 
 def splits_for(split: str) -> tuple[str, ...]:
@@ -209,6 +303,10 @@ def run(models: Any, fe: Any, params: Any, *, split: str = "all",
     numbers = aggregate(results)
     for name, figures in numbers.items():
         print(markdown(name, figures))
+    confidence = confidence_table(results)
+    for name, table in confidence.items():
+        print(confidence_markdown(name, table))
+    numbers["confidence"] = confidence
     numbers["run"] = {"files": len(results), "seconds": round(elapsed, 1),
                       "files_per_s": round(len(results) / elapsed, 2) if elapsed else 0.0,
                       "audio_s": round(audio_s, 1), "limit": limit,
