@@ -141,10 +141,13 @@ class Matcher:
         """The commands after a leading statement of why ("it's noisy, close the windows",
         "it's dark, turn on the headlights"): the statement asks for nothing itself."""
         pieces = clauses_of(transcript)
-        if len(pieces) < 2 or not _REASON.match(normalize(pieces[0])):
+        if len(pieces) < 2:
             return None
-        rest = ", ".join(pieces[1:])
-        return self.parse(rest)
+        if _REASON.match(normalize(pieces[0])):
+            return self.parse(", ".join(pieces[1:]))
+        if _REASON.match(normalize(pieces[-1])):  # "close the roof, it's getting loud"
+            return self.parse(", ".join(pieces[:-1]))
+        return None
 
     def _swallows(self, parse: Parse) -> bool:
         """Whether a free-text value swallowed more than a name: a join word, a correction, a

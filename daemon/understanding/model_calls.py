@@ -6,6 +6,8 @@ model's calls for sentences the declared language does not cover were wrong for 
 held-out sentences (questions about the car answered with an action, chit-chat turned into a
 call to "Day", a correction read as its first value), against 0.8 % for the fast path. So:
 
+- a call the dispatcher will refuse (an unknown tool, arguments out of range) goes to it and
+  is refused with its spoken reason;
 - a query (``get_*``) runs: it changes nothing in the car; but not for a question asking for
   advice ("what kind of fuel should I put in", "where's the spare tyre"): the live fuel level
   is no answer to it;
@@ -92,14 +94,25 @@ def judge(text: str, calls: Sequence[ModelCall], registry: Registry,
         return Verdict(run=tuple(calls))
     if asks_for_advice(text):
         return Verdict(decline=QUESTION_DECLINE)
-    queries = tuple(c for c in calls if c.name.startswith("get_"))
-    actions = [c for c in calls if not c.name.startswith("get_")]
+    queries = tuple(c for c in calls if c.name.startswith("get_") or not _valid(c, registry))
+    actions = [c for c in calls if c not in queries]
     if not actions:
         return Verdict(run=queries)
     if is_question(text):
         return Verdict(run=queries, decline=QUESTION_DECLINE)
     first = actions[0]
     return Verdict(run=queries, confirm=first, question=restate(first, registry))
+
+
+def _valid(call: ModelCall, registry: Registry) -> bool:
+    """Whether ``call`` names a tool with arguments it accepts; one that does not goes to the
+    dispatcher, which refuses it with its spoken reason and moves nothing (asking "Do you
+    want me to launch rockets?" first would be absurd)."""
+    try:
+        registry.validate(call.name, call.args)
+    except ToolError:
+        return False
+    return True
 
 
 def _spoken(name: str, value: object) -> str:

@@ -61,7 +61,10 @@ def test_malformed_tool_calls_are_refused_aloud(fast_start: None, tmp_path: Path
         yield AgentAnswer("calls", AGENT_PLANS[text], source="local")
 
     monkeypatch.setattr(Router, "answer", answer)
-    config = fault_config(tmp_path, llm=LlmConfig(enabled=True, timeout_s=2.0))
+    # the model's calls run at once ("act"): this is about the dispatcher refusing bad calls;
+    # asking first (the default) is tested in tests/unit/test_model_calls.py
+    config = fault_config(tmp_path, llm=LlmConfig(enabled=True, timeout_s=2.0,
+                                                  model_actions="act"))
     capture = CanCapture(config.vehicle.can.channel)
     heard: dict[str, tuple[list[str], list[tuple[str, bool, str | None]], int]] = {}
 

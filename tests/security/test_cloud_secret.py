@@ -99,7 +99,7 @@ def test_the_cloud_key_appears_in_no_log_and_no_signal(
     bus = BusDaemon(tmp_path)
     config = fault_config(
         tmp_path, hmi=HmiConfig(enabled=True, address=bus.address),
-        llm=LlmConfig(enabled=True, timeout_s=0.0, cloud=CloudConfig(
+        llm=LlmConfig(enabled=True, timeout_s=0.0, model_actions="act", cloud=CloudConfig(
             enabled=True, base_url=f"http://127.0.0.1:{cloud.port}/v1", timeout_s=5.0,
             allow_insecure_loopback=True,  # the stub speaks plain http
             connect_timeout_s=0.5, retry_after_s=0.0)))

@@ -162,7 +162,8 @@ SET_DEFROST_LANGUAGE = Language(
             f"(turn|switch|put) on [the] [{{screen}}] {_SCREEN}",
             f"{_SCREEN} [the] [{{screen}}]", f"(start|enable) [the] [{{screen}}] {_SCREEN}",
             f"[{{screen}}] {_SCREEN} on", "(clear|unfog|demist|defrost) the {screen}",
-            "(the|my) {screen} is (fogged|fogging|misted|steamed|frosted|iced) up",
+            "(the|my) {screen} is [all|completely] (fogged|fogging|misted|steamed|frosted|iced) "
+            "up",
             "i cant see out [of] the {screen}",
         ), args={"on": True}),
         Sentences((
