@@ -198,7 +198,9 @@ class Decider:
     def _doubt(self, request: TurnInput, plan: Plan) -> str | None:
         """The question to ask instead of acting when the recogniser was unsure of the words
         (`asr.confirm_below`): the plan's first action, restated; None: act."""
-        actions = [c for c in plan.calls if not c.tool.startswith("get_")]
+        registry = self._understander.registry
+        actions = [c for c in plan.calls if not c.tool.startswith("get_")
+                   and not registry.get(c.tool).policy.needs_confirmation]  # asked anyway
         if (self.confirm_below is None or request.confidence is None or not actions
                 or request.confidence >= self.confirm_below):
             return None
