@@ -67,6 +67,7 @@ def test_a_sentence_from_the_templates_parses_back_to_its_call(drawn: Any) -> No
     ("open the passenger window all the way",
      [("set_window", {"window": "passenger", "position_pct": 100})]),
     ("open all the windows all the way", [("set_window", {"window": "all", "position_pct": 100})]),
+    ("close all the window", [("set_window", {"window": "all", "position_pct": 0})]),
     ("roll up the rear right window",
      [("set_window", {"window": "rear_right", "position_pct": 0})]),
     ("turn the seat heater to high", [("set_seat_heating", {"seat": "driver", "level": 3})]),
