@@ -6,6 +6,7 @@ Nothing here is timed: the bench measures speed, these tests check what it compu
 from __future__ import annotations
 
 import json
+import mmap
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +116,12 @@ def test_stage_time_factors() -> None:
 
 def test_rss_probe_charges_an_allocation_to_its_step() -> None:
     probe = RssProbe()
-    block = np.ones(64 * 1024 * 1024 // 8)  # 64 MB, every page written
+    # 64 MB of fresh anonymous pages, every page written: from malloc (np.ones) the block could
+    # reuse heap an earlier test had freed but glibc kept resident (seen once in a full run:
+    # 55.9 MB charged)
+    memory = mmap.mmap(-1, 64 * 1024 * 1024, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    block = np.frombuffer(memory, dtype=np.uint8)
+    block[::4096] = 1
     probe.mark("block")
     assert block.sum() > 0
     share = probe.shares[-1]
