@@ -52,12 +52,15 @@ DEMO_TEXTS = (
 """The commands spoken, in order; each must be in tools/commands.yaml (its expected call)."""
 DEMO_WAKE_CLIPS = (
     "audio/wakeword/positive/pymicro-wakeword-tests/hey_jarvis_3.wav",
-    "audio/wakeword/positive/pymicro-wakeword-tests/hey_jarvis_2.wav",
+    "audio/wakeword/positive/pymicro-wakeword-tests/hey_jarvis_3.wav",
     "audio/wakeword/positive/pymicro-wakeword-tests/hey_jarvis_3.wav",
 )
 """One real wake recording per turn (each must pass the builder's oww:hey_jarvis >= 0.9 check).
 
-Only these two eligible recordings say "hey jarvis"; the others (Picovoice) say just "jarvis".
+Only two eligible recordings say "hey jarvis" (the others, Picovoice's, say just "jarvis"), and
+hey_jarvis_2 scored 0.51 in the session's second turn, against the 0.5 threshold: under load a
+replay missed it now and then (the soak and the demo end-to-end test failed on it). The demo
+uses hey_jarvis_3 (0.98-0.99) for every turn; hey_jarvis_2 is still used by the other tests.
 """
 SNR_DB = 15.0
 """Speech-to-car-noise ratio of the whole session, in dB."""
