@@ -32,7 +32,70 @@ def _setup_logging(level: str, debug: bool) -> None:
     setup_logging(level, debug)
 
 
+_SINGLE_ONLY = (("events", "--events"), ("reply_wav", "--reply-wav"), ("plot", "--plot"),
+                ("realtime", "--realtime"))
+_FLEET_ONLY = (("workers", "--workers"), ("ray_address", "--ray-address"),
+               ("resume", "--resume"), ("manifest", "--manifest"))
+
+
 def _cmd_replay(args: argparse.Namespace) -> int:
+    if args.events_dir is not None:
+        return _cmd_fleet(args)
+    used = [option for dest, option in _FLEET_ONLY if getattr(args, dest) not in (None, False)]
+    if used or args.engine != "local":
+        raise CabinError(f"{', '.join(used) or '--engine'} needs --events-dir",
+                         fix="add --events-dir OUT (one event log per input goes there)",
+                         code="config_invalid")
+    if len(args.inputs) != 1 or args.inputs[0].is_dir():
+        raise CabinError("several recordings (or a directory) need --events-dir",
+                         fix="add --events-dir OUT, or name one WAV", code="config_invalid")
+    args.wav = args.inputs[0]
+    return _replay_one(args)
+
+
+def _cmd_fleet(args: argparse.Namespace) -> int:
+    from daemon.fleet.run import FleetSettings, run_fleet
+
+    used = [option for dest, option in _SINGLE_ONLY if getattr(args, dest) not in (None, False)]
+    if used:
+        raise CabinError(f"{', '.join(used)} replays one file: not with --events-dir",
+                         fix="drop it (every input's log goes to --events-dir; the report "
+                             "draws the worst files' timelines)", code="config_invalid")
+    if args.workers is not None and args.workers < 1:
+        raise CabinError(f"--workers {args.workers}: at least 1", fix="--workers 2",
+                         code="config_invalid")
+    config = load_config(args.config)
+    if config.vehicle.can.interface != "virtual" and (args.workers or 1) > 1:
+        raise CabinError("several workers on one real CAN bus would hear each other's car",
+                         fix="set vehicle.can.interface: virtual, or --workers 1",
+                         code="config_invalid")
+    if not args.debug and config.logging.level in ("DEBUG", "INFO"):  # the bar stays readable
+        config = config.model_copy(update={
+            "logging": config.logging.model_copy(update={"level": "WARNING"})})
+    _setup_logging(config.logging.level, args.debug)
+    settings = FleetSettings(out_dir=args.events_dir, workers=args.workers, engine=args.engine,
+                             ray_address=args.ray_address, resume=args.resume,
+                             progress=not args.quiet, manifest=args.manifest, worst=args.worst)
+    result = run_fleet(config, args.inputs, settings, debug=args.debug)
+    run = result.run
+    if not args.quiet:
+        print(f"replayed {run.replayed} of {run.inputs} files ({run.skipped} kept by --resume), "
+              f"{run.errors} error(s), in {run.wall_s:.1f} s: {run.files_per_s:.2f} files/s, "
+              f"{run.audio_per_s:.1f} s of audio per s ({run.workers} {run.engine} worker(s))")
+        for f in [f for f in result.files if f.status == "error"][:10]:
+            print(f"  error {f.key}: [{f.error_code}] {f.error}")
+        print(f"event logs:  {args.events_dir}/<file>.jsonl")
+        print(f"summary:     {result.summary}")
+        for path in result.reports:
+            print(f"report:      {path}")
+    if result.stopped_by is not None:
+        print(f"stopped: `cabin replay ... --events-dir {args.events_dir} --resume` replays "
+              "what is missing", file=sys.stderr)
+        return 128 + result.stopped_by
+    return 1 if run.errors else 0
+
+
+def _replay_one(args: argparse.Namespace) -> int:
     from daemon.events import ErrorEvent, EventLog
     from daemon.replay import replay, summarize
 
@@ -111,6 +174,26 @@ def _cmd_config_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_fleet_options(rp: argparse.ArgumentParser) -> None:
+    fleet = rp.add_argument_group("many recordings (docs/eval.md, \"Replaying a fleet\")")
+    fleet.add_argument("--events-dir", type=Path, metavar="OUT",
+                       help="replay every input: OUT/<file>.jsonl each, OUT/summary.json, "
+                       "OUT/report.md and report.html")
+    fleet.add_argument("--workers", type=int, metavar="N",
+                       help="worker processes (Ray actors), each loading the models once "
+                       "(default 1; with Ray every CPU)")
+    fleet.add_argument("--engine", choices=["local", "ray"], default="local",
+                       help="local processes, or Ray (local, or the cluster at --ray-address)")
+    fleet.add_argument("--ray-address", metavar="ADDR",
+                       help="a running Ray cluster (HOST:6379 or ray://HOST:10001)")
+    fleet.add_argument("--resume", action="store_true",
+                       help="keep the complete logs in OUT, replay the missing and failed ones")
+    fleet.add_argument("--manifest", type=Path, metavar="M",
+                       help="labelled set (.jsonl/.tsv) the report scores the logs against")
+    fleet.add_argument("--worst", type=int, default=5, metavar="N",
+                       help="worst files shown in the report with their timelines (default 5)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(prog="cabin", description="On-device car voice assistant.")
@@ -118,8 +201,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="debug logs and tracebacks")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    rp = sub.add_parser("replay", help="run the pipeline over a recorded WAV (16 kHz mono)")
-    rp.add_argument("wav", type=Path)
+    rp = sub.add_parser("replay", help="run the pipeline over a recorded WAV (16 kHz mono), or "
+                        "over many with --events-dir (docs/eval.md)")
+    rp.add_argument("inputs", type=Path, nargs="+", metavar="WAV|DIR",
+                    help="a recording; with --events-dir any number, directories searched "
+                    "recursively")
     rp.add_argument("--events", type=Path, help="write the event log (JSON lines) here")
     rp.add_argument("--reply-wav", type=Path, help="write the assistant's speech here")
     rp.add_argument("--config", type=Path, help="cabin.yaml (default: built-in defaults)")
@@ -128,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--plot", type=Path, metavar="PNG",
                     help="draw the replay as a timeline (waveform, speech, stages, events)")
     rp.add_argument("--plot-turn", type=int, metavar="N", help="with --plot: only turn N")
+    _add_fleet_options(rp)
     rp.set_defaults(func=_cmd_replay)
 
     sp = sub.add_parser("say", help="speak a text with the configured voice into a WAV")

@@ -72,22 +72,54 @@ def lazy_agent(config: CabinConfig) -> Agent | None:
     return LazyRouter(lambda: Router(config.llm, default_registry(), config.models_dir))
 
 
+@dataclass(frozen=True)
+class ReplayModels:
+    """What a replay loads, loaded once and reused across files (a fleet worker, the bench).
+
+    A replay with these starts from fresh state all the same: the stages are reset (wake word,
+    VAD, front end: clocks and recurrent state to zero), the conversation and the simulated car
+    are new for every file, and the language model keeps no dialogue state of its own.
+
+    Attributes:
+        stages: wake word, VAD, recogniser, Piper and the front end (seconds to load).
+        agent: the language model, loaded on the first request that needs it (None when the
+            config disables it).
+    """
+
+    stages: Stages
+    agent: Agent | None
+
+    @classmethod
+    def load(cls, config: CabinConfig) -> ReplayModels:
+        """Verify and load the models `config` names (blocking: seconds).
+
+        Raises:
+            CabinError: a model is missing or corrupt (``cabin models fetch`` fixes it).
+        """
+        return cls(load_stages(config), lazy_agent(config))
+
+
 async def replay(config: CabinConfig, wav: Path, *, events_path: Path | None = None,
                  reply_wav: Path | None = None, realtime: bool = False,
                  stages: Stages | None = None, agent: Agent | None = None,
-                 conversation: Conversation | None = None, debug: bool = False) -> ReplayResult:
+                 conversation: Conversation | None = None, debug: bool = False,
+                 models: ReplayModels | None = None) -> ReplayResult:
     """Replay `wav` through the pipeline with the configured vehicle (simulated by default).
 
-    `agent`: the language model (reuse one across replays); None = load it on first use when
-    the config enables it. `conversation`: the dialogue state to use (and inspect afterwards).
-    `debug` (``--debug``): the driver's text may appear in log lines, as with
-    ``privacy.log_text``.
+    `models`: stages and language model loaded once (`ReplayModels.load`) for many replays;
+    they take the place of `stages` and `agent`. `stages`: loaded stages to reuse (reset
+    first); None = load them. `agent`: the language model (reuse one across replays); None =
+    load it on first use when the config enables it. `conversation`: the dialogue state to use
+    (and inspect afterwards). `debug` (``--debug``): the driver's text may appear in log
+    lines, as with ``privacy.log_text``.
 
     Raises:
         CabinError: bad audio file, missing/corrupt model, bus unavailable (before any audio);
             OutputError when the event log or the reply WAV cannot be written.
     """
     source = WavFileSource(wav, realtime=realtime)  # validates the file before loading models
+    if models is not None:
+        stages, agent = models.stages, models.agent
     if stages is None:
         stages = await asyncio.to_thread(load_stages, config)
     else:

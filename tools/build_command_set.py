@@ -7,7 +7,8 @@ a 0.3-0.5 s pause, the command spoken by the Piper voice (22.05 kHz resampled to
 level, then the real car-interior noise (NOISEX-92 Volvo) is mixed in at each SNR.
 
 Writes DIR/snr{20,10,5}/cmd_XX.wav (DIR/clean/ for ``--snr clean``) and DIR/manifest.jsonl, one
-JSON object per file. A file is rebuilt only when its inputs (text, wake clip, SNR, seed, build
+JSON object per file, and DIR/labels.jsonl, the same set as a labelled manifest for scoring fleet
+replays (docs/eval.md). A file is rebuilt only when its inputs (text, wake clip, SNR, seed, build
 version) changed. Usage:
 
     python tools/build_command_set.py --snr 20 10 5 clean
@@ -42,6 +43,9 @@ VOICE_DIR = REPO_ROOT / "models" / "piper-joe-medium"
 NOISE_REL = "audio/noise/noisex92/volvo_car_interior_dev.wav"
 WAKE_REL = "audio/wakeword/positive"
 MANIFEST_NAME = "manifest.jsonl"
+LABELS_NAME = "labels.jsonl"
+"""The set as a labelled manifest (daemon/eval/manifest.py): `cabin eval commands --manifest`
+and `cabin replay ... --manifest` score fleet replays of it."""
 
 BUILD_VERSION = "3"
 """Bump when a change here or in daemon/audio/mix.py alters the audio that is written."""
@@ -389,7 +393,17 @@ def build_set(commands: Sequence[Command], cfg: BuildConfig, sources: Sources, *
     kept = [{**r, "expected": _expected(by_id[r["id"]])} for p, r in existing.items()
             if p not in done and _still_valid(r, cfg.out, commands)]
     write_manifest(manifest, rows + kept)
+    write_labels(cfg.out / LABELS_NAME, rows + kept, cfg.out)
     return rows, written
+
+
+def write_labels(path: Path, rows: Iterable[dict[str, Any]], out: Path) -> None:
+    """Write the set's rows as a labelled manifest (category = SNR folder, transcript = text)."""
+    from daemon.eval.manifest import from_command_set
+    from daemon.eval.manifest import write_manifest as write_labelled
+
+    ordered = sorted(rows, key=lambda r: str(r["path"]))
+    write_labelled(path, from_command_set(ordered, out))
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

@@ -62,11 +62,11 @@ pipq() { "$VPY" -m pip "$@" 2> >(grep -v "is ignored: it is neither a file nor a
 
 stamp_of() { cat "$@" | sha256sum | cut -c1-16; }
 
-DEPS_STAMP="$VENV/.cabin-deps-$(stamp_of requirements.txt requirements-nodeps.txt requirements-dev.txt pyproject.toml)"
+DEPS_STAMP="$VENV/.cabin-deps-$(stamp_of requirements.txt requirements-nodeps.txt requirements-dev.txt requirements-fleet.txt pyproject.toml)"
 if [ ! -f "$DEPS_STAMP" ]; then
   log "installing Python dependencies into .venv"
   pipq install -q --upgrade pip
-  pipq install -q -r requirements.txt -r requirements-dev.txt
+  pipq install -q -r requirements.txt -r requirements-dev.txt -r requirements-fleet.txt
   pipq install -q --no-deps -r requirements-nodeps.txt
   pipq install -q --no-deps -e .
   rm -f "$VENV"/.cabin-deps-*

@@ -54,6 +54,11 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's p
     p.add_argument("--commands", type=Path,
                    default=REPO_ROOT / "build" / "commands" / "manifest.jsonl",
                    help="command set manifest (make commands)")
+    p.add_argument("--manifest", type=Path, metavar="M",
+                   help="commands: score this labelled set (.jsonl/.tsv, docs/eval.md) from the "
+                   "event logs in --events-dir instead of running the models")
+    p.add_argument("--events-dir", type=Path, metavar="OUT",
+                   help="commands --manifest: the event logs (`cabin replay ... --events-dir`)")
     p.add_argument("--with-llm", action="store_true",
                    help="commands: the language model answers what the fast path does not")
     p.add_argument("--llm-cases", type=Path, default=SETS / "llm_cases.yaml",
@@ -71,6 +76,23 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's p
                    help="other echo cancellers to measure beside Cabin's (aec)")
     p.set_defaults(func=run_eval)
     return p
+
+
+def _manifest_commands(args: argparse.Namespace) -> None:
+    """``cabin eval commands --manifest M --events-dir OUT``: a labelled set scored from logs."""
+    from daemon.errors import CabinError
+    from daemon.eval.commands_eval import evaluate_manifest, latency_report
+    from daemon.eval.common import save_reports
+
+    if args.events_dir is None:
+        raise CabinError("--manifest needs --events-dir", code="config_invalid",
+                         fix="replay the set first: cabin replay DIR --events-dir OUT, then "
+                             "add --events-dir OUT")
+    report, scores = evaluate_manifest(args.manifest, args.events_dir)
+    latency = latency_report(scores)
+    path = save_reports([report], args.out)
+    print(report.table() + "\n\n" + latency.table())
+    print(f"results: {path} and {path.with_suffix('.txt')}")
 
 
 def _snrs(values: list[str]) -> list[float | None]:
@@ -93,6 +115,9 @@ def run_eval(args: argparse.Namespace) -> int:
         run(args.split, args.json, show_failures=not args.no_failures,
             understand=_with_model(args) if args.with_llm else None)
         wanted.discard("understanding")
+    if "commands" in wanted and args.manifest is not None:
+        _manifest_commands(args)
+        wanted.discard("commands")
     if "lists" in wanted:
         counts = build_lists(SHARED_AUDIO, SETS)
         print("wrote " + ", ".join(f"{SETS / n}.tsv ({c})" for n, c in counts.items()))

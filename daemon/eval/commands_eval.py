@@ -1,15 +1,20 @@
 """Command accuracy on the built command set (build/commands/manifest.jsonl): front end -> wake
 word -> VAD + endpointing -> ASR -> fast path (then, with ``--with-llm``, the language model for
 what the fast path does not know), compared with the expected tool and arguments.
-Also the command-set WER (biasing on vs off) and, on real audio, the endpoint delay."""
+Also the command-set WER (biasing on vs off) and, on real audio, the endpoint delay.
+
+With a manifest (``--manifest``, daemon/eval/manifest.py) it scores any labelled set from the
+event logs of a fleet replay instead (`evaluate_manifest`): accuracy by category, wrong-action
+rate, WER and latency distributions, as the daemon ran them."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,10 +25,16 @@ from daemon.audio.frontend import FrontEndSettings
 from daemon.decide import Agent
 from daemon.endpoint import EndpointParams
 from daemon.eval.common import Int16Array, Report, WerCounter, fmt, load_audio
+from daemon.eval.manifest import ExpectedCall, LabelledFile
+from daemon.eval.manifest import read_manifest as read_labelled
 from daemon.eval.models import EvalModels
 from daemon.eval.turn import run_turn
+from daemon.events import read_jsonl
+from daemon.fleet.summary import Call, FileSummary, read_index, summarize_file
 from daemon.intents import parse
 from daemon.llm.types import AgentAnswer, CancelToken
+from daemon.metrics import METRICS, Summary
+from daemon.metrics import summarize as summarize_ms
 
 _LOG = logging.getLogger(__name__)
 
@@ -173,3 +184,190 @@ def _bias_check(results: dict[str, dict[str, object]], report: Report) -> None:
     if on is not None and off is not None:
         report.checks[f"biasing lowers command-set WER: {on:.1f}% vs {off:.1f}% open "
                       f"vocabulary (mean over conditions)"] = on < off
+
+
+# --- a labelled set scored from event logs (`cabin eval commands --manifest`, fleet report) ---
+
+VERDICTS = ("correct", "wrong_action", "missed", "error", "no_log")
+"""A file's verdict: its calls match; a call was made that was not asked for (or with other
+arguments); fewer calls than asked, all right; its log is an error row; it has no log."""
+
+
+@dataclass(frozen=True)
+class FileScore:
+    """One labelled file's verdict (`VERDICTS`) and its replay's summary (None: no log)."""
+
+    item: LabelledFile
+    verdict: str
+    summary: FileSummary | None
+
+
+def _same(want: object, got: object) -> bool:
+    numbers = (int, float)
+    if isinstance(want, numbers) and isinstance(got, numbers) \
+            and not isinstance(want, bool) and not isinstance(got, bool):
+        return abs(float(want) - float(got)) <= 1e-6
+    return want == got
+
+
+def call_matches(expected: ExpectedCall, call: Call) -> bool:
+    """The same tool, and every listed argument the same (numbers to 1e-6)."""
+    return expected.tool == call.tool and all(
+        k in call.args and _same(v, call.args[k]) for k, v in expected.args.items())
+
+
+def verdict(expected: Sequence[ExpectedCall], calls: Sequence[Call]) -> str:
+    """``correct``, ``wrong_action`` (a call that does not match the expected one at its
+    place, or one too many) or ``missed`` (the calls made are right but fewer)."""
+    for n, call in enumerate(calls):
+        if n >= len(expected) or not call_matches(expected[n], call):
+            return "wrong_action"
+    return "correct" if len(calls) == len(expected) else "missed"
+
+
+def score(items: Sequence[LabelledFile],
+          summaries: Mapping[str, FileSummary]) -> list[FileScore]:
+    """Each item's verdict; `summaries` by the recording's resolved path."""
+    out = []
+    for item in items:
+        s = summaries.get(str(item.file))
+        if s is None or s.status == "missing":
+            out.append(FileScore(item, "no_log", None))
+        elif s.status == "error":
+            out.append(FileScore(item, "error", s))
+        else:
+            out.append(FileScore(item, verdict(item.expected, s.calls), s))
+    return out
+
+
+def summaries_from_dir(items: Sequence[LabelledFile], events_dir: Path,
+                       manifest_dir: Path) -> dict[str, FileSummary]:
+    """The replays of `items` in a fleet's OUT: found through its summary.json, else at
+    OUT/<file relative to the manifest>.jsonl, else OUT/<stem>.jsonl."""
+    index = read_index(events_dir)
+    found: dict[str, FileSummary] = {}
+    for item in items:
+        wav = str(item.file)
+        candidates = [index[wav]] if wav in index else []
+        with contextlib.suppress(ValueError):
+            candidates.append(item.file.relative_to(manifest_dir.resolve()).with_suffix("")
+                              .as_posix())
+        candidates.append(item.file.stem)
+        log = next((events_dir / f"{c}.jsonl" for c in candidates
+                    if (events_dir / f"{c}.jsonl").is_file()), None)
+        if log is None:
+            continue
+        try:
+            rows: list[dict[str, object]] = read_jsonl(log)
+        except (OSError, ValueError) as exc:
+            _LOG.warning("%s", exc)
+            rows = []
+        found[wav] = summarize_file(log.stem, wav, rows)
+    return found
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    """The figures of one category (or ``all``): counts of each verdict, WER %, latencies."""
+
+    category: str
+    verdicts: Mapping[str, int]
+    wer_pct: float | None
+    voice_to_voice: Summary | None
+
+    @property
+    def scored(self) -> int:
+        """Files with a log (``no_log`` ones are not scored)."""
+        return sum(n for v, n in self.verdicts.items() if v != "no_log")
+
+    def pct(self, verdict_name: str) -> float:
+        """Share of the scored files with this verdict, percent."""
+        return 100.0 * self.verdicts.get(verdict_name, 0) / self.scored if self.scored else 0.0
+
+
+def categories(scores: Sequence[FileScore]) -> list[CategoryScore]:
+    """One row per category, sorted, then ``all``."""
+    groups: dict[str, list[FileScore]] = {}
+    for s in scores:
+        groups.setdefault(s.item.category, []).append(s)
+    rows = [_category(name, group) for name, group in sorted(groups.items())]
+    return [*rows, _category("all", list(scores))] if len(groups) > 1 else rows
+
+
+def _category(name: str, scores: Sequence[FileScore]) -> CategoryScore:
+    counts = {v: sum(s.verdict == v for s in scores) for v in VERDICTS}
+    wer, any_text = WerCounter(), False
+    v2v: list[float] = []
+    for s in scores:
+        if s.summary is None or s.verdict == "error":
+            continue
+        if s.item.transcript is not None:
+            wer.add(s.item.transcript, s.summary.transcript)
+            any_text = True
+        v2v.extend(s.summary.latencies_ms.get("voice_to_voice_ms", ()))
+    return CategoryScore(name, counts, wer.wer_pct if any_text else None, summarize_ms(v2v))
+
+
+def latency_rows(summaries: Iterable[FileSummary]) -> list[list[str]]:
+    """Table rows (header first) of every latency metric over all the files' turns, ms."""
+    merged: dict[str, list[float]] = {}
+    for s in summaries:
+        for name, values in s.latencies_ms.items():
+            merged.setdefault(name, []).extend(values)
+    rows = [["metric (ms)", "turns", "p50", "p95", "mean", "max"]]
+    for name in [m for m in METRICS if m in merged] + sorted(set(merged) - set(METRICS)):
+        d = summarize_ms(merged[name])
+        if d is not None:
+            rows.append([name, str(d.n), f"{d.p50:.0f}", f"{d.p95:.0f}", f"{d.mean:.0f}",
+                         f"{d.max:.0f}"])
+    return rows
+
+
+def category_rows(cats: Sequence[CategoryScore]) -> list[list[str]]:
+    """Table rows (header first) of the per-category figures."""
+    rows = [["category", "files", "correct %", "wrong action %", "missed", "errors", "no log",
+             "WER %", "voice-to-voice p50/p95 ms"]]
+    for c in cats:
+        d = c.voice_to_voice
+        rows.append([c.category, str(c.scored), fmt(c.pct("correct")), fmt(c.pct("wrong_action")),
+                     str(c.verdicts["missed"]), str(c.verdicts["error"]), str(c.verdicts["no_log"]),
+                     "-" if c.wer_pct is None else fmt(c.wer_pct),
+                     "-" if d is None else f"{d.p50:.0f}/{d.p95:.0f}"])
+    return rows
+
+
+def manifest_report(scores: Sequence[FileScore]) -> Report:
+    """The ``commands`` report of a labelled set scored from logs."""
+    report = Report("commands")
+    cats = categories(scores)
+    report.rows = category_rows(cats)
+    report.results["categories"] = {
+        c.category: {"files": c.scored, **c.verdicts, "accuracy_pct": round(c.pct("correct"), 2),
+                     "wrong_action_pct": round(c.pct("wrong_action"), 2),
+                     "wer_pct": None if c.wer_pct is None else round(c.wer_pct, 2)}
+        for c in cats}
+    report.results["latency_ms"] = latency_rows(s.summary for s in scores if s.summary)
+    report.results["failures"] = [
+        {"file": str(s.item.file), "verdict": s.verdict,
+         "heard": s.summary.transcript if s.summary else None,
+         "calls": [c.text() for c in s.summary.calls] if s.summary else [],
+         "expected": [Call(c.tool, c.args).text() for c in s.item.expected]}
+        for s in scores if s.verdict != "correct"][:100]
+    return report
+
+
+def latency_report(scores: Sequence[FileScore]) -> Report:
+    """The latency distributions of the scored files' turns, as a table."""
+    return Report("commands latency",
+                  rows=latency_rows(s.summary for s in scores if s.summary is not None))
+
+
+def evaluate_manifest(manifest: Path, events_dir: Path) -> tuple[Report, list[FileScore]]:
+    """Score the labelled set `manifest` from the event logs in `events_dir` (a fleet's OUT).
+
+    Raises:
+        ManifestError: the manifest cannot be read.
+    """
+    items = read_labelled(manifest)
+    scores = score(items, summaries_from_dir(items, events_dir, manifest.parent))
+    return manifest_report(scores), scores

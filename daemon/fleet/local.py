@@ -1,0 +1,202 @@
+"""The engines on this machine: one worker in this process, or N spawned worker processes.
+
+Each worker loads the models once, then takes inputs from a shared queue until it is empty, so a
+fast worker takes more files. A worker that dies (killed, out of memory) fails the file it was
+on with a ``worker_died`` row and is replaced. Workers ignore SIGINT: Ctrl-C reaches the whole
+process group, and it is the parent that decides to stop them (`ProcessEngine.close`).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import queue
+import signal
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.context import SpawnProcess
+from typing import Any, Protocol
+
+from daemon import memory
+from daemon.config import CabinConfig
+from daemon.errors import CabinError
+from daemon.fleet.inputs import FleetInput
+from daemon.fleet.worker import (
+    DIED_CODE,
+    FileOutcome,
+    Replayer,
+    WorkerLoadError,
+    failed,
+    isolated_dbus,
+)
+
+_LOG = logging.getLogger(__name__)
+POLL_S = 0.5
+"""How often the parent checks that its workers are alive while it waits, s."""
+MAX_RESPAWNS_PER_WORKER = 3
+"""Workers dying more often than this per worker stop the run (something is badly wrong)."""
+
+
+class Engine(Protocol):
+    """Replays inputs on some workers; outcomes come back as they finish (any order)."""
+
+    workers: int
+
+    def run(self, items: Sequence[FleetInput]) -> Iterator[FileOutcome]:
+        """Replay `items`, yielding one outcome per item.
+
+        Raises:
+            CabinError: the workers could not load their models.
+        """
+        ...
+
+    def close(self) -> None:
+        """Stop every worker now (files under way are dropped); idempotent."""
+        ...
+
+
+class InlineEngine:
+    """One worker: this process (no start-up cost, the simplest traceback)."""
+
+    workers = 1
+
+    def __init__(self, config: CabinConfig, *, debug: bool = False) -> None:
+        self._config = config
+        self._debug = debug
+
+    def run(self, items: Sequence[FleetInput]) -> Iterator[FileOutcome]:
+        """Replay `items` one after another in this process."""
+        with isolated_dbus(self._config) as config:
+            worker = Replayer(config, debug=self._debug)
+            worker.load()
+            for item in items:
+                yield worker.replay(item)
+
+    def close(self) -> None:
+        """Nothing runs outside this process."""
+
+
+@dataclass(frozen=True)
+class _Msg:
+    """A worker's report to the parent: ``loaded``, ``start`` (key), ``done`` (outcome) or
+    ``fatal`` (error: code, message, fix)."""
+
+    kind: str
+    worker: int
+    key: str = ""
+    outcome: FileOutcome | None = None
+    error: tuple[str, str, str] | None = None
+
+
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _serve(worker: int, config: CabinConfig, debug: bool, tasks: Any, results: Any) -> None:
+    """A worker process: load the models, then replay what the queue hands out until None."""
+    memory.limit_arenas_for_daemon()  # as `cabin` does, before any thread
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides (module docstring)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # cleanups run: the private bus stops
+    from daemon.logsetup import setup_logging
+
+    setup_logging(config.logging.level, debug)
+    with isolated_dbus(config) as own:
+        replayer = Replayer(own, debug=debug)
+        try:
+            replayer.load()
+        except WorkerLoadError as exc:
+            results.put(_Msg("fatal", worker, error=(exc.code, exc.message, exc.fix)))
+            return
+        results.put(_Msg("loaded", worker))
+        while (item := tasks.get()) is not None:
+            results.put(_Msg("start", worker, key=item.key))
+            results.put(_Msg("done", worker, key=item.key, outcome=replayer.replay(item)))
+
+
+class ProcessEngine:
+    """N worker processes (spawned: nothing inherited but the arguments)."""
+
+    def __init__(self, config: CabinConfig, workers: int, *, debug: bool = False) -> None:
+        self.workers = workers
+        self._config = config
+        self._debug = debug
+        self._ctx = mp.get_context("spawn")
+        self._tasks: Any = self._ctx.Queue()
+        self._results: Any = self._ctx.Queue()
+        self._procs: dict[int, SpawnProcess] = {}
+        self._next_id = 0
+        self._respawns = 0
+
+    def _spawn(self) -> None:
+        wid, self._next_id = self._next_id, self._next_id + 1
+        proc = self._ctx.Process(target=_serve, name=f"cabin-fleet-{wid}", daemon=True,
+                                 args=(wid, self._config, self._debug, self._tasks,
+                                       self._results))
+        proc.start()
+        self._procs[wid] = proc
+
+    def run(self, items: Sequence[FleetInput]) -> Iterator[FileOutcome]:
+        """Replay `items` on the worker processes."""
+        for item in items:
+            self._tasks.put(item)
+        for _ in range(self.workers):
+            self._tasks.put(None)
+        while len(self._procs) < self.workers:
+            self._spawn()
+        pending = {item.key for item in items}
+        on: dict[int, str] = {}  # worker -> key it is replaying
+        while pending:
+            try:
+                msg: _Msg = self._results.get(timeout=POLL_S)
+            except queue.Empty:
+                yield from self._reap(on, pending)
+                continue
+            if msg.kind == "fatal" and msg.error is not None:
+                code, message, fix = msg.error
+                raise CabinError(message, fix=fix, code=code)
+            if msg.kind == "start":
+                on[msg.worker] = msg.key
+            elif msg.kind == "done" and msg.outcome is not None:
+                on.pop(msg.worker, None)
+                pending.discard(msg.key)
+                yield msg.outcome
+
+    def _reap(self, on: dict[int, str], pending: set[str]) -> Iterator[FileOutcome]:
+        """Fail the files of workers that died, and start replacements."""
+        for wid, proc in list(self._procs.items()):
+            if proc.is_alive():
+                continue
+            del self._procs[wid]
+            key = on.pop(wid, None)
+            if key is None and proc.exitcode == 0:
+                continue  # ran out of work
+            _LOG.error("worker %d ended with exit code %s%s", wid, proc.exitcode,
+                       f" while replaying {key}" if key else "")
+            self._respawns += 1
+            if self._respawns > MAX_RESPAWNS_PER_WORKER * self.workers:
+                raise CabinError(f"fleet workers died {self._respawns} times",
+                                 code="worker_died", fix="see the log above (memory?)")
+            self._spawn()
+            if key is not None and key in pending:
+                pending.discard(key)
+                yield failed(key, DIED_CODE, f"the worker process ended (exit code "
+                             f"{proc.exitcode}) while replaying this file")
+        if not self._procs:  # every worker ran out of work, yet some files never came back
+            for key in sorted(pending):
+                yield failed(key, DIED_CODE, "no worker replayed this file")
+            pending.clear()
+
+    def close(self) -> None:
+        """Terminate the workers and wait for them."""
+        for proc in self._procs.values():
+            if proc.is_alive():
+                proc.terminate()
+        for proc in self._procs.values():
+            proc.join(10)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        self._procs.clear()
+        for q in (self._tasks, self._results):
+            q.cancel_join_thread()
+            q.close()
