@@ -19,6 +19,7 @@ from pydantic import Field, ValidationError, model_validator
 from daemon.config_base import Section
 from daemon.errors import ConfigError
 from daemon.llm.config import LlmConfig
+from daemon.manual.config import ManualConfig
 from daemon.runtime_config import (
     AudioIoConfig,
     DialogueConfig,
@@ -180,6 +181,7 @@ class CabinConfig(Section):
     frontend: FrontEndConfig = FrontEndConfig()
     vehicle: VehicleConfig = VehicleConfig()
     llm: LlmConfig = LlmConfig()
+    manual: ManualConfig = ManualConfig()
     dialogue: DialogueConfig = DialogueConfig()
     audio: AudioIoConfig = AudioIoConfig()
     service: ServiceConfig = ServiceConfig()
@@ -257,7 +259,8 @@ def parse_config(data: object, source: str = "<config>") -> CabinConfig:
 def load_config(path: Path | None) -> CabinConfig:
     """Load and validate a YAML config file; None gives the defaults.
 
-    Relative paths inside the file (``models_dir``) are resolved against the file's directory.
+    Relative paths inside the file (``models_dir``, ``manual.path``) are resolved against the
+    file's directory.
     The environment variable ``CABIN_MODELS_DIR`` overrides ``models_dir``.
     """
     if path is None:
@@ -282,6 +285,10 @@ def load_config(path: Path | None) -> CabinConfig:
         config = parse_config(data, str(path))
         if not config.models_dir.is_absolute():
             config = config.model_copy(update={"models_dir": path.parent / config.models_dir})
+        manual = config.manual.path
+        if manual is not None and not manual.is_absolute():
+            config = config.model_copy(update={"manual": config.manual.model_copy(
+                update={"path": path.parent / manual})})
     override = os.environ.get("CABIN_MODELS_DIR")
     if override:
         config = config.model_copy(update={"models_dir": Path(override)})

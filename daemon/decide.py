@@ -7,10 +7,15 @@ language model streams is spoken while it is still being generated. In order:
    unless it expired, was cancelled or the car's driving state changed since it was asked
    (then nothing is sent and the driver is told so); a bare yes/no with nothing waiting for
    it gets an honest "There's nothing waiting for an answer." and never reaches a model;
-2. the deterministic fast path: the declared command language (daemon/understanding/): every
+2. a question asking for advice ("how do I pair my phone?", "what does the orange engine
+   light mean?", "what should my tyre pressure be?") is answered from the owner's manual
+   (daemon/manual/), or told "The manual doesn't cover that.": never a command, never a
+   model's guess, never a bus call;
+3. the deterministic fast path: the declared command language (daemon/understanding/): every
    command of the utterance in order, one short question for what was not said ("Which
    window?"), a refusal with no bus call for a text that tries to override the instructions;
-3. the language model router (daemon/llm/), when configured: tool calls, a spoken answer, a
+   then any other question the manual covers ("the oil light came on, what do I do");
+4. the language model router (daemon/llm/), when configured: tool calls, a spoken answer, a
    clarification question, a decline, or an honest "unavailable".
 
 Vehicle calls are shielded from cancellation: a command already sent to the car finishes and
@@ -37,6 +42,8 @@ from daemon.dialogue import (
 )
 from daemon.intents import understander
 from daemon.llm.types import AgentAnswer, CancelToken, Message, Sentence
+from daemon.manual.route import for_the_manual, manual_only
+from daemon.manual.types import ManualSource
 from daemon.understanding.model_calls import ModelCall, Policy, judge, restate
 from daemon.understanding.understand import Plan, Understander
 
@@ -145,13 +152,15 @@ class Decider:
             asked about first (`asr.confirm_below`); None: never.
         confirm_timeout_s: how long a confirmation question waits for its answer once the
             driver has heard it, s (input audio time).
+        manual: answers questions about the car from its owner's manual; None: no manual.
     """
 
     def __init__(self, dispatcher: ToolDispatcher, log: ev.EventLog, now_ms: _Clock,
                  conversation: Conversation, *, agent: Agent | None = None,
                  acknowledge: str = "", confirm_timeout_s: float = CONFIRM_TIMEOUT_S,
                  understander: Understander | None = None,
-                 model_actions: Policy = "confirm", confirm_below: float | None = None) -> None:
+                 model_actions: Policy = "confirm", confirm_below: float | None = None,
+                 manual: ManualSource | None = None) -> None:
         self._dispatcher = dispatcher
         self._log = log
         self._now = now_ms
@@ -162,6 +171,7 @@ class Decider:
         self._understander = understander if understander is not None else _shipped()
         self.model_actions: Policy = model_actions
         self.confirm_below = confirm_below
+        self._manual = manual
 
     async def decide(self, request: TurnInput) -> AsyncIterator[str]:
         """Act on `request`; yields the pieces of the reply, in speaking order."""
@@ -170,6 +180,11 @@ class Decider:
         if answered is not None:
             yield answered
             return
+        from_manual = self._from_manual(request, advice_only=True)
+        if from_manual is not None:
+            conv.asking = conv.clarifying = None  # a new question ends any question of ours
+            yield from_manual
+            return
         plan = self._fast_path(request.text)
         clarifying, conv.clarifying = conv.clarifying, None
         if plan is None and clarifying is not None:
@@ -177,6 +192,10 @@ class Decider:
         if plan is not None:
             doubt = self._doubt(request, plan)
             yield doubt if doubt is not None else await self._run_plan(request.turn, plan)
+            return
+        from_manual = self._from_manual(request, advice_only=False)
+        if from_manual is not None:
+            yield from_manual
             return
         if self._agent is None:
             self._intent(request.turn, "none", "none", {})
@@ -194,6 +213,29 @@ class Decider:
             if call is not None:
                 return Plan((call,))
         return self._understander.understand(text, _Readings(self._dispatcher))
+
+    def _from_manual(self, request: TurnInput, *, advice_only: bool) -> str | None:
+        """The owner's manual's spoken answer when ``request`` is a question for it (with
+        ``advice_only``: only one asking for advice, which the manual answers in any case);
+        None: it is not, or the manual has nothing and the language model may answer (a
+        question that does not ask for advice, "who won the game"). Retrieval and extraction
+        take about a millisecond (docs/manual.md), so they run on the event loop. Never a bus
+        call."""
+        text = request.text
+        advice = manual_only(text)
+        if self._manual is None or (advice_only and not advice) \
+                or not (advice or for_the_manual(text)):
+            return None
+        answer = self._manual.answer(text)
+        if not answer.covered and not advice and self._agent is not None:
+            return None
+        self._log.emit(ev.ManualAnswer(
+            t_ms=self._now(), turn=request.turn, covered=answer.covered,
+            section=answer.section_id, title=answer.title, score=round(answer.score, 3),
+            processing_ms=round(answer.elapsed_ms, 3)))
+        self._intent(request.turn, "manual", "answer" if answer.covered else "not_covered",
+                     {"section": answer.section_id} if answer.covered else {})
+        return answer.speech
 
     def _doubt(self, request: TurnInput, plan: Plan) -> str | None:
         """The question to ask instead of acting when the recogniser was unsure of the words

@@ -123,6 +123,28 @@ class Llm(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ManualAnswer(Event):
+    """A question was answered from the owner's manual (or the manual did not cover it).
+
+    Attributes:
+        source: always ``manual``.
+        covered: a section answered; False: "The manual doesn't cover that."
+        section: the section id cited ("tyre-pressures"; "" when not covered).
+        title: the section's title ("" when not covered).
+        score: the best section's BM25 score (0 when nothing matched).
+        processing_ms: wall-clock ms to retrieve and extract the answer.
+    """
+
+    type: ClassVar[str] = "manual"
+    source: str = "manual"
+    covered: bool
+    section: str = ""
+    title: str = ""
+    score: float = 0.0
+    processing_ms: float = 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
 class ToolCall(Event):
     """A vehicle tool is being called."""
 

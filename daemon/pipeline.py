@@ -44,6 +44,7 @@ from daemon.dialogue import Conversation
 from daemon.ducking import MediaDucker
 from daemon.endpoint import Completeness, Decision, Endpointer, EndpointParams
 from daemon.errors import CabinError
+from daemon.manual.loader import load_answerer
 from daemon.preroll import PreRoll
 from daemon.stages import Stages
 from daemon.turn import EndOfUtterance, ToolDispatcher, TurnHandle, TurnRunner
@@ -116,7 +117,8 @@ class Pipeline:
                           acknowledge="" if config.sequential else config.tts.acknowledge,
                           confirm_timeout_s=config.dialogue.confirm_timeout_s,
                           model_actions=config.llm.model_actions,
-                          confirm_below=config.asr.confirm_below)
+                          confirm_below=config.asr.confirm_below,
+                          manual=load_answerer(config.manual))
         self._runner = TurnRunner(stages.recognizer, stages.tts, decider, output=speaker,
                                   log=log, now_ms=lambda: self.now_ms,
                                   interim="" if config.sequential else config.llm.interim,

@@ -24,14 +24,16 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's p
         "eval", help="evaluate front end, wake word, ASR, commands, endpointing, the language "
         "model agent (docs/eval.md, docs/llm.md)")
     p.add_argument("components", nargs="*",
-                   choices=[*COMPONENTS, "all", "lists", "understanding", "corpus-audio"],
+                   choices=[*COMPONENTS, "all", "lists", "understanding", "corpus-audio",
+                            "manual"],
                    default=["all"], help="what to evaluate (default: all); `lists` rebuilds "
                    "tools/eval_sets from ../shared/audio/MANIFEST.tsv; `understanding` scores "
-                   "the text corpus, `corpus-audio` the spoken corpus (docs/corpus.md)")
+                   "the text corpus, `corpus-audio` the spoken corpus (docs/corpus.md); "
+                   "`manual` answers from the owner's manual (docs/manual.md)")
     p.add_argument("--split", choices=["tune", "heldout", "heldout2", "heldout3", "all"],
                    default="all",
-                   help="understanding, corpus-audio: which corpus split (corpus-audio: all = "
-                   "heldout2 and heldout)")
+                   help="understanding, corpus-audio, manual: which split (corpus-audio: all = "
+                   "heldout2 and heldout; manual: tune, heldout or all)")
     p.add_argument("--conditions", nargs="+", default=["clean", "car10", "passenger", "traffic0"],
                    choices=["clean", "car10", "passenger", "traffic0"],
                    help="corpus-audio: which noise conditions")
@@ -109,6 +111,13 @@ def run_eval(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
     wanted = set(COMPONENTS) if "all" in args.components else set(args.components)
+    if "manual" in wanted:
+        from daemon.eval.manual_eval import run as run_manual
+
+        split = args.split if args.split in ("tune", "heldout") else "all"
+        run_manual(split, args.json, show_failures=not args.no_failures,
+                   config=load_config(args.config).manual)
+        wanted.discard("manual")
     if "understanding" in wanted:
         from daemon.eval.understanding_eval import run
 

@@ -29,9 +29,9 @@ from typing import Literal
 from vehicle_tools.errors import ToolError
 from vehicle_tools.registry import Registry
 
-QUESTION_DECLINE = ("I can't answer questions about the car yet, and I won't change anything "
-                    "for one.")
-"""Said when a question would have become an action."""
+QUESTION_DECLINE = "I can't answer that question, and I won't change anything for one."
+"""Said when a question would have become an action (questions about the car that the owner's
+manual covers are answered from it before any model is asked: daemon/manual/)."""
 
 _QUESTION = re.compile(
     r"^\s*(how|what|what's|whats|where|where's|wheres|why|which|when|who|should|is it|are "

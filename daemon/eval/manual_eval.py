@@ -1,0 +1,186 @@
+"""``cabin eval manual``: answering questions from the owner's manual (docs/manual.md).
+
+The question set (tools/eval_sets/manual_questions.yaml) has a ``tune`` and a ``heldout``
+split, each with manual questions (expected section and facts) and questions the manual does
+not cover; ``readings`` ask for live values and must stay with the vehicle tool. Reported per
+split: top-1 / top-3 section, answers with every expected fact, answers grounded (of those
+answered: every number, unit and name found in the section), questions
+the turn would route to the manual, out-of-manual questions declined, and the wall-clock
+latency of retrieval + extraction. Also: the index's build time and the memory it adds.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from daemon.config import REPO_ROOT
+from daemon.manual.config import ManualConfig
+
+QUESTIONS = REPO_ROOT / "tools" / "eval_sets" / "manual_questions.yaml"
+SPLITS = ("tune", "heldout")
+
+
+@dataclass(frozen=True)
+class Question:
+    """A manual question: its text, the section that answers it, the facts the answer needs."""
+
+    text: str
+    section: str
+    facts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QuestionSet:
+    """One split of the question set."""
+
+    name: str
+    manual: tuple[Question, ...]
+    out_of_manual: tuple[str, ...]
+
+
+def load_questions(path: Path = QUESTIONS) -> tuple[dict[str, QuestionSet], tuple[str, ...]]:
+    """The splits by name, and the live-reading questions."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    splits = {}
+    for name in SPLITS:
+        part = data[name]
+        splits[name] = QuestionSet(
+            name, tuple(Question(q["q"], q["section"], tuple(str(f) for f in q["facts"]))
+                        for q in part["manual"]), tuple(part["out_of_manual"]))
+    return splits, tuple(data.get("readings", ()))
+
+
+def _pct(n: int, total: int) -> float:
+    return round(100.0 * n / total, 1) if total else 0.0
+
+
+def _routed(text: str) -> bool:
+    """Whether the turn sends ``text`` to the manual (daemon/decide.py): a question asking
+    for advice always; another question for the manual when the fast path takes nothing
+    from it."""
+    from daemon.intents import understander
+    from daemon.manual.route import for_the_manual, manual_only
+
+    return manual_only(text) or (understander().understand(text) is None
+                                 and for_the_manual(text))
+
+
+def evaluate(answerer: Any, qs: QuestionSet, failures: list[str] | None) -> dict[str, Any]:
+    """Score one split; appends a line per failure to ``failures`` when given."""
+    from daemon.manual.grounding import ungrounded
+
+    top1 = top3 = right = covered = grounded = routed = 0
+    times: list[float] = []
+    for q in qs.manual:
+        got = [h.section.id for h in answerer.index.search(q.text, k=3)]
+        answer = answerer.answer(q.text)
+        times.append(answer.elapsed_ms)
+        top1 += bool(got) and got[0] == q.section
+        top3 += q.section in got
+        has = answer.covered and all(f.lower() in answer.text.lower() for f in q.facts)
+        right += has
+        covered += answer.covered
+        section = answerer.index.manual.get(answer.section_id) if answer.covered else None
+        grounded += section is not None and not ungrounded(
+            answer.text, f"{section.title}. {section.text}")
+        routed += _routed(q.text)
+        if failures is not None and not has:
+            failures.append(f"{q.text!r}: want {q.section} {list(q.facts)}, got "
+                            f"{answer.section_id or '-'} (top 3 {got}): {answer.text!r}")
+    declined = 0
+    for text in qs.out_of_manual:
+        answer = answerer.answer(text)
+        times.append(answer.elapsed_ms)
+        declined += not answer.covered
+        if failures is not None and answer.covered:
+            failures.append(f"{text!r}: out of the manual, answered from "
+                            f"{answer.section_id}: {answer.text!r}")
+    n, m = len(qs.manual), len(qs.out_of_manual)
+    return {"questions": n, "top1_pct": _pct(top1, n), "top3_pct": _pct(top3, n),
+            "answer_right_pct": _pct(right, n), "grounded_pct": _pct(grounded, covered),
+            "routed_pct": _pct(routed, n), "out_of_manual": m,
+            "declined_pct": _pct(declined, m),
+            "latency_ms_p50": round(statistics.median(times), 3),
+            "latency_ms_max": round(max(times), 3)}
+
+
+def readings_kept(readings: Sequence[str]) -> dict[str, Any]:
+    """How many live-reading questions stay with the vehicle tool (never the manual)."""
+    kept = sum(not _routed(t) for t in readings)
+    return {"readings": len(readings), "kept_by_tool_pct": _pct(kept, len(readings))}
+
+
+_MEMORY_PROBE = """
+import json, time
+def rss():
+    return int(open('/proc/self/statm').read().split()[1]) * 4096 / 1e6
+import numpy, scipy.sparse, yaml, pydantic
+before = rss()
+from daemon.manual.config import ManualConfig
+from daemon.manual.loader import load_answerer
+t = time.perf_counter()
+answerer = load_answerer(ManualConfig())
+load_ms = (time.perf_counter() - t) * 1000
+answerer.answer("how do I pair my phone")
+print(json.dumps({"rss_added_mb": round(rss() - before, 1), "load_ms": round(load_ms, 1),
+                  "build_ms": round(answerer.index.build_ms, 2)}))
+"""
+
+
+def memory() -> dict[str, Any]:
+    """RSS added by importing bm25s and PyStemmer, parsing and indexing the manual, and one
+    answer, in a fresh interpreter that already has numpy, scipy, yaml and pydantic (the
+    daemon imports them anyway), MB; and the wall-clock load time, ms."""
+    out = subprocess.run([sys.executable, "-c", _MEMORY_PROBE], cwd=REPO_ROOT, check=True,
+                         capture_output=True, text=True, timeout=120)
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def table(results: dict[str, dict[str, Any]], extra: dict[str, Any]) -> str:
+    """The figures as a text table."""
+    keys = ("questions", "top1_pct", "top3_pct", "answer_right_pct", "grounded_pct",
+            "routed_pct", "out_of_manual", "declined_pct", "latency_ms_p50", "latency_ms_max")
+    lines = [f"{'split':10}" + "".join(f"{k:>17}" for k in keys)]
+    for name, r in results.items():
+        lines.append(f"{name:10}" + "".join(f"{r[k]:>17}" for k in keys))
+    lines += [f"{k}: {v}" for k, v in extra.items()]
+    return "\n".join(lines)
+
+
+def run(split: str, json_path: Path | None, *, show_failures: bool = True,
+        config: ManualConfig | None = None, path: Path = QUESTIONS) -> dict[str, Any]:
+    """Evaluate ``split`` (tune, heldout or all), print the table (and the tune split's
+    failures), write the figures to ``json_path``."""
+    from daemon.manual.loader import load_answerer
+
+    answerer = load_answerer(config or ManualConfig())
+    if answerer is None:
+        raise SystemExit("manual.enabled is false: nothing to evaluate")
+    splits, readings = load_questions(path)
+    wanted = SPLITS if split == "all" else (split,)
+    results: dict[str, dict[str, Any]] = {}
+    for name in wanted:
+        failures: list[str] | None = [] if show_failures and name == "tune" else None
+        results[name] = evaluate(answerer, splits[name], failures)
+        for line in failures or ():
+            print(f"[{name}] {line}")
+    started = time.perf_counter()
+    extra = {**readings_kept(readings), "sections": len(answerer.index.manual.sections),
+             **memory(), "memory_probe_s": round(time.perf_counter() - started, 1)}
+    print(table(results, extra))
+    report = {"splits": results, **extra}
+    if json_path is not None:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return report

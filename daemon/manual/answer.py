@@ -1,0 +1,176 @@
+"""Answers from the manual: the best section, its best one or two sentences, grounded.
+
+Extractive: the answer is made of the retrieved section's own sentences, the ones that share
+the most (rare) words with the question, in the section's order, at most two and at most
+`AnswerSettings.max_chars`. No language model, so an answer costs about a millisecond. When
+no section matches well enough (`AnswerSettings`) the answer is `NOT_COVERED`.
+Pure apart from the index: feed it questions.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import time
+from dataclasses import dataclass
+
+from daemon.manual.document import Section
+from daemon.manual.grounding import ungrounded
+from daemon.manual.index import Hit, ManualIndex
+from daemon.manual.kinds import Kind, fits, is_instruction, kind_of
+from daemon.manual.speak import spoken
+from daemon.manual.types import NOT_COVERED, ManualAnswer
+
+_LOG = logging.getLogger(__name__)
+
+_PRONOUN_START = re.compile(r"^(It|They|This|That|These|Then|After that|There)\b")
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    """How answers are chosen.
+
+    Attributes:
+        min_score: the best section's BM25 score below which the manual "doesn't cover" the
+            question (chosen on the tune split of tools/eval_sets/manual_questions.yaml).
+        min_coverage: the share of the question's words (weighted by how rare they are in
+            the manual) the best section must contain, 0-1; below it the manual "doesn't
+            cover" the question ("what time does the bakery close" shares "close" with the
+            windows but "bakery" with nothing).
+        full_coverage_score: the lower BM25 score enough when the section uses every word of
+            the question ("what can you do" has one word to score with).
+        unknown_df: the document frequency given to a word the manual never uses (the
+            smaller, the more such a word counts against covering the question).
+        max_sentences: sentences in an answer.
+        max_chars: characters in an answer (a second sentence that would pass it is left out).
+    """
+
+    min_score: float = 2.0
+    min_coverage: float = 0.4
+    full_coverage_score: float = 1.0
+    unknown_df: float = 0.5
+    max_sentences: int = 2
+    max_chars: int = 260
+
+
+class Answerer:
+    """Answers questions from one indexed manual.
+
+    Args:
+        index: the manual's BM25 index.
+        settings: thresholds and answer length.
+    """
+
+    def __init__(self, index: ManualIndex, settings: AnswerSettings = AnswerSettings()) -> None:
+        self.index = index
+        self.settings = settings
+        sections = index.manual.sections
+        df: dict[str, int] = {}
+        self._terms: dict[str, frozenset[str]] = {}
+        for section in sections:
+            terms = frozenset(index.analyzer.terms(
+                f"{section.title} {' '.join(section.also)} {section.text}"))
+            self._terms[section.id] = terms
+            for term in terms:
+                df[term] = df.get(term, 0) + 1
+        self._idf = {t: math.log(1.0 + len(sections) / n) for t, n in df.items()}
+        self._unknown_idf = math.log(1.0 + len(sections) / settings.unknown_df)
+
+    def answer(self, question: str) -> ManualAnswer:
+        """The answer to ``question``: one or two sentences of the best section, or
+        `NOT_COVERED`."""
+        started = time.perf_counter()
+        hits = self.index.search(question, k=1)
+        best: Hit | None = hits[0] if hits else None
+        if best is None or not self.covers(question, best):
+            return ManualAnswer(False, NOT_COVERED, NOT_COVERED,
+                                score=best.score if best else 0.0, elapsed_ms=_ms(started))
+        text = self.extract(question, best.section)
+        missing = ungrounded(text, f"{best.section.title}. {best.section.text}")
+        if missing:  # never by construction; a guard for the rendering and future changes
+            _LOG.warning("manual answer from %s not grounded (%s): declined",
+                         best.section.id, ", ".join(missing))
+            return ManualAnswer(False, NOT_COVERED, NOT_COVERED, score=best.score,
+                                elapsed_ms=_ms(started))
+        return ManualAnswer(True, text, spoken(text), best.section.id, best.section.title,
+                            best.score, _ms(started))
+
+    def covers(self, question: str, hit: Hit) -> bool:
+        """Whether the section of ``hit`` matches ``question`` well enough to answer it."""
+        s = self.settings
+        coverage = self.coverage(question, hit.section)
+        return coverage >= s.min_coverage and (
+            hit.score >= s.min_score or (coverage >= 0.999 and hit.score >= s.full_coverage_score))
+
+    def coverage(self, question: str, section: Section) -> float:
+        """The share of ``question``'s words that ``section`` uses, each weighted by its
+        inverse document frequency in the manual (a word the manual never uses weighs most),
+        0-1."""
+        wanted = set(self.index.analyzer.question_terms(question))
+        weights = {t: self._idf.get(t, self._unknown_idf) for t in wanted}
+        total = sum(weights.values())
+        if total <= 0.0:
+            return 0.0
+        have = self._terms.get(section.id, frozenset())
+        return sum(w for t, w in weights.items() if t in have) / total
+
+    def extract(self, question: str, section: Section) -> str:
+        """The sentences of ``section`` that answer ``question`` best, in the section's order.
+
+        Each sentence scores the question's words it uses, weighted by how rare they are in
+        the manual and in the section (the topic's own words, in every sentence, count
+        little). The best sentence of the shape the question asks for (`kinds.fits`: a
+        number for "how much", "It means" for "what does ... mean", the first instruction
+        for "what should I do") is taken, or the best of all when none has it, with the
+        sentence before it when it starts with "It"/"They" and needs it; then the sentence after
+        it when that one goes on about the same thing ("It means ...") or, for a "how do I"
+        question, is the next step; otherwise the next best that still fits in
+        `AnswerSettings.max_chars`.
+        """
+        kind = kind_of(question)
+        sentences = section.sentences
+        scores = self._sentence_scores(question, kind, sentences)
+        order = sorted(range(len(sentences)), key=lambda i: -scores[i])
+        shaped = [i for i in order if kind != "howto" and fits(kind, sentences[i])]
+        if kind == "action" and shaped:
+            shaped.sort()  # the first instruction is the most urgent one ("Stop ...")
+        best = shaped[0] if shaped else order[0]
+        picked = {best}
+        if best > 0 and _PRONOUN_START.match(sentences[best]):
+            picked.add(best - 1)  # "It means ..." needs the sentence naming "it"
+        after = best + 1 if best + 1 < len(sentences) else None
+        follow = [after] if after is not None and (
+            _PRONOUN_START.match(sentences[after])  # "It means ...": about the same thing
+            or (kind in ("howto", "action") and is_instruction(sentences[after]))) else []
+        for i in follow + [i for i in order if scores[i] > 0.0]:
+            if len(picked) >= self.settings.max_sentences:
+                break
+            if _PRONOUN_START.match(sentences[i]) and i - 1 not in picked:
+                continue  # "It contains ..." without what "it" is
+            joined = " ".join(sentences[j] for j in sorted(picked | {i}))
+            if len(joined) <= self.settings.max_chars:
+                picked.add(i)
+        return " ".join(sentences[i] for i in sorted(picked))
+
+    def _sentence_scores(self, question: str, kind: Kind,
+                         sentences: tuple[str, ...]) -> list[float]:
+        analyzer = self.index.analyzer
+        wanted = set(analyzer.question_terms(question))
+        terms = [set(analyzer.terms(s)) for s in sentences]
+        count = len(sentences)
+        scores = []
+        for i, sentence in enumerate(terms):
+            words = sentence & wanted
+            within = {t: math.log(1.0 + count / sum(t in other for other in terms))
+                      for t in words}
+            overlap = sum(self._idf.get(t, 0.0) * within[t] for t in words)
+            scores.append(overlap - 0.01 * i)
+        return scores
+
+    def _overlap(self, wanted: set[str], terms: list[str]) -> float:
+        return sum(self._idf.get(t, 0.0) for t in set(terms) & wanted)
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000.0, 3)

@@ -1,0 +1,38 @@
+"""The ``manual`` section of cabin.yaml: the owner's manual Cabin answers questions from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+
+import vehicle_tools
+from daemon.config_base import Section
+
+SHIPPED_MANUAL = Path(vehicle_tools.__file__).resolve().parent / "manual" / "owners_manual.md"
+"""The simulated car's manual, shipped with the vehicle tools (package data)."""
+
+
+class ManualConfig(Section):
+    """Answering questions about the car from its owner's manual (docs/manual.md)."""
+
+    enabled: bool = Field(True, description="answer questions about the car from the manual")
+    path: Path | None = Field(
+        None, description="the manual's Markdown file (docs/manual.md gives the format); "
+                          "relative to the config file; null: the simulated car's manual, "
+                          "vehicle_tools/manual/owners_manual.md")
+    min_score: float = Field(
+        2.0, ge=0.0, le=100.0,
+        description="BM25 score of the best section below which the manual doesn't cover "
+                    "the question (chosen on tools/eval_sets/manual_questions.yaml)")
+    min_coverage: float = Field(
+        0.4, ge=0.0, le=1.0,
+        description="share of the question's words (weighted by rarity) the best section "
+                    "must use, 0-1")
+    max_chars: int = Field(260, ge=40, le=1000,
+                           description="longest spoken answer, characters (one or two "
+                                       "sentences)")
+
+    def manual_path(self) -> Path:
+        """The manual to load."""
+        return self.path if self.path is not None else SHIPPED_MANUAL

@@ -1,0 +1,28 @@
+"""Building the manual's answerer from the configuration (parse, index: a few ms)."""
+
+from __future__ import annotations
+
+import logging
+
+from daemon.manual.answer import Answerer, AnswerSettings
+from daemon.manual.config import ManualConfig
+from daemon.manual.document import load_manual
+from daemon.manual.index import ManualIndex
+
+_LOG = logging.getLogger(__name__)
+
+
+def load_answerer(config: ManualConfig) -> Answerer | None:
+    """The answerer for the configured manual; None when ``manual.enabled`` is false.
+
+    Raises:
+        ConfigError: the manual cannot be read or is not in the documented format.
+    """
+    if not config.enabled:
+        return None
+    manual = load_manual(config.manual_path())
+    index = ManualIndex(manual)
+    settings = AnswerSettings(min_score=config.min_score, min_coverage=config.min_coverage,
+                              max_chars=config.max_chars)
+    _LOG.info("owner's manual: %d sections from %s", len(manual.sections), manual.source)
+    return Answerer(index, settings)

@@ -1,0 +1,92 @@
+"""Answers from the shipped manual: short, cited, grounded; "doesn't cover" otherwise."""
+
+from __future__ import annotations
+
+import pytest
+
+from daemon.manual.answer import Answerer
+from daemon.manual.config import ManualConfig
+from daemon.manual.grounding import claims, ungrounded
+from daemon.manual.kinds import kind_of
+from daemon.manual.loader import load_answerer
+from daemon.manual.speak import spoken
+from daemon.manual.types import NOT_COVERED
+
+
+@pytest.fixture(scope="module")
+def answerer() -> Answerer:
+    loaded = load_answerer(ManualConfig())
+    assert loaded is not None
+    return loaded
+
+
+@pytest.mark.parametrize(("question", "section", "facts"), [
+    ("how do I pair my phone with the car?", "phone-pairing", ["Bluetooth", "Settings"]),
+    ("what does the orange engine light on the dashboard mean?", "light-engine",
+     ["orange", "fault"]),
+    ("how do I turn on the child safety locks?", "child-locks", ["switch"]),
+    ("what should my tyre pressure be", "tyre-pressures", ["240 kPa", "35 psi", "220 kPa"]),
+    ("what can you do", "assistant", ["temperature"]),
+])
+def test_the_issue_questions_are_answered_from_their_section(
+        answerer: Answerer, question: str, section: str, facts: list[str]) -> None:
+    answer = answerer.answer(question)
+    assert answer.covered and answer.section_id == section
+    assert answer.title == answerer.index.manual.get(section).title
+    assert all(f in answer.text for f in facts), answer.text
+    assert 1 <= answer.text.count(". ") + 1 <= 2 and len(answer.text) <= 260
+    assert not ungrounded(answer.text, answerer.index.manual.get(section).text)
+
+
+@pytest.mark.parametrize("question", [
+    "what's the capital of France", "who won the game last night",
+    "how do I replace the timing belt", "what's the stock price of Apple", "",
+])
+def test_what_the_manual_does_not_cover_is_said_so(answerer: Answerer, question: str) -> None:
+    answer = answerer.answer(question)
+    assert not answer.covered and answer.text == answer.speech == NOT_COVERED
+    assert answer.section_id == "" and answer.title == ""
+
+
+def test_grounding_finds_numbers_units_codes_and_names_the_section_does_not_state() -> None:
+    section = ("The front tyres take 240 kPa (35 psi). Use 0W-20 oil and a CR2032 battery. "
+               "Open Settings, then Phones.")
+    assert claims("Open Settings, then Phones. It takes 240 kPa.") == [
+        "240 kPa", "Settings", "Phones"]
+    assert ungrounded("The front tyres take 240 kPa (35 psi).", section) == []
+    assert ungrounded("The front tyres take 250 kPa (35 psi).", section) == ["250 kPa"]
+    assert ungrounded("Use 0W-30 oil and a CR2025 battery.", section) == ["0W-30", "CR2025"]
+    assert ungrounded("Inflate to 35 kPa.", section) == ["35 kPa"]  # the unit must match
+    assert ungrounded("Open Bluetooth, then Phones.", section) == ["Bluetooth"]
+
+
+def test_spoken_form_spells_units_out_after_numbers_only() -> None:
+    assert spoken("Use 240 kPa (35 psi) below 80 km/h at 3 °C.") == (
+        "Use 240 kilopascals, or 35 P S I, below 80 kilometres per hour at 3 degrees.")
+    assert spoken("The km counter shows 15,000 km.") == (
+        "The km counter shows 15,000 kilometres.")
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("what does the ABS light mean", "meaning"),
+    ("the oil light came on, what do I do", "action"),
+    ("how much washer fluid does it hold", "amount"),
+    ("when should I use the rear fog light", "amount"),
+    ("where's the jack", "where"),
+    ("how do I pair my phone", "howto"),
+    ("tell me about the sunroof", "other"),
+])
+def test_question_kinds(question: str, kind: str) -> None:
+    assert kind_of(question) == kind
+
+
+def test_a_what_to_do_question_gets_the_first_instruction(answerer: Answerer) -> None:
+    answer = answerer.answer("the oil can light came on, what do I do?")
+    assert answer.section_id == "light-oil"
+    assert answer.text.startswith("Stop as soon as it is safe")
+
+
+def test_an_it_sentence_comes_with_the_sentence_naming_it(answerer: Answerer) -> None:
+    answer = answerer.answer("how much washer fluid does it hold")
+    assert answer.text.endswith("It holds 4.5 litres.")
+    assert "reservoir" in answer.text.split("It holds")[0]
