@@ -124,6 +124,8 @@ class Pipeline:
                                   interim="" if config.sequential else config.llm.interim,
                                   interim_after_s=config.llm.interim_after_s,
                                   sequential=config.sequential)
+        if config.manual.enabled and config.manual.intro and not config.sequential:
+            stages.tts.warm([config.manual.intro])  # the manual's citation plays at once
         self.audio_channel: Channel[npt.NDArray[np.int16] | None] = Channel(
             "audio-in", maxsize=64,
             policy=input_policy or ("drop_oldest" if concurrent_turns else "block"))

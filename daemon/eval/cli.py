@@ -41,6 +41,9 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's p
                    help="corpus-audio: N items per split, spread evenly (default: all)")
     p.add_argument("--json", type=Path,
                    help="understanding, corpus-audio: write the figures here")
+    p.add_argument("--spoken", type=int, default=0, metavar="N",
+                   help="manual: also replay N tune questions spoken (a real wake word, Piper, "
+                   "car noise at 15 dB) through the pipeline: sections, bus calls, first audio")
     p.add_argument("--no-failures", action="store_true",
                    help="understanding: print the tables only (for held-out splits)")
     p.add_argument("--config", type=Path, help="cabin.yaml (models, thresholds, ASR options)")
@@ -116,7 +119,7 @@ def run_eval(args: argparse.Namespace) -> int:
 
         split = args.split if args.split in ("tune", "heldout") else "all"
         run_manual(split, args.json, show_failures=not args.no_failures,
-                   config=load_config(args.config).manual)
+                   config=load_config(args.config), spoken=args.spoken)
         wanted.discard("manual")
     if "understanding" in wanted:
         from daemon.eval.understanding_eval import run

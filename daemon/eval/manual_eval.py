@@ -6,7 +6,8 @@ not cover; ``readings`` ask for live values and must stay with the vehicle tool.
 split: top-1 / top-3 section, answers with every expected fact, answers grounded (of those
 answered: every number, unit and name found in the section), questions
 the turn would route to the manual, out-of-manual questions declined, and the wall-clock
-latency of retrieval + extraction. Also: the index's build time and the memory it adds.
+latency of retrieval + extraction. Also: the index's build time and the memory it adds,
+and with ``--spoken N`` N questions spoken through the whole pipeline (first audio).
 """
 
 from __future__ import annotations
@@ -23,8 +24,7 @@ from typing import Any
 
 import yaml
 
-from daemon.config import REPO_ROOT
-from daemon.manual.config import ManualConfig
+from daemon.config import REPO_ROOT, CabinConfig
 
 QUESTIONS = REPO_ROOT / "tools" / "eval_sets" / "manual_questions.yaml"
 SPLITS = ("tune", "heldout")
@@ -147,6 +147,24 @@ def memory() -> dict[str, Any]:
     return result
 
 
+def _spoken(config: CabinConfig, qs: QuestionSet, count: int,
+            show: bool) -> dict[str, Any]:
+    """Replay ``count`` tune questions (spread over the split) spoken; their figures."""
+    import tempfile
+
+    from daemon.eval.manual_spoken import replay_questions, summary
+
+    step = max(1, len(qs.manual) // count)
+    chosen = list(qs.manual[::step][:count])
+    with tempfile.TemporaryDirectory(prefix="cabin-manual-") as work:
+        turns = replay_questions(config, [q.text for q in chosen], Path(work))
+    if show:
+        for turn in turns:
+            print(f"[spoken] {turn.question!r} heard {turn.heard!r} -> {turn.section or '-'}, "
+                  f"{turn.tool_calls} tool calls, first audio {turn.first_audio_ms} ms")
+    return summary(turns, [q.section for q in chosen])
+
+
 def table(results: dict[str, dict[str, Any]], extra: dict[str, Any]) -> str:
     """The figures as a text table."""
     keys = ("questions", "top1_pct", "top3_pct", "answer_right_pct", "grounded_pct",
@@ -159,12 +177,15 @@ def table(results: dict[str, dict[str, Any]], extra: dict[str, Any]) -> str:
 
 
 def run(split: str, json_path: Path | None, *, show_failures: bool = True,
-        config: ManualConfig | None = None, path: Path = QUESTIONS) -> dict[str, Any]:
+        config: CabinConfig | None = None, path: Path = QUESTIONS,
+        spoken: int = 0) -> dict[str, Any]:
     """Evaluate ``split`` (tune, heldout or all), print the table (and the tune split's
-    failures), write the figures to ``json_path``."""
+    failures), write the figures to ``json_path``. ``spoken`` > 0: also replay that many tune
+    questions, spoken, through the pipeline (daemon/eval/manual_spoken.py)."""
     from daemon.manual.loader import load_answerer
 
-    answerer = load_answerer(config or ManualConfig())
+    config = config or CabinConfig()
+    answerer = load_answerer(config.manual)
     if answerer is None:
         raise SystemExit("manual.enabled is false: nothing to evaluate")
     splits, readings = load_questions(path)
@@ -178,6 +199,8 @@ def run(split: str, json_path: Path | None, *, show_failures: bool = True,
     started = time.perf_counter()
     extra = {**readings_kept(readings), "sections": len(answerer.index.manual.sections),
              **memory(), "memory_probe_s": round(time.perf_counter() - started, 1)}
+    if spoken > 0:
+        extra.update(_spoken(config, splits["tune"], spoken, show_failures))
     print(table(results, extra))
     report = {"splits": results, **extra}
     if json_path is not None:

@@ -18,6 +18,7 @@ from daemon.events import (
     ErrorEvent,
     Event,
     Interrupted,
+    ManualAnswer,
     Reply,
     ToolCall,
     ToolResultEvent,
@@ -84,6 +85,11 @@ INTERFACE_XML = """\
     <signal name="Interrupted">
       <arg name="turn" type="u"/>
       <arg name="played_ms" type="d"/>
+    </signal>
+    <signal name="ManualSection">
+      <arg name="turn" type="u"/>
+      <arg name="section" type="s"/>
+      <arg name="title" type="s"/>
     </signal>
   </interface>
 </node>
@@ -250,6 +256,8 @@ def signal_for(event: Event) -> OutSignal | None:  # noqa: PLR0911  # one return
             return OutSignal("Error", "uss", (turn, event.code, event.message))
         case Interrupted():
             return OutSignal("Interrupted", "ud", (turn, float(event.played_ms)))
+        case ManualAnswer(covered=True):
+            return OutSignal("ManualSection", "uss", (turn, event.section, event.title))
         case _:
             return None
 

@@ -44,6 +44,8 @@ class AnswerSettings:
             smaller, the more such a word counts against covering the question).
         max_sentences: sentences in an answer.
         max_chars: characters in an answer (a second sentence that would pass it is left out).
+        intro: said before every answer from the manual, citing it ("Here's what the manual
+            says."); pre-rendered by the pipeline, so it plays at once; "" for none.
     """
 
     min_score: float = 2.0
@@ -52,6 +54,7 @@ class AnswerSettings:
     unknown_df: float = 0.5
     max_sentences: int = 2
     max_chars: int = 260
+    intro: str = ""
 
 
 class Answerer:
@@ -93,7 +96,8 @@ class Answerer:
                          best.section.id, ", ".join(missing))
             return ManualAnswer(False, NOT_COVERED, NOT_COVERED, score=best.score,
                                 elapsed_ms=_ms(started))
-        return ManualAnswer(True, text, spoken(text), best.section.id, best.section.title,
+        speech = f"{self.settings.intro} {spoken(text)}".strip()
+        return ManualAnswer(True, text, speech, best.section.id, best.section.title,
                             best.score, _ms(started))
 
     def covers(self, question: str, hit: Hit) -> bool:

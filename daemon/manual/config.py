@@ -33,6 +33,11 @@ class ManualConfig(Section):
                            description="longest spoken answer, characters (one or two "
                                        "sentences)")
 
+    intro: str = Field(
+        "Here's what the manual says.", max_length=60,
+        description="said first in every answer from the manual, citing it (pre-rendered, so "
+                    "it plays at once while the answer is synthesized); empty for none")
+
     def manual_path(self) -> Path:
         """The manual to load."""
         return self.path if self.path is not None else SHIPPED_MANUAL

@@ -23,6 +23,6 @@ def load_answerer(config: ManualConfig) -> Answerer | None:
     manual = load_manual(config.manual_path())
     index = ManualIndex(manual)
     settings = AnswerSettings(min_score=config.min_score, min_coverage=config.min_coverage,
-                              max_chars=config.max_chars)
+                              max_chars=config.max_chars, intro=config.intro)
     _LOG.info("owner's manual: %d sections from %s", len(manual.sections), manual.source)
     return Answerer(index, settings)

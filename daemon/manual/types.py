@@ -16,7 +16,8 @@ class ManualAnswer:
     Attributes:
         covered: a section answered; False: `text` is `NOT_COVERED`.
         text: the answer as written in the manual (shown on the head unit).
-        speech: the same answer for Piper (units spelled out: "240 kilopascals").
+        speech: what is said: the intro citing the manual, then the answer for Piper (units
+            spelled out: "240 kilopascals").
         section_id: the section cited ("" when not covered).
         title: its title ("" when not covered).
         score: the best section's BM25 score (0 when nothing matched).

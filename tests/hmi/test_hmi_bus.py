@@ -254,7 +254,7 @@ def test_introspection_returns_the_documented_interface(bus: BusDaemon) -> None:
     assert documented is not None, "docs/hmi.md has no ```xml <node> block"
     assert documented.group(1) == INTERFACE_XML
     assert live == _members(ET.fromstring(INTERFACE_XML))
-    assert len(live) == 3 + 3 + 7  # methods, properties, signals
+    assert len(live) == 3 + 3 + 8  # methods, properties, signals
 
 
 def test_stopping_releases_the_name(bus: BusDaemon) -> None:

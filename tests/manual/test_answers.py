@@ -90,3 +90,14 @@ def test_an_it_sentence_comes_with_the_sentence_naming_it(answerer: Answerer) ->
     answer = answerer.answer("how much washer fluid does it hold")
     assert answer.text.endswith("It holds 4.5 litres.")
     assert "reservoir" in answer.text.split("It holds")[0]
+
+
+def test_the_head_unit_gets_the_section_of_an_answer_only() -> None:
+    from daemon.events import ManualAnswer
+    from daemon.hmi.api import OutSignal, signal_for
+
+    answered = ManualAnswer(t_ms=1, turn=3, covered=True, section="child-locks",
+                            title="Child safety locks", score=8.3)
+    assert signal_for(answered) == OutSignal("ManualSection", "uss",
+                                             (3, "child-locks", "Child safety locks"))
+    assert signal_for(ManualAnswer(t_ms=1, turn=4, covered=False)) is None
