@@ -33,7 +33,7 @@ def _setup_logging(level: str, debug: bool) -> None:
 
 
 _SINGLE_ONLY = (("events", "--events"), ("reply_wav", "--reply-wav"), ("plot", "--plot"),
-                ("realtime", "--realtime"))
+                ("plot_turn", "--plot-turn"), ("realtime", "--realtime"))
 _FLEET_ONLY = (("workers", "--workers"), ("ray_address", "--ray-address"),
                ("resume", "--resume"), ("manifest", "--manifest"))
 
@@ -46,9 +46,10 @@ def _cmd_replay(args: argparse.Namespace) -> int:
         raise CabinError(f"{', '.join(used) or '--engine'} needs --events-dir",
                          fix="add --events-dir OUT (one event log per input goes there)",
                          code="config_invalid")
-    if len(args.inputs) != 1 or args.inputs[0].is_dir():
-        raise CabinError("several recordings (or a directory) need --events-dir",
-                         fix="add --events-dir OUT, or name one WAV", code="config_invalid")
+    if len(args.inputs) != 1:  # one path (even a directory) is replayed as it always was
+        raise CabinError(f"{len(args.inputs)} recordings need --events-dir",
+                         fix="add --events-dir OUT (one event log per input goes there), or "
+                             "name one WAV", code="config_invalid")
     args.wav = args.inputs[0]
     return _replay_one(args)
 
@@ -64,6 +65,10 @@ def _cmd_fleet(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise CabinError(f"--workers {args.workers}: at least 1", fix="--workers 2",
                          code="config_invalid")
+    if args.manifest is not None:  # a bad one is reported now, not after the whole run
+        from daemon.eval.manifest import read_manifest
+
+        read_manifest(args.manifest)
     config = load_config(args.config)
     if config.vehicle.can.interface != "virtual" and (args.workers or 1) > 1:
         raise CabinError("several workers on one real CAN bus would hear each other's car",

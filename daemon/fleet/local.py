@@ -12,7 +12,7 @@ import logging
 import multiprocessing as mp
 import queue
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.context import SpawnProcess
 from typing import Any, Protocol
@@ -63,9 +63,14 @@ class InlineEngine:
     def __init__(self, config: CabinConfig, *, debug: bool = False) -> None:
         self._config = config
         self._debug = debug
+        self._running: Generator[FileOutcome, None, None] | None = None
 
     def run(self, items: Sequence[FleetInput]) -> Iterator[FileOutcome]:
         """Replay `items` one after another in this process."""
+        self._running = self._replay(items)
+        return self._running
+
+    def _replay(self, items: Sequence[FleetInput]) -> Generator[FileOutcome, None, None]:
         with isolated_dbus(self._config) as config:
             worker = Replayer(config, debug=self._debug)
             worker.load()
@@ -73,7 +78,10 @@ class InlineEngine:
                 yield worker.replay(item)
 
     def close(self) -> None:
-        """Nothing runs outside this process."""
+        """End the replay loop (its private bus stops)."""
+        running, self._running = self._running, None
+        if running is not None:
+            running.close()  # GeneratorExit inside: the private bus stops
 
 
 @dataclass(frozen=True)

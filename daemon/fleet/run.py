@@ -218,6 +218,10 @@ def run_fleet(config: CabinConfig, paths: Sequence[Path], settings: FleetSetting
     write_atomic(summary, to_json(run, files))
     from daemon.fleet.report import write_report
 
-    reports = write_report(out_dir, run, files, manifest=settings.manifest, worst=settings.worst)
+    try:
+        reports = write_report(out_dir, run, files, manifest=settings.manifest,
+                               worst=settings.worst)
+    except OSError as exc:
+        raise output_error(out_dir / "report.md", "--events-dir", exc) from None
     return FleetResult(run, files, summary, reports, caught[0] if caught else None,
                        tuple(done))

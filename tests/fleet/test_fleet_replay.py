@@ -1,6 +1,6 @@
 """Fleet replays on the real models (slow; kept short): the same tool calls and transcripts
-with one worker, two worker processes and Ray; a corrupt file in the middle of 20 is one error
-row and 19 good logs; Ctrl-C keeps what is done and --resume replays only what is missing.
+with one worker, two worker processes and Ray; Ctrl-C keeps what is done, --resume replays only
+what is missing, and a corrupt file in the middle of 20 ends as one error row and 19 good logs.
 
 The 12 recordings are built like the command set (real "hey jarvis", Piper, car noise), six
 commands of different tools (the media and navigation ones go over the simulated D-Bus
@@ -92,61 +92,52 @@ def test_ray_makes_the_same_calls(one_worker: dict[str, object], recordings: Pat
     assert json.loads((tmp_path / "summary.json").read_text())["run"]["engine"] == "ray"
 
 
-def test_a_corrupt_file_among_20_is_one_error_row_and_resume_retries_only_it(
-        config: Path, tmp_path: Path) -> None:
-    folder = tmp_path / "in"
-    for i in range(20):
-        silence(folder / f"rec_{i:02d}.wav", 1.0)
-    (folder / "rec_10.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
-    out = tmp_path / "out"
-    assert _replay(folder, out, config, "--workers", "2") == 1  # some file failed
-    logs = {p.stem: [json.loads(line) for line in p.read_text().splitlines()]
+def _logs(out: Path) -> dict[str, list[dict[str, object]]]:
+    return {p.stem: [json.loads(line) for line in p.read_text().splitlines()]
             for p in out.glob("*.jsonl")}
-    assert len(logs) == 20
-    assert sorted(k for k, rows in logs.items() if rows[0]["type"] == "ready") == \
-        [f"rec_{i:02d}" for i in range(20) if i != 10]
-    assert len(logs["rec_10"]) == 1 and logs["rec_10"][0]["type"] == "error"
-    assert logs["rec_10"][0]["code"] == "audio_format"
-    summary = json.loads((out / "summary.json").read_text())
-    assert summary["run"]["errors"] == 1
-    assert [f["key"] for f in summary["files"] if f["status"] == "error"] == ["rec_10"]
-    before = {p.name: p.stat().st_mtime_ns for p in out.glob("*.jsonl")}
-
-    assert _replay(folder, out, config, "--resume") == 1
-    run = json.loads((out / "summary.json").read_text())["run"]
-    assert (run["replayed"], run["skipped"]) == (1, 19)
-    after = {p.name: p.stat().st_mtime_ns for p in out.glob("*.jsonl")}
-    assert {n for n in before if before[n] != after[n]} == {"rec_10.jsonl"}
 
 
-def test_ctrl_c_keeps_what_is_done_and_resume_replays_the_rest(config: Path,
-                                                               tmp_path: Path) -> None:
-    folder = tmp_path / "in"
-    for i in range(30):
-        silence(folder / f"rec_{i:02d}.wav", 4.0)
-    out = tmp_path / "out"
+def _interrupted_run(folder: Path, out: Path, config: Path) -> str:
+    """`cabin replay` on two workers, stopped by Ctrl-C once the first log is written;
+    returns its stderr."""
     cmd = [sys.executable, "-m", "daemon.cli", "replay", str(folder), "--events-dir", str(out),
            "--config", str(config), "--workers", "2", "--quiet"]
     proc = subprocess.Popen(cmd, start_new_session=True, stderr=subprocess.PIPE, text=True)
     try:
         while not list(out.glob("*.jsonl")) and proc.poll() is None:
-            time.sleep(0.05)  # until the first file is done (models loaded)
+            time.sleep(0.05)  # until the first file is done (the models are loaded)
         os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C in a terminal: the whole group
         _, err = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 130, err
+    return err
+
+
+def test_ctrl_c_keeps_what_is_done_and_resume_leaves_19_good_logs_and_one_error_row(
+        config: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    for i in range(20):
+        silence(folder / f"rec_{i:02d}.wav", 2.0)
+    (folder / "rec_10.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")  # in the middle
+    out = tmp_path / "out"
+
+    err = _interrupted_run(folder, out, config)
     assert "Traceback" not in err and "--resume" in err
-    done = {p.name: p.stat().st_mtime_ns for p in out.glob("*.jsonl")}
-    assert 0 < len(done) < 30
-    assert not list(out.glob("*.tmp"))
-    for name in done:
-        assert (out / name).read_text().startswith('{"type": "ready"')
+    done = {k: (out / f"{k}.jsonl").stat().st_mtime_ns for k, rows in _logs(out).items()
+            if rows[0]["type"] == "ready"}
+    assert 0 < len(done) < 19, "the run was not stopped in the middle"
+    assert not list(out.glob("*.tmp"))  # logs are whole or absent
     assert json.loads((out / "summary.json").read_text())["run"]["interrupted"] is True
 
-    assert _replay(folder, out, config, "--resume") == 0
+    assert _replay(folder, out, config, "--resume") == 1  # a file failed
     run = json.loads((out / "summary.json").read_text())["run"]
-    assert (run["replayed"], run["skipped"]) == (30 - len(done), len(done))
-    assert all((out / n).stat().st_mtime_ns == t for n, t in done.items())
-    assert len(list(out.glob("*.jsonl"))) == 30
+    assert (run["replayed"], run["skipped"], run["errors"]) == (20 - len(done), len(done), 1)
+    assert all((out / f"{k}.jsonl").stat().st_mtime_ns == t for k, t in done.items())
+    logs = _logs(out)
+    assert sorted(k for k, rows in logs.items() if rows[0]["type"] == "ready") == \
+        [f"rec_{i:02d}" for i in range(20) if i != 10]
+    assert [(r["type"], r["code"]) for r in logs["rec_10"]] == [("error", "audio_format")]
+    files = json.loads((out / "summary.json").read_text())["files"]
+    assert [f["key"] for f in files if f["status"] == "error"] == ["rec_10"]

@@ -40,14 +40,15 @@ class _Timed(FakeEngine):
     """The fake engine with latencies in its logs (a wake, the endpoint, the first audio)."""
 
     def run(self, items):  # type: ignore[no-untyped-def]  # the parent's signature
-        extra = ('{"type": "speech_end", "t_ms": 2900.0, "turn": 1, "reason": "silence",'
-                 ' "last_speech_ms": 2700.0}\n'
-                 '{"type": "audio_out", "t_ms": 3000.0, "turn": 1, "latency_ms": 640.0,'
-                 ' "duration_ms": 900.0}\n')
         for outcome in super().run(items):
             if outcome.error is not None:
                 yield outcome
                 continue
+            latency = {"right_1": 640.0, "right_2": 700.0}.get(outcome.key, 820.0)
+            extra = ('{"type": "speech_end", "t_ms": 2900.0, "turn": 1, "reason": "silence",'
+                     ' "last_speech_ms": 2700.0}\n'
+                     f'{{"type": "audio_out", "t_ms": 3000.0, "turn": 1, "latency_ms": {latency},'
+                     ' "duration_ms": 900.0}\n')
             text = fake_log(tool="open_window" if "right" in outcome.key else "close_window")
             yield FileOutcome(outcome.key, text + extra, 4.0, 0.1)
 
