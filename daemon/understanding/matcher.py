@@ -25,8 +25,9 @@ from hassil import recognize_all
 from hassil.recognize import RecognizeResult
 
 from daemon.understanding.grammar import Block, Grammar, compile_language
+from daemon.understanding.loose import LooseReader
 from daemon.understanding.text import clauses_of, normalize, original_words, trim_polite
-from vehicle_tools.language import CORRECTIONS, SPLITTERS, ArgValue, FreeText
+from vehicle_tools.language import CORRECTIONS, POLITE, SPLITTERS, ArgValue, FreeText
 from vehicle_tools.registry import Registry
 
 MAX_SPLITS = 4
@@ -75,6 +76,7 @@ class Matcher:
 
     def __init__(self, registry: Registry) -> None:
         self.grammar: Grammar = compile_language(registry)
+        self.loose = LooseReader(self.grammar)
 
     def clause(self, text: str, original: str = "") -> Parse | None:
         """``text`` (normalised) as exactly one command, or None."""
@@ -121,21 +123,29 @@ class Matcher:
             return None
         whole = self.clause(text, transcript)
         if whole is not None and not self._swallows(whole):
-            if not _comma_in_free_text(whole):
-                return (whole,)
-            split = self._split(text, transcript)  # "play, activate the fog lights"
-            return (whole,) if split is None else _latest(split)
+            split = self._split(text, transcript) if _comma_in_free_text(whole) else None
+            return (whole,) if split is None else _latest(split)  # "play, activate the fog
+            # lights" is two commands, not a search
+        found = self._corrected_or_split(text, transcript)
+        if found is not None or whole is not None:
+            return found  # (a free text that swallowed more than a name: None)
+        loose = self._loose_one(text)  # read loosely (daemon/understanding/loose.py), when
+        return None if loose is None else (loose,)  # it reads as exactly one command so
+
+    def _corrected_or_split(self, text: str, transcript: str) -> tuple[Parse, ...] | None:
         corrected = self._corrected(transcript)
         if corrected is not None:
             return (corrected,)
         split = self._split(text, transcript)
         if split is None:
             split = self._after_a_reason(transcript)
-        if split is not None:
-            split = _latest(split)
-        if split is not None or whole is None:
-            return split
-        return None if self._swallows(whole) else (whole,)
+        return None if split is None else _latest(split)
+
+    def _loose_one(self, text: str) -> Parse | None:
+        match = self.loose.read(text)
+        if match is None:
+            return None
+        return Parse(match.block.tool, match.args, match.said, match.block, text)
 
     def _after_a_reason(self, transcript: str) -> tuple[Parse, ...] | None:
         """The commands after a leading statement of why ("it's noisy, close the windows",
@@ -227,14 +237,29 @@ class Matcher:
                 return None  # "..., make it 3" refers to the command before: no new command
             parsed = self.clause(" ".join(piece), transcript)
             if parsed is None and parses:  # "... and the passenger window": the verb before
-                verb = parses[-1].text.split()[:1]
+                verb = _verb_of(parses[-1].text)
                 parsed = self.clause(" ".join(verb + piece), transcript)
                 if parsed is not None and parsed.free_said():
                     parsed = None  # a borrowed verb never makes a name ("ring Alice then ...")
+            if parsed is None:
+                parsed = self._loose_one(" ".join(piece))
             if parsed is None or self._swallows(parsed):
                 return None
             parses.append(parsed)
         return tuple(parses)
+
+
+def _verb_of(text: str) -> list[str]:
+    """The verb that starts a command, to lend to the next piece ("turn off the seat heating
+    and the demister" -> "turn off"): politeness before it skipped."""
+    words = text.split()
+    while words and words[0] in _POLITE_WORDS:
+        words = words[1:]
+    return words[:2] if len(words) > 1 and words[1] in ("on", "off", "up", "down") \
+        else words[:1]
+
+
+_POLITE_WORDS = frozenset(p for p in POLITE if " " not in p)
 
 
 def broken_free_text(value: str) -> bool:

@@ -185,14 +185,14 @@ def test_clarification_then_answer() -> None:
 
 def test_decline_and_unavailable_are_said_without_calls() -> None:
     agent = FakeAgent({
-        "warm up the driver seat": ([], AgentAnswer(
-            "decline", text="Sorry, I can't heat the seats in this car.", source="local")),
+        "turn on the back massage": ([], AgentAnswer(
+            "decline", text="Sorry, this car has no massage seats.", source="local")),
         "tell me a story": ([], AgentAnswer(
             "unavailable", text="Sorry, I can't think right now; simple commands still work.")),
     })
     decider, dispatcher, _ = make(agent)
-    replies = run_turns(decider, ["warm up the driver seat", "tell me a story"])
-    assert replies == ["Sorry, I can't heat the seats in this car.",
+    replies = run_turns(decider, ["turn on the back massage", "tell me a story"])
+    assert replies == ["Sorry, this car has no massage seats.",
                        "Sorry, I can't think right now; simple commands still work."]
     assert dispatcher.calls == []
 
