@@ -5,9 +5,11 @@
 safety policy applied (with gear, speed and other readings from the bus) and, for CAN, the frames
 encoded strictly before anything is sent, so a bad or forbidden call never reaches a bus.
 
-Order of the checks: arguments; the driver declined (``cancelled``); driving state and state
-combinations; rate limit; confirmation (``needs_confirmation`` with the spoken question); then
-the backend.
+Order of the checks: arguments; names resolved against the service's list (a contact in the
+phone book, `vehicle_tools.names`: ``not_found`` when none is near, ``needs_confirmation``
+"Did you mean ...?" for a close one); the driver declined (``cancelled``); driving state and
+state combinations; rate limit; confirmation (``needs_confirmation`` with the spoken
+question); then the backend.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from vehicle_tools.backends.base import ToolBackend, VehicleBackend
+from vehicle_tools.backends.base import NameSource, ToolBackend, VehicleBackend
 from vehicle_tools.errors import ToolError
+from vehicle_tools.names import match_name
 from vehicle_tools.redact import Redactor
 from vehicle_tools.registry import Registry, Report, Tool, ToolArgs
 from vehicle_tools.safety import DrivingState, PolicyGate, driving_state
@@ -113,6 +116,10 @@ class Dispatcher:
         valid: ToolArgs | None = None
         try:
             tool, valid = self._registry.validate(name, args)
+            valid, question = await self._resolve_names(tool, valid)
+            if question is not None:
+                raise ToolError("needs_confirmation", question,
+                                f"{tool.name}: a name near one entry of its directory")
             await self._check_policy(tool, valid, confirmed)
             self._gate.record(tool.name, tool.policy)
             state = await self._run(tool, valid)
@@ -130,6 +137,33 @@ class Dispatcher:
                     self._redact.args(valid.model_dump(), tool.args_model),
                     self._redact.state(report))
         return ToolResult(ok=True, tool=name, args=valid.model_dump(), state=report, reply=reply)
+
+    async def _resolve_names(self, tool: Tool[Any], valid: ToolArgs
+                             ) -> tuple[ToolArgs, str | None]:
+        """Each argument with a `vehicle_tools.names.Directory` replaced by the entry it names
+        (`vehicle_tools.names.match_name`), with the question to ask first for a close one.
+
+        Raises:
+            ToolError: ``not_found`` when no entry is near (nothing is sent).
+        """
+        question: str | None = None
+        backend = self._backends.get(tool.backend)
+        for arg, directory in tool.directories.items():
+            if not isinstance(backend, NameSource):
+                continue
+            entries = await backend.names(directory.key)
+            if entries is None:
+                continue  # the service keeps no list: it decides itself
+            heard = str(getattr(valid, arg))
+            match = match_name(heard, entries)
+            if match.kind == "none":
+                raise ToolError("not_found", directory.missing.format(name=heard),
+                                f"{tool.name}: {arg} names no entry of {directory.key} "
+                                f"(nearest {match.score:.0f}/100)")
+            valid = valid.model_copy(update={arg: match.entry})
+            if match.kind == "close":
+                question = directory.ask.format(name=match.entry)
+        return valid, question
 
     async def _check_policy(self, tool: Tool[Any], valid: ToolArgs,
                             confirmed: bool | None) -> None:

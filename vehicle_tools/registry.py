@@ -28,6 +28,7 @@ from vehicle_tools.commands import BackendKind, Command, CommandFrame
 from vehicle_tools.dbc import Database
 from vehicle_tools.errors import ToolError
 from vehicle_tools.language import Language
+from vehicle_tools.names import Directory
 from vehicle_tools.safety import (
     ALWAYS,
     DrivingState,
@@ -96,6 +97,9 @@ class Tool(Generic[A]):
         language: how drivers ask for it (`vehicle_tools.language`): the sentence templates
             and slot lists the fast path, the recogniser's biasing, endpointing and the test
             corpus are all derived from.
+        directories: free-text arguments that must name an entry of a list the service
+            reports (`vehicle_tools.names`: the contact in the phone book), resolved by the
+            dispatcher before anything is sent.
     """
 
     name: str
@@ -115,6 +119,7 @@ class Tool(Generic[A]):
     service: str = "the car's controls"
     topics: tuple[str, ...] = ()
     language: Language | None = None
+    directories: Mapping[str, Directory] = field(default_factory=dict)
 
     def validate(self, args: object) -> A:
         """Validate and normalise raw arguments.

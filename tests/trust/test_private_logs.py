@@ -24,7 +24,7 @@ from daemon.dialogue import Conversation
 from daemon.llm.types import CancelToken
 from daemon.privacy import format_event, shows_text
 from daemon.runtime_config import PrivacyConfig
-from tests.trust.logcapture import SESSION, every_log_line, leaks
+from tests.trust.logcapture import SESSION, SPOKEN_FREE_TEXT, every_log_line, leaks
 from tests.vehicle.conftest import DbusDaemon, vehicle_config
 from vehicle_tools.vehicle import open_vehicle
 
@@ -84,12 +84,12 @@ def test_rejected_free_text_and_unknown_names_stay_out_of_the_log(
         dbus_daemon: DbusDaemon) -> None:
     """A destination the argument check refuses (a control character), a contact the phone does
     not know, a song the library lacks: the failure lines name the cause, not the text."""
-    texts = ("call Bob Smith Junior", "play Superstition by Stevie Wonder live")
+    texts = ("call Zed Zebedee", "play Superstition by Stevie Wonder live")
     events, lines = _run(dbus_daemon, PrivacyConfig(), texts)
     errors = [e.error for e in events if isinstance(e, ev.ToolResultEvent)]
     assert errors == ["not_found", "not_found"], errors
     assert any("failed: not_found" in line for line in lines), lines
-    assert leaks(lines) == []
+    assert leaks(lines, (*SPOKEN_FREE_TEXT, "Zed Zebedee")) == []
 
 
 def test_the_dispatchers_failure_detail_hides_a_rejected_destination(

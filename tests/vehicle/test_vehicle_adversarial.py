@@ -54,7 +54,9 @@ def test_adversarial_transcript(live_module, db, case: dict[str, Any]) -> None:
         assert result.ok, result
         return
     assert (result.ok, result.error_code) == (False, case["code"]), result
-    if case["code"] == "not_found":
-        assert frames == [] and [c.accepted for c in dbus_calls] == [False]
+    if case["code"] == "not_found":  # refused by the service, or (a name not in the phone
+        # book: vehicle_tools/names.py) never sent to it
+        assert frames == [] and len(dbus_calls) <= 1
+        assert not any(c.accepted for c in dbus_calls)
     else:
         assert (frames, dbus_calls) == ([], []), "a refused call reached a bus"

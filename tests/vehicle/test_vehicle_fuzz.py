@@ -96,6 +96,8 @@ def test_dispatcher_survives_anything(live_module, db, call, where, confirmed) -
     assert result.error_code in CODES, result
     assert result.error_detail
     if result.error_code == "not_found":
-        assert frames == [] and [c.accepted for c in dbus_calls] == [False]
+        # refused by the service, or (a name not in the phone book) never sent to it
+        assert frames == [] and len(dbus_calls) <= 1
+        assert not any(c.accepted for c in dbus_calls)
     elif result.error_code not in ("no_confirmation", "timeout"):
         assert (frames, dbus_calls) == ([], []), f"a refused call reached a bus: {result}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from vehicle_tools.commands import Command
 from vehicle_tools.state import VehicleState
@@ -46,4 +46,15 @@ class VehicleBackend(ToolBackend, Protocol):
         readings still missing are absent, and the caller says so. Raises ToolError
         ``bus_unavailable``.
         """
+        ...
+
+
+@runtime_checkable
+class NameSource(Protocol):
+    """A backend whose services report lists of names (the phone book)."""
+
+    async def names(self, key: str) -> tuple[str, ...] | None:
+        """The names the service reports under ``key`` (``phone.Contacts``), read now; None
+        when it reports no such list. Raises `vehicle_tools.errors.ToolError` like
+        ``execute``."""
         ...

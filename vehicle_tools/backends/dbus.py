@@ -166,6 +166,20 @@ class DbusBackend:
                         f"{[c.service for c in calls]}: state after {self._config.call_timeout_s}"
                         f" s: {self._state.since(started).as_dict()}")
 
+    async def names(self, key: str) -> tuple[str, ...] | None:
+        """`vehicle_tools.backends.base.NameSource.names`: a list property of a service
+        (``phone.Contacts``), read with GetAll now."""
+        service, _, prop = key.partition(".")
+        if service not in self._services:
+            return None
+        async with self._lock:
+            bus = await self._ensure()
+            props = await self._guarded(bus, self._get_all_sync, bus, service)
+        value = props.get(prop)
+        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            return tuple(value)
+        return None
+
     async def media_volume(self) -> float:
         """The media player's MPRIS Volume (0.0-1.0), read now.
 

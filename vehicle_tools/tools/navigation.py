@@ -10,6 +10,7 @@ from vehicle_tools.commands import DbusCall
 from vehicle_tools.dbus_api import NAV_NOT_FOUND, NAVIGATION, PHONE, UNKNOWN_CONTACT
 from vehicle_tools.errors import ToolError
 from vehicle_tools.language import FreeText, Language, Sentences
+from vehicle_tools.names import Directory
 from vehicle_tools.registry import Report, Tool, ToolArgs
 from vehicle_tools.safety import RateLimit, ToolPolicy
 from vehicle_tools.state import VehicleState
@@ -216,4 +217,7 @@ CALL_CONTACT: Tool[CallContactArgs] = Tool(
     policy=ToolPolicy(rate_limit=RateLimit(calls=3, per_s=60.0)),
     backend="dbus",
     service="the phone",
+    directories={"contact": Directory(
+        "phone.Contacts", ask="Did you mean {name}?",
+        missing="I couldn't find {name} in your contacts.")},
 )
