@@ -277,10 +277,15 @@ class LooseReader:
         self._shapes = tuple(s for s in (_shape(b, grammar) for b in grammar.blocks)
                              if s is not None and not s.free)
         self._lists = grammar.lists
-        self._phrases = {name: _phrases(slot) for name, slot in grammar.lists.items()
-                         if isinstance(slot, Values)}
-        self._polite = sorted((tuple(normalize(p).split()) for p in POLITE), key=len,
-                              reverse=True)
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str, ArgValue]]] = {}
+        for name, slot in grammar.lists.items():
+            if isinstance(slot, Values):
+                for phrase, value in _phrases(slot).items():
+                    self._by_first.setdefault(phrase[0], []).append((phrase, name, value))
+        self._polite_by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in sorted({tuple(normalize(p).split()) for p in POLITE}, key=len,
+                             reverse=True):  # longest first
+            self._polite_by_first.setdefault(phrase[0], []).append(phrase)
 
     def read(self, text: str) -> LooseMatch | None:
         """``text`` (normalised) as one block's command, or None (none, or several that
@@ -292,11 +297,12 @@ class LooseReader:
             return None
         asks = bool(_ASKS & set(plain)) or plain[0] == "and"
         found: dict[tuple[object, ...], LooseMatch] = {}
+        values = self._values_in(words)
         for shape in self._shapes:
             if shape.query != asks:
                 continue  # "open the boot" is no question about the doors; "is the window
                 # open" asks nothing of the window
-            match = self._cover(shape, words)
+            match = self._cover(shape, words, values)
             if match is not None:
                 sentences = shape.block.sentences
                 key = (shape.block.tool, tuple(sorted(match.args.items())),
@@ -316,7 +322,7 @@ class LooseReader:
         marks = [False] * len(words)
         index = 0
         while index < len(words):
-            phrase = next((p for p in self._polite
+            phrase = next((p for p in self._polite_by_first.get(words[index], ())
                            if tuple(words[index:index + len(p)]) == p
                            and not any(taken[index:index + len(p)])), None)
             if phrase is None:
@@ -326,9 +332,10 @@ class LooseReader:
                 index += len(phrase)
         return marks
 
-    def _cover(self, shape: _Shape, words: list[str]) -> LooseMatch | None:
+    def _cover(self, shape: _Shape, words: list[str],
+               values: Mapping[str, list[tuple[int, int, ArgValue]]]) -> LooseMatch | None:
         """``words`` as ``shape``'s command, or None (see the module docstring)."""
-        reading = _Reading(words, dict(shape.block.sentences.args))
+        reading = _Reading(words, dict(shape.block.sentences.args), values)
         if not self._fill_values(shape, reading):
             return None
         reading.cover(self._polite_marks(words, reading.covered))
@@ -344,14 +351,8 @@ class LooseReader:
     def _fill_values(self, shape: _Shape, reading: _Reading) -> bool:
         """Slot values from the block's closed lists, longest phrases first; False when an
         argument is said twice, differently."""
-        words = reading.words
-        spans: list[tuple[int, int, str, ArgValue]] = []
-        for arg, names in shape.slots.items():
-            for table in (self._phrases[n] for n in names if n in self._phrases):
-                for start in range(len(words)):
-                    spans.extend((start, start + len(phrase), arg, value)
-                                 for phrase, value in table.items()
-                                 if tuple(words[start:start + len(phrase)]) == phrase)
+        spans = [(start, end, arg, value) for arg, names in shape.slots.items()
+                 for name in names for start, end, value in reading.found.get(name, ())]
         spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
         for start, end, arg, value in spans:
             if any(reading.covered[start:end]):
@@ -362,6 +363,15 @@ class LooseReader:
             reading.args[arg] = value
             reading.said.add(arg)
         return True
+
+    def _values_in(self, words: list[str]) -> dict[str, list[tuple[int, int, ArgValue]]]:
+        """Every closed-list phrase in ``words``: list name -> (start, end, value)."""
+        found: dict[str, list[tuple[int, int, ArgValue]]] = {}
+        for start, word in enumerate(words):
+            for phrase, name, value in self._by_first.get(word, ()):
+                if tuple(words[start:start + len(phrase)]) == phrase:
+                    found.setdefault(name, []).append((start, start + len(phrase), value))
+        return found
 
     def _fill_number(self, shape: _Shape, reading: _Reading) -> bool:
         """A number said fills the block's one numeric slot, inside what may be said, with
@@ -397,6 +407,7 @@ class _Reading:
 
     words: list[str]
     args: dict[str, ArgValue]
+    found: Mapping[str, list[tuple[int, int, ArgValue]]]
     said: set[str] = field(default_factory=set)
     covered: list[bool] = field(default_factory=list)
 
