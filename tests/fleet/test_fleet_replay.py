@@ -46,9 +46,13 @@ def recordings(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def config(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """No language model (its load would dominate), no head-unit API; a CAN channel of its own."""
+    """No language model (its load would dominate), no head-unit API, a CAN channel of its own,
+    and greedy decoding only: the shipped retry at temperature 0.5 samples with ctranslate2's
+    random generator, seeded from random_device once per decoding thread, so even one `cabin
+    replay` of a file the retry fires on can differ from the next (docs/eval.md)."""
     path = tmp_path_factory.mktemp("fleet_cfg") / "cabin.yaml"
     path.write_text(yaml.safe_dump({"llm": {"enabled": False}, "hmi": {"enabled": False},
+                                    "asr": {"temperatures": [0.0]},
                                     "vehicle": {"can": {"channel": f"fleet-{uuid.uuid4()}"}}}))
     return path
 
