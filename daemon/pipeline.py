@@ -45,6 +45,7 @@ from daemon.ducking import MediaDucker
 from daemon.endpoint import Completeness, Decision, Endpointer, EndpointParams
 from daemon.errors import CabinError
 from daemon.manual.loader import load_answerer
+from daemon.manual.types import NOT_COVERED
 from daemon.preroll import PreRoll
 from daemon.stages import Stages
 from daemon.turn import EndOfUtterance, ToolDispatcher, TurnHandle, TurnRunner
@@ -124,8 +125,8 @@ class Pipeline:
                                   interim="" if config.sequential else config.llm.interim,
                                   interim_after_s=config.llm.interim_after_s,
                                   sequential=config.sequential)
-        if config.manual.enabled and config.manual.intro and not config.sequential:
-            stages.tts.warm([config.manual.intro])  # the manual's citation plays at once
+        if config.manual.enabled and not config.sequential:  # these play at once
+            stages.tts.warm([p for p in (config.manual.intro, NOT_COVERED) if p])
         self.audio_channel: Channel[npt.NDArray[np.int16] | None] = Channel(
             "audio-in", maxsize=64,
             policy=input_policy or ("drop_oldest" if concurrent_turns else "block"))

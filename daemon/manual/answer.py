@@ -49,7 +49,7 @@ class AnswerSettings:
     """
 
     min_score: float = 2.0
-    min_coverage: float = 0.4
+    min_coverage: float = 0.5
     full_coverage_score: float = 1.0
     unknown_df: float = 0.5
     max_sentences: int = 2
@@ -71,7 +71,10 @@ class Answerer:
         sections = index.manual.sections
         df: dict[str, int] = {}
         self._terms: dict[str, frozenset[str]] = {}
+        self._topic: dict[str, frozenset[str]] = {}
         for section in sections:
+            self._topic[section.id] = frozenset(index.analyzer.terms(
+                f"{section.title} {' '.join(section.also)}"))
             terms = frozenset(index.analyzer.terms(
                 f"{section.title} {' '.join(section.also)} {section.text}"))
             self._terms[section.id] = terms
@@ -101,8 +104,12 @@ class Answerer:
                             best.score, _ms(started))
 
     def covers(self, question: str, hit: Hit) -> bool:
-        """Whether the section of ``hit`` matches ``question`` well enough to answer it."""
+        """Whether the section of ``hit`` matches ``question`` well enough to answer it: a
+        question of one word must name the section's topic (its title or ``Also:`` words)."""
         s = self.settings
+        wanted = set(self.index.analyzer.question_terms(question))
+        if len(wanted) == 1 and not wanted <= self._topic[hit.section.id]:
+            return False  # one word, said in passing ("weather" in a tip on demisting)
         coverage = self.coverage(question, hit.section)
         return coverage >= s.min_coverage and (
             hit.score >= s.min_score or (coverage >= 0.999 and hit.score >= s.full_coverage_score))

@@ -30,14 +30,36 @@ _ASKS = re.compile(
     r"what does .* mean|what do .* mean|why (is|does|do|are))\b|"
     r"^\s*(do|did|have|are) you\b|^\s*(is|are) (my|the)\b|"
     r"\b(light|warning|symbol)\b.*\b(is on|came on|comes on|stays on|won'?t go (off|out)|"
-    r"keeps (flashing|coming on)|is flashing|lit up)\b", re.IGNORECASE)
+    r"keeps (flashing|coming on)|is flashing|lit up)\b|"
+    r"^\s*there'?s an? .*\b(light|symbol|warning|noise|smell)\b|"
+    r"^\s*tell me (about|the|how|what|where|when|why)\b|^\s*(will|would) (the|my|it)\b|"
+    r"^\s*(the|my)\b.*\b((won'?t|doesn'?t|does not|will not|stopped) (work|working|start|"
+    r"connect|open|close|lock|unlock)|(keeps|is|are) (beeping|smearing|squeaking|flat|dead|"
+    r"broken))\b",
+    re.IGNORECASE)
 """Questions that do not start like one: "the oil light came on, what do I do", "my battery
-is dead, how do I jump it", "do you record what I say", "the brake light won't go off"."""
+is dead, how do I jump it", "do you record what I say", "the brake light won't go off",
+"there's a red light with an oil can on my dash", "my key fob doesn't work"."""
+
+
+_DIALOGUE = re.compile(r"\bwhat did you (say|mean)\b|\b(say that again|repeat that|come again)\b",
+                       re.IGNORECASE)
+"""Questions about the conversation, not the car ("what did you say?")."""
+
+
+_WAKE = re.compile(r"^\s*((hey|hi|ok|okay)[\s,]+)?jarvis\b[\s,.!]*", re.IGNORECASE)
+"""The wake phrase a recogniser may leave at the start ("Hey Jarvis, the wipers ...")."""
+
+
+def _said(text: str) -> str:
+    """``text`` without the wake phrase in front."""
+    return _WAKE.sub("", text, count=1)
 
 
 def reads_the_car(text: str) -> bool:
     """Whether ``text`` asks for a live value of the car rather than for advice ("what's my
     tyre pressure" but not "what should my tyre pressure be")."""
+    text = _said(text)
     return _READING.search(text) is not None and not asks_for_advice(text)
 
 
@@ -45,12 +67,13 @@ def for_the_manual(text: str) -> bool:
     """Whether ``text`` is a question the manual may answer: a question ("how ...", "what
     ...", "... ?", "..., what should I do") that is not a request ("could you open the
     window?") nor a live reading."""
+    text = _said(text)
     asks = is_question(text) or _ASKS.search(text) is not None
-    return asks and not reads_the_car(text)
+    return asks and not reads_the_car(text) and _DIALOGUE.search(text) is None
 
 
 def manual_only(text: str) -> bool:
     """Whether the manual's "doesn't cover that" is the whole answer to ``text`` when no
     section matches: a question asking for advice ("how do I ...", "what does ... mean",
     "where's ...") is never answered by a guess of the language model."""
-    return asks_for_advice(text)
+    return asks_for_advice(_said(text))

@@ -28,7 +28,8 @@ SYNONYMS: dict[str, str] = {
     "windows": "window", "lights": "light", "lamp": "light", "lamps": "light",
     "blinking": "flashing", "blinks": "flashes", "warmer": "heating", "heated": "heating",
     "heater": "heating", "faster": "fast", "slower": "slow", "quicker": "fast",
-    "weigh": "weight", "weighs": "weight",
+    "weigh": "weight", "weighs": "weight", "heavy": "weight", "wide": "width",
+    "tall": "height",
 }
 """Word -> the spelling the manual's sections use (both sides are mapped the same way)."""
 
@@ -45,7 +46,8 @@ STOP_WORDS = frozenset((
     "kind", "type", "sort", "much", "many", "way", "thing", "things", "something",
     "anything", "okay", "ok", "supposed", "exactly", "really", "time", "take", "takes",
     "taking", "go", "going", "once", "happen", "happens", "wont", "dont", "doesnt", "isnt",
-    "cant", "didnt", "arent", "im", "ive", "its",
+    "cant", "didnt", "arent", "im", "ive", "its", "bad", "normal", "serious", "worry",
+    "worried", "problem", "come", "comes", "came", "coming", "went", "gone", "say", "said",
 ))
 """Words too common to tell sections apart ("car" is in every question about the car)."""
 
