@@ -2,7 +2,7 @@
 
 - `inputs`: which WAVs (directories searched recursively) and where each one's log goes;
 - `worker`: one worker's loaded models, replaying file after file from fresh state;
-- `local`: the engines on this machine (in-process for one worker, N spawned processes);
+- `local`: the engine on this machine: N spawned worker processes;
 - `ray_engine`: the same work spread over a Ray cluster, one actor per worker;
 - `run`: the orchestration: resume, atomic logs, progress, Ctrl-C/SIGTERM, the summary;
 - `summary`, `report`, `figures`: what the logs say, as OUT/summary.json, report.md, report.html.

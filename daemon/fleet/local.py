@@ -1,4 +1,5 @@
-"""The engines on this machine: one worker in this process, or N spawned worker processes.
+"""The engine on this machine: N spawned worker processes (one for ``--workers 1`` too, so
+every worker of every engine starts from the same environment: `worker.pin_threads`).
 
 Each worker loads the models once, then takes inputs from a shared queue until it is empty, so a
 fast worker takes more files. A worker that dies (killed, out of memory) fails the file it was
@@ -12,7 +13,7 @@ import logging
 import multiprocessing as mp
 import queue
 import signal
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.context import SpawnProcess
 from typing import Any, Protocol
@@ -53,35 +54,6 @@ class Engine(Protocol):
     def close(self) -> None:
         """Stop every worker now (files under way are dropped); idempotent."""
         ...
-
-
-class InlineEngine:
-    """One worker: this process (no start-up cost, the simplest traceback)."""
-
-    workers = 1
-
-    def __init__(self, config: CabinConfig, *, debug: bool = False) -> None:
-        self._config = config
-        self._debug = debug
-        self._running: Generator[FileOutcome, None, None] | None = None
-
-    def run(self, items: Sequence[FleetInput]) -> Iterator[FileOutcome]:
-        """Replay `items` one after another in this process."""
-        self._running = self._replay(items)
-        return self._running
-
-    def _replay(self, items: Sequence[FleetInput]) -> Generator[FileOutcome, None, None]:
-        with isolated_dbus(self._config) as config:
-            worker = Replayer(config, debug=self._debug)
-            worker.load()
-            for item in items:
-                yield worker.replay(item)
-
-    def close(self) -> None:
-        """End the replay loop (its private bus stops)."""
-        running, self._running = self._running, None
-        if running is not None:
-            running.close()  # GeneratorExit inside: the private bus stops
 
 
 @dataclass(frozen=True)

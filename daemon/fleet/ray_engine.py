@@ -21,6 +21,7 @@ from daemon.errors import CabinError
 from daemon.fleet.inputs import FleetInput
 from daemon.fleet.worker import (
     DIED_CODE,
+    THREADS_ENV,
     FileOutcome,
     Replayer,
     WorkerLoadError,
@@ -71,10 +72,11 @@ class RayEngine:
         config: the configuration every file is replayed with.
         workers: actors to start; None = every CPU Ray has (this machine's without `address`).
         address: a running cluster (``ray://HOST:10001`` or ``HOST:6379``); None = local.
+        threads: OpenMP threads per actor (`worker.pin_threads`).
     """
 
     def __init__(self, config: CabinConfig, workers: int | None, *, address: str | None = None,
-                 debug: bool = False) -> None:
+                 debug: bool = False, threads: str = "1") -> None:
         try:
             import ray
         except ImportError as exc:
@@ -93,7 +95,8 @@ class RayEngine:
             else:
                 rt.init(address=address, log_to_driver=False)
         self.workers: int = workers or max(1, int(rt.cluster_resources().get("CPU", 1)))
-        self._actor_class: Any = rt.remote(num_cpus=1)(RayWorker)
+        env = {THREADS_ENV: threads}  # as the local workers have it (worker.THREADS_ENV)
+        self._actor_class: Any = rt.remote(num_cpus=1, runtime_env={"env_vars": env})(RayWorker)
         self._actors: list[Any] = []
 
     def _new_actor(self) -> Any:

@@ -31,9 +31,9 @@ from daemon.fleet.inputs import (
     remove_stale_temps,
     write_atomic,
 )
-from daemon.fleet.local import Engine, InlineEngine, ProcessEngine
+from daemon.fleet.local import Engine, ProcessEngine
 from daemon.fleet.summary import FileSummary, RunInfo, summarize_file, to_json
-from daemon.fleet.worker import FileOutcome
+from daemon.fleet.worker import FileOutcome, pin_threads
 from daemon.outputs import output_error
 
 _LOG = logging.getLogger(__name__)
@@ -88,14 +88,15 @@ EngineFactory = Callable[[CabinConfig, FleetSettings, bool], Engine]
 
 
 def make_engine(config: CabinConfig, settings: FleetSettings, debug: bool) -> Engine:
-    """The engine the settings ask for."""
+    """The engine the settings ask for; its workers all run with the same OpenMP thread count
+    (`pin_threads`: this process's environment is set for the workers it spawns)."""
+    threads = pin_threads()
     if settings.engine == "ray":
         from daemon.fleet.ray_engine import RayEngine
 
-        return RayEngine(config, settings.workers, address=settings.ray_address, debug=debug)
-    workers = settings.workers or 1
-    return InlineEngine(config, debug=debug) if workers == 1 else \
-        ProcessEngine(config, workers, debug=debug)
+        return RayEngine(config, settings.workers, address=settings.ray_address, debug=debug,
+                         threads=threads)
+    return ProcessEngine(config, settings.workers or 1, debug=debug)
 
 
 @contextlib.contextmanager
@@ -161,7 +162,7 @@ def _summaries(inputs: Sequence[FleetInput], out_dir: Path,
         outcome = done.get(item.key)
         audio_s = outcome.audio_s if outcome is not None else _wav_seconds(item.wav)
         files.append(summarize_file(item.key, str(item.wav), rows, audio_s=audio_s,
-                                    wall_s=outcome.wall_s if outcome is not None else None))
+                                    wall_s=round(outcome.wall_s, 3) if outcome else None))
     return files
 
 

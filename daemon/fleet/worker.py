@@ -11,11 +11,12 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,11 @@ CRASH_CODE = "replay_failed"
 """``error`` code of a file whose replay raised something other than a `CabinError`."""
 DIED_CODE = "worker_died"
 """``error`` code of a file whose worker process ended while replaying it."""
+THREADS_ENV = "OMP_NUM_THREADS"
+"""OpenMP's thread count. It changes faster-whisper's arithmetic (the order of its sums), and
+with it a near-tie word or an ASR confidence near ``asr.confirm_below``: "What gear" for "what
+gear", a confirmation question for "skip this song". Ray sets it to 1 in its workers, a plain
+process leaves it to the number of cores; a fleet sets it to the same value in every worker."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,16 @@ class FileOutcome:
     wall_s: float
     error_code: str | None = None
     error: str | None = None
+
+
+def pin_threads(env: MutableMapping[str, str] | None = None) -> str:
+    """Set `THREADS_ENV` for the fleet's workers (the caller's value, else 1: one thread per
+    worker, workers = cores); returns it. Call before a worker loads its models (spawned
+    processes inherit it; Ray actors get it in their runtime environment)."""
+    env = os.environ if env is None else env
+    value = env.get(THREADS_ENV) or "1"
+    env[THREADS_ENV] = value
+    return value
 
 
 def events_text(events: Sequence[ev.Event]) -> str:
