@@ -145,9 +145,11 @@ class Replayer:
 
 
 @contextlib.contextmanager
-def isolated_dbus(config: CabinConfig) -> Iterator[CabinConfig]:
+def isolated_dbus(config: CabinConfig) -> Iterator[tuple[CabinConfig, int | None]]:
     """`config` with a private session dbus-daemon for this worker, when it simulates D-Bus
     services: two workers publishing the same bus names would answer each other's calls.
+    Yields the config and the bus daemon's process id (None without one): whoever sees the
+    worker die without cleaning up (a SIGKILL) stops it.
 
     Unchanged when the config does not simulate D-Bus services, uses the system bus or names
     an address, or when dbus-daemon is not installed (a warning; ``apt-get install dbus``).
@@ -159,7 +161,7 @@ def isolated_dbus(config: CabinConfig) -> Iterator[CabinConfig]:
     if exe is None:
         if wanted:
             _LOG.warning("dbus-daemon not found: workers share the session bus (if any)")
-        yield config
+        yield config, None
         return
     with tempfile.TemporaryDirectory(prefix="cabin-fleet-bus-") as tmp:
         address = f"unix:path={Path(tmp) / 'bus'}"
@@ -171,7 +173,7 @@ def isolated_dbus(config: CabinConfig) -> Iterator[CabinConfig]:
             proc.stdout.readline()  # printed once it listens
             dbus = vehicle.dbus.model_copy(update={"address": address})
             yield config.model_copy(update={
-                "vehicle": vehicle.model_copy(update={"dbus": dbus})})
+                "vehicle": vehicle.model_copy(update={"dbus": dbus})}), proc.pid
         finally:
             proc.terminate()
             proc.wait(10)
