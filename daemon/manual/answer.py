@@ -24,6 +24,9 @@ from daemon.manual.types import NOT_COVERED, ManualAnswer
 
 _LOG = logging.getLogger(__name__)
 
+_PURPOSE = re.compile(r"^To ([A-Za-z]+)")
+"""A procedure's first step: "To change a wheel, park ..." (docs/manual.md)."""
+
 _PRONOUN_START = re.compile(r"^(It|They|This|That|These|Then|After that|There)\b")
 
 
@@ -42,6 +45,9 @@ class AnswerSettings:
             the question ("what can you do" has one word to score with).
         unknown_df: the document frequency given to a word the manual never uses (the
             smaller, the more such a word counts against covering the question).
+        title_word_weight: how much a word of the section's title counts when its sentences
+            are scored (retrieval found the topic; the sentence is found by what else the
+            question asks: "coolant *level*").
         max_sentences: sentences in an answer.
         max_chars: characters in an answer (a second sentence that would pass it is left out).
         intro: said before every answer from the manual, citing it ("Here's what the manual
@@ -49,9 +55,10 @@ class AnswerSettings:
     """
 
     min_score: float = 2.0
-    min_coverage: float = 0.5
+    min_coverage: float = 0.55
     full_coverage_score: float = 1.0
     unknown_df: float = 0.5
+    title_word_weight: float = 0.5
     max_sentences: int = 2
     max_chars: int = 260
     intro: str = ""
@@ -82,6 +89,15 @@ class Answerer:
                 df[term] = df.get(term, 0) + 1
         self._idf = {t: math.log(1.0 + len(sections) / n) for t, n in df.items()}
         self._unknown_idf = math.log(1.0 + len(sections) / settings.unknown_df)
+        self._weak = index.analyzer.weak_terms
+        self._title = {s.id: frozenset(index.analyzer.terms(s.title)) for s in sections}
+        self._attribute = index.analyzer.attribute_terms
+        self._anchors = {sid: topic | frozenset(t for t in self._terms[sid] if df[t] <= 2)
+                         for sid, topic in self._topic.items()}
+        self._topic_of: dict[str, frozenset[str]] = {}
+        for section in sections:
+            for term in self._topic[section.id] - self._weak:
+                self._topic_of[term] = self._topic_of.get(term, frozenset()) | {section.id}
 
     def answer(self, question: str) -> ManualAnswer:
         """The answer to ``question``: one or two sentences of the best section, or
@@ -104,21 +120,41 @@ class Answerer:
                             best.score, _ms(started))
 
     def covers(self, question: str, hit: Hit) -> bool:
-        """Whether the section of ``hit`` matches ``question`` well enough to answer it: a
-        question of one word must name the section's topic (its title or ``Also:`` words)."""
+        """Whether the section of ``hit`` matches ``question`` well enough to answer it.
+
+        The question's content words (`text.WEAK_WORDS` left out: "keep", "put", "light")
+        decide: a word that names another section's topic (in its title or ``Also:`` line)
+        and that this section never uses means the question is about something else ("a
+        *heated* steering wheel" is not the power steering light, "the *rear* wiper" not the
+        windscreen wipers); the question must share a word of this section's topic with it
+        (one word alone must be of that topic); and the words it shares, weighted by rarity,
+        must be at least `AnswerSettings.min_coverage` of the question's."""
         s = self.settings
-        wanted = set(self.index.analyzer.question_terms(question))
-        if len(wanted) == 1 and not wanted <= self._topic[hit.section.id]:
-            return False  # one word, said in passing ("weather" in a tip on demisting)
+        sid = hit.section.id
+        content = self._content(question)
+        have = self._terms[sid]
+        if not content & self._anchors[sid]:
+            return False  # no word of the section's own ("weather" in a demisting tip)
+        if len(content) == 1 and not content <= self._topic[sid]:
+            return False
+        if any(t in self._topic_of and t not in have and t not in self._attribute
+               for t in content):
+            return False  # another section's topic, not this one's
         coverage = self.coverage(question, hit.section)
         return coverage >= s.min_coverage and (
             hit.score >= s.min_score or (coverage >= 0.999 and hit.score >= s.full_coverage_score))
 
-    def coverage(self, question: str, section: Section) -> float:
-        """The share of ``question``'s words that ``section`` uses, each weighted by its
-        inverse document frequency in the manual (a word the manual never uses weighs most),
-        0-1."""
+    def _content(self, question: str) -> set[str]:
+        """The question's terms that can tell topics apart (all of them when every one is
+        weak)."""
         wanted = set(self.index.analyzer.question_terms(question))
+        return (wanted - self._weak) or wanted
+
+    def coverage(self, question: str, section: Section) -> float:
+        """The share of ``question``'s content words that ``section`` uses, each weighted by
+        its inverse document frequency in the manual (a word the manual never uses weighs
+        as one in `AnswerSettings.unknown_df` sections), 0-1."""
+        wanted = self._content(question)
         weights = {t: self._idf.get(t, self._unknown_idf) for t in wanted}
         total = sum(weights.values())
         if total <= 0.0:
@@ -141,12 +177,15 @@ class Answerer:
         """
         kind = kind_of(question)
         sentences = section.sentences
-        scores = self._sentence_scores(question, kind, sentences)
+        scores = self._sentence_scores(question, kind, section)
         order = sorted(range(len(sentences)), key=lambda i: -scores[i])
         shaped = [i for i in order if kind != "howto" and fits(kind, sentences[i])]
         if kind == "action" and shaped:
             shaped.sort()  # the first instruction is the most urgent one ("Stop ...")
-        best = shaped[0] if shaped else order[0]
+        wanted = set(self.index.analyzer.question_terms(question))
+        steps = [i for i in order if kind == "howto"
+                 and self.index.analyzer.stems([_purpose_verb(sentences[i])])[0] in wanted]
+        best = shaped[0] if shaped else steps[0] if steps else order[0]
         picked = {best}
         if best > 0 and _PRONOUN_START.match(sentences[best]):
             picked.add(best - 1)  # "It means ..." needs the sentence naming "it"
@@ -164,10 +203,11 @@ class Answerer:
                 picked.add(i)
         return " ".join(sentences[i] for i in sorted(picked))
 
-    def _sentence_scores(self, question: str, kind: Kind,
-                         sentences: tuple[str, ...]) -> list[float]:
+    def _sentence_scores(self, question: str, kind: Kind, section: Section) -> list[float]:
         analyzer = self.index.analyzer
+        sentences = section.sentences
         wanted = set(analyzer.question_terms(question))
+        title = self._title[section.id]
         terms = [set(analyzer.terms(s)) for s in sentences]
         count = len(sentences)
         scores = []
@@ -175,12 +215,19 @@ class Answerer:
             words = sentence & wanted
             within = {t: math.log(1.0 + count / sum(t in other for other in terms))
                       for t in words}
-            overlap = sum(self._idf.get(t, 0.0) * within[t] for t in words)
+            overlap = sum(self._idf.get(t, 0.0) * within[t]
+                          * (self.settings.title_word_weight if t in title else 1.0)
+                          for t in words)
             scores.append(overlap - 0.01 * i)
         return scores
 
     def _overlap(self, wanted: set[str], terms: list[str]) -> float:
         return sum(self._idf.get(t, 0.0) for t in set(terms) & wanted)
+
+
+def _purpose_verb(sentence: str) -> str:
+    match = _PURPOSE.match(sentence)
+    return match.group(1).lower() if match else ""
 
 
 def _ms(started: float) -> float:

@@ -26,7 +26,7 @@ class ManualConfig(Section):
         description="BM25 score of the best section below which the manual doesn't cover "
                     "the question (chosen on tools/eval_sets/manual_questions.yaml)")
     min_coverage: float = Field(
-        0.5, ge=0.0, le=1.0,
+        0.55, ge=0.0, le=1.0,
         description="share of the question's words (weighted by rarity) the best section "
                     "must use, 0-1")
     max_chars: int = Field(260, ge=40, le=1000,

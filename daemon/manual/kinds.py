@@ -15,9 +15,15 @@ Kind = Literal["meaning", "action", "amount", "where", "howto", "other"]
 _KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("action", re.compile(r"\bwhat (should|do|must|can) (i|we) do\b|\bwhat to do\b|"
                           r"\bis it (safe|ok|okay) to\b", re.I)),
-    ("meaning", re.compile(r"\bmean(s|ing)?\b|\bwhat is (that|this|it)\b|\bwhy is\b.*\bon\b",
+    ("meaning", re.compile(r"\bmean(s|ing)?\b|\bwhat is (that|this|it)\b|\bwhy is\b.*\bon\b|"
+                           r"\bwhat('?s| is| are)\b.*\b(light|symbol|lamp|warning|sign)\b|"
+                           r"\b(light|symbol|lamp|warning)s?\b.*\b(is on|came on|comes on|"
+                           r"(is|keeps) (flashing|blinking|flickering|beeping)|flashing|"
+                           r"flickering|blinking|lit( up)?|won'?t go (off|out|away)|"
+                           r"stays on)\b|^\W*(the )?\w+( \w+)? (light|symbol|warning)s?\W*$",
                            re.I)),
-    ("amount", re.compile(r"\bhow (much|many|fast|long|often|big|heavy|tight|far|old)\b|"
+    ("amount", re.compile(r"\bhow (much|many|fast|long|often|big|heavy|tight|far|old|tall|high|"
+                          r"wide|low|slow|soon)\b|\b(capacity|limit|maximum|minimum)\b|"
                           r"\bwhen (is|are|should|do|does|will)\b|"
                           r"\bwhat (pressure|temperatures?|size|psi)\b|\bpressure should\b|"
                           r"\b(which|what) (battery|oil|fuel|petrol)\b|\bpsi\b", re.I)),

@@ -34,12 +34,23 @@ _ASKS = re.compile(
     r"^\s*there'?s an? .*\b(light|symbol|warning|noise|smell)\b|"
     r"^\s*tell me (about|the|how|what|where|when|why)\b|^\s*(will|would) (the|my|it)\b|"
     r"^\s*(the|my)\b.*\b((won'?t|doesn'?t|does not|will not|stopped) (work|working|start|"
-    r"connect|open|close|lock|unlock)|(keeps|is|are) (beeping|smearing|squeaking|flat|dead|"
-    r"broken))\b",
+    r"connect|open|close|lock|unlock|release|fold|charge|go (off|out|away))|(keeps|is|are) "
+    r"(beeping|smearing|squeaking|flat|dead|broken|overheating|leaking)|(is|are|keeps?) (all )?"
+    r"(fogged|fogging|steamed|steaming|misted|misting|iced|frozen) up|(is|are) leaving "
+    r"(streaks|smears)|is stuck)\b|"
+    r"^\s*(would|could|can|will) you (please )?(mind )?(tell(ing)?|explain(ing)?|remind(ing)?|"
+    r"help(ing)?) me\b|^\s*it says\b|"
+    r"^\s*(the |my |a )?[\w-]+( [\w-]+){0,2} (light|warning|symbol|lamp)s?( is on| on the "
+    r"(dash|dashboard|display)| (is )?(flickering|flashing|blinking))?\s*[?.!]*\s*$|"
+    r"^\s*(do|does|will|can) (the|my)\b|\bhow (do|does|can|should) (they|he|she|it)\b|"
+    r"^\s*(the |my )?[\w-]+( [\w-]+){0,2} (type|capacity|limit|height|width|length|weight|"
+    r"schedule|intervals?|size|pairing|level check)( please)?\s*[?.!]*\s*$",
     re.IGNORECASE)
 """Questions that do not start like one: "the oil light came on, what do I do", "my battery
 is dead, how do I jump it", "do you record what I say", "the brake light won't go off",
-"there's a red light with an oil can on my dash", "my key fob doesn't work"."""
+"there's a red light with an oil can on my dash", "my key fob doesn't work"; a warning light or
+a property named alone ("abs light", "oil type", "car height"), a polite "could you tell me
+...", a problem said ("the rear window is all fogged up", "the handbrake won't release")."""
 
 
 _DIALOGUE = re.compile(r"\bwhat did you (say|mean)\b|\b(say that again|repeat that|come again)\b",

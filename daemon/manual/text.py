@@ -18,7 +18,7 @@ SYNONYMS: dict[str, str] = {
     "tire": "tyre", "tires": "tyres", "trunk": "boot", "windshield": "windscreen",
     "gas": "fuel", "gasoline": "fuel", "petrol": "fuel", "hood": "bonnet",
     "moonroof": "sunroof", "aircon": "ac", "defroster": "defrost", "defogger": "defrost",
-    "headlamp": "headlight", "headlamps": "headlights", "handbrake": "parking",
+    "headlamp": "headlight", "headlamps": "headlights",
     "liftgate": "tailgate", "sat": "navigation", "nav": "navigation", "gps": "navigation",
     "amber": "orange", "yellow": "orange", "kids": "child",
     "children": "child", "childproof": "child", "seatbelt": "belt", "seatbelts": "belt",
@@ -29,9 +29,51 @@ SYNONYMS: dict[str, str] = {
     "blinking": "flashing", "blinks": "flashes", "warmer": "heating", "heated": "heating",
     "heater": "heating", "faster": "fast", "slower": "slow", "quicker": "fast",
     "weigh": "weight", "weighs": "weight", "heavy": "weight", "wide": "width",
-    "tall": "height",
+    "tall": "height", "temp": "temperature", "flickering": "flashing", "flicker": "flashing",
+    "flickers": "flashes", "display": "dashboard", "dash": "dashboard", "squiggly": "wavy",
+    "wiggly": "wavy", "automatic": "auto", "automatically": "auto", "sit": "seat",
+    "sitting": "seat", "recalibrate": "calibrate",
 }
 """Word -> the spelling the manual's sections use (both sides are mapped the same way)."""
+
+PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\ba\s*/\s*c\b"), "ac"), (re.compile(r"\bair\s+con\b"), "ac"),
+    (re.compile(r"\bair\s+bags?\b"), "airbag"), (re.compile(r"\b12\s*v\b"), "12 volt"),
+    (re.compile(r"\bhand\s*brake\b"), "parking brake"),
+)
+"""Spellings of one word in several pieces, joined before the text is split into words
+("A/C", "air con" -> "ac"; "air bag" -> "airbag"; "12v" -> "12 volt"; "handbrake" ->
+"parking brake")."""
+
+_POLITE = re.compile(
+    r"\b(would|could|can|will) you (please )?(mind )?(tell(ing)?|help(ing)?|show(ing)?|"
+    r"explain(ing)?|remind(ing)?)( me)?( to)?\b|\bdo you (know|have any idea)\b|"
+    r"\bi (was )?(wonder(ing)?|would like to know)\b", re.IGNORECASE)
+"""Polite wrappers around a question ("could you tell me ...", "would you mind telling me
+...", "do you know ..."): the "you" in them is not the assistant asked about."""
+
+ATTRIBUTE_WORDS = frozenset((
+    "weight", "heavy", "pressure", "capacity", "size", "limit", "height", "length", "width",
+    "big", "level", "far", "fast", "slow", "often", "long", "how", "maximum", "max",
+    "minimum", "min", "location", "located", "side", "colour", "color", "number",
+))
+"""Words asking for a property of something ("the trailer *weight*", "the spare wheel's
+*pressure*"): they say what is asked about a topic, not which topic, so they never mean
+"another section's topic" (`Answerer.covers`)."""
+
+WEAK_WORDS = frozenset((
+    "keep", "keeps", "put", "run", "running", "long", "new", "check", "checking",
+    "automatic", "automatically", "work", "works", "working", "find", "look", "looks",
+    "use", "using", "used", "turn", "make", "auto", "help", "symbol", "sign", "icon", "light",
+    "warning", "dashboard", "mean", "means", "meaning", "show", "shows", "showing", "fix",
+    "stuff", "happened", "right", "now", "still", "again", "suddenly", "today", "morning",
+    "night", "read", "anywhere", "someone", "everything", "let", "stay", "stays", "staying",
+    "try", "trying", "tried", "start", "started", "stuck", "little", "flash", "flashes",
+    "flashing", "first", "goes", "back", "off",
+))
+"""Words that say nothing about which topic a question is on ("keep", "put", "light",
+"symbol", "this morning"): they count for retrieval, but not for or against a section
+covering the question (`Answerer.covers`)."""
 
 STOP_WORDS = frozenset((
     "a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "with", "by", "from",
@@ -46,7 +88,8 @@ STOP_WORDS = frozenset((
     "kind", "type", "sort", "much", "many", "way", "thing", "things", "something",
     "anything", "okay", "ok", "supposed", "exactly", "really", "time", "take", "takes",
     "taking", "go", "going", "once", "happen", "happens", "wont", "dont", "doesnt", "isnt",
-    "cant", "didnt", "arent", "im", "ive", "its", "bad", "normal", "serious", "worry",
+    "cant", "didnt", "arent", "im", "ive", "its", "theres", "thats", "hows", "whos", "youre",
+    "lets", "heres", "bad", "normal", "serious", "worry",
     "worried", "problem", "come", "comes", "came", "coming", "went", "gone", "say", "said",
 ))
 """Words too common to tell sections apart ("car" is in every question about the car)."""
@@ -69,16 +112,30 @@ class Analyzer:
         if self.stem:
             object.__setattr__(self, "_stemmer", Stemmer.Stemmer("english"))
 
+    @property
+    def weak_terms(self) -> frozenset[str]:
+        """`WEAK_WORDS` as terms (mapped and stemmed like every word)."""
+        return frozenset(self.stems(SYNONYMS.get(w, w) for w in WEAK_WORDS))
+
+    @property
+    def attribute_terms(self) -> frozenset[str]:
+        """`ATTRIBUTE_WORDS` as terms."""
+        return frozenset(self.stems(SYNONYMS.get(w, w) for w in ATTRIBUTE_WORDS))
+
     def words(self, text: str) -> list[str]:
         """The content words of ``text``: lower case, synonyms mapped, stop words dropped."""
-        raw = _TOKEN.findall(text.lower().replace("'", ""))
+        lowered = text.lower().replace("'", "")
+        for pattern, joined in PHRASES:
+            lowered = pattern.sub(joined, lowered)
+        raw = _TOKEN.findall(lowered)
         mapped = [SYNONYMS.get(w, w) for w in raw] if self.synonyms else raw
         return [w for w in mapped if w not in STOP_WORDS]
 
     def question_terms(self, question: str) -> list[str]:
         """The retrieval terms of a question: `terms`, with "you" read as the assistant
         ("what can you do" asks about the assistant)."""
-        return self.terms(re.sub(r"\byou\b", "assistant", question, flags=re.IGNORECASE))
+        plain = _POLITE.sub(" ", question)
+        return self.terms(re.sub(r"\byou\b", "assistant", plain, flags=re.IGNORECASE))
 
     def terms(self, text: str) -> list[str]:
         """The retrieval terms of ``text`` (`words`, stemmed when `stem`)."""

@@ -101,3 +101,36 @@ def test_the_head_unit_gets_the_section_of_an_answer_only() -> None:
     assert signal_for(answered) == OutSignal("ManualSection", "uss",
                                              (3, "child-locks", "Child safety locks"))
     assert signal_for(ManualAnswer(t_ms=1, turn=4, covered=False)) is None
+
+
+@pytest.mark.parametrize("question", [
+    "does the car have a heated steering wheel", "how do I turn on the rear wiper",
+    "where's the spare key", "how do I change the engine air filter",
+    "how do I adjust the headlight height", "how much does an oil change cost",
+])
+def test_a_near_miss_is_declined(answerer: Answerer, question: str) -> None:
+    # one of its words names another section's topic (heated, rear, key, engine, headlight)
+    # and the best section never uses it, or a rare word the manual never uses weighs too much
+    assert not answerer.answer(question).covered
+
+
+@pytest.mark.parametrize(("question", "section"), [
+    ("abs light", "light-abs"), ("how heavy a trailer can I tow", "towing"),
+    ("would you mind telling me what the oil pressure light means", "light-oil"),
+    ("battery light flickering", "light-battery"), ("air bag light is on", "light-airbag"),
+    ("how do I make the aircon automatic", "climate"),
+])
+def test_terse_polite_and_other_spellings_are_answered(
+        answerer: Answerer, question: str, section: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.covered and answer.section_id == section, answer
+
+
+def test_words_in_pieces_and_polite_wrappers() -> None:
+    from daemon.manual.text import Analyzer
+
+    analyzer = Analyzer()
+    assert analyzer.terms("Press A/C") == analyzer.terms("press the air con") == ["press", "ac"]
+    assert analyzer.terms("air bag") == analyzer.terms("airbag")
+    assert "assist" not in analyzer.question_terms("could you tell me where the jack is")
+    assert "assist" in analyzer.question_terms("what can you do")

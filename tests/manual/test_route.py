@@ -24,6 +24,8 @@ def test_advice_questions_go_to_the_manual_first(text: str) -> None:
     "do you record what I say", "the brake warning light won't go off",
     "there's a red light with an oil can on my dash", "Hey Jarvis, the wipers are smearing.",
     "my key fob doesn't work", "what's the warranty on this car", "what can you do",
+    "abs light", "oil type", "the electric handbrake won't release",
+    "could you tell me how the child locks work", "do the doors lock by themselves",
 ])
 def test_other_questions_go_to_the_manual_when_it_covers_them(text: str) -> None:
     assert for_the_manual(text) and not manual_only(text)
