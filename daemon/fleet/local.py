@@ -9,10 +9,8 @@ process group, and it is the parent that decides to stop them (`ProcessEngine.cl
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import multiprocessing as mp
-import os
 import queue
 import signal
 from collections.abc import Iterator, Sequence
@@ -60,13 +58,12 @@ class Engine(Protocol):
 
 @dataclass(frozen=True)
 class _Msg:
-    """A worker's report to the parent: ``loaded`` (its private bus's pid), ``start`` (key),
-    ``done`` (outcome) or ``fatal`` (error: code, message, fix)."""
+    """A worker's report to the parent: ``loaded``, ``start`` (key), ``done`` (outcome) or
+    ``fatal`` (error: code, message, fix)."""
 
     kind: str
     worker: int
     key: str = ""
-    bus_pid: int | None = None
     outcome: FileOutcome | None = None
     error: tuple[str, str, str] | None = None
 
@@ -83,14 +80,14 @@ def _serve(worker: int, config: CabinConfig, debug: bool, tasks: Any, results: A
     from daemon.logsetup import setup_logging
 
     setup_logging(config.logging.level, debug)
-    with isolated_dbus(config) as (own, bus_pid):
+    with isolated_dbus(config) as own:
         replayer = Replayer(own, debug=debug)
         try:
             replayer.load()
         except WorkerLoadError as exc:
             results.put(_Msg("fatal", worker, error=(exc.code, exc.message, exc.fix)))
             return
-        results.put(_Msg("loaded", worker, bus_pid=bus_pid))
+        results.put(_Msg("loaded", worker))
         while (item := tasks.get()) is not None:
             results.put(_Msg("start", worker, key=item.key))
             results.put(_Msg("done", worker, key=item.key, outcome=replayer.replay(item)))
@@ -109,7 +106,6 @@ class ProcessEngine:
         self._procs: dict[int, SpawnProcess] = {}
         self._next_id = 0
         self._respawns = 0
-        self._buses: dict[int, int] = {}  # worker -> pid of its private dbus-daemon
 
     def _spawn(self) -> None:
         wid, self._next_id = self._next_id, self._next_id + 1
@@ -138,9 +134,7 @@ class ProcessEngine:
             if msg.kind == "fatal" and msg.error is not None:
                 code, message, fix = msg.error
                 raise CabinError(message, fix=fix, code=code)
-            if msg.kind == "loaded" and msg.bus_pid is not None:
-                self._buses[msg.worker] = msg.bus_pid
-            elif msg.kind == "start":
+            if msg.kind == "start":
                 on[msg.worker] = msg.key
             elif msg.kind == "done" and msg.outcome is not None:
                 on.pop(msg.worker, None)
@@ -153,7 +147,6 @@ class ProcessEngine:
             if proc.is_alive():
                 continue
             del self._procs[wid]
-            self._forget_bus(wid, killed=(proc.exitcode or 0) < 0)
             key = on.pop(wid, None)
             if key is None and proc.exitcode == 0:
                 continue  # ran out of work
@@ -173,25 +166,16 @@ class ProcessEngine:
                 yield failed(key, DIED_CODE, "no worker replayed this file")
             pending.clear()
 
-    def _forget_bus(self, wid: int, *, killed: bool) -> None:
-        """Stop the private bus of a worker killed by a signal it could not handle (SIGKILL:
-        nothing of it ran); one that exited stopped its own."""
-        pid = self._buses.pop(wid, None)
-        if pid is not None and killed:
-            with contextlib.suppress(ProcessLookupError):  # it stopped it itself
-                os.kill(pid, signal.SIGTERM)
-
     def close(self) -> None:
         """Terminate the workers and wait for them."""
         for proc in self._procs.values():
             if proc.is_alive():
                 proc.terminate()
-        for wid, proc in self._procs.items():
+        for proc in self._procs.values():
             proc.join(10)
             if proc.is_alive():
                 proc.kill()
                 proc.join()
-            self._forget_bus(wid, killed=(proc.exitcode or 0) < 0)
         self._procs.clear()
         for q in (self._tasks, self._results):
             q.cancel_join_thread()

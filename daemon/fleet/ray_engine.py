@@ -44,7 +44,7 @@ class RayWorker:
         memory.limit_arenas_for_daemon()
         setup_logging(config.logging.level, debug)
         self._stack = contextlib.ExitStack()
-        own, _ = self._stack.enter_context(isolated_dbus(config))
+        own = self._stack.enter_context(isolated_dbus(config))
         self._replayer = Replayer(own, debug=debug)
         self._error: tuple[str, str, str] | None = None
         try:

@@ -145,11 +145,9 @@ class Replayer:
 
 
 @contextlib.contextmanager
-def isolated_dbus(config: CabinConfig) -> Iterator[tuple[CabinConfig, int | None]]:
+def isolated_dbus(config: CabinConfig) -> Iterator[CabinConfig]:
     """`config` with a private session dbus-daemon for this worker, when it simulates D-Bus
     services: two workers publishing the same bus names would answer each other's calls.
-    Yields the config and the bus daemon's process id (None without one): whoever sees the
-    worker die without cleaning up (a SIGKILL) stops it.
 
     Unchanged when the config does not simulate D-Bus services, uses the system bus or names
     an address, or when dbus-daemon is not installed (a warning; ``apt-get install dbus``).
@@ -161,7 +159,7 @@ def isolated_dbus(config: CabinConfig) -> Iterator[tuple[CabinConfig, int | None
     if exe is None:
         if wanted:
             _LOG.warning("dbus-daemon not found: workers share the session bus (if any)")
-        yield config, None
+        yield config
         return
     with tempfile.TemporaryDirectory(prefix="cabin-fleet-bus-") as tmp:
         address = f"unix:path={Path(tmp) / 'bus'}"
@@ -173,7 +171,7 @@ def isolated_dbus(config: CabinConfig) -> Iterator[tuple[CabinConfig, int | None
             proc.stdout.readline()  # printed once it listens
             dbus = vehicle.dbus.model_copy(update={"address": address})
             yield config.model_copy(update={
-                "vehicle": vehicle.model_copy(update={"dbus": dbus})}), proc.pid
+                "vehicle": vehicle.model_copy(update={"dbus": dbus})})
         finally:
             proc.terminate()
             proc.wait(10)
