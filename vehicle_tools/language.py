@@ -13,7 +13,8 @@ From these declarations come (derived, never kept by hand elsewhere):
   template covers all of it;
 - the recogniser's biasing: the whisper prompt, hotwords and the Vosk word list;
 - the endpointing's sense of "complete" (daemon/completeness.py);
-- the language model's examples, and the spoken test corpus (tools/build_corpus.py).
+- the language model's few-shot examples (``Language.model_examples``), and the spoken test
+  corpus (tools/build_corpus.py).
 
 This module is pure data: it imports nothing from hassil, so the vehicle layer stays free of
 the daemon's parser (the daemon compiles these strings with hassil).
@@ -118,8 +119,12 @@ class Language:
         fahrenheit_above: a number said with no unit above this (in the argument's unit)
             only makes sense in degrees Fahrenheit ("make it 68" in a Celsius car): it is
             converted and the conversion is said back.
-        examples: a few sentences for the language model's prompt and the recogniser's
-            prompt (derived from the templates when empty).
+        examples: a few sentences for the recogniser's prompt (derived from the templates
+            when empty).
+        model_examples: what the language model is shown for this tool (its few-shot
+            examples, daemon/llm/prompt.py): sentences, often ones no template covers ("I'm
+            sweating"), each with the arguments of the one call it asks for. The first one
+            also makes the examples of several commands in one sentence.
     """
 
     sentences: tuple[Sentences, ...]
@@ -128,6 +133,7 @@ class Language:
     state_keys: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     fahrenheit_above: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     examples: tuple[str, ...] = ()
+    model_examples: tuple[tuple[str, Mapping[str, ArgValue]], ...] = ()
 
 
 def values(*pairs: tuple[str, ArgValue]) -> Values:

@@ -1,6 +1,7 @@
 """The local model's prompt: a system prompt listing the tools compactly, few-shot examples in
 the output language (daemon/llm/grammar.py), then the conversation, in the ChatML template of
-the Qwen2.5 and SmolLM2 models.
+the Qwen2.5 and SmolLM2 models. The examples come from the tools' declarations
+(``Language.model_examples`` next to each tool): only the answers that are no tool's live here.
 
 The system prompt and the examples form a fixed prefix: the local model evaluates it once at
 load and reuses its KV state, so a request costs only its own tokens. History is rendered in
@@ -28,35 +29,33 @@ Rules:
 - If no tool can do what the driver asks (wipers, mirrors, weather, news, ...), answer: none
 - For a greeting or thanks, answer: say <one short sentence>"""
 
-_C = PlannedCall
-EXAMPLES: tuple[tuple[str, tuple[PlannedCall, ...] | str], ...] = (
-    ("could you set it to 23 degrees", (_C("set_temperature", {"celsius": 23}),)),
-    ("passenger side nineteen and a half please",
-     (_C("set_temperature", {"celsius": 19.5, "zone": "passenger"}),)),
-    ("blower on four and switch the AC on",
-     (_C("set_fan", {"level": 4}), _C("set_ac", {"on": True}))),
-    ("I'm sweating", (_C("set_ac", {"on": True}),)),
-    ("open the rear right window 30 percent",
-     (_C("set_window", {"window": "rear_right", "position_pct": 30}),)),
-    ("shut every window", (_C("set_window", {"window": "all", "position_pct": 0}),)),
-    ("roll down my window", (_C("set_window", {"window": "driver", "position_pct": 100}),)),
-    ("how many kilometres are on the clock", (_C("get_vehicle_status", {"item": "odometer"}),)),
-    ("how much gas have I got", (_C("get_vehicle_status", {"item": "fuel"}),)),
+OTHER_EXAMPLES: tuple[tuple[str, str], ...] = (
     ("adjust my mirrors", "none"),
     ("what's in the news today", "none"),
-    ("put on something by Queen", (_C("media_search", {"query": "Queen"}),)),
-    ("drive me to 12 Baker Street", (_C("navigate_to", {"destination": "12 Baker Street"}),)),
-    ("the windscreen is all fogged up", (_C("set_defrost", {"on": True, "screen": "front"}),)),
-    ("heat my seat to level 2", (_C("set_seat_heating", {"level": 2, "seat": "driver"}),)),
-    ("skip it", (_C("media_control", {"action": "next"}),)),
-    ("next song and volume to 40",
-     (_C("media_control", {"action": "next"}), _C("set_media_volume", {"volume_pct": 40}))),
-    ("lock up", (_C("lock_doors", {}),)),
-    ("when do we get there", (_C("get_eta", {}),)),
-    ("ring Anna", (_C("call_contact", {"contact": "Anna"}),)),
     ("thanks a lot", "say You're welcome."),
 )
-"""Few-shot examples: (what the driver says, the calls or the literal output)."""
+"""Examples of the answers that are no tool's (a request no tool serves, small talk)."""
+TOGETHER: tuple[tuple[str, str], ...] = (("set_fan", "set_ac"),
+                                         ("media_control", "set_media_volume"))
+"""Pairs of tools whose first examples, joined by "and", show several calls in one sentence."""
+
+
+def few_shot(tools: tuple[ToolSpec, ...]) -> tuple[tuple[str, tuple[PlannedCall, ...] | str],
+                                                     ...]:
+    """The few-shot examples, derived from the tools' declarations (`ToolSpec.examples`, from
+    ``Language.model_examples``): each tool's in declaration order, then the pairs of
+    `TOGETHER` that exist, then `OTHER_EXAMPLES`."""
+    found: list[tuple[str, tuple[PlannedCall, ...] | str]] = [
+        (said, (PlannedCall(tool.name, dict(args)),))
+        for tool in tools for said, args in tool.examples]
+    by_name = {tool.name: tool for tool in tools}
+    for first, second in TOGETHER:
+        pair = [by_name.get(first), by_name.get(second)]
+        if all(tool is not None and tool.examples for tool in pair):
+            said = " and ".join(tool.examples[0][0] for tool in pair if tool is not None)
+            found.append((said, tuple(PlannedCall(tool.name, dict(tool.examples[0][1]))
+                                      for tool in pair if tool is not None)))
+    return (*found, *OTHER_EXAMPLES)
 
 
 def _arg_line(arg: ArgSpec) -> str:
@@ -93,10 +92,7 @@ def system_prefix(tools: tuple[ToolSpec, ...], *, examples: bool = True) -> str:
     text = _turn("system", INSTRUCTIONS.format(tools="\n".join(tool_line(t) for t in tools)))
     if not examples:
         return text
-    names = {t.name for t in tools}
-    for said, out in EXAMPLES:
-        if isinstance(out, tuple) and any(c.name not in names for c in out):
-            continue
+    for said, out in few_shot(tools):
         text += _turn("user", said) + _turn("assistant", _example_output(out, tools))
     return text
 

@@ -44,12 +44,14 @@ class ArgSpec:
 
 @dataclass(frozen=True)
 class ToolSpec:
-    """A tool: name, first sentence of its description, its arguments and topic words."""
+    """A tool: name, first sentence of its description, its arguments, topic words and the
+    examples the model is shown for it (``Language.model_examples``: sentence, arguments)."""
 
     name: str
     summary: str
     args: tuple[ArgSpec, ...]
     topics: tuple[str, ...] = ()
+    examples: tuple[tuple[str, Mapping[str, object]], ...] = ()
 
     def arg(self, name: str) -> ArgSpec | None:
         """The argument called `name`, or None."""
@@ -94,7 +96,9 @@ def tool_specs(registry: Registry) -> tuple[ToolSpec, ...]:
         required = set(params.get("required", ()))
         args = tuple(_arg(n, p, n in required) for n, p in params.get("properties", {}).items())
         summary = tool.description.split(". ")[0].rstrip(".")
-        specs.append(ToolSpec(tool.name, summary, args, tuple(tool.topics)))
+        examples = () if tool.language is None else tuple(
+            (said, dict(given)) for said, given in tool.language.model_examples)
+        specs.append(ToolSpec(tool.name, summary, args, tuple(tool.topics), examples))
     return tuple(specs)
 
 

@@ -44,7 +44,9 @@ _DOORS = "(door[s]|car|it)"
 LOCK_DOORS_LANGUAGE = Language(sentences=(Sentences((
     f"lock [up] [the|all the|all|my] ({_DOORS}|them)", f"lock [all] [the] {_DOORS} [up]",
     "(lock up|lock everything)",
-)),))
+)),),
+    model_examples=(("lock up", {}),),
+)
 
 
 LOCK_DOORS: Tool[NoArgs] = Tool(

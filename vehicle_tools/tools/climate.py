@@ -172,6 +172,9 @@ SET_TEMPERATURE_LANGUAGE = Language(
               "all zones",
               "fahrenheit",
               "celsius"),
+    model_examples=(("could you set it to 23 degrees", {"celsius": 23}),
+                    ("passenger side nineteen and a half please",
+                     {"celsius": 19.5, "zone": "passenger"})),
 )
 
 
@@ -260,6 +263,7 @@ SET_FAN_LANGUAGE = Language(
               "turn the fan off",
               "fan speed",
               "maximum"),
+    model_examples=(("blower on four", {"level": 4}),),
 )
 
 
@@ -318,6 +322,7 @@ SET_AC_LANGUAGE = Language(
               "turn on the air conditioning",
               "switch the air con off",
               "a c"),
+    model_examples=(("switch the AC on", {"on": True}), ("I'm sweating", {"on": True})),
 )
 
 

@@ -156,6 +156,8 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
               "how fast am i going",
               "odometer",
               "which gear am i in"),
+    model_examples=(("how many kilometres are on the clock", {"item": "odometer"}),
+                    ("how much gas have I got", {"item": "fuel"})),
 )
 
 

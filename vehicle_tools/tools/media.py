@@ -99,6 +99,7 @@ MEDIA_CONTROL_LANGUAGE = Language(
               "pause the music",
               "play the music",
               "resume"),
+    model_examples=(("skip it", {"action": "next"}),),
 )
 
 
@@ -158,6 +159,7 @@ SET_MEDIA_VOLUME_LANGUAGE = Language(
                   args={"volume_pct": -10}, relative="volume_pct"),
     ),
     state_keys={"volume_pct": "media.Volume"},
+    model_examples=(("volume to 40", {"volume_pct": 40}),),
 )
 
 
@@ -199,6 +201,7 @@ MEDIA_SEARCH_TOOL_LANGUAGE = Language(
     ),
     lists={"query": FreeText()},
     ask={"query": "Sorry, what should I play?"},
+    model_examples=(("put on something by Queen", {"query": "Queen"}),),
 )
 
 

@@ -75,6 +75,7 @@ NAVIGATE_TO_LANGUAGE = Language(
     examples=(
               "navigate to the station",
               "take me to"),
+    model_examples=(("drive me to 12 Baker Street", {"destination": "12 Baker Street"}),),
 )
 
 
@@ -143,7 +144,9 @@ GET_ETA_LANGUAGE = Language(sentences=(Sentences((
     "(are we there yet|eta)", "[the|my|our] (eta|arrival time)",
     "(am i|are we) going to be late", "how much (further|farther|longer) [to go]",
     "are we nearly there [yet]", "what time (will|do) (we|i) (arrive|get there)",
-)),))
+)),),
+    model_examples=(("when do we get there", {}),),
+)
 
 
 
@@ -197,6 +200,7 @@ CALL_CONTACT_LANGUAGE = Language(
     examples=(
               "call my contact",
               "make a call"),
+    model_examples=(("ring Anna", {"contact": "Anna"}),),
 )
 
 

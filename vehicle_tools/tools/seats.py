@@ -103,6 +103,7 @@ SET_SEAT_HEATING_LANGUAGE = Language(
                   args={"level": 0, "seat": "all"}),
     ),
     ask={"seat": "Which seat?"},
+    model_examples=(("heat my seat to level 2", {"level": 2, "seat": "driver"}),),
 )
 
 
@@ -177,6 +178,7 @@ SET_DEFROST_LANGUAGE = Language(
          "front"),
         ("(rear|back|rear window|back window|rear windscreen|rear windshield)", "rear"),
         ("(all [the]|both|front and rear|front and back)", "all"))},
+    model_examples=(("the windscreen is all fogged up", {"on": True, "screen": "front"}),),
 )
 
 

@@ -191,6 +191,10 @@ SET_WINDOW_LANGUAGE = Language(
               "rear left window",
               "rear right window",
               "percent"),
+    model_examples=(
+        ("open the rear right window 30 percent", {"window": "rear_right", "position_pct": 30}),
+        ("shut every window", {"window": "all", "position_pct": 0}),
+        ("roll down my window", {"window": "driver", "position_pct": 100})),
 )
 
 
