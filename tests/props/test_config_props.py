@@ -210,6 +210,10 @@ def test_valid_configs_round_trip_through_a_yaml_file(changes: list[Any]) -> Non
         saved = os.environ.pop("CABIN_MODELS_DIR", None)
         if not config.models_dir.is_absolute():  # documented: relative to the file's directory
             config = config.model_copy(update={"models_dir": path.parent / config.models_dir})
+        manual = config.manual.path  # the same, documented for the manual's file
+        if manual is not None and not manual.is_absolute():
+            config = config.model_copy(update={"manual": config.manual.model_copy(
+                update={"path": path.parent / manual})})
         try:
             assert load_config(path) == config
         finally:
