@@ -22,47 +22,29 @@ Pure; built once per grammar.
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-from hassil.expression import Alternative, Group, ListReference, Sequence, TextChunk
-from hassil.parse_expression import parse_sentence
 
 from daemon.understanding.grammar import Block, Grammar
+from daemon.understanding.shape import (
+    LOOSE_FILLERS,
+    NEGATIONS,
+    Shape,
+    phrases,
+    shape_of,
+)
 from daemon.understanding.text import normalize
 from vehicle_tools.language import (
     CORRECTIONS,
     POLITE,
     SPLITTERS,
     ArgValue,
-    FreeText,
     Range,
     Values,
 )
 
-LOOSE_FILLERS = frozenset((
-    "the", "a", "an", "you", "can", "could", "would", "will", "i", "we", "it", "is", "be",
-    "need", "want", "like", "some", "do", "get", "have", "shall", "let", "us",
-    "me", "for", "to", "of", "at", "please", "lovely", "quick", "now", "there", "bit", "our",
-    "current", "currently",
-))
-"""Function words a loosely worded command may carry that no template needs to declare."""
-
-FUNCTION_WORDS = LOOSE_FILLERS | frozenset((
-    "on", "off", "in", "up", "down", "my", "your", "our", "and", "or", "with", "set", "turn",
-    "put", "make", "change", "switch", "go", "keep", "leave", "give", "take", "start", "stop",
-    "all", "way", "little", "more", "less", "one", "side", "level", "percent", "degrees",
-    "degree", "again", "too", "very", "much", "just", "so", "what", "whats", "how",
-))
-"""Words of a template that do not name what it is about: a loose reading needs at least one
-word of its block that is not among these ("turn it up" names nothing)."""
-
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
-NEGATIONS = frozenset(("not", "dont", "never", "no", "nothing", "without", "cant", "wont",
-                       "didnt", "doesnt", "isnt", "nor"))
 _BLOCKERS = NEGATIONS | frozenset(p for p in SPLITTERS if " " not in p) | {
     "sorry", "wait", "nah", "nope", "oops", "mean", "meant", "but", "if", "when", "until",
     "after", "before", "why", "should", "must", "ought", "means", "or"}
@@ -70,15 +52,9 @@ _BLOCKING_PHRASES = re.compile(r"\b(" + "|".join(
     re.escape(p) for p in (*CORRECTIONS, *SPLITTERS) if " " in p) + r")\b")
 """Words that change what a sentence means in ways a bag of words cannot read (a negation, a
 correction, a second command, a condition): such sentences are not read loosely."""
-_MAX_EXPANSIONS = 256
-QUERY_PREFIX = "get_"
-"""Tools named so only read the car (`daemon/understanding/model_calls.py` the same)."""
 _ASKS = frozenset(("what", "whats", "how", "hows", "when", "where", "which", "is", "are",
                    "tell", "check", "show", "any", "did", "do", "does", "have", "has"))
 """Words of a question: a loose reading of a query needs one (and one of a command none)."""
-_PLAIN_VERBS = frozenset(("turn", "switch", "set", "put", "make", "change", "get", "give",
-                          "bring"))
-"""Verbs a loose reading may leave out ("the air con off"): they say nothing of what to do."""
 _STEPS = frozenset(("up", "down", "by", "more", "less", "higher", "lower"))
 
 
@@ -92,10 +68,10 @@ def _forms(word: str) -> set[str]:
     return {word, word + "s"}
 
 
-def _says(words: list[str], phrases: frozenset[str]) -> bool:
-    """Whether ``words`` say one of ``phrases`` (one word in either number, or several in a
+def _says(words: list[str], options: frozenset[str]) -> bool:
+    """Whether ``words`` say one of ``options`` (one word in either number, or several in a
     row)."""
-    for phrase in phrases:
+    for phrase in options:
         parts = phrase.split()
         if len(parts) == 1:
             if any(parts[0] in _forms(w) for w in words):
@@ -127,145 +103,6 @@ class LooseMatch:
     said: frozenset[str]
 
 
-@dataclass(frozen=True)
-class _Shape:
-    """What one block can say: its own words and its slots (argument -> list name)."""
-
-    block: Block
-    words: frozenset[str]
-    anchors: frozenset[str]
-    slots: Mapping[str, tuple[str, ...]]
-    free: bool
-    query: bool
-    units: Mapping[str, frozenset[str]]
-    numbers: frozenset[str]
-    required: tuple[frozenset[frozenset[str]], ...]
-
-
-def _walk(expr: Any) -> Iterator[Any]:
-    yield expr
-    if isinstance(expr, Alternative | Sequence | Group):
-        for item in expr.items:
-            yield from _walk(item)
-
-
-def _expansions(expr: Any) -> list[str]:
-    """Every string a small template expression stands for (capped)."""
-    if isinstance(expr, TextChunk):
-        return [str(expr.original_text or expr.text)]
-    if isinstance(expr, Alternative):
-        options = [e for item in expr.items for e in _expansions(item)]
-        return [*options, ""] if expr.is_optional else options
-    if isinstance(expr, Sequence | Group):
-        found = [""]
-        for item in expr.items:
-            found = [a + b for a, b in itertools.product(found, _expansions(item))]
-            found = found[:_MAX_EXPANSIONS]
-        return found
-    return [""]
-
-
-def template_words(template: str) -> set[str]:
-    """Every word a template can say (slots aside): ``door[s]`` says "door" and "doors"."""
-    text = re.sub(r"\{[^}]*\}", " ", template)
-    text = re.sub(r"(\w+)\[(\w+)\]", r"\1 \1\2", text)  # a suffix: "driver[s]"
-    return set(normalize(re.sub(r"[\[\]()|]", " ", text)).split())
-
-
-_AFTER_SLOT = re.compile(r"\{(\w+)(?::(\w+))?\}\s*([\[(])?(\w*)")
-"""A slot reference, an optional part opening right after it, and the word right after it."""
-
-
-def _units(templates: tuple[str, ...], grammar: Grammar) -> dict[str, frozenset[str]]:
-    """For each numeric argument, the words one of which every template of the block says
-    right after the number ("{percent:position_pct} percent"): a loose reading needs one of
-    them after the number too ("open the driver window two" is no percentage)."""
-    after: dict[str, set[str]] = {}
-    bare: set[str] = set()  # arguments some template says with no word right after
-    for template in templates:
-        for match in _AFTER_SLOT.finditer(template):
-            list_name, arg = match.group(1), match.group(2) or match.group(1)
-            if not isinstance(grammar.lists.get(list_name), Range):
-                continue
-            opener, word = match.group(3), match.group(4)
-            if opener or not word:
-                bare.add(arg)  # "[degrees]", "(percent|%)" or nothing: not always said
-            else:
-                after.setdefault(arg, set()).add(normalize(word))
-    return {arg: frozenset(words) for arg, words in after.items() if arg not in bare}
-
-
-def _groups(expr: Any) -> set[frozenset[str]]:
-    """What a template expression always says: each a set of words one of which is said (a
-    word outside every alternative, or a required choice of single words)."""
-    found: set[frozenset[str]] = set()
-    if isinstance(expr, TextChunk):
-        found = {frozenset((w,)) for w in normalize(str(expr.original_text or expr.text)).split()}
-    elif isinstance(expr, Alternative) and not expr.is_optional:
-        options = [normalize(text) for item in expr.items for text in _expansions(item)]
-        if options and all(options):
-            found = {frozenset(options)}  # "(stop|disable)", "(fan|fan speed|air flow)"
-    elif isinstance(expr, Sequence | Group) and not isinstance(expr, Alternative):
-        found = {g for item in expr.items for g in _groups(item)}
-    return found
-
-
-def _required(templates: tuple[str, ...]) -> tuple[frozenset[frozenset[str]], ...]:
-    """For each template of a block, the words it always says ("fahrenheit", "couple", "off",
-    "warmer or hotter"): a loose reading says one of each group of at least one template."""
-    found = []
-    for template in templates:
-        text = re.sub(r"(\w+)\[\w+\]", r"(\1|\1x)", template)  # "door[s]": either
-        found.append(frozenset(g for g in _groups(parse_sentence(text).expression)
-                               if not g & (LOOSE_FILLERS | _PLAIN_VERBS) and all(g)))
-    return tuple(found)
-
-
-def _numbers(templates: tuple[str, ...], grammar: Grammar) -> frozenset[str]:
-    """The numeric arguments every template of the block says (optional or not)."""
-    found: set[str] | None = None
-    for template in templates:
-        args = {m.group(2) or m.group(1) for m in _AFTER_SLOT.finditer(template)
-                if isinstance(grammar.lists.get(m.group(1)), Range)}
-        found = args if found is None else found & args
-    return frozenset(found or ())
-
-
-def _shape(block: Block, grammar: Grammar) -> _Shape | None:
-    """What ``block`` says, from its templates without a negation ("we dont need the
-    directions" would match without it); None when none is left."""
-    templates = tuple(t for t in block.sentences.templates
-                      if not template_words(t) & NEGATIONS)
-    if not templates:
-        return None
-    words: set[str] = set()
-    slots: dict[str, list[str]] = {}
-    for template in templates:
-        words |= template_words(template)
-        for expr in _walk(parse_sentence(template).expression):
-            if isinstance(expr, ListReference):
-                names = slots.setdefault(expr.slot_name, [])
-                if expr.list_name not in names:
-                    names.append(expr.list_name)
-    free = any(isinstance(grammar.lists.get(name), FreeText)
-               for names in slots.values() for name in names) or any(
-        isinstance(grammar.lists.get(arg), FreeText) for arg in block.sentences.args)
-    return _Shape(block, frozenset(words), frozenset(words - FUNCTION_WORDS),
-                  {arg: tuple(names) for arg, names in slots.items()}, free,
-                  block.tool.startswith(QUERY_PREFIX), _units(templates, grammar),
-                  _numbers(templates, grammar), _required(templates))
-
-
-def _phrases(slot: Values) -> dict[tuple[str, ...], ArgValue]:
-    table: dict[tuple[str, ...], ArgValue] = {}
-    for spoken, value in slot.values:
-        for text in _expansions(parse_sentence(spoken).expression):
-            words = tuple(normalize(text).split())
-            if words:
-                table.setdefault(words, value)
-    return table
-
-
 class LooseReader:
     """Reads sentences loosely against every block of a grammar (see the module docstring).
 
@@ -274,13 +111,13 @@ class LooseReader:
     """
 
     def __init__(self, grammar: Grammar) -> None:
-        self._shapes = tuple(s for s in (_shape(b, grammar) for b in grammar.blocks)
+        self._shapes = tuple(s for s in (shape_of(b, grammar) for b in grammar.blocks)
                              if s is not None and not s.free)
         self._lists = grammar.lists
         self._by_first: dict[str, list[tuple[tuple[str, ...], str, ArgValue]]] = {}
         for name, slot in grammar.lists.items():
             if isinstance(slot, Values):
-                for phrase, value in _phrases(slot).items():
+                for phrase, value in phrases(slot).items():
                     self._by_first.setdefault(phrase[0], []).append((phrase, name, value))
         self._polite_by_first: dict[str, list[tuple[str, ...]]] = {}
         for phrase in sorted({tuple(normalize(p).split()) for p in POLITE}, key=len,
@@ -332,7 +169,7 @@ class LooseReader:
                 index += len(phrase)
         return marks
 
-    def _cover(self, shape: _Shape, words: list[str],
+    def _cover(self, shape: Shape, words: list[str],
                values: Mapping[str, list[tuple[int, int, ArgValue]]]) -> LooseMatch | None:
         """``words`` as ``shape``'s command, or None (see the module docstring)."""
         reading = _Reading(words, dict(shape.block.sentences.args), values)
@@ -348,7 +185,7 @@ class LooseReader:
             return None  # every template of the block says this number
         return LooseMatch(shape.block, reading.args, frozenset(reading.said))
 
-    def _fill_values(self, shape: _Shape, reading: _Reading) -> bool:
+    def _fill_values(self, shape: Shape, reading: _Reading) -> bool:
         """Slot values from the block's closed lists, longest phrases first; False when an
         argument is said twice, differently."""
         spans = [(start, end, arg, value) for arg, names in shape.slots.items()
@@ -373,7 +210,7 @@ class LooseReader:
                     found.setdefault(name, []).append((start, start + len(phrase), value))
         return found
 
-    def _fill_number(self, shape: _Shape, reading: _Reading) -> bool:
+    def _fill_number(self, shape: Shape, reading: _Reading) -> bool:
         """A number said fills the block's one numeric slot, inside what may be said, with
         the word the templates always say after it; False otherwise."""
         numeric = [arg for arg, names in shape.slots.items()
@@ -418,7 +255,7 @@ class _Reading:
         self.covered = [c or m for c, m in zip(self.covered, marks, strict=True)]
 
 
-def _rest_fits(shape: _Shape, reading: _Reading) -> bool:
+def _rest_fits(shape: Shape, reading: _Reading) -> bool:
     """Every word left is the block's own or a filler, one of them names what the block is
     about, and one of the block's templates has all the words it always says."""
     anchored = False
