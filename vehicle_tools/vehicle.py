@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -82,6 +83,8 @@ async def open_vehicle(config: VehicleConfig, *, registry: Registry | None = Non
     registry = registry if registry is not None else default_registry()
     registry.check_against(db)
     async with AsyncExitStack() as stack:
+        if config.dbus.enabled:
+            stack.callback(free_closed_connections)  # registered first: runs last
         backend = CanBackend(config.can, db, bus_factory=bus_factory)
         await backend.start()
         stack.push_async_callback(backend.stop)
@@ -96,6 +99,22 @@ async def open_vehicle(config: VehicleConfig, *, registry: Registry | None = Non
         dispatcher = Dispatcher(registry, backend, dbus=dbus, local=settings, show_text=show_text)
         yield Vehicle(registry=registry, dispatcher=dispatcher, backend=backend, db=db,
                       settings=settings, dbus=dbus, ecu=ecu, services=services)
+
+
+def free_closed_connections() -> None:
+    """Free the D-Bus connections closed on exit now, while no other connection is open.
+
+    A closed pydbus ``Bus`` and its ``Gio.DBusConnection`` wrapper form a reference cycle, so
+    Python's cycle collector frees them at some later moment, on whichever thread allocates.
+    With PyGObject 3.50 on GLib 2.74, finalizing a connection under the GIL while GDBus's
+    shared worker thread dispatches for another connection deadlocks both (the worker holds a
+    GIO lock and waits for the GIL to take a toggle reference; the finalizer waits for that
+    lock): a fleet worker hung so in the middle of its next replay. Collecting here, after every
+    connection `open_vehicle` opened is closed (the head-unit API, opened after the vehicle, is
+    closed before it), leaves no such garbage behind. Costs one full collection (~0.1 s with
+    the models loaded; a fleet worker freezes its models' objects first, `gc.freeze`).
+    """
+    gc.collect()
 
 
 async def _start_simulator(config: VehicleConfig, db: Database, bus_factory: BusFactory,

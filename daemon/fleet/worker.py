@@ -163,9 +163,10 @@ def isolated_dbus(config: CabinConfig) -> Iterator[CabinConfig]:
         return
     with tempfile.TemporaryDirectory(prefix="cabin-fleet-bus-") as tmp:
         address = f"unix:path={Path(tmp) / 'bus'}"
-        proc = subprocess.Popen([exe, "--session", "--nofork", "--nopidfile",
-                                 "--print-address=1", f"--address={address}"],
+        proc = subprocess.Popen([*_dies_with_parent(), exe, "--session", "--nofork",
+                                 "--nopidfile", "--print-address=1", f"--address={address}"],
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        _PRIVATE_BUSES.append(proc)
         try:
             assert proc.stdout is not None
             proc.stdout.readline()  # printed once it listens
@@ -173,7 +174,27 @@ def isolated_dbus(config: CabinConfig) -> Iterator[CabinConfig]:
             yield config.model_copy(update={
                 "vehicle": vehicle.model_copy(update={"dbus": dbus})})
         finally:
+            _PRIVATE_BUSES.remove(proc)
             proc.terminate()
             proc.wait(10)
             if proc.stdout is not None:
                 proc.stdout.close()
+
+
+_PRIVATE_BUSES: list[subprocess.Popen[str]] = []
+"""The private dbus-daemons this process runs (`isolated_dbus`), for `stop_private_buses`."""
+
+
+def _dies_with_parent() -> list[str]:
+    """A prefix making the child get SIGTERM when this process dies, even by SIGKILL
+    (``setpriv --pdeathsig``, util-linux); empty where setpriv is not installed."""
+    exe = shutil.which("setpriv")
+    return [exe, "--pdeathsig", "TERM", "--"] if exe else []
+
+
+def stop_private_buses() -> None:
+    """Terminate the private dbus-daemons now (a worker told to stop, from its signal handler;
+    their temporary directories go with the process's cleanup or the system's)."""
+    for proc in list(_PRIVATE_BUSES):
+        with contextlib.suppress(OSError):
+            proc.terminate()

@@ -116,6 +116,8 @@ class DbusServiceHost:
                 _quietly(publication.unpublish)
             if bus is not None:
                 _quietly(lambda: bus.con.close_sync(None))
+            while context.pending():  # the queued "closed" signal holds the connection alive
+                context.iteration(False)
             self._loop = None
             context.pop_thread_default()
 
