@@ -174,8 +174,14 @@ def _cmd_devices(_args: argparse.Namespace) -> int:
 
 
 def _cmd_config_check(args: argparse.Namespace) -> int:
+    from daemon.manual.loader import load_answerer
+
     config = load_config(args.file)
-    print(f"{args.file}: valid (models in {config.models_dir}, ASR backend {config.asr.backend})")
+    answerer = load_answerer(config.manual)  # the manual is read at start: check it here too
+    manual = (f"owner's manual {config.manual.manual_path()}" if answerer is not None
+              else "no owner's manual")
+    print(f"{args.file}: valid (models in {config.models_dir}, ASR backend "
+          f"{config.asr.backend}, {manual})")
     return 0
 
 

@@ -33,7 +33,7 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's p
     p.add_argument("--split", choices=["tune", "heldout", "heldout2", "heldout3", "all"],
                    default="all",
                    help="understanding, corpus-audio, manual: which split (corpus-audio: all = "
-                   "heldout2 and heldout; manual: tune, heldout or all)")
+                   "heldout2 and heldout; manual: tune, heldout, heldout2 or all)")
     p.add_argument("--conditions", nargs="+", default=["clean", "car10", "passenger", "traffic0"],
                    choices=["clean", "car10", "passenger", "traffic0"],
                    help="corpus-audio: which noise conditions")
@@ -117,7 +117,7 @@ def run_eval(args: argparse.Namespace) -> int:
     if "manual" in wanted:
         from daemon.eval.manual_eval import run as run_manual
 
-        split = args.split if args.split in ("tune", "heldout") else "all"
+        split = args.split if args.split in ("tune", "heldout", "heldout2") else "all"
         run_manual(split, args.json, show_failures=not args.no_failures,
                    config=load_config(args.config), spoken=args.spoken)
         wanted.discard("manual")

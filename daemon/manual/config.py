@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from typing import Any
+
+from pydantic import Field, field_validator
 
 import vehicle_tools
 from daemon.config_base import Section
@@ -37,6 +39,14 @@ class ManualConfig(Section):
         "Here's what the manual says.", max_length=60,
         description="said first in every answer from the manual, citing it (pre-rendered, so "
                     "it plays at once while the answer is synthesized); empty for none")
+
+    @field_validator("path", mode="before")
+    @classmethod
+    def _no_empty_path(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("is empty: name the manual's Markdown file, or write null for "
+                             "the simulated car's manual")
+        return value
 
     def manual_path(self) -> Path:
         """The manual to load."""

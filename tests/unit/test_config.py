@@ -80,3 +80,21 @@ def test_cli_config_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     err = capsys.readouterr().err
     assert "tts.volume" in err and "loud" in err and "fix:" in err
     assert "Traceback" not in err
+
+
+def test_an_empty_manual_path_is_refused_with_the_fix(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"manual.path.*is empty.*null"):
+        load_config(write(tmp_path, "manual:\n  path: ''\n"))
+
+
+def test_config_check_reads_the_manual(tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["config", "check", str(REPO / "cabin.yaml")]) == 0
+    assert "owners_manual.md" in capsys.readouterr().out
+    (tmp_path / "manual.md").write_text("no sections here\n")
+    cfg = write(tmp_path, "manual:\n  path: manual.md\n")
+    assert main(["config", "check", str(cfg)]) == 2
+    err = capsys.readouterr().err
+    assert "manual" in err and "fix:" in err and "Traceback" not in err
+    assert main(["config", "check", str(write(tmp_path, "manual:\n  path: gone.md\n"))]) == 2
+    assert "gone.md" in capsys.readouterr().err
