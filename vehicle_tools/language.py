@@ -72,10 +72,16 @@ class FreeText:
             gas station", "my wife"): the turn may end after the short, closed-sentence wait.
         drop_article: a leading lower-case "the", "a" or "an" is not part of the value ("the
             airport" -> "airport"; "The Hague" keeps its capitalised article).
+        fillers: leading lower-case phrases that are not part of the value ("something by" in
+            "play something by Queen"); the longest that fits is dropped, once.
+        not_alone: words that never make a value on their own ("the last song again" is no
+            search): a value of only these words is no value, and another reading is taken.
     """
 
     whole_ends: frozenset[str] = frozenset()
     drop_article: bool = False
+    fillers: tuple[str, ...] = ()
+    not_alone: frozenset[str] = frozenset()
 
 
 SlotList = Values | Range | FreeText

@@ -24,7 +24,7 @@ FREE_TEXT_EXAMPLES: Mapping[str, tuple[str, ...]] = {
     "destination": ("the airport", "221 Baker Street", "the nearest charging station",
                     "King's Cross", "the central station", "home", "Leeds city centre"),
     "contact": ("Alice", "Bob Smith", "Mom", "the office"),
-    "query": ("Bohemian Rhapsody", "some jazz", "Take Five", "Hey Jude by The Beatles",
+    "query": ("Bohemian Rhapsody", "Miles Davis", "Take Five", "Hey Jude by The Beatles",
               "Superstition"),
 }
 """Example free text for sampled sentences (a corpus adds its own)."""

@@ -132,7 +132,7 @@ def _required(templates: tuple[str, ...]) -> tuple[frozenset[frozenset[str]], ..
     "warmer or hotter"): a loose reading says one of each group of at least one template."""
     found = []
     for template in templates:
-        text = re.sub(r"(\w+)\[\w+\]", r"(\1|\1x)", template)  # "door[s]": either
+        text = re.sub(r"(\w+)\[(\w+)\]", r"(\1|\1\2)", template)  # "door[s]": either
         found.append(frozenset(g for g in _groups(parse_sentence(text).expression)
                                if not g & (LOOSE_FILLERS | _PLAIN_VERBS) and all(g)))
     return tuple(found)

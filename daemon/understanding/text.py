@@ -50,7 +50,7 @@ def _word_key(word: str) -> str:
 def original_words(original: str, value: str) -> str:
     """The driver's own wording (case, digits) of ``value``, a normalised run of words found in
     ``original``; ``value`` itself when the run cannot be found (numbers spelled out)."""
-    words = original.split()
+    words = [w for w in original.split() if _word_key(w)]  # not "..." or "-"
     keys = [_word_key(w) for w in words]
     target = value.split()
     if not target:

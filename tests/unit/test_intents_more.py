@@ -45,7 +45,7 @@ from daemon.intents import ParsedIntent, parse, understander
     ("call Bob Smith", ParsedIntent("call_contact", {"contact": "Bob Smith"})),
     ("phone Alice for me", ParsedIntent("call_contact", {"contact": "Alice"})),
     ("call Bob Smith, please", ParsedIntent("call_contact", {"contact": "Bob Smith"})),
-    ("play some jazz for me please", ParsedIntent("media_search", {"query": "some jazz"})),
+    ("play some jazz for me please", ParsedIntent("media_search", {"query": "jazz"})),
     ("could the blower go to 3", ParsedIntent("set_fan", {"level": 3})),
     ("shut every window please", ParsedIntent("set_window", {"window": "all", "position_pct": 0})),
     ("play Bohemian Rhapsody", ParsedIntent("media_search", {"query": "Bohemian Rhapsody"})),

@@ -124,6 +124,26 @@ def test_a_sentence_from_the_templates_parses_back_to_its_call(drawn: Any) -> No
     ("Navigate to 221 Baker Street, please.",
      [("navigate_to", {"destination": "221 Baker Street"})]),
     ("call Bob Smith for me", [("call_contact", {"contact": "Bob Smith"})]),
+    # a step said with a number: "up one" is one more, "up to 5" is level 5
+    ("fan up one", [("set_fan", {"level": 4})]),
+    ("bump the fan up two notches", [("set_fan", {"level": 5})]),
+    ("turn the fan down 2", [("set_fan", {"level": 1})]),
+    ("turn the fan up to 5", [("set_fan", {"level": 5})]),
+    ("fan level 2", [("set_fan", {"level": 2})]),
+    # a search is for the name, not the words around it
+    ("play something by ... Paul Kelly", [("media_search", {"query": "Paul Kelly"})]),
+    ("play some A R Rahman", [("media_search", {"query": "A R Rahman"})]),
+    ("put on a bit of Mozart", [("media_search", {"query": "Mozart"})]),
+    ("play Some Nights", [("media_search", {"query": "Some Nights"})]),
+    ("please play the last song again", [("media_control", {"action": "previous"})]),
+    # plural with no screen named: both screens
+    ("switch the demisters off", [("set_defrost", {"on": False, "screen": "all"})]),
+    ("turn the demister off", [("set_defrost", {"on": False, "screen": "front"})]),
+    # a second command that names its own device
+    ("turn on the air con, 19 degrees",
+     [("set_ac", {"on": True}), ("set_temperature", {"celsius": 19.0, "zone": "all"})]),
+    ("turn on the AC and the fog lights",
+     [("set_ac", {"on": True}), ("set_lights", {"light": "fog_lights", "on": True})]),
 ])
 def test_what_drivers_said_is_what_runs(text: str, calls: list[tuple[str, dict[str, Any]]]
                                         ) -> None:
@@ -147,6 +167,9 @@ def test_what_drivers_said_is_what_runs(text: str, calls: list[tuple[str, dict[s
     "the driver window to 40, no, 60",  # what is corrected is not understood itself
     "turn on the AC and make it 20",  # "it" is the A/C: no temperature guessed
     "play, activate the fog lights and dance",
+    "play that song again",  # no name in it: no search for "that song again"
+    # the second half only fits the first command's device: never another tool's
+    "heat my seat to 3 and the passenger's to 1",
 ])
 def test_what_is_not_covered_runs_nothing(text: str) -> None:
     plan = understander().understand(text, STATE)

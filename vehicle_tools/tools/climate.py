@@ -218,13 +218,17 @@ def _fan_reply(args: SetFanArgs, report: Report) -> str:
 
 
 _FAN = "(fan|fans|blower|ventilation|fan speed|air flow|airflow)"
+_STEPS = "[(notch|notches|level|levels|step|steps|more)]"
+"""Words after a fan step ("up two notches")."""
 SET_FAN_LANGUAGE = Language(
     sentences=(
-        Sentences((
-            f"[(set|turn|put|change|bump|crank|switch)] [the] {_FAN} [up|down] [(to|at|on)] "
+        Sentences((  # "up"/"down" before a number needs "to" or "level": "fan up one" is a step
+            f"[(set|turn|put|change|bump|crank|switch)] [the] {_FAN} [(to|at|on)] "
             "[level|speed] {level}",
-            f"[(set|turn|put|change|bump|crank)] [up|down] [the] {_FAN} [up|down] [(to|at|on)] "
-            "[level|speed] {level}",
+            f"[(set|turn|put|change|bump|crank|switch)] [the] {_FAN} (up|down) "
+            "(to|at|on) [level|speed] {level}",
+            f"(set|turn|put|change|bump|crank) (up|down) [the] {_FAN} (to|at|on) [level|speed] "
+            "{level}",
             f"{_FAN} [level|speed] [to] {{level}}",
             "[set] [the] speed [(to|at)] {level}",
             f"(could|can) [you] [(bump|turn|put|set)] the {_FAN} (go|up|down) to [level] {{level}}",
@@ -255,7 +259,20 @@ SET_FAN_LANGUAGE = Language(
             f"[the] {_FAN} is [way|far|much] too (loud|strong|noisy)", f"{_FAN} down",
             "less air", "too much (air|wind)",
         ), args={"level": -1}, relative="level"),
+        Sentences((
+            f"[(turn|bump|crank|put|kick|knock)] [the] {_FAN} up [by] {{level}} {_STEPS}",
+            f"(turn|bump|crank|put|kick|knock) up [the] {_FAN} [by] {{level}} {_STEPS}",
+            f"(raise|increase) [the] {_FAN} [level|speed] by {{level}} {_STEPS}",
+        ), relative="level"),
+        Sentences((
+            f"[(turn|put|knock|drop|bring)] [the] {_FAN} down [by] {{minus_level:level}} "
+            f"{_STEPS}",
+            f"(turn|put|knock|drop|bring) down [the] {_FAN} [by] {{minus_level:level}} {_STEPS}",
+            f"(lower|decrease|reduce) [the] {_FAN} [level|speed] by {{minus_level:level}} "
+            f"{_STEPS}",
+        ), relative="level"),
     ),
+    lists={"minus_level": Values(tuple((str(n), -n) for n in range(1, FAN_MAX + 1)))},
     state_keys={"level": "FanLevel"},
     examples=(
               "set the fan to level three",

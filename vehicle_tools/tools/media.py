@@ -89,7 +89,8 @@ MEDIA_CONTROL_LANGUAGE = Language(
                   args={"action": "next"}),
         Sentences((f"(previous|last) {_AUDIO}", f"(play|go back to) the (previous|last) "
                    f"[{_AUDIO}|one]", f"go back [a|one] [{_AUDIO}]",
-                   f"(replay|restart) [the|this] {_AUDIO}"),
+                   f"(replay|restart) [the|this] {_AUDIO}",
+                   f"play the (previous|last) [{_AUDIO}|one] again"),
                   args={"action": "previous"}),
     ),
     examples=(
@@ -199,7 +200,15 @@ MEDIA_SEARCH_TOOL_LANGUAGE = Language(
                    "(stick|chuck|pop) on {query}",
                    "i (fancy|feel like) (listening to|hearing) {query}"),),
     ),
-    lists={"query": FreeText()},
+    lists={"query": FreeText(
+        fillers=("something by", "something from", "anything by", "stuff by", "songs by",
+                 "a song by", "some songs by", "some music by", "music by", "some stuff by",
+                 "a bit of", "some", "something of"),
+        not_alone=frozenset((
+            "the", "a", "an", "this", "that", "it", "one", "some", "something", "anything",
+            "last", "previous", "next", "same", "again", "song", "songs", "track", "tracks",
+            "tune", "tunes", "music", "album", "playlist", "radio", "podcast", "episode",
+            "more", "back", "please", "now")))},
     ask={"query": "Sorry, what should I play?"},
     model_examples=(("put on something by Queen", {"query": "Queen"}),),
 )

@@ -155,9 +155,21 @@ def _defrost_reply(args: SetDefrostArgs, report: Report) -> str:
     return f"{_SPOKEN_SCREEN[args.screen]} is {'on' if on else 'off'}."
 
 
-_SCREEN = "(defrost|defroster[s]|demist|demister[s]|defog|defogger[s]|de ice|deicer[s])"
+_SCREEN = "(defrost|defroster|demist|demister|defog|defogger|de ice|deicer)"
+_SCREENS = "(defrosters|demisters|defoggers|deicers)"
+"""Said in the plural with no screen named, both screens ("switch the demisters off")."""
 SET_DEFROST_LANGUAGE = Language(
-    sentences=(
+    sentences=(  # the plural blocks first: of two equal readings the first is taken
+        Sentences((f"(turn|switch|put) [the] [{{screen}}] {_SCREENS} on",
+                   f"(turn|switch|put) on [the] [{{screen}}] {_SCREENS}",
+                   f"[the] [{{screen}}] {_SCREENS} on",
+                   f"(start|enable) [the] [{{screen}}] {_SCREENS}"),
+                  args={"on": True, "screen": "all"}),
+        Sentences((f"(turn|switch|shut) [the] [{{screen}}] {_SCREENS} off",
+                   f"(turn|switch|shut) off [the] [{{screen}}] {_SCREENS}",
+                   f"[the] [{{screen}}] {_SCREENS} off",
+                   f"(stop|disable) [the] [{{screen}}] {_SCREENS}"),
+                  args={"on": False, "screen": "all"}),
         Sentences((
             f"(turn|switch|put) [the] [{{screen}}] {_SCREEN} on",
             f"(turn|switch|put) on [the] [{{screen}}] {_SCREEN}",
