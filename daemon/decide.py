@@ -20,6 +20,9 @@ language model streams is spoken while it is still being generated. In order:
 
 Vehicle calls are shielded from cancellation: a command already sent to the car finishes and
 is reported, whatever happens to the turn.
+
+The decider's input and the interfaces it calls are daemon/decide_types.py; when it asks before
+acting and when an answer still counts (the confirmation policy), daemon/confirmation.py.
 """
 
 from __future__ import annotations
@@ -27,21 +30,35 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from collections.abc import AsyncIterator, Mapping
 
 from daemon import events as ev
+from daemon.confirmation import (
+    CONFIRM_TIMEOUT_S,
+    NEEDS_CONFIRMATION,
+    NOTHING_PENDING,
+    doubted,
+    nothing_pending,
+    stale,
+)
+from daemon.decide_types import (
+    Agent,
+    Clock,
+    DrivingStateSource,
+    ReportedReadings,
+    ToolDispatcher,
+    ToolOutcome,
+    TurnInput,
+)
 from daemon.dialogue import (
     DROPPED_REPLY,
     Conversation,
-    Dropped,
     DroppedQuestion,
     PendingCall,
     yes_no,
 )
 from daemon.intents import understander
-from daemon.llm.types import AgentAnswer, CancelToken, Message, Sentence
+from daemon.llm.types import AgentAnswer, Sentence
 from daemon.manual.route import for_the_manual, manual_only
 from daemon.manual.types import ManualSource
 from daemon.understanding.model_calls import ModelCall, Policy, judge, restate
@@ -49,89 +66,12 @@ from daemon.understanding.understand import Plan, Understander
 
 _LOG = logging.getLogger(__name__)
 
+__all__ = ["CANNOT_DO", "NOTHING_PENDING", "Agent", "Decider", "ToolDispatcher", "ToolOutcome",
+           "TurnInput"]
+"""The decider, and what callers import from here with it: its input and interfaces
+(daemon/decide_types.py) and the confirmation policy's reply (daemon/confirmation.py)."""
+
 CANNOT_DO = "Sorry, I can't do that yet."
-NEEDS_CONFIRMATION = "needs_confirmation"
-NOTHING_PENDING = "There's nothing waiting for an answer."
-"""Said for a bare yes or no when no question is waiting for one."""
-CONFIRM_TIMEOUT_S = 8.0
-"""Default life of a confirmation question after the driver heard it, s."""
-_THANKS = frozenset({"thanks", "thank"})
-
-
-class ToolOutcome(Protocol):
-    """What the vehicle dispatcher returns (vehicle_tools.dispatcher.ToolResult)."""
-
-    @property
-    def ok(self) -> bool: ...
-    @property
-    def args(self) -> Mapping[str, object]: ...
-    @property
-    def state(self) -> Mapping[str, object]: ...
-    @property
-    def reply(self) -> str: ...
-    @property
-    def error_code(self) -> str | None: ...
-
-
-class ToolDispatcher(Protocol):
-    """Calls vehicle tools (vehicle_tools.dispatcher.Dispatcher)."""
-
-    async def call(self, name: str, args: Mapping[str, object], *,
-                   confirmed: bool | None = None) -> ToolOutcome:
-        """Validate, apply policy, send to the car and report what it did."""
-
-
-@runtime_checkable
-class DrivingStateSource(Protocol):
-    """A dispatcher that knows the car's driving state (vehicle_tools.dispatcher.Dispatcher)."""
-
-    def driving_state(self) -> str | None:
-        """parked, idling or moving from the latest gear and speed reported; None: unknown."""
-
-
-@runtime_checkable
-class ReadingSource(Protocol):
-    """A dispatcher that knows what the car last reported (vehicle_tools.dispatcher)."""
-
-    def reported(self, key: str) -> object:
-        """The last reported value of ``key`` (a DBC signal or ``service.Property``), or None."""
-
-
-@dataclass(frozen=True)
-class _Readings:
-    """The car's last reported values, for relative changes ("a bit warmer")."""
-
-    dispatcher: object
-
-    def get(self, key: str) -> object:
-        source = self.dispatcher
-        return source.reported(key) if isinstance(source, ReadingSource) else None
-
-
-class Agent(Protocol):
-    """The language model router (daemon/llm/router.py)."""
-
-    def answer(self, text: str, history: Sequence[Message],
-               cancel: CancelToken) -> AsyncIterator[Sentence | AgentAnswer]:
-        """Stream spoken sentences, then end with exactly one `AgentAnswer`."""
-
-
-@dataclass(frozen=True)
-class TurnInput:
-    """A transcript to act on.
-
-    Attributes:
-        turn: the turn number.
-        text: what the driver said (or typed on the head unit).
-        cancel: set when the turn is interrupted (stops the language model).
-        confidence: the recogniser's confidence in ``text`` (faster-whisper: the lowest
-            segment avg_logprob, natural log per token; None: typed, or not reported).
-    """
-
-    turn: int
-    text: str
-    cancel: CancelToken
-    confidence: float | None = None
 
 
 class Decider:
@@ -155,7 +95,7 @@ class Decider:
         manual: answers questions about the car from its owner's manual; None: no manual.
     """
 
-    def __init__(self, dispatcher: ToolDispatcher, log: ev.EventLog, now_ms: _Clock,
+    def __init__(self, dispatcher: ToolDispatcher, log: ev.EventLog, now_ms: Clock,
                  conversation: Conversation, *, agent: Agent | None = None,
                  acknowledge: str = "", confirm_timeout_s: float = CONFIRM_TIMEOUT_S,
                  understander: Understander | None = None,
@@ -212,7 +152,7 @@ class Decider:
             call = self._understander.answer(asking, text)
             if call is not None:
                 return Plan((call,))
-        return self._understander.understand(text, _Readings(self._dispatcher))
+        return self._understander.understand(text, ReportedReadings(self._dispatcher))
 
     def _from_manual(self, request: TurnInput, *, advice_only: bool) -> str | None:
         """The owner's manual's spoken answer when ``request`` is a question for it (with
@@ -240,13 +180,10 @@ class Decider:
     def _doubt(self, request: TurnInput, plan: Plan) -> str | None:
         """The question to ask instead of acting when the recogniser was unsure of the words
         (`asr.confirm_below`): the plan's first action, restated; None: act."""
-        registry = self._understander.registry
-        actions = [c for c in plan.calls if not c.tool.startswith("get_")
-                   and not registry.get(c.tool).policy.needs_confirmation]  # asked anyway
-        if (self.confirm_below is None or request.confidence is None or not actions
-                or request.confidence >= self.confirm_below):
+        call = doubted(plan, self._understander.registry, request.confidence,
+                       self.confirm_below)
+        if call is None or request.confidence is None:  # doubted: never without a confidence
             return None
-        call = actions[0]
         question = restate(ModelCall(call.tool, call.args), self._understander.registry)
         self._intent(request.turn, "fast_path", "confirm",
                      {"tool": call.tool, "confidence": round(request.confidence, 3),
@@ -291,7 +228,7 @@ class Decider:
         if answer is None:
             return None
         if pending is not None:
-            reason = self._stale(pending)
+            reason = stale(pending, self._now(), self.confirm_timeout_s, self._driving_state)
             if reason is None:
                 self._intent(request.turn, "dialogue", pending.name, dict(pending.args))
                 return await self._call(request.turn, pending.name, pending.args,
@@ -302,19 +239,9 @@ class Decider:
         if dropped is not None:
             self._intent(request.turn, "dialogue", dropped.reason, {})
             return DROPPED_REPLY[dropped.reason]
-        thanks = any(word in _THANKS for word in request.text.lower().split())
-        if (answer != "cancel" and not thanks and conv.clarifying is None
-                and not conv.last_reply_asked()):
+        if nothing_pending(request.text, answer, conv):
             self._intent(request.turn, "dialogue", "nothing_pending", {})
             return NOTHING_PENDING  # never to a model: it would claim something ("Playing...")
-        return None
-
-    def _stale(self, pending: PendingCall) -> Dropped | None:
-        """Why `pending` may no longer be answered (expired, driving state changed), or None."""
-        if self._now() - pending.asked_ms > self.confirm_timeout_s * 1000.0:
-            return "expired"
-        if self._driving_state() != pending.driving:
-            return "driving_changed"
         return None
 
     def _driving_state(self) -> str | None:
@@ -409,10 +336,6 @@ class Decider:
             generated_tokens=timing.generated_tokens if timing else 0))
         if answer.kind != "calls":
             self._intent(turn, answer.source, answer.kind, {})
-
-
-class _Clock(Protocol):
-    def __call__(self) -> float: ...
 
 
 def _shipped() -> Understander:

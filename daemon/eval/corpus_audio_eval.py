@@ -13,8 +13,8 @@ per category, per condition x voice): the held-out texts and what was heard of t
 shown, so the language can be tuned without looking at them.
 
 Each file also keeps the recogniser's confidence in its final decode (the lowest segment
-``avg_logprob``, `daemon.asr.whisper_decode_scored`) and whether its plan acts; the
-confidence table (`confidence_table`) says, per threshold, what ``asr.confirm_below`` would do:
+``avg_logprob``, `daemon.whisper_decoding.whisper_decode_scored`) and whether its plan acts;
+the confidence table (`confidence_table`) says, per threshold, what ``asr.confirm_below`` would do:
 the wrong actions it would turn into a question and the right ones it would ask about.
 
     cabin eval corpus-audio [--split heldout2|heldout|tune|all] [--conditions ...] [--limit N]
@@ -24,6 +24,7 @@ the wrong actions it would turn into a question and the right ones it would ask 
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -237,13 +238,16 @@ def markdown(split: str, numbers: Mapping[str, Any]) -> str:
 def hear_and_understand(models: Any, item: AudioItem, fe: Any, params: Any,
                         understand: Callable[[str, Mapping[str, Any]], Any]) -> FileResult:
     """One file through `cabin eval commands`' hearing path, then understood and scored."""
+    from daemon.driver_level import GateParams
     from daemon.eval.common import WerCounter, load_audio
     from daemon.eval.turn import run_turn
     from daemon.eval.understanding_eval import DEFAULT_STATE, Item, score
 
     audio = models.front_end(fe).process_all(load_audio(item.path))
+    gate_db = os.environ.get("CABIN_EVAL_GATE_DB")  # a development knob (measuring the gate)
     turn = run_turn(audio, models.wake_detector(), models.vad(), params,
-                    partial_decoder=lambda a: models.transcribe(a, biased=True))
+                    partial_decoder=lambda a: models.transcribe(a, biased=True),
+                    gate=GateParams(margin_db=float(gate_db)) if gate_db else None)
     corpus_item = Item.from_row(item.row)
     voice = str(item.row.get("voice", ""))
     if turn.wake is None:
@@ -262,11 +266,12 @@ def hear_and_understand(models: Any, item: AudioItem, fe: Any, params: Any,
 
 def transcribe_scored(models: Any, audio: Any) -> tuple[str, float | None]:
     """`EvalModels.transcribe` (biased) with the decode's confidence: the same decode
-    (`daemon.asr.whisper_decode_scored`, which `whisper_decode` returns the text of)."""
+    (`daemon.whisper_decoding.whisper_decode_scored`, which `whisper_decode` returns the text
+    of)."""
     import numpy as np
 
-    from daemon.asr import whisper_decode_scored
     from daemon.biasing import whisper_hotwords, whisper_prompt
+    from daemon.whisper_decoding import whisper_decode_scored
 
     return whisper_decode_scored(models._whisper_model(), audio.astype(np.float32) / 32768.0,
                                  models.config.asr, whisper_prompt(models.vocabulary),

@@ -1,5 +1,6 @@
-"""The recogniser's confidence (daemon/asr.py) and the spoken corpus's confidence table
-(daemon/eval/corpus_audio_eval.py), with scripted models: no real model is loaded."""
+"""The recogniser's confidence (daemon/asr.py, daemon/whisper_decoding.py) and the spoken
+corpus's confidence table (daemon/eval/corpus_audio_eval.py), with scripted models: no real
+model is loaded."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from daemon import asr
-from daemon.asr import VoskStream, WhisperRecognizer, WhisperStream, whisper_decode_scored
+from daemon import whisper_decoding
+from daemon.asr import VoskStream, WhisperRecognizer, WhisperStream
 from daemon.config import AsrConfig
 from daemon.eval import corpus_audio_eval as ev
+from daemon.whisper_decoding import whisper_decode_scored
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ def test_whisper_stream_sets_confidence_in_finish() -> None:
     assert stream.confidence == pytest.approx(-0.35)
     empty = WhisperStream(_recognizer(_Model([])))
     assert empty.finish() == "" and empty.confidence is None
-    assert asr._window.frames == asr.WHISPER_FRAMES
+    assert whisper_decoding._window.frames == whisper_decoding.WHISPER_FRAMES
 
 
 class _Rec:

@@ -1,4 +1,5 @@
-"""faster-whisper's short encoder window, its token budget and the repetition cut (daemon/asr.py).
+"""faster-whisper's short encoder window, its token budget and the repetition cut
+(daemon/whisper_decoding.py).
 
 The pure parts are checked with numbers; the decode with the real whisper-tiny model on real
 recordings from ../shared/audio; the retry logic with a scripted model, since whether the real
@@ -14,8 +15,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from daemon import asr
-from daemon.asr import (
+from daemon import whisper_decoding
+from daemon.biasing import build_vocabulary, whisper_hotwords, whisper_prompt
+from daemon.config import AsrConfig
+from daemon.eval.common import edit_distance, load_audio, normalize_words
+from daemon.whisper_decoding import (
     WHISPER_FRAMES,
     collapse_repeats,
     encoder_frames,
@@ -23,9 +27,6 @@ from daemon.asr import (
     token_budget,
     whisper_decode,
 )
-from daemon.biasing import build_vocabulary, whisper_hotwords, whisper_prompt
-from daemon.config import AsrConfig
-from daemon.eval.common import edit_distance, load_audio, normalize_words
 from tests.conftest import REPO, SHARED_AUDIO
 
 MODEL = REPO / "models" / "whisper-tiny-en"
@@ -103,7 +104,7 @@ class _ScriptedModel:
 
     def transcribe(self, audio: Any, **options: Any) -> tuple[list[_Segment], None]:
         text, tokens = self._answers[len(self.calls)]
-        self.calls.append((asr._window.frames, options["max_new_tokens"]))
+        self.calls.append((whisper_decoding._window.frames, options["max_new_tokens"]))
         return [_Segment(text, list(range(tokens)))], None
 
 
@@ -115,7 +116,7 @@ def test_a_clean_decode_runs_once_in_the_short_window() -> None:
     model = _ScriptedModel([("turn the fan off", 5)])
     assert whisper_decode(model, _audio(2.0), AsrConfig(), None, None) == "turn the fan off"
     assert model.calls == [(1500, 2 * 8 + 12)]
-    assert asr._window.frames == WHISPER_FRAMES  # reset after the decode
+    assert whisper_decoding._window.frames == WHISPER_FRAMES  # reset after the decode
 
 
 def test_a_repetition_loop_is_cut_without_a_second_decode() -> None:
