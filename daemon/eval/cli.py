@@ -39,6 +39,10 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's p
                    help="corpus-audio: which noise conditions")
     p.add_argument("--limit", type=int, default=None,
                    help="corpus-audio: N items per split, spread evenly (default: all)")
+    p.add_argument("--driver-gate-db", type=float, default=None, metavar="DB",
+                   help="corpus-audio: end the turn on the driver's speech only, speech more "
+                   "than DB below the driver's level not counting (an experiment: "
+                   "docs/corpus.md)")
     p.add_argument("--json", type=Path,
                    help="understanding, corpus-audio: write the figures here")
     p.add_argument("--spoken", type=int, default=0, metavar="N",
@@ -147,7 +151,8 @@ def run_eval(args: argparse.Namespace) -> int:
         from daemon.eval import corpus_audio_eval
 
         corpus_audio_eval.run(models, fe_on, ctx._params(), split=args.split,
-                              conditions=args.conditions, limit=args.limit, json_path=args.json)
+                              conditions=args.conditions, limit=args.limit, json_path=args.json,
+                              driver_gate_db=args.driver_gate_db)
         wanted.discard("corpus-audio")
         if not wanted:
             return 0

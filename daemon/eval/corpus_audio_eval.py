@@ -24,7 +24,6 @@ the wrong actions it would turn into a question and the right ones it would ask 
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -236,18 +235,18 @@ def markdown(split: str, numbers: Mapping[str, Any]) -> str:
 # --- the run -------------------------------------------------------------------------------------
 
 def hear_and_understand(models: Any, item: AudioItem, fe: Any, params: Any,
-                        understand: Callable[[str, Mapping[str, Any]], Any]) -> FileResult:
-    """One file through `cabin eval commands`' hearing path, then understood and scored."""
-    from daemon.driver_level import GateParams
+                        understand: Callable[[str, Mapping[str, Any]], Any], *,
+                        gate: Any = None) -> FileResult:
+    """One file through `cabin eval commands`' hearing path, then understood and scored;
+    `gate`: a `daemon.driver_level.GateParams` for the endpointing (an experiment, see
+    docs/corpus.md), None for the product's endpointing."""
     from daemon.eval.common import WerCounter, load_audio
     from daemon.eval.turn import run_turn
     from daemon.eval.understanding_eval import DEFAULT_STATE, Item, score
 
     audio = models.front_end(fe).process_all(load_audio(item.path))
-    gate_db = os.environ.get("CABIN_EVAL_GATE_DB")  # a development knob (measuring the gate)
     turn = run_turn(audio, models.wake_detector(), models.vad(), params,
-                    partial_decoder=lambda a: models.transcribe(a, biased=True),
-                    gate=GateParams(margin_db=float(gate_db)) if gate_db else None)
+                    partial_decoder=lambda a: models.transcribe(a, biased=True), gate=gate)
     corpus_item = Item.from_row(item.row)
     voice = str(item.row.get("voice", ""))
     if turn.wake is None:
@@ -285,10 +284,14 @@ def splits_for(split: str) -> tuple[str, ...]:
 
 def run(models: Any, fe: Any, params: Any, *, split: str = "all",
         conditions: Sequence[str] = CONDITIONS, limit: int | None = None,
-        json_path: Path | None = None, audio_dir: Path = AUDIO_DIR) -> dict[str, Any]:
-    """Evaluate the spoken corpus; prints the tables, optionally writes the numbers as JSON."""
+        json_path: Path | None = None, audio_dir: Path = AUDIO_DIR,
+        driver_gate_db: float | None = None) -> dict[str, Any]:
+    """Evaluate the spoken corpus; prints the tables, optionally writes the numbers as JSON.
+    `driver_gate_db`: endpoint on the driver's speech only (`daemon.driver_level`, margin in
+    dB); None: as the product does."""
     from tqdm import tqdm
 
+    from daemon.driver_level import GateParams
     from daemon.intents import understander
 
     u = understander()
@@ -302,7 +305,9 @@ def run(models: Any, fe: Any, params: Any, *, split: str = "all",
                   "(run tools/build_corpus_audio.py); skipped")
             continue
         for item in tqdm(items, desc=name, unit="file"):
-            results.append(hear_and_understand(models, item, fe, params, u.understand))
+            results.append(hear_and_understand(
+                models, item, fe, params, u.understand,
+                gate=None if driver_gate_db is None else GateParams(margin_db=driver_gate_db)))
             audio_s += float(item.row.get("duration_s", 0.0))
     elapsed = time.perf_counter() - started
     numbers = aggregate(results)
@@ -315,7 +320,7 @@ def run(models: Any, fe: Any, params: Any, *, split: str = "all",
     numbers["run"] = {"files": len(results), "seconds": round(elapsed, 1),
                       "files_per_s": round(len(results) / elapsed, 2) if elapsed else 0.0,
                       "audio_s": round(audio_s, 1), "limit": limit,
-                      "conditions": list(conditions)}
+                      "conditions": list(conditions), "driver_gate_db": driver_gate_db}
     print(f"{len(results)} files ({audio_s / 60:.1f} min of audio) in {elapsed:.0f} s: "
           f"{numbers['run']['files_per_s']} files/s")
     if json_path is not None:

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from daemon.completeness import completeness
+from daemon.driver_level import DriverGate, GateParams, frame_level_db
 from daemon.endpoint import Completeness, Decision, Endpointer, EndpointParams
 from daemon.eval.common import RATE_HZ, Int16Array
-from daemon.vad import WINDOW_S, SileroVad
+from daemon.vad import WINDOW_S, WINDOW_SAMPLES, SileroVad
 from daemon.wake import Detection, WakeWordDetector
 
 CHUNK = 320
@@ -55,7 +56,8 @@ def endpoint_params(silence_s: float, complete_s: float, incomplete_s: float,
 
 def run_turn(audio: Int16Array, wake: WakeWordDetector, vad: SileroVad, params: EndpointParams,
              *, vad_threshold: float = 0.5,
-             partial_decoder: Callable[[Int16Array], str] | None = None) -> TurnResult:
+             partial_decoder: Callable[[Int16Array], str] | None = None,
+             gate: GateParams | None = None) -> TurnResult:
     """Find the wake word in `audio`, then endpoint the utterance after it.
 
     Args:
@@ -66,8 +68,10 @@ def run_turn(audio: Int16Array, wake: WakeWordDetector, vad: SileroVad, params: 
         vad_threshold: speech probability (0-1).
         partial_decoder: decodes the utterance so far when silence begins (None: completeness
             stays UNKNOWN, the plain `silence_s` rule).
+        gate: only the driver's speech keeps the turn open (`DriverGate`); None: any speech.
     """
     ep = Endpointer(params)
+    driver = DriverGate(gate) if gate is not None else None
     detection: Detection | None = None
     start_sample = 0
     state = Completeness.UNKNOWN
@@ -85,6 +89,10 @@ def run_turn(audio: Int16Array, wake: WakeWordDetector, vad: SileroVad, params: 
             if frame.end_ms <= detection.t_ms:
                 continue
             speech = frame.probability >= vad_threshold
+            if driver is not None:
+                end = round(frame.end_ms * RATE_HZ / 1000.0)
+                level = frame_level_db(audio[max(0, end - WINDOW_SAMPLES):end])
+                speech = driver.is_driver(WINDOW_S, speech, level)
             if (not speech and ep.speech_started and ep.silence_so_far_s == 0.0
                     and partial_decoder is not None):
                 end = round(frame.end_ms * RATE_HZ / 1000.0)
