@@ -30,9 +30,31 @@ from vehicle_tools.registry import Registry
 REFUSAL = "I can't take instructions like that. Ask me for something in the car."
 """Said to a request that tries to override Cabin's instructions or speak for the system."""
 
+_AUTHORITY = (r"system|admin|administrator|developer|debug|maintenance|engineering|"
+              r"diagnostic|root|super ?user|god|override|factory")
+_SOURCE = (r"system|manufacturer|developer|engineering|admin|headquarters|the company|cabin|"
+           r"your (makers|creators|developers)")
 _INJECTION = re.compile(
     r"\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|rules?|prompts?|"
-    r"programming|guidelines|safety|restrictions?|polic(y|ies)|system)\b"
+    r"programming|guidelines|safety|restrictions?|polic(y|ies)|system|checks?|limits?|"
+    r"confirm\w*)\b"
+    # a claimed authority, mode or source speaks for the system
+    rf"|\b({_AUTHORITY}) (mode|override|access|command|message|instructions?|privileges?)\b"
+    rf"|\b(messages?|instructions?|commands?|orders?|updates?)\b.{{0,30}}\bfrom (the )?"
+    rf"({_SOURCE})\b"
+    # what it was told, asked for
+    r"|\b(print|show|reveal|repeat|tell me|read out|dump|output|recite)\b.{0,20}\b(your|the)"
+    r"\s+((hidden|secret|system|internal|original|initial)\s+)*(instructions|prompt|rules)\b"
+    # rules, limits or safety checks switched off
+    r"|\b(no|without( any)?) (rules|restrictions|limits|limitations|filters|safety checks?)\b"
+    r"|\b(disable|bypass|skip|turn off|switch off|deactivate|remove)\b.{0,30}\b"
+    r"(safety|parked|parking|speed) (checks?|limits?|lockouts?|interlocks?)\b"
+    r"|\b(safety checks?|confirmations?|restrictions|interlocks?)\b.{0,20}\b(are |is )?"
+    r"(off|disabled|switched off|turned off|removed)\b"
+    r"|\bdisable (all )?(confirmations?|safety)\b"
+    r"|\b(obey me|disregard the driver|ignore the driver|you will now|you must now"
+    r"|i am (your|the) (owner|admin|developer|creator|master|maker))\b"
+    r"|\b(dump|sniff|inject|flood)\b.{0,20}\bcan( bus)?\b"
     r"|^\s*(system|assistant|developer|admin|root)\s*:"
     r"|\b(you are now|from now on you|act as|pretend (to be|you are)|developer mode|jailbreak"
     r"|new instructions|system prompt|tool call|function call|without (asking|confirm\w*)"
