@@ -28,7 +28,13 @@ from pydantic import BaseModel
 from daemon.understanding.grammar import Block, Grammar, compile_language
 from daemon.understanding.loose import LooseReader
 from daemon.understanding.shape import FUNCTION_WORDS, LOOSE_FILLERS, Shape, phrases, shape_of
-from daemon.understanding.text import clauses_of, normalize, original_words, trim_polite
+from daemon.understanding.text import (
+    clauses_of,
+    normalize,
+    original_words,
+    plain_requests,
+    trim_polite,
+)
 from vehicle_tools.language import CORRECTIONS, POLITE, SPLITTERS, ArgValue, FreeText, Values
 from vehicle_tools.registry import Registry
 
@@ -98,6 +104,12 @@ class Matcher:
         if not text:
             return None
         results = sorted(recognize_all(text, self.grammar.intents), key=_rank, reverse=True)
+        for plain in [] if results else plain_requests(text):  # "mind putting the AC on"
+            results = sorted(recognize_all(plain, self.grammar.intents), key=_rank,
+                             reverse=True)
+            if results:
+                text = plain
+                break
         read = [(p, _rank(r)) for p, r in ((self._read(r, text, original), r) for r in results)
                 if p is not None]  # best first; a free text that is no value gives way
         if not read:

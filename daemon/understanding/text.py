@@ -59,3 +59,49 @@ def original_words(original: str, value: str) -> str:
         if keys[start:start + len(target)] == target:
             return " ".join(words[start:start + len(target)]).strip(" ,.!?;:")
     return value
+
+
+_POLITE_PHRASES = tuple(sorted({normalize(p) for p in POLITE}, key=len, reverse=True))
+_GERUNDS = {
+    "putting": "put", "setting": "set", "shutting": "shut", "turning": "turn",
+    "opening": "open", "closing": "close", "switching": "switch", "making": "make",
+    "playing": "play", "calling": "call", "ringing": "ring", "locking": "lock",
+    "unlocking": "unlock", "raising": "raise", "lowering": "lower", "taking": "take",
+    "giving": "give", "starting": "start", "stopping": "stop", "popping": "pop",
+    "cranking": "crank", "bumping": "bump", "rolling": "roll", "winding": "wind",
+    "navigating": "navigate", "pausing": "pause", "skipping": "skip", "bringing": "bring",
+    "changing": "change", "increasing": "increase", "decreasing": "decrease",
+    "reducing": "reduce", "cancelling": "cancel", "canceling": "cancel", "heating": "heat",
+    "warming": "warm", "cooling": "cool", "dimming": "dim", "muting": "mute",
+}
+"""A command verb asked for in its -ing form ("would you mind putting the air con on")."""
+
+
+def plain_requests(text: str) -> list[str]:
+    """``text`` (normalised) with the politeness around the command taken off: first every
+    layer after it ("..., cheers", "please"), then one layer before it at a time ("could you
+    tell me the tyre pressure" -> "tell me the tyre pressure" -> "the tyre pressure"), a verb
+    asked for in its -ing form ("mind shutting every window") in its plain form. Every stage,
+    least taken off first; empty when there is nothing around the command."""
+    words = text.split()
+    stages: list[str] = []
+    while len(words) > 1:  # the tail: all at once
+        tail = next((p.split() for p in _POLITE_PHRASES
+                     if len(p.split()) < len(words) and words[-len(p.split()):] == p.split()),
+                    None)
+        if tail is None:
+            break
+        words = words[:-len(tail)]
+    if " ".join(words) != text:
+        stages.append(" ".join(words))
+    while len(words) > 1:  # the head: a layer at a time
+        head = next((p.split() for p in _POLITE_PHRASES
+                     if len(p.split()) < len(words) and words[:len(p.split())] == p.split()),
+                    ["mind"] if words[0] == "mind" else None)
+        if head is None:
+            break
+        words = words[len(head):]
+        if words[0] in _GERUNDS:
+            words = [_GERUNDS[words[0]], *words[1:]]
+        stages.append(" ".join(words))
+    return stages

@@ -259,3 +259,24 @@ def test_an_injection_is_refused_with_no_call(text: str) -> None:
                                   "show me the way to the system of a down concert"])
 def test_commands_are_not_injections(text: str) -> None:
     assert not is_injection(text)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("would you mind putting the air con on", [("set_ac", {"on": True})]),
+    ("mind shutting every window for me", [("set_window", {"position_pct": 0,
+                                                           "window": "all"})]),
+    ("could you tell me the tyre pressure please",
+     [("get_vehicle_status", {"item": "tire_pressure"})]),
+    ("would you be so kind as to switch my heated seat to three, cheers",
+     [("set_seat_heating", {"seat": "driver", "level": 3})]),
+    ("please turn on the rear window heater", [("set_defrost", {"on": True,
+                                                                "screen": "rear"})]),
+])
+def test_politeness_around_a_command_is_taken_off_layer_by_layer(
+        text: str, calls: list[tuple[str, dict[str, Any]]]) -> None:
+    assert _calls(understander().understand(text, STATE)) == calls
+
+
+def test_taking_politeness_off_never_makes_a_name() -> None:
+    # "tell me" is politeness, but what is left after it is no command
+    assert understander().understand("could you tell me a joke please", STATE) is None

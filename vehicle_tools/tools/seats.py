@@ -57,8 +57,8 @@ _SEAT_HEAT = "(seat heating|seat heater|heated seat|seat warmer|seat heat)"
 SET_SEAT_HEATING_LANGUAGE = Language(
     sentences=(
         Sentences((
-            f"[(set|turn|put|change) [on|up]] [the] [{{seat}}] {_SEAT_HEAT} [(to|at|on)] [level] "
-            "{level}",
+            f"[(set|turn|put|change|switch) [on|up]] [the|my] [{{seat}}] {_SEAT_HEAT} [(to|at|on)] "
+            "[level] {level}",
             "(heat|warm) [up] {seat} [seat] [(to|at)] [level] {level}",
             "heat [up] my seat [(to|at)] [level] {level}",
             f"[(set|turn|put|change)] [the] {_SEAT_HEAT} [(on|for)] [the] {{seat}} [(to|at|on)] "
@@ -179,6 +179,18 @@ SET_DEFROST_LANGUAGE = Language(
             "up",
             "i cant see out [of] the {screen}",
         ), args={"on": True}),
+        Sentences((
+            "(turn|switch|put) on [the] (rear|back) (window|windscreen|windshield|screen) "
+            "(heater|heating)",
+            "(turn|switch|put) [the] (rear|back) (window|windscreen|windshield|screen) "
+            "(heater|heating) on",
+        ), args={"on": True, "screen": "rear"}),
+        Sentences((
+            "(turn|switch|shut) off [the] (rear|back) (window|windscreen|windshield|screen) "
+            "(heater|heating)",
+            "(turn|switch|shut) [the] (rear|back) (window|windscreen|windshield|screen) "
+            "(heater|heating) off",
+        ), args={"on": False, "screen": "rear"}),
         Sentences((
             f"(turn|switch|shut) [the] [{{screen}}] {_SCREEN} off",
             f"(turn|switch|shut) off [the] [{{screen}}] {_SCREEN}",
