@@ -35,6 +35,7 @@ METRICS: dict[str, str] = {
     "word_end_voice_to_voice_ms": "bench only: the command's ground-truth end -> first reply "
                                   "sample (adds the VAD's lag after the last word)",
     "fast_path_word_end_voice_to_voice_ms": "the same, for the turns the fast path understood",
+    "llm_word_end_voice_to_voice_ms": "the same, for the turns the language model answered",
 }
 """Every metric name (ms) and what it measures, in report order."""
 

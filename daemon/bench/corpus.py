@@ -153,9 +153,10 @@ def with_word_end(turns: list[TurnMetrics], rows: list[dict[str, object]], end_s
         values = dict(t.values)
         if t.turn == 1 and "voice_to_voice_ms" in values:
             values["word_end_voice_to_voice_ms"] = values["voice_to_voice_ms"] + lag
-            if "fast_path_voice_to_voice_ms" in values:
-                values["fast_path_word_end_voice_to_voice_ms"] = \
-                    values["fast_path_voice_to_voice_ms"] + lag
+            for kind in ("fast_path", "llm"):
+                if f"{kind}_voice_to_voice_ms" in values:
+                    values[f"{kind}_word_end_voice_to_voice_ms"] = \
+                        values[f"{kind}_voice_to_voice_ms"] + lag
         out.append(TurnMetrics(t.turn, values))
     return out
 

@@ -75,6 +75,10 @@ def test_voice_to_voice_from_the_ground_truth_end_adds_the_vad_lag() -> None:
     assert out[0].values["voice_to_voice_ms"] == 450.0
     assert "word_end_voice_to_voice_ms" not in out[1].values  # only the command's turn
     assert with_word_end(turns, [], end_s=3.12) == turns  # no speech end: nothing to add
+    assert "llm_word_end_voice_to_voice_ms" not in out[0].values
+    model = with_word_end([TurnMetrics(1, {"voice_to_voice_ms": 1300.0,
+                                           "llm_voice_to_voice_ms": 1300.0})], rows, end_s=3.12)
+    assert model[0].values["llm_word_end_voice_to_voice_ms"] == pytest.approx(1410.0)
 
 
 def test_sequential_config_is_the_silence_only_baseline() -> None:
