@@ -1,10 +1,10 @@
-"""The wiring and the listener's state machine.
-
-audio -> (speaker reference) -> wake word + VAD on every chunk -> endpointing -> turn.
+"""The wiring: audio -> (speaker reference) -> wake word + VAD on every chunk -> listener -> turn.
 
 Two tasks, both named and owned by one TaskGroup: the *source* task reads audio into a bounded
 channel, the *listener* task runs wake word and VAD on every chunk (they never pause, also while
-the assistant speaks) and owns the state machine:
+the assistant speaks), feeds them to the listening policy (daemon/listener.py: when a turn
+starts, when the utterance ends, what is interrupted) and carries out its actions: the
+recogniser, the event log, the speaker, media ducking. The assistant's state:
 
     idle --wake | push-to-talk--> listening --endpoint--> thinking --> speaking --> idle
     speaking --driver speech or wake word--> interrupted --> listening (barge-in)
@@ -27,12 +27,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from daemon import events as ev
+from daemon import listener as li
 from daemon.asr import RecognizerStream
 from daemon.audio.sources import AudioSource
 from daemon.audio.speaker import Speaker
@@ -42,21 +42,20 @@ from daemon.config import CabinConfig
 from daemon.decide import Agent, Decider
 from daemon.dialogue import Conversation
 from daemon.ducking import MediaDucker
-from daemon.endpoint import Completeness, Decision, Endpointer, EndpointParams
+from daemon.endpoint import Decision, EndpointParams
 from daemon.errors import CabinError
+from daemon.listener import Listener, ListenerParams, State
 from daemon.manual.loader import load_answerer
 from daemon.manual.types import NOT_COVERED
 from daemon.preroll import PreRoll
 from daemon.stages import Stages
 from daemon.turn import EndOfUtterance, ToolDispatcher, TurnHandle, TurnRunner
-from daemon.vad import WINDOW_S, VadFrame
+from daemon.vad import VadFrame
 
 _LOG = logging.getLogger(__name__)
 RATE_HZ = 16000
-FOLLOW_UP_MIN_SPEECH_S = 0.2
-"""Speech that opens a follow-up turn without the wake word, s."""
 
-State = Literal["idle", "listening", "thinking", "speaking", "follow_up"]
+__all__ = ["AudioListener", "Pipeline", "State", "StateListener"]
 StateListener = Callable[[str, int], None]
 """Called with (state, turn) when the assistant's state changes."""
 AudioListener = Callable[[npt.NDArray[np.int16], int], None]
@@ -92,26 +91,15 @@ class Pipeline:
         self._on_state = on_state
         self._on_audio = on_audio
         self._samples = 0
-        self._listening = False
-        self._follow_up_turn = False
-        self._follow_up_until_ms = -1.0
-        self._turn = 0
         self._state: State = "idle"
-        self._listen_start_ms = 0.0
+        self._listener = Listener(listener_params(config))
         self._stream: RecognizerStream | None = None
         self._utterance: list[npt.NDArray[np.int16]] = []
-        e = config.endpoint
-        self._endpointer = Endpointer(EndpointParams(
-            e.silence_s, e.min_speech_s, e.no_speech_timeout_s, e.max_utterance_s,
-            e.complete_silence_s, e.incomplete_silence_s, e.sentence_silence_s))
-        self._completeness = Completeness.UNKNOWN
         self._peek: tuple[float, str] | None = None  # (wall time, text) of the last peek
-        self._voice_run_s = 0.0
         self._recent = PreRoll()
         self._handles: dict[int, TurnHandle] = {}
         self._group: asyncio.TaskGroup | None = None
         self._stopping = asyncio.Event()
-        self._push_to_talk = False
         self.conversation = conversation or Conversation(config.dialogue.history_turns)
         decider = Decider(dispatcher, log, lambda: self.now_ms, self.conversation,
                           agent=agent if config.llm.enabled else None,
@@ -139,7 +127,7 @@ class Pipeline:
     @property
     def turn(self) -> int:
         """The latest turn number (0 before the first)."""
-        return self._turn
+        return self._listener.turn
 
     @property
     def turns_running(self) -> int:
@@ -172,17 +160,9 @@ class Pipeline:
         self._speaker.interrupt()
 
     def push_to_talk(self) -> int:
-        """Start listening now, as if the wake word was said; returns the turn number.
-
-        Pressed again while that turn is already listening (or about to): the same turn, not a
-        new one (a second turn would leave the first listening for ever, never ended).
-        """
-        if self._push_to_talk:
-            return self._turn + 1
-        if self._listening:
-            return self._turn
-        self._push_to_talk = True
-        return self._turn + 1
+        """Start listening now, as if the wake word was said; returns the turn number
+        (pressed again while that turn listens, or is about to: the same turn)."""
+        return self._listener.press()
 
     def cancel(self) -> bool:
         """Stop what the assistant is doing (listening, thinking, speaking), like a barge-in.
@@ -190,15 +170,12 @@ class Pipeline:
         A vehicle command already sent completes; a confirmation question waiting for its
         answer is dropped. Returns False when there was nothing to stop.
         """
-        busy = self._listening or bool(self._handles) or self._speaker.busy
+        busy = self._listener.listening or bool(self._handles) or self._speaker.busy
         busy = self.conversation.cancel_pending() or busy
-        if self._listening:
-            self._listening = False
-            self._stream = None
+        self._stream = None
         for handle in list(self._handles.values()):
             handle.interrupt()
-        self._barge_in("cancel", self.now_ms)
-        self._follow_up_until_ms = -1.0
+        self._interrupt(self._listener.cancel(self.now_ms))
         self._update_state()
         return busy
 
@@ -207,12 +184,11 @@ class Pipeline:
         if self._group is None or self._stopping.is_set():
             raise CabinError("the assistant is not running (starting or stopping)",
                              fix="retry once its State is idle", code="not_running")
-        self._barge_in("text", self.now_ms)
-        self._listening = False
-        self._turn += 1
-        eou = EndOfUtterance(self._turn, None, Decision.END_SILENCE, time.perf_counter(),
+        interrupt, turn = self._listener.typed(self.now_ms)
+        self._interrupt(interrupt)
+        eou = EndOfUtterance(turn, None, Decision.END_SILENCE, time.perf_counter(),
                              transcript=text)
-        self._log.emit(ev.SpeechEnd(t_ms=self.now_ms, turn=self._turn, reason="text",
+        self._log.emit(ev.SpeechEnd(t_ms=self.now_ms, turn=turn, reason="text",
                                     last_speech_ms=round(self.now_ms, 1)))
         await self._start_turn(eou, self._group, force_concurrent=True)
         return eou.turn
@@ -240,10 +216,8 @@ class Pipeline:
             eou = await self._on_chunk(chunk)
             if eou is not None:
                 await self._start_turn(eou, group)
-        if self._listening and not self._stopping.is_set():
-            reason = Decision.END_SILENCE if self._endpointer.speech_started \
-                else Decision.END_NO_SPEECH
-            await self._start_turn(self._end_listening(reason), group)
+        if not self._stopping.is_set() and (end := self._listener.finish()) is not None:
+            await self._start_turn(self._end_listening(end), group)
         for handle in list(self._handles.values()):  # let replies in progress finish
             if handle.task is not None:
                 await handle.task
@@ -274,97 +248,79 @@ class Pipeline:
         self._update_state()
 
     async def _on_chunk(self, chunk: npt.NDArray[np.int16]) -> EndOfUtterance | None:
+        """Run the stages on one chunk, feed the listener, carry out what it decides."""
         chunk_start_ms = self.now_ms
         reference = self._speaker.advance(len(chunk))  # what the speaker played meanwhile
         chunk = self._stages.frontend.process(chunk, far_end=reference)
         self._samples += len(chunk)
+        policy = self._listener
         if self._on_audio is not None:
-            self._on_audio(chunk, self._turn if self._listening else 0)
+            self._on_audio(chunk, policy.turn if policy.listening else 0)
         vad_frames = self._stages.vad.process(chunk)
         self._recent.add(chunk, vad_frames)
         detections = self._stages.wake.process(chunk)
         self._report_playback()
-        await self._ducker.update(self._listening or self._speaker.busy or bool(detections))
-        if self._push_to_talk:
-            self._push_to_talk = False
-            self._barge_in("push_to_talk", chunk_start_ms)
-            self._begin_listening(chunk_start_ms)
-        elif not self._listening:
-            if detections:
-                hit = detections[0]
-                self._barge_in("wake", hit.t_ms)
-                self._begin_listening(hit.t_ms)
-                self._log.emit(ev.Wake(t_ms=hit.t_ms, turn=self._turn, model=hit.name,
-                                       score=round(hit.score, 3)))
-            elif self._speaker.busy:
-                if self._config.barge_in.enabled:
-                    await self._watch_voice(vad_frames, self._config.barge_in.min_speech_s)
-            elif self.now_ms < self._follow_up_until_ms:
-                await self._watch_voice(vad_frames, FOLLOW_UP_MIN_SPEECH_S)
-            self._update_state()
-            return None
+        seen = li.ChunkObservation(chunk_start_ms, self.now_ms, tuple(vad_frames),
+                                   detections[0] if detections else None, self._speaker.busy)
+        await self._ducker.update(policy.duck(seen).on)
+        for action in policy.step(seen):
+            if isinstance(action, li.Interrupt):
+                self._interrupt(action)
+            elif isinstance(action, li.StartListening):
+                self._begin_listening(action)
+            elif isinstance(action, li.Hear):
+                await self._hear(chunk)
+                return await self._endpoint(action.frames)
+            elif isinstance(action, li.HearPreRoll):
+                await self._hear_pre_roll(action.onset_ms)
+                if (eou := await self._endpoint(action.frames)) is not None:
+                    return eou
         self._update_state()
-        return await self._listen_chunk(chunk, chunk_start_ms, vad_frames)
+        return None
 
-    async def _listen_chunk(self, chunk: npt.NDArray[np.int16], chunk_start_ms: float,
-                            vad_frames: list[VadFrame]) -> EndOfUtterance | None:
+    async def _hear(self, chunk: npt.NDArray[np.int16]) -> None:
+        """Give the utterance's recogniser a chunk; a new partial transcript is logged and
+        tells the listener how complete the command is so far."""
         stream = self._stream
         if stream is not None and self._config.sequential:
             self._utterance.append(chunk)  # the baseline recognises only after the end
         elif stream is not None:
             partial = await asyncio.to_thread(stream.accept, chunk)
             if partial:
-                self._completeness = completeness(partial)
-                self._log.emit(ev.Transcript(t_ms=self.now_ms, turn=self._turn, final=False,
-                                             text=partial, backend=self._stages.recognizer.name))
-        for frame in vad_frames:
-            if frame.end_ms <= max(chunk_start_ms, self._listen_start_ms):
-                continue
-            decision = await self._endpoint(frame)
-            if decision is not None:
-                return decision
+                self._listener.heard(completeness(partial))
+                self._log.emit(ev.Transcript(t_ms=self.now_ms, turn=self._listener.turn,
+                                             final=False, text=partial,
+                                             backend=self._stages.recognizer.name))
+
+    async def _hear_pre_roll(self, onset_ms: float) -> None:
+        """Give the new utterance's recogniser the audio since its onset."""
+        audio = self._recent.last(self.now_ms - onset_ms)
+        if self._stream is not None and audio is not None and len(audio):
+            if self._config.sequential:
+                self._utterance.append(audio)
+            else:
+                await asyncio.to_thread(self._stream.accept, audio)
+
+    async def _endpoint(self, frames: tuple[VadFrame, ...]) -> EndOfUtterance | None:
+        """Pass VAD frames to the listener (peeking at the transcript when it asks)."""
+        for frame in frames:
+            peeked = None
+            if self._listener.wants_peek(frame) and self._stream is not None:
+                # Silence begins: is what was said so far a whole command? (short or long wait)
+                started = time.perf_counter()
+                text = await asyncio.to_thread(self._stream.peek)
+                self._peek = (started, text)
+                peeked = completeness(text)
+            step = self._listener.frame(frame, peeked)
+            if isinstance(step, li.SpeechStarted):
+                self._log.emit(ev.SpeechStart(t_ms=step.t_ms, turn=step.turn))
+            elif isinstance(step, li.EndUtterance):
+                return self._end_listening(step)
         return None
 
-    async def _endpoint(self, frame: VadFrame) -> EndOfUtterance | None:
-        speech = frame.probability >= self._config.vad.threshold
-        ep = self._endpointer
-        if (self._config.endpoint.semantic and not speech and ep.speech_started
-                and ep.silence_so_far_s == 0.0 and self._stream is not None
-                and not self._config.sequential):
-            # Silence begins: is what was said so far a whole command? (short or long wait)
-            started = time.perf_counter()
-            text = await asyncio.to_thread(self._stream.peek)
-            self._peek = (started, text)
-            self._completeness = completeness(text)
-        elif speech:
-            self._peek = None
-        decision = ep.process(WINDOW_S, speech, self._completeness)
-        if decision is Decision.SPEECH_START:
-            start = self._listen_start_ms + self._endpointer.speech_start_s * 1000.0
-            self._log.emit(ev.SpeechStart(t_ms=start, turn=self._turn))
-        elif decision.ends_turn:
-            return self._end_listening(decision)
-        return None
-
-    async def _watch_voice(self, vad_frames: list[VadFrame], min_speech_s: float) -> None:
-        """While a reply plays (barge-in) or a question waits for its answer (follow-up):
-        enough consecutive driver speech starts a turn without the wake word."""
-        for frame in vad_frames:
-            self._voice_run_s = self._voice_run_s + WINDOW_S \
-                if frame.probability >= self._config.vad.threshold else 0.0
-            if self._voice_run_s >= min_speech_s:
-                onset_ms = frame.end_ms - self._voice_run_s * 1000.0
-                follow_up = not self._speaker.busy
-                if not follow_up:
-                    self._barge_in("speech", frame.end_ms)
-                self._begin_listening(onset_ms, follow_up=follow_up)
-                await self._replay_pre_roll(onset_ms)
-                return
-
-    def _barge_in(self, reason: str, t_ms: float) -> None:
+    def _interrupt(self, action: li.Interrupt) -> None:
         """Stop the reply that is playing (if any) and report how much was heard."""
-        self._voice_run_s = 0.0
-        if reason != "speech":  # a new request supersedes any turn still thinking
+        if action.stop_thinking:  # a new request supersedes any turn still thinking
             for running in list(self._handles.values()):
                 running.interrupt()
         turn = self._speaker.current_turn
@@ -377,20 +333,9 @@ class Pipeline:
         if done is not None:
             self.conversation.heard(done.turn, done.heard_text)
             self._log.emit(ev.Interrupted(
-                t_ms=t_ms, turn=done.turn, reason=reason, played_ms=round(done.played_ms, 1),
-                total_ms=round(done.total_ms, 1), heard_text=done.heard_text))
-
-    async def _replay_pre_roll(self, onset_ms: float) -> None:
-        """Give the new utterance's recogniser and endpointer the audio since the onset."""
-        audio = self._recent.last(self.now_ms - onset_ms)
-        if self._stream is not None and audio is not None and len(audio):
-            if self._config.sequential:
-                self._utterance.append(audio)
-            else:
-                await asyncio.to_thread(self._stream.accept, audio)
-        for frame in self._recent.frames:
-            if frame.end_ms > onset_ms:
-                await self._endpoint(frame)
+                t_ms=action.t_ms, turn=done.turn, reason=action.reason,
+                played_ms=round(done.played_ms, 1), total_ms=round(done.total_ms, 1),
+                heard_text=done.heard_text))
 
     def _report_playback(self) -> None:
         for done in self._speaker.drain_finished():
@@ -399,58 +344,53 @@ class Pipeline:
             self._log.emit(ev.PlaybackEnd(t_ms=self.now_ms, turn=done.turn,
                                           played_ms=round(done.played_ms, 1)))
             self.conversation.question_heard(done.turn, self.now_ms)
-            follow_up_s = self._config.dialogue.follow_up_s
-            if done.heard_text.rstrip().endswith("?") and follow_up_s > 0:
-                self._follow_up_until_ms = self.now_ms + follow_up_s * 1000.0
-                self._voice_run_s = 0.0
+            self._listener.reply_heard(self.now_ms,
+                                       question=done.heard_text.rstrip().endswith("?"))
 
-    def _begin_listening(self, t_ms: float, *, follow_up: bool = False) -> None:
-        self._turn += 1
-        self._listening = True
-        self._follow_up_turn = follow_up
-        self._follow_up_until_ms = -1.0
-        self._listen_start_ms = t_ms
-        self._endpointer.reset()
-        self._completeness = Completeness.UNKNOWN
+    def _begin_listening(self, start: li.StartListening) -> None:
         self._peek = None
         self._utterance = []
         self._stream = self._stages.recognizer.stream()
-        self._set_state("listening", self._turn)
+        self._set_state("listening", start.turn)
+        if start.wake is not None:
+            self._log.emit(ev.Wake(t_ms=start.wake.t_ms, turn=start.turn, model=start.wake.name,
+                                   score=round(start.wake.score, 3)))
 
-    def _end_listening(self, decision: Decision) -> EndOfUtterance:
-        last = self._listen_start_ms + self._endpointer.last_speech_end_s * 1000.0
-        self._log.emit(ev.SpeechEnd(t_ms=self.now_ms, turn=self._turn, reason=decision.value,
-                                    last_speech_ms=round(last, 1)))
-        peek = self._peek if decision is Decision.END_SILENCE else None
+    def _end_listening(self, end: li.EndUtterance) -> EndOfUtterance:
+        self._log.emit(ev.SpeechEnd(t_ms=self.now_ms, turn=end.turn, reason=end.reason.value,
+                                    last_speech_ms=round(end.last_speech_ms, 1)))
+        peek = self._peek if end.use_peek else None
         known = peek[1] if peek is not None and not self._stages.recognizer.streaming else None
         audio = np.concatenate(self._utterance) if self._utterance else None
-        eou = EndOfUtterance(self._turn, self._stream, decision,
+        eou = EndOfUtterance(end.turn, self._stream, end.reason,
                              peek[0] if peek is not None else time.perf_counter(), known,
-                             audio=audio, follow_up=self._follow_up_turn)
-        self._listening = False
+                             audio=audio, follow_up=end.follow_up)
         self._stream = None
         self._utterance = []
         return eou
 
     def _update_state(self) -> None:
         """Derive the state from what is going on (called at every chunk and turn end)."""
-        state: State
-        if self._listening:
-            state = "listening"
-        elif self._speaker.busy:
-            state = "speaking"
-        elif self._handles:
-            state = "thinking"
-        elif self.now_ms < self._follow_up_until_ms:
-            state = "follow_up"
-        else:
-            state = "idle"
-        self._set_state(state, self._turn)
+        self._set_state(self._listener.state(self.now_ms, speaking=self._speaker.busy,
+                                             thinking=bool(self._handles)))
 
     def _set_state(self, state: State, turn: int | None = None) -> None:
         if state == self._state:
             return
         self._state = state
-        _LOG.debug("state %s (turn %d)", state, self._turn if turn is None else turn)
+        turn = self._listener.turn if turn is None else turn
+        _LOG.debug("state %s (turn %d)", state, turn)
         if self._on_state is not None:
-            self._on_state(state, self._turn if turn is None else turn)
+            self._on_state(state, turn)
+
+
+def listener_params(config: CabinConfig) -> ListenerParams:
+    """The listening policy's settings from the configuration."""
+    e = config.endpoint
+    return ListenerParams(
+        EndpointParams(e.silence_s, e.min_speech_s, e.no_speech_timeout_s, e.max_utterance_s,
+                       e.complete_silence_s, e.incomplete_silence_s, e.sentence_silence_s),
+        vad_threshold=config.vad.threshold, barge_in=config.barge_in.enabled,
+        barge_in_min_speech_s=config.barge_in.min_speech_s,
+        follow_up_s=config.dialogue.follow_up_s,
+        peek=e.semantic and not config.sequential)
