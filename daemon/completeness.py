@@ -10,7 +10,7 @@ import re
 
 from daemon.endpoint import Completeness
 from daemon.intents import understander
-from daemon.understanding.matcher import Parse
+from daemon.understanding.parse import Parse
 from vehicle_tools.language import DANGLING, NEVER_LAST, OPEN_NUMBER, FreeText
 
 _SENTENCE_END = re.compile(r"(?<![.])[.?!]['\"]?\s*$")

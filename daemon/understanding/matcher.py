@@ -18,16 +18,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from hassil import recognize_all
 from hassil.recognize import RecognizeResult
-from pydantic import BaseModel
 
-from daemon.understanding.grammar import Block, Grammar, compile_language
+from daemon.understanding.fit import Fit
+from daemon.understanding.grammar import Grammar, compile_language
 from daemon.understanding.loose import LooseReader
-from daemon.understanding.shape import FUNCTION_WORDS, LOOSE_FILLERS, Shape, phrases, shape_of
+from daemon.understanding.parse import Parse
 from daemon.understanding.text import (
     clauses_of,
     normalize,
@@ -35,50 +33,11 @@ from daemon.understanding.text import (
     plain_requests,
     trim_polite,
 )
-from vehicle_tools.language import CORRECTIONS, POLITE, SPLITTERS, ArgValue, FreeText, Values
+from vehicle_tools.language import CORRECTIONS, POLITE, SPLITTERS, ArgValue, FreeText
 from vehicle_tools.registry import Registry
 
 MAX_SPLITS = 4
 """At most this many join points are tried (2^4 segmentations): five commands in a row."""
-
-
-@dataclass(frozen=True)
-class Parse:
-    """One command the language covers.
-
-    Attributes:
-        tool: the tool's name.
-        args: the arguments said (slot values) and implied (the block's fixed ones), before
-            relative changes and unit conversions (daemon/understanding/resolve.py).
-        said: the arguments filled from the driver's words.
-        doubtful: free-text arguments that read as pieces the recogniser heard rather than a
-            name (`broken_free_text`): asked again, never acted on.
-        block: the template block that matched.
-        text: the normalised words of this command.
-    """
-
-    tool: str
-    args: Mapping[str, ArgValue]
-    said: frozenset[str]
-    block: Block = field(repr=False)
-    text: str = ""
-    doubtful: frozenset[str] = frozenset()
-
-    def free_said(self) -> bool:
-        """Whether a free-text argument (a name, a place, a search) was said."""
-        lists = self.block.language.lists
-        return any(isinstance(lists.get(name), FreeText) for name in self.said)
-
-
-def _limits(model: type[BaseModel]) -> dict[str, tuple[float, float]]:
-    """Each numeric argument's declared bounds (``ge``/``le``)."""
-    found: dict[str, tuple[float, float]] = {}
-    for name, info in model.model_fields.items():
-        low = next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
-        high = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
-        if low is not None and high is not None:
-            found[name] = (float(low), float(high))
-    return found
 
 
 def _rank(result: RecognizeResult) -> tuple[int, int, int]:
@@ -96,8 +55,7 @@ class Matcher:
     def __init__(self, registry: Registry) -> None:
         self.grammar: Grammar = compile_language(registry)
         self.loose = LooseReader(self.grammar)
-        self._shapes: dict[int, Shape | None] = {}  # by id of a grammar's block (they live on)
-        self._limits = {tool.name: _limits(tool.args_model) for tool in registry}
+        self.fit = Fit(self.grammar, registry)
 
     def clause(self, text: str, original: str = "") -> Parse | None:
         """``text`` (normalised) as exactly one command, or None."""
@@ -118,12 +76,7 @@ class Matcher:
         tied = [p for p, rank in read if rank == read[0][1]]
         # Of equal readings, one whose numbers its tool takes ("heat passengers 1": the seat
         # heater's level 1, not 1 degree C); else the first declared.
-        return next((p for p in tied if self._within_limits(p)), parses[0])
-
-    def _within_limits(self, parse: Parse) -> bool:
-        limits = self._limits.get(parse.tool, {})
-        return all(limits[a][0] <= float(v) <= limits[a][1] for a, v in parse.args.items()
-                   if a in limits and isinstance(v, int | float) and not isinstance(v, bool))
+        return next((p for p in tied if self.fit.within_limits(p)), parses[0])
 
     def _read(self, best: RecognizeResult, text: str, original: str) -> Parse | None:
         """One recognised reading as a `Parse`; None when its free text is no value."""
@@ -295,41 +248,12 @@ class Matcher:
                 parsed = self._loose_one(" ".join(piece))
             if parsed is None or self._swallows(parsed):
                 return None
-            if parses and parsed.tool != parses[-1].tool and not self._names_its_tool(
+            if parses and parsed.tool != parses[-1].tool and not self.fit.names_its_tool(
                     parsed, parses[-1], piece):
                 return None  # "heat my seat to 3 and the passenger's to 1" is about the seat
             parses.append(parsed)
         return tuple(parses)
 
-    def _shape(self, block: Block) -> Shape | None:
-        key = id(block)
-        if key not in self._shapes:
-            self._shapes[key] = shape_of(block, self.grammar)
-        return self._shapes[key]
-
-    def _values_of(self, shape: Shape) -> frozenset[str]:
-        """Every word of the word lists ``shape``'s slots take ("passenger", "rear")."""
-        words: set[str] = set()
-        for names in shape.slots.values():
-            for name in names:
-                slot = self.grammar.lists.get(name)
-                if isinstance(slot, Values):
-                    words.update(w for phrase in phrases(slot) for w in phrase)
-        return frozenset(words)
-
-    def _names_its_tool(self, parse: Parse, before: Parse, piece: list[str]) -> bool:
-        """Whether ``piece``, read as another tool than the command ``before`` it, says so: a
-        word of its block the block before does not have ("19 degrees" after "turn on the air
-        con"), or a word the command before could not take ("the fog lights"). Not so for
-        "the passenger's to 1" after "heat my seat to 3": every word of it fits the seat."""
-        shape, previous = self._shape(parse.block), self._shape(before.block)
-        if shape is None or previous is None:
-            return True
-        if set(piece) & (shape.words - previous.words - LOOSE_FILLERS):
-            return True
-        values = self._values_of(previous)
-        content = [w for w in piece if w not in FUNCTION_WORDS and not w.isdigit()]
-        return any(w not in values and w.rstrip("s") not in values for w in content)
 
 def _verb_of(text: str) -> list[str]:
     """The verb that starts a command, to lend to the next piece ("turn off the seat heating

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, get_origin
 
-from daemon.understanding.matcher import Parse
+from daemon.understanding.parse import Parse
 from vehicle_tools.language import ArgValue
 from vehicle_tools.registry import Registry
 

@@ -1,0 +1,74 @@
+"""Whether a reading fits what was said: its numbers inside what its tool takes, and a
+second command naming its own tool rather than only words the command before could take.
+Derived from the grammar and the tools' argument models; pure."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from daemon.understanding.grammar import Block, Grammar
+from daemon.understanding.parse import Parse
+from daemon.understanding.shape import FUNCTION_WORDS, LOOSE_FILLERS, Shape, phrases, shape_of
+from vehicle_tools.language import Values
+from vehicle_tools.registry import Registry
+
+
+def _limits(model: type[BaseModel]) -> dict[str, tuple[float, float]]:
+    """Each numeric argument's declared bounds (``ge``/``le``)."""
+    found: dict[str, tuple[float, float]] = {}
+    for name, info in model.model_fields.items():
+        low = next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
+        high = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
+        if low is not None and high is not None:
+            found[name] = (float(low), float(high))
+    return found
+
+
+class Fit:
+    """The checks, for one grammar and its registry.
+
+    Args:
+        grammar: the compiled language.
+        registry: the tools whose argument models give the limits.
+    """
+
+    def __init__(self, grammar: Grammar, registry: Registry) -> None:
+        self.grammar = grammar
+        self._shapes: dict[int, Shape | None] = {}  # by id of a grammar's block (they live on)
+        self._limits = {tool.name: _limits(tool.args_model) for tool in registry}
+
+    def within_limits(self, parse: Parse) -> bool:
+        """Whether every number of ``parse`` is one its tool takes (``ge``/``le``)."""
+        limits = self._limits.get(parse.tool, {})
+        return all(limits[a][0] <= float(v) <= limits[a][1] for a, v in parse.args.items()
+                   if a in limits and isinstance(v, int | float) and not isinstance(v, bool))
+
+    def _shape(self, block: Block) -> Shape | None:
+        key = id(block)
+        if key not in self._shapes:
+            self._shapes[key] = shape_of(block, self.grammar)
+        return self._shapes[key]
+
+    def _values_of(self, shape: Shape) -> frozenset[str]:
+        """Every word of the word lists ``shape``'s slots take ("passenger", "rear")."""
+        words: set[str] = set()
+        for names in shape.slots.values():
+            for name in names:
+                slot = self.grammar.lists.get(name)
+                if isinstance(slot, Values):
+                    words.update(w for phrase in phrases(slot) for w in phrase)
+        return frozenset(words)
+
+    def names_its_tool(self, parse: Parse, before: Parse, piece: list[str]) -> bool:
+        """Whether ``piece``, read as another tool than the command ``before`` it, says so: a
+        word of its block the block before does not have ("19 degrees" after "turn on the air
+        con"), or a word the command before could not take ("the fog lights"). Not so for
+        "the passenger's to 1" after "heat my seat to 3": every word of it fits the seat."""
+        shape, previous = self._shape(parse.block), self._shape(before.block)
+        if shape is None or previous is None:
+            return True
+        if set(piece) & (shape.words - previous.words - LOOSE_FILLERS):
+            return True
+        values = self._values_of(previous)
+        content = [w for w in piece if w not in FUNCTION_WORDS and not w.isdigit()]
+        return any(w not in values and w.rstrip("s") not in values for w in content)

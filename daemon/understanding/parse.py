@@ -1,0 +1,37 @@
+"""One command the declared language covers, as the matcher read it (pure data)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from daemon.understanding.grammar import Block
+from vehicle_tools.language import ArgValue, FreeText
+
+
+@dataclass(frozen=True)
+class Parse:
+    """One command the language covers.
+
+    Attributes:
+        tool: the tool's name.
+        args: the arguments said (slot values) and implied (the block's fixed ones), before
+            relative changes and unit conversions (daemon/understanding/resolve.py).
+        said: the arguments filled from the driver's words.
+        doubtful: free-text arguments that read as pieces the recogniser heard rather than a
+            name (`broken_free_text`): asked again, never acted on.
+        block: the template block that matched.
+        text: the normalised words of this command.
+    """
+
+    tool: str
+    args: Mapping[str, ArgValue]
+    said: frozenset[str]
+    block: Block = field(repr=False)
+    text: str = ""
+    doubtful: frozenset[str] = frozenset()
+
+    def free_said(self) -> bool:
+        """Whether a free-text argument (a name, a place, a search) was said."""
+        lists = self.block.language.lists
+        return any(isinstance(lists.get(name), FreeText) for name in self.said)
