@@ -257,7 +257,7 @@ class Pipeline:
         if self._on_audio is not None:
             self._on_audio(chunk, policy.turn if policy.listening else 0)
         vad_frames = self._stages.vad.process(chunk)
-        self._recent.add(chunk, vad_frames)
+        self._recent.add(chunk)
         detections = self._stages.wake.process(chunk)
         self._report_playback()
         seen = li.ChunkObservation(chunk_start_ms, self.now_ms, tuple(vad_frames),

@@ -1,5 +1,5 @@
-"""The last moments of processed audio and VAD frames, so an utterance detected late (barge-in,
-follow-up) is heard from its onset."""
+"""The last moments of processed audio, so an utterance detected late (barge-in, follow-up) is
+heard from its onset (the listener keeps the VAD frames over the same span, daemon/listener.py)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,13 @@ from collections import deque
 import numpy as np
 import numpy.typing as npt
 
-from daemon.vad import WINDOW_S, VadFrame
-
 RATE_HZ = 16000
 PRE_ROLL_S = 0.6
 """Audio kept before a barge-in is detected, so the new utterance starts at its onset, s."""
 
 
 class PreRoll:
-    """Keeps at least `seconds` of the latest audio and the VAD frames over them.
+    """Keeps at least `seconds` of the latest audio.
 
     Args:
         seconds: how much to keep, s.
@@ -26,16 +24,13 @@ class PreRoll:
         self._seconds = seconds
         self._chunks: deque[npt.NDArray[np.int16]] = deque()
         self._samples = 0
-        self.frames: deque[VadFrame] = deque(maxlen=int(seconds / WINDOW_S) + 1)
-        """The latest VAD frames, oldest first."""
 
-    def add(self, chunk: npt.NDArray[np.int16], frames: list[VadFrame]) -> None:
-        """Remember a processed chunk (16 kHz) and the VAD frames it completed."""
+    def add(self, chunk: npt.NDArray[np.int16]) -> None:
+        """Remember a processed chunk (16 kHz)."""
         self._chunks.append(chunk)
         self._samples += len(chunk)
         while self._samples - len(self._chunks[0]) > self._seconds * RATE_HZ:
             self._samples -= len(self._chunks.popleft())
-        self.frames.extend(frames)
 
     def last(self, ms: float) -> npt.NDArray[np.int16] | None:
         """The latest `ms` milliseconds of audio (as much as is kept); None for none."""

@@ -4,8 +4,7 @@ Derived from the grammar and the tools' argument models; pure."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
+from daemon.llm.schema import tool_specs
 from daemon.understanding.grammar import Block, Grammar
 from daemon.understanding.parse import Parse
 from daemon.understanding.shape import FUNCTION_WORDS, LOOSE_FILLERS, Shape, phrases, shape_of
@@ -13,29 +12,20 @@ from vehicle_tools.language import Values
 from vehicle_tools.registry import Registry
 
 
-def _limits(model: type[BaseModel]) -> dict[str, tuple[float, float]]:
-    """Each numeric argument's declared bounds (``ge``/``le``)."""
-    found: dict[str, tuple[float, float]] = {}
-    for name, info in model.model_fields.items():
-        low = next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
-        high = next((m.le for m in info.metadata if getattr(m, "le", None) is not None), None)
-        if low is not None and high is not None:
-            found[name] = (float(low), float(high))
-    return found
-
-
 class Fit:
     """The checks, for one grammar and its registry.
 
     Args:
         grammar: the compiled language.
-        registry: the tools whose argument models give the limits.
+        registry: the tools whose declared arguments give the limits (`tool_specs`).
     """
 
     def __init__(self, grammar: Grammar, registry: Registry) -> None:
         self.grammar = grammar
         self._shapes: dict[int, Shape | None] = {}  # by id of a grammar's block (they live on)
-        self._limits = {tool.name: _limits(tool.args_model) for tool in registry}
+        self._limits = {spec.name: {a.name: (a.minimum, a.maximum) for a in spec.args
+                                    if a.minimum is not None and a.maximum is not None}
+                        for spec in tool_specs(registry)}
 
     def within_limits(self, parse: Parse) -> bool:
         """Whether every number of ``parse`` is one its tool takes (``ge``/``le``)."""

@@ -18,17 +18,9 @@ from daemon.decide import NOTHING_PENDING, Decider, TurnInput
 from daemon.dialogue import DROPPED_REPLY, Conversation
 from daemon.errors import CabinError
 from daemon.llm.types import AgentAnswer, CancelToken, Message, Sentence
+from tests.fakes.stages import Outcome as Result  # a ToolOutcome
 
 QUESTION = "Do you want me to unlock the doors?"
-
-
-@dataclass(frozen=True)
-class Result:
-    ok: bool
-    args: Mapping[str, object]
-    state: Mapping[str, object]
-    reply: str
-    error_code: str | None = None
 
 
 @dataclass

@@ -15,6 +15,7 @@ from daemon.decide import CANNOT_DO, Decider, TurnInput
 from daemon.dialogue import Conversation, yes_no
 from daemon.llm.types import AgentAnswer, CancelToken, Message, PlannedCall, Sentence
 from daemon.understanding.model_calls import Policy
+from tests.fakes.stages import Outcome as Result  # a ToolOutcome
 
 
 @pytest.mark.parametrize(("text", "answer"), [
@@ -55,15 +56,6 @@ def test_history_keeps_what_was_heard() -> None:
                                               "thanks"]
     conv.user(4, "bye")  # two exchanges (four lines) are kept
     assert conv.history[0].text == "You have 320 kilometres left."
-
-
-@dataclass(frozen=True)
-class Result:
-    ok: bool
-    args: Mapping[str, object]
-    state: Mapping[str, object]
-    reply: str
-    error_code: str | None = None
 
 
 @dataclass
