@@ -95,7 +95,10 @@ def test_demo_session_three_turns(demo_wav: Path, tmp_path: Path,
     channel = f"cabin-demo-{uuid.uuid4()}"
     cfg = tmp_path / "cabin.yaml"
     repo = Path(__file__).resolve().parents[2]
-    cfg.write_text(f"models_dir: {repo / 'models'}\nvehicle:\n  can:\n    channel: {channel}\n")
+    # greedy decoding only: the shipped retry at temperature 0.5 samples (not reproducible,
+    # docs/eval.md) and once turned the window command into a question back in a full run
+    cfg.write_text(f"models_dir: {repo / 'models'}\nasr:\n  temperatures: [0.0]\n"
+                   f"vehicle:\n  can:\n    channel: {channel}\n")
     events = tmp_path / "events.jsonl"
     assert main(["replay", str(demo_wav), "--config", str(cfg), "--events", str(events),
                  "--reply-wav", str(tmp_path / "reply.wav")]) == 0
