@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from daemon.config import CabinConfig
     from daemon.llm.router import Router
     from daemon.stages import Stages
 
@@ -27,6 +28,19 @@ def tool_module(name: str) -> ModuleType:
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     return importlib.import_module(f"tools.{name}")
+
+
+def shipped_config_greedy() -> CabinConfig:
+    """cabin.yaml as shipped, but with greedy decoding only (``asr.temperatures: [0.0]``).
+
+    The shipped retry at temperature 0.5 samples, and ctranslate2's per-thread generators
+    cannot be seeded from Python, so a replay the retry fires on can differ from the next
+    (docs/eval.md). End-to-end tests that assert exact turns use this: one sampled retry once
+    made a question back that shifted every later turn number in a full CI run."""
+    from daemon.config import load_config
+
+    base = load_config(REPO / "cabin.yaml")
+    return base.model_copy(update={"asr": base.asr.model_copy(update={"temperatures": (0.0,)})})
 
 
 def _require_shared() -> None:

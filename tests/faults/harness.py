@@ -29,11 +29,12 @@ from daemon import events as ev
 from daemon.audio.sources import WavSink
 from daemon.audio.speaker import VirtualSpeaker
 from daemon.audio.wavio import read_wav
-from daemon.config import CabinConfig, load_config
+from daemon.config import CabinConfig
 from daemon.live import AudioIo, Daemon
 from daemon.llm.config import LlmConfig
 from daemon.runtime_config import HmiConfig, PrivacyConfig
 from daemon.service import Notifier
+from tests.conftest import shipped_config_greedy
 from vehicle_tools.config import CanConfig, DbusConfig, SimConfig, VehicleConfig
 from vehicle_tools.dbc import Database, decode_frame, limit_violations, load_dbc
 from vehicle_tools.state import SignalValue
@@ -54,7 +55,7 @@ def fault_config(tmp_path: Path, *, dbus_address: str | None = None,
     """cabin.yaml's defaults on a private virtual CAN channel; no head-unit API, no language
     model and no D-Bus unless asked; the simulated car on the channel (unless `simulate` is
     False); recordings (off by default) and the learned echo path under `tmp_path`."""
-    base = load_config(REPO / "cabin.yaml")
+    base = shipped_config_greedy()
     vehicle = VehicleConfig(
         can=CanConfig(channel=f"cabin-fault-{uuid.uuid4()}"),
         dbus=DbusConfig(enabled=dbus_address is not None, address=dbus_address,

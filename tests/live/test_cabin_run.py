@@ -30,10 +30,11 @@ import pytest
 
 from daemon.audio.sources import WavFileSource, WavSink
 from daemon.audio.speaker import VirtualSpeaker
-from daemon.config import CabinConfig, load_config
+from daemon.config import CabinConfig
 from daemon.live import AudioIo, Daemon
 from daemon.llm.config import LlmConfig
 from daemon.runtime_config import HmiConfig, PrivacyConfig
+from tests.conftest import shipped_config_greedy
 from tests.hmi.conftest import BusDaemon, Listener
 from vehicle_tools.config import CanConfig, DbusConfig, VehicleConfig
 from vehicle_tools.dbc import decode_frame, load_dbc
@@ -52,7 +53,7 @@ def bus(tmp_path: Path) -> Iterator[BusDaemon]:
 
 
 def live_config(channel: str, address: str, tmp_path: Path) -> CabinConfig:
-    base = load_config(REPO / "cabin.yaml")
+    base = shipped_config_greedy()
     return base.model_copy(update={
         "vehicle": VehicleConfig(can=CanConfig(channel=channel),
                                  dbus=DbusConfig(enabled=True, address=address)),

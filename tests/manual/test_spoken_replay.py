@@ -17,10 +17,9 @@ from pathlib import Path
 import can
 import pytest
 
-from daemon.config import load_config
 from daemon.eval.manual_spoken import build_session
 from daemon.replay import replay
-from tests.conftest import REPO, SHARED_AUDIO
+from tests.conftest import SHARED_AUDIO, shipped_config_greedy
 from vehicle_tools.config import CanConfig, VehicleConfig
 from vehicle_tools.dbc import load_dbc
 
@@ -40,7 +39,7 @@ def test_spoken_questions_are_answered_from_the_manual_and_move_nothing(
         pytest.skip(f"the shared recordings are not at {SHARED_AUDIO}")
     wav = build_session(tmp_path / "session.wav", list(QUESTIONS), SHARED_AUDIO.parent)
     channel = f"cabin-manual-e2e-{uuid.uuid4()}"
-    base = load_config(REPO / "cabin.yaml")
+    base = shipped_config_greedy()
     config = base.model_copy(update={
         "vehicle": VehicleConfig(can=CanConfig(channel=channel)),
         "llm": base.llm.model_copy(update={"enabled": False})})
