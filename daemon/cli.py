@@ -12,22 +12,23 @@ import contextlib
 import sys
 from pathlib import Path
 
-from daemon import __version__, memory
+from daemon import __version__
 from daemon.bench import add_bench_parser
 from daemon.config import load_config
 from daemon.errors import CabinError
 from daemon.eval import add_eval_parser
 from daemon.models import add_models_parser
-from daemon.outputs import check_output, output_error
-from daemon.privacy_cli import add_privacy_parser
-from daemon.run_cli import add_run_parser
+from daemon.reports.outputs import check_output, output_error
+from daemon.retention.privacy_cli import add_privacy_parser
+from daemon.runtime import memory
+from daemon.runtime.run_cli import add_run_parser
 from vehicle_tools.sim.cli import add_sim_parser
 
 EXIT_USER_ERROR = 2
 
 
 def _setup_logging(level: str, debug: bool) -> None:
-    from daemon.logsetup import setup_logging
+    from daemon.runtime.logsetup import setup_logging
 
     setup_logging(level, debug)
 
@@ -102,7 +103,7 @@ def _cmd_fleet(args: argparse.Namespace) -> int:
 
 def _replay_one(args: argparse.Namespace) -> int:
     from daemon.events import ErrorEvent, EventLog
-    from daemon.replay import replay, summarize
+    from daemon.runtime.replay import replay, summarize
 
     if args.plot_turn is not None and args.plot is None:
         raise CabinError("--plot-turn needs --plot", fix="add --plot turn.png",
@@ -133,7 +134,7 @@ def _replay_one(args: argparse.Namespace) -> int:
         if args.events is not None:
             print(f"event log:   {args.events}")
     if args.plot is not None:
-        from daemon.plot import plot_replay
+        from daemon.reports.plot import plot_replay
 
         try:
             plot_replay(result.events, args.wav, args.plot, turn=args.plot_turn)
@@ -147,7 +148,7 @@ def _replay_one(args: argparse.Namespace) -> int:
 def _cmd_say(args: argparse.Namespace) -> int:
     from daemon.audio.wavio import write_wav
     from daemon.models import ModelStore, default_manifest_path, load_manifest
-    from daemon.tts import PiperTts
+    from daemon.speaking.tts import PiperTts
 
     config = load_config(args.config)
     _setup_logging(config.logging.level, args.debug)
@@ -268,7 +269,7 @@ def _debug_after_subcommands(parser: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `cabin` console script."""
     args = build_parser().parse_args(argv)
-    memory.limit_arenas_for_daemon()  # before any thread: see daemon/memory.py
+    memory.limit_arenas_for_daemon()  # before any thread: see daemon/runtime/memory.py
     try:
         code: int = args.func(args)
     except CabinError as exc:

@@ -58,7 +58,7 @@ class VadConfig(Section):
 
 
 class EndpointConfig(Section):
-    """When a driver's turn has ended (see daemon/endpoint.py)."""
+    """When a driver's turn has ended (see daemon/hearing/endpoint.py)."""
 
     silence_s: float = Field(0.7, ge=0.1, le=5.0,
                              description="silence after speech that ends the turn, seconds")

@@ -19,7 +19,8 @@ pipeline (daemon/pipeline.py) feeds it and carries out its actions.
 A wake word or push-to-talk interrupts what plays (reason ``wake`` / ``push_to_talk``) and any
 turn still thinking; speech over a reply interrupts only the reply (reason ``speech``). A wake
 word heard while LISTENING is ignored. While LISTENING, every 32 ms VAD frame goes through the
-endpointer (daemon/endpoint.py); at the first silent frame after speech the listener asks for
+endpointer (daemon/hearing/endpoint.py); at the first silent frame after speech the listener asks
+for
 a transcript peek (`wants_peek`), whose completeness picks the silence that ends the turn.
 
 Per chunk the pipeline asks `duck` whether media is ducked, calls `step` (wake word,
@@ -37,15 +38,15 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
 
-from daemon.endpoint import Completeness, Decision, Endpointer, EndpointParams
-from daemon.vad import WINDOW_S, VadFrame
-from daemon.wake import Detection
+from daemon.hearing.endpoint import Completeness, Decision, Endpointer, EndpointParams
+from daemon.hearing.vad import WINDOW_S, VadFrame
+from daemon.hearing.wake import Detection
 
 FOLLOW_UP_MIN_SPEECH_S = 0.2
 """Speech that opens a follow-up turn without the wake word, s."""
 RECENT_S = 0.6
 """VAD frames kept so an utterance detected late is endpointed from its onset, s
-(daemon/preroll.py keeps the audio over the same span)."""
+(daemon/hearing/preroll.py keeps the audio over the same span)."""
 
 State = Literal["idle", "listening", "thinking", "speaking", "follow_up"]
 """What the assistant is doing, as the head unit sees it."""

@@ -13,7 +13,7 @@ recogniser, the event log, the speaker, media ducking. The assistant's state:
 A typed request from the head unit (`submit_text`) starts a turn at "thinking". `stop()` ends
 the session: no new turn starts, the reply is cut, a vehicle command under way completes.
 
-When the endpointer ends an utterance the turn (daemon/turn.py) runs:
+When the endpointer ends an utterance the turn (daemon/conversation/turn.py) runs:
 - in replay (``concurrent_turns=False``) inline, so the input clock stands still while the turn
   is processed: the timeline of an infinitely fast machine, identical on every run;
 - live (``concurrent_turns=True``) as its own named task while listening goes on.
@@ -33,24 +33,24 @@ import numpy.typing as npt
 
 from daemon import events as ev
 from daemon import listener as li
-from daemon.asr import RecognizerStream
 from daemon.audio.sources import AudioSource
 from daemon.audio.speaker import Speaker
 from daemon.channel import Channel, OverflowPolicy
-from daemon.completeness import completeness
 from daemon.config import CabinConfig
-from daemon.decide import Agent, Decider
-from daemon.dialogue import Conversation
-from daemon.ducking import MediaDucker
-from daemon.endpoint import Decision, EndpointParams
+from daemon.conversation.decide import Agent, Decider
+from daemon.conversation.dialogue import Conversation
+from daemon.conversation.turn import EndOfUtterance, ToolDispatcher, TurnHandle, TurnRunner
 from daemon.errors import CabinError
+from daemon.hearing.asr import RecognizerStream
+from daemon.hearing.completeness import completeness
+from daemon.hearing.endpoint import Decision, EndpointParams
+from daemon.hearing.preroll import PreRoll
+from daemon.hearing.vad import VadFrame
 from daemon.listener import Listener, ListenerParams, State
 from daemon.manual.loader import load_answerer
 from daemon.manual.types import NOT_COVERED
-from daemon.preroll import PreRoll
+from daemon.speaking.ducking import MediaDucker
 from daemon.stages import Stages
-from daemon.turn import EndOfUtterance, ToolDispatcher, TurnHandle, TurnRunner
-from daemon.vad import VadFrame
 
 _LOG = logging.getLogger(__name__)
 RATE_HZ = 16000

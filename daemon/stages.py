@@ -10,17 +10,17 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from daemon.asr import BackendChoice, Recognizer, choose_backend, load_recognizer
 from daemon.audio.frontend import FrontEnd, FrontEndSettings
-from daemon.biasing import build_vocabulary
 from daemon.config import CabinConfig
 from daemon.errors import ModelError
-from daemon.intents import understander
+from daemon.hearing.asr import BackendChoice, Recognizer, choose_backend, load_recognizer
+from daemon.hearing.biasing import build_vocabulary
+from daemon.hearing.vad import SileroVad
+from daemon.hearing.wake import WakeWordDetector, WakeWordModel
 from daemon.models import ModelStore, default_manifest_path, load_manifest
-from daemon.speech import Lexicon
-from daemon.tts import PiperTts
-from daemon.vad import SileroVad
-from daemon.wake import WakeWordDetector, WakeWordModel
+from daemon.speaking.speech import Lexicon
+from daemon.speaking.tts import PiperTts
+from daemon.understanding.intents import understander
 
 _LOG = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ from tqdm import tqdm
 from daemon.audio import mix
 from daemon.audio.resample import resample
 from daemon.audio.wavio import PIPELINE_RATE_HZ, read_wav, write_wav
-from daemon.tts import PiperTts
+from daemon.speaking.tts import PiperTts
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 COMMANDS_YAML = REPO_ROOT / "tools" / "commands.yaml"

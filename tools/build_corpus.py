@@ -214,7 +214,7 @@ def _multi(plain: list[Any], registry: Any, rng: random.Random) -> list[tuple[st
 
 def generated(seed: int = SEED) -> list[dict[str, Any]]:
     """Sentences drawn from the declared language, with their expected calls (tune only)."""
-    from daemon.intents import understander
+    from daemon.understanding.intents import understander
 
     registry = understander().registry
     grammar = understander().matcher.grammar

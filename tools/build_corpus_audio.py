@@ -9,7 +9,7 @@ exactly as tools/build_command_set.py lays out a command (its functions are used
   ``en-us``, each ``+m3`` and ``+f3``, assigned round-robin by the item's position in its split;
 - tune: Piper joe (models/piper-joe-medium) at length scales 1.0, 0.85 and 1.2, round-robin.
   Piper's sampled variation (its noise scales) is off so a rebuild gives the same samples;
-  `daemon.tts.PiperTts` exposes only the length scale and variation on/off.
+  `daemon.speaking.tts.PiperTts` exposes only the length scale and variation on/off.
 
 Conditions (the noise is placed relative to the driver's active speech level, as in
 `daemon.audio.mix.mix_at_snr`; offsets seeded per item, the same for every condition):
@@ -139,7 +139,7 @@ class Voices:
             return speak_espeak(name, text)
         length = float(name.partition("@")[2])
         if length not in self._piper:
-            from daemon.tts import PiperTts
+            from daemon.speaking.tts import PiperTts
 
             self._piper[length] = PiperTts(self._voice_dir, length_scale=length,
                                            variation=False)

@@ -22,8 +22,8 @@ sys.path.insert(0, str(REPO))
 from daemon.bench.corpus import _on_channel, barge_files  # noqa: E402
 from daemon.bench.memory import RssProbe, load_llm, load_measured  # noqa: E402
 from daemon.config import load_config  # noqa: E402
-from daemon.metrics import turn_metrics  # noqa: E402
-from daemon.replay import replay  # noqa: E402
+from daemon.reports.metrics import turn_metrics  # noqa: E402
+from daemon.runtime.replay import replay  # noqa: E402
 
 
 def _row(rows: list[dict[str, object]], turn: int, kind: str) -> dict[str, object]:

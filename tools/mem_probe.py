@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from daemon import memory
 from daemon.bench.memory import peak_rss_mb, rss_mb, rss_split_mb
+from daemon.runtime import memory
 
 REQUESTS = ("it's stuffy in here", "my windscreen is misted up", "when will we be there",
             "get me to the central station", "I can barely see out of the back window")
@@ -137,8 +137,8 @@ def probe_onnx(stage: str, arena: bool, pattern: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"stage": stage, "arena": arena, "pattern": pattern}
     if stage == "tts":
         from daemon.models import ModelStore, default_manifest_path, load_manifest
+        from daemon.speaking.tts import PiperTts
         from daemon.stages import resolve
-        from daemon.tts import PiperTts
 
         store = ModelStore(config.models_dir, load_manifest(default_manifest_path()))
         tts = PiperTts(resolve(store, config.tts.voice))
@@ -169,8 +169,8 @@ def _store(config: Any) -> Any:
 
 def _wake(config: Any) -> Any:
     from daemon.bench.memory import _onnx
+    from daemon.hearing.wake import WakeWordDetector, WakeWordModel
     from daemon.stages import resolve
-    from daemon.wake import WakeWordDetector, WakeWordModel
 
     store = _store(config)
     features = resolve(store, config.wake.features_model)
@@ -182,8 +182,8 @@ def _wake(config: Any) -> Any:
 
 def _vad(config: Any) -> Any:
     from daemon.bench.memory import _onnx
+    from daemon.hearing.vad import SileroVad
     from daemon.stages import resolve
-    from daemon.vad import SileroVad
 
     return SileroVad(_onnx(resolve(_store(config), config.vad.model), config.vad.model))
 

@@ -2,7 +2,7 @@
 
 The models are loaded once (`daemon.stages.load_stages`, and the language model when enabled);
 then a rotating corpus of real audio is replayed back to back through
-`daemon.replay.replay(..., stages=stages, agent=agent)` on one event loop,
+`daemon.runtime.replay.replay(..., stages=stages, agent=agent)` on one event loop,
 each file with its own simulated car (fresh virtual CAN channel; Cabin's D-Bus backend connected
 to simulated car services on a private dbus-daemon started here), until the requested hours of
 AUDIO have been processed. With ``--speed max`` the audio is fed as fast as the CPU allows.
@@ -51,16 +51,16 @@ if str(REPO) not in sys.path:  # run as `python tools/soak.py`
     sys.path.insert(0, str(REPO))
 
 from daemon import events as ev  # noqa: E402 (after the sys.path fix above)
-from daemon import memory  # noqa: E402
 from daemon import pipeline as pipeline_module  # noqa: E402
 from daemon.audio import mix  # noqa: E402
 from daemon.audio.wavio import read_wav, write_wav  # noqa: E402
 from daemon.config import CabinConfig, load_config  # noqa: E402
-from daemon.decide import Agent  # noqa: E402
+from daemon.conversation.decide import Agent  # noqa: E402
 from daemon.errors import CabinError  # noqa: E402
 from daemon.llm.lazy import LazyRouter  # noqa: E402
 from daemon.llm.router import Router  # noqa: E402
-from daemon.replay import replay  # noqa: E402
+from daemon.runtime import memory  # noqa: E402
+from daemon.runtime.replay import replay  # noqa: E402
 from daemon.stages import Stages, load_stages  # noqa: E402
 from tools.soak_report import (  # noqa: E402
     Check,
@@ -144,7 +144,7 @@ def build_corpus(work: Path, *, shared: Path, commands: Path | None, demo: Path 
 def watch_channels() -> Iterator[list[Any]]:
     """Every `Channel` the pipeline creates meanwhile is appended to the yielded list.
 
-    `daemon.replay.replay` does not expose its pipeline, so the pipeline module's `Channel`
+    `daemon.runtime.replay.replay` does not expose its pipeline, so the pipeline module's `Channel`
     name is wrapped for the duration; the caller reads ``dropped`` and clears the list after
     each replay (so the soak itself keeps nothing alive).
     """
@@ -203,7 +203,7 @@ class SoakSettings:
     rss_margin: float = 0.05
     warmup_fraction: float = 0.1
     malloc_trim: bool = False
-    """Return the C heap's free pages to the kernel after every replay (daemon/memory.py),
+    """Return the C heap's free pages to the kernel after every replay (daemon/runtime/memory.py),
     as the daemon does at the end of a turn."""
 
 
@@ -278,7 +278,7 @@ async def run_soak(settings: SoakSettings, stages: Stages) -> tuple[Totals, list
 
 
 def _trim(totals: Totals) -> None:
-    """`daemon.memory.trim`, timed (its cost is part of the report)."""
+    """`daemon.runtime.memory.trim`, timed (its cost is part of the report)."""
     started = time.perf_counter()
     memory.trim()
     took = (time.perf_counter() - started) * 1000.0
@@ -391,7 +391,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     p.add_argument("--no-dbus", action="store_true", help="no private dbus-daemon")
     p.add_argument("--no-llm", action="store_true", help="no language model (fast path only)")
     p.add_argument("--malloc-trim", action="store_true",
-                   help="malloc_trim(0) after every replay (daemon/memory.py)")
+                   help="malloc_trim(0) after every replay (daemon/runtime/memory.py)")
     p.add_argument("--arena-max", type=int, default=0,
                    help="limit glibc malloc arenas to N at start (0: glibc's default)")
     return p.parse_args(argv)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from daemon.memory import heap_stats
+from daemon.runtime.memory import heap_stats
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ From these declarations come (derived, never kept by hand elsewhere):
 - the fast-path matcher (daemon/understanding/), which understands an utterance only when a
   template covers all of it;
 - the recogniser's biasing: the whisper prompt, hotwords and the Vosk word list;
-- the endpointing's sense of "complete" (daemon/completeness.py);
+- the endpointing's sense of "complete" (daemon/hearing/completeness.py);
 - the language model's few-shot examples (``Language.model_examples``), and the spoken test
   corpus (tools/build_corpus.py).
 
@@ -223,7 +223,7 @@ POLITE = (
 argument. Anything else left over means the sentence is not understood."""
 
 COURTESY = ("please", "thank you")
-"""Courtesy the recogniser is biased towards (daemon/biasing.py)."""
+"""Courtesy the recogniser is biased towards (daemon/hearing/biasing.py)."""
 
 SPOKEN_NUMBERS = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",

@@ -15,7 +15,7 @@ Which tool arguments are free text is derived from each tool's pydantic argument
 not typed that precisely, so every string in it is hidden.
 
 This module is in `vehicle_tools` because the dispatcher and the D-Bus backend need it and
-`vehicle_tools` never imports `daemon`; daemon/privacy.py uses it for the event log lines.
+`vehicle_tools` never imports `daemon`; daemon/retention/privacy.py uses it for the event log lines.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ The corpus: the built command set (tools/build_command_set.py) at one SNR and th
 barge-in set (tools/build_barge_in_set.py), both real recordings (wake words, GRID speech, car
 noise) with Piper commands. Every command file is replayed twice, file by file: by the normal
 (streaming) pipeline and by the sequential baseline (`corpus.sequential_config`); per-turn metrics
-come from the event logs (daemon/metrics.py). Then: barge-in stop times against the ground-truth
+come from the event logs (daemon/reports/metrics.py). Then: barge-in stop times against the
+ground-truth
 onsets, listening CPU on car noise without a wake word, each stage timed alone (stagetime.py),
 and memory by model (memory.py). Writes JSON and PNGs; `--compare old.json` prints new/old
 ratios. Speed is measured here, never in unit tests; docs/benchmarks.md has the method.

@@ -1,6 +1,7 @@
 """The bench corpus and its replays: commands (streaming and sequential), barge-in, idle noise.
 
-Every file is replayed through the real pipeline with the simulated car (daemon/replay.py), each
+Every file is replayed through the real pipeline with the simulated car (daemon/runtime/replay.py),
+each
 on a fresh virtual CAN channel, with models loaded once. CPU time is the process's (every
 thread: onnxruntime, CTranslate2, Piper), from `getrusage`, around each replay.
 """
@@ -20,9 +21,9 @@ import numpy as np
 
 from daemon.audio.wavio import read_wav, write_wav
 from daemon.config import CabinConfig
-from daemon.decide import Agent
-from daemon.metrics import TurnMetrics, turn_metrics
-from daemon.replay import replay
+from daemon.conversation.decide import Agent
+from daemon.reports.metrics import TurnMetrics, turn_metrics
+from daemon.runtime.replay import replay
 from daemon.stages import Stages
 
 Tick = Callable[[], None]

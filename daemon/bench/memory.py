@@ -16,23 +16,23 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from daemon.asr import choose_backend, load_recognizer
 from daemon.audio.frontend import FrontEnd
-from daemon.biasing import build_vocabulary
 from daemon.config import CabinConfig
-from daemon.decide import Agent
+from daemon.conversation.decide import Agent
 from daemon.errors import CabinError, ModelError
+from daemon.hearing.asr import choose_backend, load_recognizer
+from daemon.hearing.biasing import build_vocabulary
+from daemon.hearing.vad import SileroVad
+from daemon.hearing.wake import WakeWordDetector, WakeWordModel, openwakeword_model
 from daemon.models import ModelStore, default_manifest_path, load_manifest
-from daemon.speech import Lexicon
+from daemon.speaking.speech import Lexicon
+from daemon.speaking.tts import PiperTts
 from daemon.stages import Stages, front_end_settings, resolve
-from daemon.tts import PiperTts
-from daemon.vad import SileroVad
-from daemon.wake import WakeWordDetector, WakeWordModel, openwakeword_model
 
 _LOG = logging.getLogger(__name__)
 RUNTIMES = ("onnxruntime", "ctranslate2", "faster_whisper", "piper", "llama_cpp")
 """Native runtimes imported before the models, so their code is not charged to a model
-(openWakeWord too, through `daemon.wake.openwakeword_model`)."""
+(openWakeWord too, through `daemon.hearing.wake.openwakeword_model`)."""
 
 
 def rss_mb() -> float:

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from daemon.metrics import METRICS
-from daemon.mpl import figure_class
+from daemon.reports.metrics import METRICS
+from daemon.reports.mpl import figure_class
 
 _MODES = (("streaming", "#4c78a8"), ("sequential", "#e45756"))
 

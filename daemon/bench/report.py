@@ -11,7 +11,7 @@ from typing import Any
 
 from daemon.bench.memory import Share
 from daemon.bench.stagetime import StageTime
-from daemon.metrics import Summary, ratios, summarize
+from daemon.reports.metrics import Summary, ratios, summarize
 
 REPORT_VERSION = 2
 GOALS: tuple[tuple[str, str, float], ...] = (

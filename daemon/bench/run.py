@@ -24,9 +24,9 @@ from daemon.bench.memory import RssProbe, load_llm, load_measured, peak_rss_mb, 
 from daemon.bench.report import build
 from daemon.bench.stagetime import reply_sentences, time_stages
 from daemon.config import load_config
+from daemon.conversation.turn import APOLOGY, CANNOT_DO, NOT_HEARD
 from daemon.errors import CabinError
-from daemon.metrics import collect
-from daemon.turn import APOLOGY, CANNOT_DO, NOT_HEARD
+from daemon.reports.metrics import collect
 
 _LOG = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from daemon.audio.wavio import read_wav
 from daemon.bench.corpus import CommandFile, Tick
-from daemon.speech import split_for_speech
+from daemon.speaking.speech import split_for_speech
 from daemon.stages import Stages
 
 T = TypeVar("T")

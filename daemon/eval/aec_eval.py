@@ -46,7 +46,7 @@ def far_end_speech(voice_dir: Path, cache: Path, *, previous: bool = False) -> I
     path = cache / ("far-previous-v1.npy" if previous else "far-v1.npy")
     if not path.is_file():
         from daemon.audio.resample import resample
-        from daemon.tts import PiperTts
+        from daemon.speaking.tts import PiperTts
 
         tts = PiperTts(voice_dir, variation=not previous)
         audio = tts.synthesize_all(" ".join(REPLIES[6:12] if previous else REPLIES[:6]))

@@ -284,8 +284,8 @@ def _with_model(args: argparse.Namespace) -> Any:
     --with-llm`)."""
     from daemon.config import load_config
     from daemon.eval.understanding_llm import with_model
-    from daemon.intents import understander
     from daemon.llm.router import Router
+    from daemon.understanding.intents import understander
     from vehicle_tools.tools import default_registry
 
     config = load_config(args.config)

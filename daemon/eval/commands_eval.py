@@ -22,8 +22,7 @@ from typing import Any
 from tqdm import tqdm
 
 from daemon.audio.frontend import FrontEndSettings
-from daemon.decide import Agent
-from daemon.endpoint import EndpointParams
+from daemon.conversation.decide import Agent
 from daemon.eval.common import Int16Array, Report, WerCounter, fmt, load_audio
 from daemon.eval.manifest import ExpectedCall, LabelledFile
 from daemon.eval.manifest import read_manifest as read_labelled
@@ -31,10 +30,11 @@ from daemon.eval.models import EvalModels
 from daemon.eval.turn import run_turn
 from daemon.events import read_jsonl
 from daemon.fleet.summary import Call, FileSummary, read_index, summarize_file
-from daemon.intents import parse
+from daemon.hearing.endpoint import EndpointParams
 from daemon.llm.types import AgentAnswer, CancelToken
-from daemon.metrics import METRICS, Summary
-from daemon.metrics import summarize as summarize_ms
+from daemon.reports.metrics import METRICS, Summary
+from daemon.reports.metrics import summarize as summarize_ms
+from daemon.understanding.intents import parse
 
 _LOG = logging.getLogger(__name__)
 

@@ -77,7 +77,7 @@ def load_audio(path: Path) -> Int16Array:
 
 def normalize_words(text: str) -> list[str]:
     """Words for WER: lower case, digits as words' digits, punctuation and tags removed."""
-    from daemon.numbers import words_to_digits
+    from daemon.understanding.numbers import words_to_digits
 
     text = re.sub(r"\[[^\]]*\]", " ", text.lower())
     text = words_to_digits(text.replace("-", " "))

@@ -3,7 +3,7 @@
 Every file of ``build/corpus_audio/<split>/manifest.jsonl`` (tools/build_corpus_audio.py) goes
 through what ``cabin eval commands`` runs: the front end, the wake word, VAD + endpointing with
 partial decodes (`daemon.eval.turn.run_turn`), the biased faster-whisper decode
-(`EvalModels.transcribe`), then ``daemon.intents.understander().understand(transcript,
+(`EvalModels.transcribe`), then ``daemon.understanding.intents.understander().understand(transcript,
 state)``; the plan is scored by the text evaluation's own `understanding_eval.score` (right /
 asked or not understood / missed / wrong action). A file whose wake word does not fire is
 ``not_heard`` and is counted as a wake miss. WER is over the files the wake word fired on.
@@ -13,7 +13,7 @@ per category, per condition x voice): the held-out texts and what was heard of t
 shown, so the language can be tuned without looking at them.
 
 Each file also keeps the recogniser's confidence in its final decode (the lowest segment
-``avg_logprob``, `daemon.whisper_decoding.whisper_decode_scored`) and whether its plan acts;
+``avg_logprob``, `daemon.hearing.whisper_decoding.whisper_decode_scored`) and whether its plan acts;
 the confidence table (`confidence_table`) says, per threshold, what ``asr.confirm_below`` would do:
 the wrong actions it would turn into a question and the right ones it would ask about.
 
@@ -238,7 +238,7 @@ def hear_and_understand(models: Any, item: AudioItem, fe: Any, params: Any,
                         understand: Callable[[str, Mapping[str, Any]], Any], *,
                         gate: Any = None) -> FileResult:
     """One file through `cabin eval commands`' hearing path, then understood and scored;
-    `gate`: a `daemon.driver_level.GateParams` for the endpointing (an experiment, see
+    `gate`: a `daemon.hearing.driver_level.GateParams` for the endpointing (an experiment, see
     docs/corpus.md), None for the product's endpointing."""
     from daemon.eval.common import WerCounter, load_audio
     from daemon.eval.turn import run_turn
@@ -265,12 +265,13 @@ def hear_and_understand(models: Any, item: AudioItem, fe: Any, params: Any,
 
 def transcribe_scored(models: Any, audio: Any) -> tuple[str, float | None]:
     """`EvalModels.transcribe` (biased) with the decode's confidence: the same decode
-    (`daemon.whisper_decoding.whisper_decode_scored`, which `whisper_decode` returns the text
+    (`daemon.hearing.whisper_decoding.whisper_decode_scored`, which `whisper_decode` returns the
+    text
     of)."""
     import numpy as np
 
-    from daemon.biasing import whisper_hotwords, whisper_prompt
-    from daemon.whisper_decoding import whisper_decode_scored
+    from daemon.hearing.biasing import whisper_hotwords, whisper_prompt
+    from daemon.hearing.whisper_decoding import whisper_decode_scored
 
     return whisper_decode_scored(models._whisper_model(), audio.astype(np.float32) / 32768.0,
                                  models.config.asr, whisper_prompt(models.vocabulary),
@@ -287,12 +288,12 @@ def run(models: Any, fe: Any, params: Any, *, split: str = "all",
         json_path: Path | None = None, audio_dir: Path = AUDIO_DIR,
         driver_gate_db: float | None = None) -> dict[str, Any]:
     """Evaluate the spoken corpus; prints the tables, optionally writes the numbers as JSON.
-    `driver_gate_db`: endpoint on the driver's speech only (`daemon.driver_level`, margin in
+    `driver_gate_db`: endpoint on the driver's speech only (`daemon.hearing.driver_level`, margin in
     dB); None: as the product does."""
     from tqdm import tqdm
 
-    from daemon.driver_level import GateParams
-    from daemon.intents import understander
+    from daemon.hearing.driver_level import GateParams
+    from daemon.understanding.intents import understander
 
     u = understander()
     results: list[FileResult] = []

@@ -19,11 +19,11 @@ from tqdm import tqdm
 
 from daemon.audio import mix
 from daemon.audio.frontend import FrontEndSettings
-from daemon.endpoint import EndpointParams
 from daemon.eval.commands_eval import CommandItem
 from daemon.eval.common import RATE_HZ, Report, fmt, load_audio, mix_noise
 from daemon.eval.models import EvalModels
 from daemon.eval.turn import run_turn
+from daemon.hearing.endpoint import EndpointParams
 
 _LOG = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def paused_utterances(models: EvalModels, wake_clip: Path, voice_dir: Path, cach
     path = cache / f"paused-v3-{int(PAUSE_S * 1000)}ms-{wake_clip.stem}.npz"
     if not path.is_file():
         from daemon.audio.resample import resample
-        from daemon.tts import PiperTts
+        from daemon.speaking.tts import PiperTts
 
         tts = PiperTts(voice_dir, variation=False)  # the same clips on every machine
         wake = mix.trim_to_active(mix.to_float(load_audio(wake_clip)), RATE_HZ)

@@ -68,11 +68,12 @@ def _pct(n: int, total: int) -> float:
 
 
 def _routed(text: str) -> bool:
-    """Whether the turn sends ``text`` to the manual (daemon/decide.py): a question asking
+    """Whether the turn sends ``text`` to the manual (daemon/conversation/decide.py): a question
+    asking
     for advice always; another question for the manual when the fast path takes nothing
     from it."""
-    from daemon.intents import understander
     from daemon.manual.route import for_the_manual, manual_only
+    from daemon.understanding.intents import understander
 
     return manual_only(text) or (understander().understand(text) is None
                                  and for_the_manual(text))

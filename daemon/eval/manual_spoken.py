@@ -94,7 +94,7 @@ def replay_questions(config: CabinConfig, questions: Sequence[str],
                      work: Path) -> list[SpokenTurn]:
     """Build the session for ``questions`` under ``work``, replay it against the simulated
     car on a private virtual CAN channel (no language model) and return its turns."""
-    from daemon.replay import replay
+    from daemon.runtime.replay import replay
     from vehicle_tools.config import CanConfig, VehicleConfig
 
     wav = build_session(work / "manual_session.wav", questions)

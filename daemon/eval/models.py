@@ -9,13 +9,13 @@ from pathlib import Path
 import numpy as np
 
 from daemon.audio.frontend import FrontEnd, FrontEndSettings
-from daemon.biasing import Vocabulary, build_vocabulary, whisper_hotwords, whisper_prompt
 from daemon.config import CabinConfig
 from daemon.errors import ModelError
 from daemon.eval.common import Int16Array
-from daemon.vad import SileroVad
-from daemon.wake import WakeWordDetector, WakeWordModel
-from daemon.whisper_decoding import open_whisper, whisper_decode
+from daemon.hearing.biasing import Vocabulary, build_vocabulary, whisper_hotwords, whisper_prompt
+from daemon.hearing.vad import SileroVad
+from daemon.hearing.wake import WakeWordDetector, WakeWordModel
+from daemon.hearing.whisper_decoding import open_whisper, whisper_decode
 
 _LOG = logging.getLogger(__name__)
 
@@ -104,7 +104,8 @@ class EvalModels:
     def transcribe(self, audio: Int16Array, *, biased: bool) -> str:
         """faster-whisper on a whole utterance; `biased` adds the vocabulary prompt+hotwords.
 
-        The daemon's decode (`daemon.whisper_decoding.whisper_decode`): the same window, budget
+        The daemon's decode (`daemon.hearing.whisper_decoding.whisper_decode`): the same window,
+        budget
         and options.
         """
         prompt = whisper_prompt(self.vocabulary) if biased else None

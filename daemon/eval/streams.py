@@ -128,7 +128,7 @@ def _key(items: Sequence[EvalItem], rirs: Sequence[Path], minutes: float, seed: 
 
 def _replies(voice_dir: Path) -> list[mix.FloatArray]:
     from daemon.audio.resample import resample
-    from daemon.tts import PiperTts
+    from daemon.speaking.tts import PiperTts
 
     tts = PiperTts(voice_dir)
     return [mix.to_float(resample(tts.synthesize_all(text), tts.rate_hz, RATE_HZ))

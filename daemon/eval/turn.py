@@ -3,7 +3,8 @@
 The same pieces and rules as the daemon's listener (daemon/pipeline.py): wake word and VAD run
 on every chunk of the (front-end processed) audio; after the wake word the endpointer is fed the
 VAD's 32 ms windows. With faster-whisper (no streaming partials), when a silence begins after
-speech the audio so far is decoded once and `daemon.completeness.completeness` of that partial picks
+speech the audio so far is decoded once and `daemon.hearing.completeness.completeness` of that
+partial picks
 the silence that ends the turn.
 """
 
@@ -14,12 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from daemon.completeness import completeness
-from daemon.driver_level import DriverGate, GateParams, frame_level_db
-from daemon.endpoint import Completeness, Decision, Endpointer, EndpointParams
 from daemon.eval.common import RATE_HZ, Int16Array
-from daemon.vad import WINDOW_S, WINDOW_SAMPLES, SileroVad
-from daemon.wake import Detection, WakeWordDetector
+from daemon.hearing.completeness import completeness
+from daemon.hearing.driver_level import DriverGate, GateParams, frame_level_db
+from daemon.hearing.endpoint import Completeness, Decision, Endpointer, EndpointParams
+from daemon.hearing.vad import WINDOW_S, WINDOW_SAMPLES, SileroVad
+from daemon.hearing.wake import Detection, WakeWordDetector
 
 CHUNK = 320
 """Samples fed per step (20 ms, the daemon's chunk)."""

@@ -1,7 +1,8 @@
 """Text-level evaluation of the command understanding on the driver corpus (docs/corpus.md).
 
 Each corpus item (``build/corpus/{tune,heldout,heldout2,heldout3}.jsonl``, written by
-``tools/build_corpus.py``) is given to ``daemon.intents.understander().understand(text,
+``tools/build_corpus.py``) is given to
+``daemon.understanding.intents.understander().understand(text,
 state)`` and its `Plan` scored:
 
 - ``right``: every expected call, in order, with the expected arguments (numbers within the
@@ -124,7 +125,7 @@ def same_value(expected: Any, got: Any, tolerance: float = 0.0) -> bool:
 def _defaults(tool: str) -> dict[str, Any]:
     from pydantic_core import PydanticUndefined
 
-    from daemon.intents import understander
+    from daemon.understanding.intents import understander
 
     model = understander().registry.get(tool).args_model
     return {name: info.default for name, info in model.model_fields.items()
@@ -278,7 +279,7 @@ def run(split: str = "all", json_path: Path | None = None, corpus_dir: Path = CO
         understand: Callable[[str, Mapping[str, Any]], Any] | None = None) -> dict[str, Any]:
     """Evaluate ``split`` (tune, heldout, heldout2, heldout3 or all); prints markdown,
     optionally writes JSON."""
-    from daemon.intents import understander
+    from daemon.understanding.intents import understander
 
     u = understander()
     results: dict[str, Any] = {}

@@ -1,5 +1,5 @@
 """The product's text path for `cabin eval understanding --with-llm`: the fast path, then the
-language model for what it does not understand (as daemon/decide.py runs them), as one
+language model for what it does not understand (as daemon/conversation/decide.py runs them), as one
 ``understand(text, state) -> Plan | None`` for the scorer.
 
 The model's answer becomes a `Plan`: calls as calls, a clarification as a question, a decline
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from daemon.decide import Agent
+from daemon.conversation.decide import Agent
 from daemon.eval.commands_eval import final_answer
 from daemon.llm.types import AgentAnswer
 from daemon.understanding.model_calls import ModelCall, Policy, judge

@@ -9,12 +9,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from daemon.errors import CabinError
-from daemon.mpl import figure_class
+from daemon.reports.mpl import figure_class
 
 _LOG = logging.getLogger(__name__)
 HISTOGRAMS = ("voice_to_voice_ms", "reply_latency_ms", "eou_delay_ms", "asr_final_ms",
               "tts_first_ms", "llm_first_token_ms")
-"""The latency metrics drawn (daemon/metrics.py), in this order, when the logs have them."""
+"""The latency metrics drawn (daemon/reports/metrics.py), in this order, when the logs have them."""
 MAX_PLOTS = 4
 """Histograms side by side, at most (metrics whose values are all the same are skipped)."""
 
@@ -45,7 +45,7 @@ def latency_histograms(latencies_ms: Mapping[str, Sequence[float]]) -> bytes | N
 def timeline(rows: Sequence[Mapping[str, object]], wav: Path, out: Path) -> Path | None:
     """The replay's timeline (`cabin replay --plot`) into `out`; None when it cannot be drawn
     (no turn, the recording gone), logged."""
-    from daemon.plot import plot_replay
+    from daemon.reports.plot import plot_replay
 
     try:
         return plot_replay(rows, wav, out)

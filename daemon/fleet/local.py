@@ -22,7 +22,6 @@ from multiprocessing.context import SpawnProcess
 from pathlib import Path
 from typing import Any, Protocol
 
-from daemon import memory
 from daemon.config import CabinConfig
 from daemon.errors import CabinError
 from daemon.fleet.inputs import FleetInput
@@ -35,6 +34,7 @@ from daemon.fleet.worker import (
     isolated_dbus,
     stop_private_buses,
 )
+from daemon.runtime import memory
 
 _LOG = logging.getLogger(__name__)
 POLL_S = 0.5
@@ -106,7 +106,7 @@ def _serve(worker: int, config: CabinConfig, debug: bool, tasks: Any, results: A
     memory.limit_arenas_for_daemon()  # as `cabin` does, before any thread
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides (module docstring)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # the private bus stops, no traceback
-    from daemon.logsetup import setup_logging
+    from daemon.runtime.logsetup import setup_logging
 
     setup_logging(config.logging.level, debug)
     with isolated_dbus(config) as own:

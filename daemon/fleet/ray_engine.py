@@ -38,8 +38,8 @@ class RayWorker:
     """The body of one Ray actor: a private bus (when simulating D-Bus) and a `Replayer`."""
 
     def __init__(self, config: CabinConfig, debug: bool) -> None:
-        from daemon import memory
-        from daemon.logsetup import setup_logging
+        from daemon.runtime import memory
+        from daemon.runtime.logsetup import setup_logging
 
         memory.limit_arenas_for_daemon()
         setup_logging(config.logging.level, debug)

@@ -34,7 +34,7 @@ from daemon.fleet.inputs import (
 from daemon.fleet.local import Engine, ProcessEngine
 from daemon.fleet.summary import FileSummary, RunInfo, summarize_file, to_json
 from daemon.fleet.worker import FileOutcome, pin_threads
-from daemon.outputs import output_error
+from daemon.reports.outputs import output_error
 
 _LOG = logging.getLogger(__name__)
 

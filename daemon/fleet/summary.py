@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from daemon.metrics import turn_metrics
+from daemon.reports.metrics import turn_metrics
 
 Row = Mapping[str, object]
 
@@ -43,7 +43,7 @@ class FileSummary:
         heard: the final transcripts, one per turn, in order.
         calls: the tool calls made, in order.
         replies: what the assistant said, in order.
-        latencies_ms: per metric (daemon/metrics.py), every turn's value, ms.
+        latencies_ms: per metric (daemon/reports/metrics.py), every turn's value, ms.
         audio_s: the recording's length, s (0 when unknown).
         wall_s: how long its replay took in this run, s (None: not replayed in this run).
     """

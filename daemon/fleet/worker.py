@@ -24,7 +24,7 @@ from daemon import events as ev
 from daemon.config import CabinConfig
 from daemon.errors import CabinError
 from daemon.fleet.inputs import FleetInput
-from daemon.replay import ReplayModels, replay
+from daemon.runtime.replay import ReplayModels, replay
 
 _LOG = logging.getLogger(__name__)
 CRASH_CODE = "replay_failed"

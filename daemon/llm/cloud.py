@@ -41,7 +41,7 @@ from daemon.llm.filter import SentenceSplitter
 from daemon.llm.grammar import Decision
 from daemon.llm.schema import ToolSpec, spec_by_name
 from daemon.llm.types import AgentTiming, Message, PlannedCall
-from daemon.numbers import words_to_digits
+from daemon.understanding.numbers import words_to_digits
 
 _LOG = logging.getLogger(__name__)
 

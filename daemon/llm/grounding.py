@@ -1,7 +1,8 @@
 """Grounding: every argument value of a planned call must come from what the driver said.
 
 A value is grounded when the request or the conversation so far states it: numbers as digits or
-number words (daemon/numbers.py), or a word that means the number ("off" = 0, "halfway" = 50,
+number words (daemon/understanding/numbers.py), or a word that means the number ("off" = 0,
+"halfway" = 50,
 "max" = the argument's maximum); enumeration values by their own words or a synonym ("my side"
 = driver, "back left" = rear_left, "both" = all); free text word for word; a boolean by an
 on/off word (true also by the tool's own topic when nothing says off: "it's stuffy" -> A/C on);
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 
 from daemon.llm.schema import ArgSpec, ToolSpec, spec_by_name, tool_specs
 from daemon.llm.types import Message, PlannedCall
-from daemon.numbers import words_to_digits
+from daemon.understanding.numbers import words_to_digits
 from vehicle_tools.registry import Registry
 
 _ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {

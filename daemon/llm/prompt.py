@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from daemon.llm.grammar import render_call
 from daemon.llm.schema import ArgSpec, ToolSpec
 from daemon.llm.types import Message, PlannedCall
-from daemon.numbers import words_to_digits
+from daemon.understanding.numbers import words_to_digits
 
 INSTRUCTIONS = """\
 You are the voice assistant of a car. Answer the driver with tool calls, one per line, \

@@ -66,7 +66,8 @@ _NUMBER_WORD = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b")
 
 def with_digits(template: str) -> str:
     """``template`` accepting digits for its number words ("the next one" -> "the next
-    (one|1)"): the matcher reads transcripts with numbers as digits (daemon/numbers.py)."""
+    (one|1)"): the matcher reads transcripts with numbers as digits
+    (daemon/understanding/numbers.py)."""
     return _NUMBER_WORD.sub(lambda m: f"({m.group(1)}|{_NUMBER_WORDS[m.group(1)]})", template)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from daemon.numbers import words_to_digits
+from daemon.understanding.numbers import words_to_digits
 from vehicle_tools.language import POLITE
 
 _POLITE_HEAD = re.compile(r"^(?:(?:um|uh|erm|er|hmm|please)\s+)+")

@@ -1,6 +1,7 @@
 """Scripted wake word, VAD and recogniser, a silent synthesiser, a pass-through front end and a
 recording vehicle dispatcher, with the interfaces the pipeline calls (daemon/stages.py,
-daemon/wake.py, daemon/vad.py, daemon/asr.py, daemon/tts.py, daemon/decide.py).
+daemon/hearing/wake.py, daemon/hearing/vad.py, daemon/hearing/asr.py, daemon/speaking/tts.py,
+daemon/conversation/decide.py).
 
 Times are input-audio ms, counted from the samples each fake has been given, as the real
 stages count them.
@@ -16,12 +17,12 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from daemon.asr import BackendChoice
-from daemon.speech import split_for_speech
+from daemon.hearing.asr import BackendChoice
+from daemon.hearing.vad import WINDOW_SAMPLES, VadFrame
+from daemon.hearing.wake import BLOCK_SAMPLES, Detection
+from daemon.speaking.speech import split_for_speech
+from daemon.speaking.tts import SpeechChunk
 from daemon.stages import Stages
-from daemon.tts import SpeechChunk
-from daemon.vad import WINDOW_SAMPLES, VadFrame
-from daemon.wake import BLOCK_SAMPLES, Detection
 
 RATE_HZ = 16000
 SPEECH_PROBABILITY = 0.95
@@ -35,7 +36,7 @@ def _ms(samples: int) -> float:
 
 
 class ScriptedWakeWord:
-    """A wake-word detector that fires at scripted times (`daemon.wake.WakeWordDetector`).
+    """A wake-word detector that fires at scripted times (`daemon.hearing.wake.WakeWordDetector`).
 
     Like openWakeWord it works on 80 ms blocks: a hit scripted at `t_ms` is reported at the end
     of the block holding it.
@@ -75,7 +76,8 @@ class ScriptedWakeWord:
 
 
 class ScriptedVad:
-    """A VAD that hears speech in scripted spans (`daemon.vad.SileroVad`): one `VadFrame` per
+    """A VAD that hears speech in scripted spans (`daemon.hearing.vad.SileroVad`): one `VadFrame`
+    per
     32 ms window, speech when the window's middle lies in a span.
 
     Args:
@@ -112,7 +114,7 @@ class ScriptedVad:
 @dataclass
 class FakeStream:
     """One utterance of `FakeRecognizer`: its text is known from the start; partials grow a
-    word per `ms_per_word` of audio accepted (`daemon.asr.RecognizerStream`)."""
+    word per `ms_per_word` of audio accepted (`daemon.hearing.asr.RecognizerStream`)."""
 
     text: str
     ms_per_word: float = 200.0
@@ -145,7 +147,7 @@ class FakeStream:
 @dataclass
 class FakeRecognizer:
     """A recogniser whose utterances say the scripted texts in order (then nothing)
-    (`daemon.asr.Recognizer`)."""
+    (`daemon.hearing.asr.Recognizer`)."""
 
     texts: list[str]
     name: str = "fake"
@@ -161,7 +163,8 @@ class FakeRecognizer:
 
 class SilentTts:
     """A synthesiser that says nothing, for as long as the text would take
-    (`daemon.tts.PiperTts`): one chunk per sentence, `ms_per_char` of silence per character.
+    (`daemon.speaking.tts.PiperTts`): one chunk per sentence, `ms_per_char` of silence per
+    character.
 
     Args:
         ms_per_char: length of the silence per character of text, ms.
@@ -204,7 +207,7 @@ class PassThroughFrontEnd:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What `FakeDispatcher.call` returns (`daemon.decide.ToolOutcome`)."""
+    """What `FakeDispatcher.call` returns (`daemon.conversation.decide.ToolOutcome`)."""
 
     ok: bool
     args: Mapping[str, object]
@@ -216,7 +219,8 @@ class Outcome:
 @dataclass
 class FakeDispatcher:
     """A car that does everything asked and says so; records every call
-    (`daemon.decide.ToolDispatcher`). The tools in `confirm` first ask, as the real policy
+    (`daemon.conversation.decide.ToolDispatcher`). The tools in `confirm` first ask, as the real
+    policy
     does for risky ones."""
 
     confirm: frozenset[str] = frozenset()

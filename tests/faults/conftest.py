@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-import daemon.live
+import daemon.runtime.live
 from daemon.config import CabinConfig
 from daemon.stages import Stages
 
@@ -20,7 +20,7 @@ def use_loaded(stages: Stages, mp: pytest.MonkeyPatch) -> None:
         stages.reset()
         return stages
 
-    mp.setattr(daemon.live, "load_stages", loaded)
+    mp.setattr(daemon.runtime.live, "load_stages", loaded)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""A running `cabin run` daemon (daemon/live.py) in the test's event loop, driven by scripted
+"""A running `cabin run` daemon (daemon/runtime/live.py) in the test's event loop, driven by
+scripted
 audio and typed requests, with the faults injected at the edges the daemon already has: the
 PortAudio streams, the CAN bus factory, the llama.cpp model, the recorder's file writer.
 
@@ -30,10 +31,10 @@ from daemon.audio.sources import WavSink
 from daemon.audio.speaker import VirtualSpeaker
 from daemon.audio.wavio import read_wav
 from daemon.config import CabinConfig
-from daemon.live import AudioIo, Daemon
 from daemon.llm.config import LlmConfig
+from daemon.runtime.live import AudioIo, Daemon
+from daemon.runtime.service import Notifier
 from daemon.runtime_config import HmiConfig, PrivacyConfig
-from daemon.service import Notifier
 from tests.conftest import shipped_config_greedy
 from vehicle_tools.config import CanConfig, DbusConfig, SimConfig, VehicleConfig
 from vehicle_tools.dbc import Database, decode_frame, limit_violations, load_dbc

@@ -21,13 +21,13 @@ from typing import Any, ClassVar
 import numpy as np
 import pytest
 
-import daemon.live
+import daemon.runtime.live
 from daemon import events as ev
 from daemon.audio.capture import DeviceSource
 from daemon.config import CabinConfig, EndpointConfig
+from daemon.conversation.turn import CANNOT_DO, NOT_HEARD
 from daemon.runtime_config import AudioIoConfig
 from daemon.stages import Stages
-from daemon.turn import CANNOT_DO, NOT_HEARD
 from tests.faults.conftest import use_loaded
 from tests.faults.fakes import FakeSoundcard
 from tests.faults.harness import (
@@ -80,9 +80,9 @@ def chunks(samples: Int16) -> Int16:
 
 def sound_card(mp: pytest.MonkeyPatch, run_of: list[Running], **devices: str | None
                ) -> FakeSoundcard:
-    """A FakeSoundcard installed under daemon.live's device I/O."""
+    """A FakeSoundcard installed under daemon.runtime.live's device I/O."""
     CountingSource.made = []
-    mp.setattr(daemon.live, "DeviceSource", CountingSource)
+    mp.setattr(daemon.runtime.live, "DeviceSource", CountingSource)
 
     def consumed() -> int:
         pipeline = run_of[0].daemon.pipeline if run_of else None

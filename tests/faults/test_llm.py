@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 
 from daemon import events as ev
+from daemon.conversation.turn import APOLOGY
 from daemon.llm.config import CloudConfig, LlmConfig
 from daemon.llm.router import UNAVAILABLE, Router
 from daemon.stages import Stages
-from daemon.turn import APOLOGY
 from tests.faults.conftest import use_loaded
 from tests.faults.fakes import (
     Answer,
@@ -174,7 +174,7 @@ def test_stopping_while_the_model_is_stuck(fast_start: None, tmp_path: Path,
         stopped_while_stuck.append(not release.is_set())  # Daemon.run has returned
 
     try:
-        asyncio.run(drive())  # what `cabin run` does (daemon/run_cli.py)
+        asyncio.run(drive())  # what `cabin run` does (daemon/runtime/run_cli.py)
         exited_while_stuck = not release.is_set()
     finally:
         release.set()

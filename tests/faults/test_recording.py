@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-import daemon.live
-from daemon.privacy import DebugRecorder, write_private_file
+import daemon.runtime.live
+from daemon.retention.privacy import DebugRecorder, write_private_file
 from daemon.runtime_config import PrivacyConfig
 from tests.faults.harness import fault_config, running, until
 
@@ -43,7 +43,7 @@ def test_disk_full_for_debug_recordings(fast_start: None, tmp_path: Path,
     config = fault_config(tmp_path, privacy=PrivacyConfig(debug_recording=True,
                                                           recording_dir=recordings))
     disk = FullDisk()
-    monkeypatch.setattr(daemon.live, "DebugRecorder",
+    monkeypatch.setattr(daemon.runtime.live, "DebugRecorder",
                         functools.partial(DebugRecorder, write_file=disk))
 
     async def drive() -> tuple[list[str], list[str], list[dict[str, object]], bool]:

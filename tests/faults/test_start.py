@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from daemon import events as ev
-from daemon.decide import CANNOT_DO
+from daemon.conversation.decide import CANNOT_DO
 from daemon.llm.config import LlmConfig
 from tests.faults.harness import REPO, fault_config, running
 

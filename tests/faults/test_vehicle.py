@@ -28,7 +28,7 @@ import can
 import pytest
 from can.interfaces.virtual import VirtualBus
 
-import daemon.live
+import daemon.runtime.live
 from daemon import events as ev
 from tests.faults.harness import GUARD_S, CanCapture, Frame, Running, fault_config, running
 from tests.hmi.conftest import BusDaemon
@@ -75,7 +75,7 @@ def test_can_bus_down_and_back(fast_start: None, tmp_path: Path,
     config = fault_config(tmp_path, simulate=False)
     channel = config.vehicle.can.channel
     link = Link(up=False)  # down already when the daemon starts
-    monkeypatch.setattr(daemon.live, "open_vehicle",
+    monkeypatch.setattr(daemon.runtime.live, "open_vehicle",
                         functools.partial(open_vehicle, bus_factory=link.factory))
     capture = CanCapture(channel)
     car_bus = can.Bus(interface="virtual", channel=channel)

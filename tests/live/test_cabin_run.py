@@ -31,8 +31,8 @@ import pytest
 from daemon.audio.sources import WavFileSource, WavSink
 from daemon.audio.speaker import VirtualSpeaker
 from daemon.config import CabinConfig
-from daemon.live import AudioIo, Daemon
 from daemon.llm.config import LlmConfig
+from daemon.runtime.live import AudioIo, Daemon
 from daemon.runtime_config import HmiConfig, PrivacyConfig
 from tests.conftest import shipped_config_greedy
 from tests.hmi.conftest import BusDaemon, Listener

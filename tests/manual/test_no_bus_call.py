@@ -15,8 +15,8 @@ from collections.abc import Iterator, Mapping
 import pytest
 
 from daemon import events as ev
-from daemon.decide import CANNOT_DO, Decider, ToolOutcome, TurnInput
-from daemon.dialogue import Conversation
+from daemon.conversation.decide import CANNOT_DO, Decider, ToolOutcome, TurnInput
+from daemon.conversation.dialogue import Conversation
 from daemon.eval.manual_eval import load_questions
 from daemon.llm.types import CancelToken
 from daemon.manual.config import ManualConfig

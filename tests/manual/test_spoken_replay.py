@@ -18,7 +18,7 @@ import can
 import pytest
 
 from daemon.eval.manual_spoken import build_session
-from daemon.replay import replay
+from daemon.runtime.replay import replay
 from tests.conftest import SHARED_AUDIO, shipped_config_greedy
 from vehicle_tools.config import CanConfig, VehicleConfig
 from vehicle_tools.dbc import load_dbc

@@ -15,7 +15,7 @@ from daemon.audio import mix
 from daemon.audio.wavio import write_wav
 from daemon.config import CabinConfig
 from daemon.llm.config import LlmConfig
-from daemon.replay import replay
+from daemon.runtime.replay import replay
 from tests.conftest import REPO, SHARED_AUDIO, tool_module
 from vehicle_tools.config import CanConfig, VehicleConfig
 

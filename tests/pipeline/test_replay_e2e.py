@@ -16,12 +16,12 @@ from pathlib import Path
 import can
 import pytest
 
-from daemon.asr import WhisperRecognizer
 from daemon.audio.wavio import read_wav
 from daemon.cli import main
 from daemon.config import CabinConfig, load_config
-from daemon.numbers import words_to_digits
-from daemon.replay import replay
+from daemon.hearing.asr import WhisperRecognizer
+from daemon.runtime.replay import replay
+from daemon.understanding.numbers import words_to_digits
 from vehicle_tools.config import CanConfig, VehicleConfig
 from vehicle_tools.dbc import decode_frame, load_dbc
 

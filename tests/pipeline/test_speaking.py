@@ -10,15 +10,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from daemon.asr import WhisperRecognizer
 from daemon.audio.resample import resample
 from daemon.config import AsrConfig, CabinConfig
-from daemon.dialogue import Conversation
+from daemon.conversation.dialogue import Conversation
 from daemon.events import Interrupted, PlaybackEnd, Reply, ToolCall, Transcript
+from daemon.hearing.asr import WhisperRecognizer
 from daemon.llm.config import LlmConfig
-from daemon.replay import replay
-from daemon.speech import Lexicon
-from daemon.tts import PiperTts
+from daemon.runtime.replay import replay
+from daemon.speaking.speech import Lexicon
+from daemon.speaking.tts import PiperTts
 from tests.conftest import REPO, tool_module
 from vehicle_tools.config import CanConfig, VehicleConfig
 

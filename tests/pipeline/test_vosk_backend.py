@@ -20,11 +20,11 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from daemon.asr import VoskRecognizer, choose_backend
 from daemon.audio.wavio import read_wav, write_wav
 from daemon.config import AsrConfig, CabinConfig
 from daemon.events import Ready, Transcript
-from daemon.replay import replay
+from daemon.hearing.asr import VoskRecognizer, choose_backend
+from daemon.runtime.replay import replay
 from tests.conftest import REPO, SHARED_AUDIO
 from vehicle_tools.config import CanConfig, VehicleConfig
 

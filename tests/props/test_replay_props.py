@@ -17,7 +17,7 @@ import pytest
 from daemon import events as ev
 from daemon.audio.wavio import write_wav
 from daemon.config import CabinConfig
-from daemon.replay import ReplayResult, replay
+from daemon.runtime.replay import ReplayResult, replay
 from daemon.stages import Stages, load_stages
 
 pytestmark = pytest.mark.slow

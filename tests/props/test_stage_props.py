@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from daemon.audio.frontend import FrontEnd, FrontEndSettings
-from daemon.vad import WINDOW_SAMPLES, SileroVad
-from daemon.wake import BLOCK_SAMPLES, WakeWordDetector, WakeWordModel
+from daemon.hearing.vad import WINDOW_SAMPLES, SileroVad
+from daemon.hearing.wake import BLOCK_SAMPLES, WakeWordDetector, WakeWordModel
 from tests.conftest import REPO
 
 MODELS = REPO / "models"

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from daemon.audio.sources import WavFileSource
 from daemon.audio.wavio import read_wav, write_wav
 from daemon.errors import AudioInputError
-from daemon.replay import replay
+from daemon.runtime.replay import replay
 
 CODES = {"audio_format", "audio_rate", "audio_empty", "audio_missing"}
 

@@ -25,8 +25,8 @@ import pytest
 from daemon import events as ev
 from daemon.llm.config import CloudConfig, LlmConfig
 from daemon.llm.router import Router
+from daemon.runtime.service import JournalFormatter
 from daemon.runtime_config import HmiConfig
-from daemon.service import JournalFormatter
 from tests.faults.harness import Running, fault_config, running
 from tests.hmi.conftest import BusDaemon, Listener
 from tests.llm.stub_server import Peer, http_response, tool_call_response

@@ -1,5 +1,6 @@
 """The injection set (injections.yaml) through the daemon's whole decision path, on the real CI
-model: `daemon.decide.Decider` with the fast path on and the loaded local router (grammar,
+model: `daemon.conversation.decide.Decider` with the fast path on and the loaded local router
+(grammar,
 relevance, grounding), its tool calls run by the vehicle dispatcher on the simulated car and
 services, every frame and D-Bus call checked by the independent oracle (tests/vehicle/oracle.py).
 
@@ -22,14 +23,14 @@ from dataclasses import dataclass, field
 import pytest
 
 from daemon import events as ev
-from daemon.decide import Decider, TurnInput
-from daemon.dialogue import Conversation, PendingCall
-from daemon.intents import parse
+from daemon.conversation.decide import Decider, TurnInput
+from daemon.conversation.dialogue import Conversation, PendingCall
 from daemon.llm.grammar import parse_output
 from daemon.llm.local import Generation
 from daemon.llm.router import Router
 from daemon.llm.schema import spec_by_name
 from daemon.llm.types import AgentTiming, CancelToken
+from daemon.understanding.intents import parse
 from tests.security.cases import Case, load
 from tests.vehicle.conftest import Live
 from tests.vehicle.oracle import unsafe_traffic
@@ -57,7 +58,7 @@ class Dispatched:
 
 @dataclass
 class Recorder:
-    """The real dispatcher, noting every call (`daemon.decide.ToolDispatcher`)."""
+    """The real dispatcher, noting every call (`daemon.conversation.decide.ToolDispatcher`)."""
 
     inner: Dispatcher
     turn: int = 0
@@ -137,7 +138,7 @@ def _check_generations(router: Router) -> None:
 
 
 def _say(live: Live, decider: Decider, turn: int, text: str) -> str:
-    """One turn as daemon/turn.py runs it: history, decide, the reply into history."""
+    """One turn as daemon/conversation/turn.py runs it: history, decide, the reply into history."""
     conversation = decider.conversation
     conversation.user(turn, text)
 

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import time
 
-from daemon.service import Heartbeat, Notifier, Watchdog
+from daemon.runtime.service import Heartbeat, Notifier, Watchdog
 
 
 async def main() -> None:

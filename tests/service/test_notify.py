@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from daemon.service import (
+from daemon.runtime.service import (
     Heartbeat,
     JournalFormatter,
     Notifier,

@@ -21,7 +21,7 @@ import pytest
 
 from daemon import events as ev
 from daemon.audio.wavio import read_wav
-from daemon.privacy import (
+from daemon.retention.privacy import (
     PRE_ROLL_S,
     RATE_HZ,
     DebugRecorder,
@@ -199,7 +199,7 @@ def test_disk_full_disables_recording_with_a_typed_error(
                              on_error=errors.append)
     script = two_turns()
     script += [("event", e) for e in turn_events(3, 20000.0)]  # more turns after the failure
-    with caplog.at_level(logging.ERROR, logger="daemon.privacy"):
+    with caplog.at_level(logging.ERROR, logger="daemon.retention.privacy"):
         drive(recorder, script)
     assert recorder.error is not None and recorder.error.code == "recording_failed"
     assert "No space left on device" in recorder.error.message
@@ -226,7 +226,7 @@ import asyncio, resource, signal, sys
 from pathlib import Path
 import numpy as np
 from daemon import events as ev
-from daemon.privacy import DebugRecorder
+from daemon.retention.privacy import DebugRecorder
 from daemon.runtime_config import PrivacyConfig
 
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)           # EFBIG instead of a signal

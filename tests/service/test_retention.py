@@ -13,7 +13,7 @@ import pytest
 
 from daemon import events as ev
 from daemon.errors import CabinError
-from daemon.privacy import (
+from daemon.retention.privacy import (
     PurgeError,
     TurnRecording,
     format_event,
@@ -25,7 +25,7 @@ from daemon.privacy import (
     sweep,
     write_recording,
 )
-from daemon.privacy_cli import add_privacy_parser
+from daemon.retention.privacy_cli import add_privacy_parser
 from daemon.runtime_config import PrivacyConfig
 
 NOW = datetime(2025, 6, 30, 12, 0, 0, tzinfo=UTC)

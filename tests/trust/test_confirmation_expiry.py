@@ -14,8 +14,8 @@ import pytest
 
 from daemon import events as ev
 from daemon.config import CabinConfig, load_config
-from daemon.decide import NOTHING_PENDING, Decider, TurnInput
-from daemon.dialogue import DROPPED_REPLY, Conversation
+from daemon.conversation.decide import NOTHING_PENDING, Decider, TurnInput
+from daemon.conversation.dialogue import DROPPED_REPLY, Conversation
 from daemon.errors import CabinError
 from daemon.llm.types import AgentAnswer, CancelToken, Message, Sentence
 from tests.fakes.stages import Outcome as Result  # a ToolOutcome

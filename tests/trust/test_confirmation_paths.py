@@ -26,9 +26,9 @@ from daemon import events as ev
 from daemon.audio import mix
 from daemon.audio.wavio import write_wav
 from daemon.config import CabinConfig
-from daemon.dialogue import DROPPED_REPLY
+from daemon.conversation.dialogue import DROPPED_REPLY
 from daemon.llm.config import LlmConfig
-from daemon.replay import replay
+from daemon.runtime.replay import replay
 from daemon.runtime_config import DialogueConfig, HmiConfig
 from daemon.stages import Stages
 from tests.conftest import REPO, SHARED_AUDIO, tool_module

@@ -19,10 +19,10 @@ from collections.abc import Iterator
 import pytest
 
 from daemon import events as ev
-from daemon.decide import Decider, TurnInput
-from daemon.dialogue import Conversation
+from daemon.conversation.decide import Decider, TurnInput
+from daemon.conversation.dialogue import Conversation
 from daemon.llm.types import CancelToken
-from daemon.privacy import format_event, shows_text
+from daemon.retention.privacy import format_event, shows_text
 from daemon.runtime_config import PrivacyConfig
 from tests.trust.logcapture import SESSION, SPOKEN_FREE_TEXT, every_log_line, leaks
 from tests.vehicle.conftest import DbusDaemon, vehicle_config

@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from daemon.biasing import build_vocabulary
-from daemon.intents import ParsedIntent, parse
+from daemon.hearing.biasing import build_vocabulary
 from daemon.llm.grammar import Decision, build_grammar, parse_call, render_call
 from daemon.llm.grounding import normalize, numbers_in, ungrounded
 from daemon.llm.prompt import model_text
 from daemon.llm.schema import tool_specs
 from daemon.llm.types import PlannedCall
 from daemon.llm.verdict import Checker, Request
-from daemon.numbers import words_to_digits
+from daemon.understanding.intents import ParsedIntent, parse
+from daemon.understanding.numbers import words_to_digits
 from tests.trust.spoken import grammar_allows, signed_forms
 from vehicle_tools.tools import default_registry
 
@@ -182,7 +182,7 @@ def test_a_temperature_below_zero_is_not_twenty() -> None:
 
 def test_the_recogniser_grammar_knows_every_word_of_a_signed_number() -> None:
     """Vosk decodes only the grammar's words: a sign word outside it is heard as [unk] and
-    dropped (daemon/biasing.py), "negative twenty" reaching the fast path as "twenty"."""
+    dropped (daemon/hearing/biasing.py), "negative twenty" reaching the fast path as "twenty"."""
     vocabulary = set(build_vocabulary().words)
     said = {w for v in (-20.0, -22.5, -105.0) for form in signed_forms(v)
             for w in form.split() if w.isalpha()}

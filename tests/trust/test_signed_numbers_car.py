@@ -14,8 +14,8 @@ from collections.abc import Iterator
 import pytest
 
 from daemon import events as ev
-from daemon.decide import Decider, TurnInput
-from daemon.dialogue import Conversation
+from daemon.conversation.decide import Decider, TurnInput
+from daemon.conversation.dialogue import Conversation
 from daemon.llm.types import CancelToken
 from tests.vehicle.conftest import Live, running_vehicle, vehicle_config
 from vehicle_tools.dbc import load_dbc

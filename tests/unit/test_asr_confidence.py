@@ -1,4 +1,5 @@
-"""The recogniser's confidence (daemon/asr.py, daemon/whisper_decoding.py) and the spoken
+"""The recogniser's confidence (daemon/hearing/asr.py, daemon/hearing/whisper_decoding.py) and the
+spoken
 corpus's confidence table (daemon/eval/corpus_audio_eval.py), with scripted models: no real
 model is loaded."""
 
@@ -11,11 +12,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from daemon import whisper_decoding
-from daemon.asr import VoskStream, WhisperRecognizer, WhisperStream
 from daemon.config import AsrConfig
 from daemon.eval import corpus_audio_eval as ev
-from daemon.whisper_decoding import whisper_decode_scored
+from daemon.hearing import whisper_decoding
+from daemon.hearing.asr import VoskStream, WhisperRecognizer, WhisperStream
+from daemon.hearing.whisper_decoding import whisper_decode_scored
 
 
 @dataclass(frozen=True)

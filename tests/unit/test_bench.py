@@ -63,7 +63,7 @@ def test_barge_in_files_and_stop_time_against_the_true_onset(tmp_path: Path) -> 
 
 
 def test_voice_to_voice_from_the_ground_truth_end_adds_the_vad_lag() -> None:
-    from daemon.metrics import TurnMetrics
+    from daemon.reports.metrics import TurnMetrics
 
     rows: list[dict[str, object]] = [
         {"type": "speech_end", "turn": 1, "t_ms": 3400.0, "last_speech_ms": 3230.0}]

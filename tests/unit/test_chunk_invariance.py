@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from daemon.audio.wavio import read_wav
-from daemon.vad import SileroVad
-from daemon.wake import WakeWordDetector, WakeWordModel
+from daemon.hearing.vad import SileroVad
+from daemon.hearing.wake import WakeWordDetector, WakeWordModel
 from tests.conftest import REPO, SHARED_AUDIO
 
 MODELS = REPO / "models"

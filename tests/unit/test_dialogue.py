@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from daemon import events as ev
-from daemon.decide import CANNOT_DO, Decider, TurnInput
-from daemon.dialogue import Conversation, yes_no
+from daemon.conversation.decide import CANNOT_DO, Decider, TurnInput
+from daemon.conversation.dialogue import Conversation, yes_no
 from daemon.llm.types import AgentAnswer, CancelToken, Message, PlannedCall, Sentence
 from daemon.understanding.model_calls import Policy
 from tests.fakes.stages import Outcome as Result  # a ToolOutcome

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from daemon.driver_level import FLOOR_DB, DriverGate, GateParams, frame_level_db
+from daemon.hearing.driver_level import FLOOR_DB, DriverGate, GateParams, frame_level_db
 
 FRAME_S = 0.032
 

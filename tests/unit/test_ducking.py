@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from daemon.ducking import MediaDucker
+from daemon.speaking.ducking import MediaDucker
 
 
 class Player:

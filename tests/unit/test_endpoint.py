@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from daemon.endpoint import Decision, Endpointer, EndpointParams
+from daemon.hearing.endpoint import Decision, Endpointer, EndpointParams
 
 FRAME = 0.032  # seconds: one Silero window
 
@@ -82,7 +82,7 @@ def test_decision_time_does_not_depend_on_chunk_size(chunk: float) -> None:
 
 # --- completeness hint: short endpoint for a complete command, long for an unfinished one ---
 
-from daemon.endpoint import Completeness  # noqa: E402
+from daemon.hearing.endpoint import Completeness  # noqa: E402
 
 HINTED = EndpointParams(silence_s=0.7, complete_silence_s=0.25, incomplete_silence_s=1.2,
                         sentence_silence_s=0.4)

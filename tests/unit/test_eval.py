@@ -9,15 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from daemon.biasing import (
-    UNK,
-    FallbackStream,
-    build_vocabulary,
-    unk_fraction,
-    vosk_grammar,
-    whisper_hotwords,
-    whisper_prompt,
-)
 from daemon.eval.aec_eval import erle_db
 from daemon.eval.common import (
     EvalItem,
@@ -27,6 +18,15 @@ from daemon.eval.common import (
     normalize_words,
     read_list,
     write_list,
+)
+from daemon.hearing.biasing import (
+    UNK,
+    FallbackStream,
+    build_vocabulary,
+    unk_fraction,
+    vosk_grammar,
+    whisper_hotwords,
+    whisper_prompt,
 )
 from tests.conftest import REPO, SHARED_AUDIO
 

@@ -10,9 +10,9 @@ import pytest
 from daemon import events as ev
 from daemon.audio.speaker import VirtualSpeaker
 from daemon.config import CabinConfig, parse_config
-from daemon.intents import understander
 from daemon.pipeline import Pipeline
 from daemon.stages import Stages
+from daemon.understanding.intents import understander
 from tests.fakes import FakeDispatcher, SilenceSource, fake_stages
 
 FIRST = "set the temperature to twenty one degrees"

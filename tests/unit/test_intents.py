@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from daemon.intents import ParsedIntent, parse
-from daemon.numbers import words_to_digits
+from daemon.understanding.intents import ParsedIntent, parse
+from daemon.understanding.numbers import words_to_digits
 
 
 @pytest.mark.parametrize(("spoken", "digits"), [
@@ -78,8 +78,8 @@ def test_unknown_requests_are_not_guessed(text: str) -> None:
 
 # --- completeness of a partial transcript (drives the endpointer's silence) ---
 
-from daemon.completeness import completeness  # noqa: E402
-from daemon.endpoint import Completeness  # noqa: E402
+from daemon.hearing.completeness import completeness  # noqa: E402
+from daemon.hearing.endpoint import Completeness  # noqa: E402
 
 
 @pytest.mark.parametrize(("text", "expected"), [

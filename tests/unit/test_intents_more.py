@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from daemon.intents import ParsedIntent, parse, understander
+from daemon.understanding.intents import ParsedIntent, parse, understander
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from daemon.endpoint import Completeness, Decision, EndpointParams
+from daemon.hearing.endpoint import Completeness, Decision, EndpointParams
+from daemon.hearing.vad import VadFrame
+from daemon.hearing.wake import Detection
 from daemon.listener import (
     Action,
     ChunkObservation,
@@ -22,8 +24,6 @@ from daemon.listener import (
     SpeechStarted,
     StartListening,
 )
-from daemon.vad import VadFrame
-from daemon.wake import Detection
 
 CHUNK_MS = 32.0
 PARAMS = ListenerParams(EndpointParams(), vad_threshold=0.5, barge_in=True,

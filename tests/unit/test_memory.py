@@ -1,4 +1,4 @@
-"""daemon/memory.py: glibc malloc tuning and heap figures, and the no-op elsewhere."""
+"""daemon/runtime/memory.py: glibc malloc tuning and heap figures, and the no-op elsewhere."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from daemon import memory
+from daemon.runtime import memory
 
 GLIBC = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
 needs_glibc = pytest.mark.skipif(not GLIBC, reason="glibc only")
@@ -79,7 +79,7 @@ def test_limit_arenas_refuses_nonsense() -> None:
 
 PROBE = """
 import ctypes, sys
-from daemon import memory
+from daemon.runtime import memory
 libc = ctypes.CDLL("libc.so.6")
 libc.malloc.restype = ctypes.c_void_p
 libc.malloc.argtypes = [ctypes.c_size_t]

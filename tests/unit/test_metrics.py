@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from daemon import events as ev
-from daemon.metrics import METRICS, Summary, collect, ratios, summarize, turn_metrics
+from daemon.reports.metrics import METRICS, Summary, collect, ratios, summarize, turn_metrics
 
 
 def rows(*events: ev.Event) -> list[dict[str, object]]:

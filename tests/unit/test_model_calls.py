@@ -86,7 +86,7 @@ def test_through_the_decider_a_question_moves_nothing() -> None:
 def _say_heard(decider: object, text: str, confidence: float | None) -> str:
     import asyncio
 
-    from daemon.decide import Decider, TurnInput
+    from daemon.conversation.decide import Decider, TurnInput
     from daemon.llm.types import CancelToken
 
     assert isinstance(decider, Decider)

@@ -10,7 +10,7 @@ import pytest
 from daemon import events as ev
 from daemon.audio.wavio import write_wav
 from daemon.cli import main
-from daemon.plot import (
+from daemon.reports.plot import (
     MARGIN_MS,
     Marker,
     PlotError,

@@ -62,7 +62,7 @@ def test_same_rate_and_empty_input() -> None:
 
 @pytest.mark.slow
 def test_the_loaded_daemon_holds_no_scipy_signal_or_sklearn() -> None:
-    """The reason for this module (and for `daemon.wake.openwakeword_model`): SciPy's signal
+    """The reason for this module (and for `daemon.hearing.wake.openwakeword_model`): SciPy's signal
     package and scikit-learn cost ~80 MB resident and ~1 s at start-up. Every stage is loaded
     from the real models, as the daemon does. The one SciPy package allowed is ``sparse``: the
     owner's manual's BM25 index (bm25s, daemon/manual/index.py) is built on it (importing

@@ -6,7 +6,7 @@ import numpy as np
 
 from daemon.audio.sources import WavSink
 from daemon.audio.speaker import VirtualSpeaker
-from daemon.speech import Lexicon, split_for_speech
+from daemon.speaking.speech import Lexicon, split_for_speech
 
 
 def tone(ms: int, rate: int = 16000) -> np.ndarray:

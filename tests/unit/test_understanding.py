@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from daemon.intents import understander
+from daemon.understanding.intents import understander
 from daemon.understanding.sample import every_template
 from daemon.understanding.understand import Plan, is_injection
 from vehicle_tools.language import FreeText

@@ -1,5 +1,5 @@
 """faster-whisper's short encoder window, its token budget and the repetition cut
-(daemon/whisper_decoding.py).
+(daemon/hearing/whisper_decoding.py).
 
 The pure parts are checked with numbers; the decode with the real whisper-tiny model on real
 recordings from ../shared/audio; the retry logic with a scripted model, since whether the real
@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from daemon import whisper_decoding
-from daemon.biasing import build_vocabulary, whisper_hotwords, whisper_prompt
 from daemon.config import AsrConfig
 from daemon.eval.common import edit_distance, load_audio, normalize_words
-from daemon.whisper_decoding import (
+from daemon.hearing import whisper_decoding
+from daemon.hearing.biasing import build_vocabulary, whisper_hotwords, whisper_prompt
+from daemon.hearing.whisper_decoding import (
     WHISPER_FRAMES,
     collapse_repeats,
     encoder_frames,

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from oracle import unsafe_traffic
 
-from daemon.intents import parse, understander
+from daemon.understanding.intents import parse, understander
 
 CASES: list[dict[str, Any]] = yaml.safe_load(
     (Path(__file__).parent / "adversarial.yaml").read_text(encoding="utf-8"))["cases"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from daemon.ducking import MediaDucker
+from daemon.speaking.ducking import MediaDucker
 from tests.vehicle.conftest import Live
 
 

@@ -8,7 +8,7 @@
 - faster-whisper: the same vocabulary as an initial prompt (a few command sentences) and as
   hotwords.
 
-Pure functions over the registry; the recognisers are wrapped, not changed (daemon/asr.py).
+Pure functions over the registry; the recognisers are wrapped, not changed (daemon/hearing/asr.py).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import numpy.typing as npt
 
 from vehicle_tools.language import COURTESY, SPOKEN_NUMBERS
 
-if TYPE_CHECKING:  # annotations only: daemon.asr imports this module
-    from daemon.asr import RecognizerStream
+if TYPE_CHECKING:  # annotations only: daemon.hearing.asr imports this module
+    from daemon.hearing.asr import RecognizerStream
 
 UNK = "[unk]"
 

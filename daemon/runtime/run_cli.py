@@ -1,4 +1,4 @@
-"""`cabin run`: the service (see daemon/live.py), on the sound card or on injected audio."""
+"""`cabin run`: the service (see daemon/runtime/live.py), on the sound card or on injected audio."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from daemon.config import load_config
 from daemon.errors import AudioInputError
-from daemon.outputs import check_output, output_error
+from daemon.reports.outputs import check_output, output_error
 
 _LOG = logging.getLogger(__name__)
 
@@ -18,8 +18,8 @@ _LOG = logging.getLogger(__name__)
 def _cmd_run(args: argparse.Namespace) -> int:
     from daemon.audio.sources import WavFileSource, WavSink
     from daemon.audio.speaker import VirtualSpeaker
-    from daemon.live import AudioIo, Daemon
-    from daemon.logsetup import setup_logging
+    from daemon.runtime.live import AudioIo, Daemon
+    from daemon.runtime.logsetup import setup_logging
 
     config = load_config(args.config)
     setup_logging(config.logging.level, args.debug, journal=args.journal)

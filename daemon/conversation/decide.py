@@ -21,8 +21,9 @@ language model streams is spoken while it is still being generated. In order:
 Vehicle calls are shielded from cancellation: a command already sent to the car finishes and
 is reported, whatever happens to the turn.
 
-The decider's input and the interfaces it calls are daemon/decide_types.py; when it asks before
-acting and when an answer still counts (the confirmation policy), daemon/confirmation.py.
+The decider's input and the interfaces it calls are daemon/conversation/decide_types.py; when it
+asks before acting and when an answer still counts (the confirmation policy),
+daemon/conversation/confirmation.py.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import time
 from collections.abc import AsyncIterator, Mapping
 
 from daemon import events as ev
-from daemon.confirmation import (
+from daemon.conversation.confirmation import (
     CONFIRM_TIMEOUT_S,
     NEEDS_CONFIRMATION,
     NOTHING_PENDING,
@@ -41,7 +42,7 @@ from daemon.confirmation import (
     nothing_pending,
     stale,
 )
-from daemon.decide_types import (
+from daemon.conversation.decide_types import (
     Agent,
     Clock,
     DrivingStateSource,
@@ -50,17 +51,17 @@ from daemon.decide_types import (
     ToolOutcome,
     TurnInput,
 )
-from daemon.dialogue import (
+from daemon.conversation.dialogue import (
     DROPPED_REPLY,
     Conversation,
     DroppedQuestion,
     PendingCall,
     yes_no,
 )
-from daemon.intents import understander
 from daemon.llm.types import AgentAnswer, Sentence
 from daemon.manual.route import for_the_manual, manual_only
 from daemon.manual.types import ManualSource
+from daemon.understanding.intents import understander
 from daemon.understanding.model_calls import ModelCall, Policy, judge, restate
 from daemon.understanding.understand import Plan, Understander
 
@@ -69,7 +70,8 @@ _LOG = logging.getLogger(__name__)
 __all__ = ["CANNOT_DO", "NOTHING_PENDING", "Agent", "Decider", "ToolDispatcher", "ToolOutcome",
            "TurnInput"]
 """The decider, and what callers import from here with it: its input and interfaces
-(daemon/decide_types.py) and the confirmation policy's reply (daemon/confirmation.py)."""
+(daemon/conversation/decide_types.py) and the confirmation policy's reply
+(daemon/conversation/confirmation.py)."""
 
 CANNOT_DO = "Sorry, I can't do that yet."
 

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from daemon.errors import ModelError, TtsError
-from daemon.speech import Lexicon, split_for_speech
+from daemon.speaking.speech import Lexicon, split_for_speech
 
 if TYPE_CHECKING:
     from piper import PiperVoice

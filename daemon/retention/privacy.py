@@ -12,7 +12,7 @@
   `vehicle_tools.redact.Redactor`.
 
 Deleting old recordings (`sweep`, `purge`, `retention_task`, `stats`) lives in
-daemon/privacy_store.py and is re-exported here.
+daemon/retention/privacy_store.py and is re-exported here.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ import numpy.typing as npt
 
 from daemon import events as ev
 from daemon.errors import CabinError
-from daemon.privacy_store import (
+from daemon.retention.privacy_store import (
     PurgeError,
     RecordingStats,
     list_recordings,

@@ -21,7 +21,7 @@ import numpy.typing as npt
 from daemon import events as ev
 from daemon.audio.wavio import read_wav
 from daemon.errors import CabinError
-from daemon.mpl import figure_class
+from daemon.reports.mpl import figure_class
 
 _LOG = logging.getLogger(__name__)
 

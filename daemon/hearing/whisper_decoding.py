@@ -1,6 +1,7 @@
 """Decoding one utterance with faster-whisper, the same for the daemon and `cabin eval`.
 
-The recogniser (`daemon.asr.WhisperRecognizer`) and `cabin eval` (daemon/eval/models.py) both
+The recogniser (`daemon.hearing.asr.WhisperRecognizer`) and `cabin eval` (daemon/eval/models.py)
+both
 decode here: a short utterance is encoded in a short window of whisper's 30 s input
 (`encoder_frames`), the new tokens are bounded per second of audio (`token_budget`), a
 repetition loop is cut to its first pass (`collapse_repeats`), a short-window decode that

@@ -17,14 +17,14 @@ from daemon import events as ev
 from daemon.audio.sources import WavFileSource, WavSink
 from daemon.audio.speaker import VirtualSpeaker
 from daemon.config import CabinConfig
-from daemon.decide import Agent
-from daemon.dialogue import Conversation
-from daemon.ducking import MediaDucker
-from daemon.outputs import output_error
+from daemon.conversation.decide import Agent
+from daemon.conversation.dialogue import Conversation
+from daemon.conversation.turn import ToolDispatcher
 from daemon.pipeline import Pipeline
-from daemon.privacy import shows_text
+from daemon.reports.outputs import output_error
+from daemon.retention.privacy import shows_text
+from daemon.speaking.ducking import MediaDucker
 from daemon.stages import Stages, load_stages
-from daemon.turn import ToolDispatcher
 from vehicle_tools.vehicle import open_vehicle
 
 _LOG = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Preparing reply text for Piper: pronunciation lexicon and sentence/clause splitting.
 
-Pure functions and a frozen lexicon; no model here (daemon/tts.py synthesizes).
+Pure functions and a frozen lexicon; no model here (daemon/speaking/tts.py synthesizes).
 """
 
 from __future__ import annotations

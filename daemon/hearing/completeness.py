@@ -1,5 +1,5 @@
 """How complete a partial transcript is as a car command: the hint that picks the endpointing
-silence (daemon/endpoint.py). Pure functions over the declared command language (matched by
+silence (daemon/hearing/endpoint.py). Pure functions over the declared command language (matched by
 daemon/understanding/, the words by vehicle_tools/language.py) and the recogniser's sentence
 punctuation."""
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 import functools
 import re
 
-from daemon.endpoint import Completeness
-from daemon.intents import understander
+from daemon.hearing.endpoint import Completeness
+from daemon.understanding.intents import understander
 from daemon.understanding.parse import Parse
 from vehicle_tools.language import DANGLING, NEVER_LAST, OPEN_NUMBER, FreeText
 
@@ -102,7 +102,7 @@ def completeness(partial_text: str) -> Completeness:  # noqa: PLR0911 - a rule e
     SENTENCE overrides INCOMPLETE and UNKNOWN when the recogniser closed the sentence
     (`sentence_closed`) after a word a sentence can end on, except for the "open the ...
     window" and number cases, where an amount or the rest of the number still often follows.
-    The endpointer turns this into the silence that ends the turn (daemon/endpoint.py).
+    The endpointer turns this into the silence that ends the turn (daemon/hearing/endpoint.py).
     """
     words = re.sub(r"[^\w\s']", " ", partial_text.lower()).split()
     if not words:

@@ -7,7 +7,8 @@ Cancel (`Conversation.cancel_pending`), by any turn that is not an answer to it,
 of the car's driving state; an answer to a dropped or expired question is told so, and nothing
 is sent to the car.
 
-Pure state, no I/O: the turn runner (daemon/turn.py) reads and updates it; the history is cut
+Pure state, no I/O: the turn runner (daemon/conversation/turn.py) reads and updates it; the history
+is cut
 to what the driver actually heard when a reply is interrupted (`heard`).
 """
 

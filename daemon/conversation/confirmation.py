@@ -9,7 +9,8 @@
 - A bare yes or no with nothing waiting for it is told so (`nothing_pending`,
   `NOTHING_PENDING`) and never reaches a model, which would claim something ("Playing...").
 
-Pure functions over the dialogue state, no I/O: daemon/decide.py carries the answers out
+Pure functions over the dialogue state, no I/O: daemon/conversation/decide.py carries the answers
+out
 (events, vehicle calls, the conversation's pending question).
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from daemon.dialogue import Answer, Conversation, Dropped, PendingCall
+from daemon.conversation.dialogue import Answer, Conversation, Dropped, PendingCall
 from daemon.understanding.resolve import Call
 from daemon.understanding.understand import Plan
 from vehicle_tools.registry import Registry

@@ -8,7 +8,7 @@
 Both are blocking native code: the pipeline calls `accept` and `finish` through
 `asyncio.to_thread`. `choose_backend` implements ``asr.backend: auto`` and says why.
 faster-whisper's decode of one utterance (encoder window, token budget, retry, repetition cut,
-confidence) is daemon/whisper_decoding.py, shared with `cabin eval`.
+confidence) is daemon/hearing/whisper_decoding.py, shared with `cabin eval`.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from daemon.biasing import Vocabulary, whisper_hotwords, whisper_prompt
 from daemon.config import AsrConfig
 from daemon.errors import ModelError
-from daemon.whisper_decoding import open_whisper, whisper_decode_scored
+from daemon.hearing.biasing import Vocabulary, whisper_hotwords, whisper_prompt
+from daemon.hearing.whisper_decoding import open_whisper, whisper_decode_scored
 
 _LOG = logging.getLogger(__name__)
 RATE_HZ = 16000
@@ -200,7 +200,8 @@ def word_confidences(result: dict[str, Any]) -> list[float]:
 class WhisperRecognizer:
     """faster-whisper (CTranslate2, int8 on CPU); decodes the utterance at the end.
 
-    The vehicle vocabulary (daemon/biasing.py) is given to the decoder as an initial prompt and
+    The vehicle vocabulary (daemon/hearing/biasing.py) is given to the decoder as an initial prompt
+    and
     hotwords, which bias it towards the words the tools understand (measured by `cabin eval`).
     """
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from daemon.cli_levels import add_two_level_option, with_levels
 from daemon.config import load_config
-from daemon.privacy_store import PurgeError, purge, stats
+from daemon.retention.privacy_store import PurgeError, purge, stats
 
 
 def _directory(args: argparse.Namespace) -> Path:

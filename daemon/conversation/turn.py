@@ -1,4 +1,4 @@
-"""One turn of the conversation: transcript -> decision (daemon/decide.py) -> speech.
+"""One turn of the conversation: transcript -> decision (daemon/conversation/decide.py) -> speech.
 
 `TurnRunner.run` never raises: every failure becomes a typed `error` event and a spoken answer.
 Reply pieces are spoken as they are decided (a language-model answer sentence by sentence);
@@ -21,13 +21,13 @@ import numpy as np
 import numpy.typing as npt
 
 from daemon import events as ev
-from daemon import memory
-from daemon.asr import Recognizer, RecognizerStream
-from daemon.decide import CANNOT_DO, Decider, ToolDispatcher, TurnInput
-from daemon.endpoint import Decision
+from daemon.conversation.decide import CANNOT_DO, Decider, ToolDispatcher, TurnInput
 from daemon.errors import CabinError
+from daemon.hearing.asr import Recognizer, RecognizerStream
+from daemon.hearing.endpoint import Decision
 from daemon.llm.types import CancelToken
-from daemon.tts import PiperTts, SpeechChunk
+from daemon.runtime import memory
+from daemon.speaking.tts import PiperTts, SpeechChunk
 
 _LOG = logging.getLogger(__name__)
 

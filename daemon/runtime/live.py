@@ -35,13 +35,13 @@ from daemon.audio.echo_store import keep_echo_path, restore_echo_path
 from daemon.audio.sources import AudioSource
 from daemon.audio.speaker import Speaker
 from daemon.config import CabinConfig, load_config
-from daemon.decide import Agent
-from daemon.ducking import MediaDucker
+from daemon.conversation.decide import Agent
 from daemon.errors import CabinError
 from daemon.llm.router import Router
 from daemon.pipeline import Pipeline
-from daemon.privacy import DebugRecorder, format_event, retention_task, shows_text
-from daemon.service import Heartbeat, Notifier, Watchdog
+from daemon.retention.privacy import DebugRecorder, format_event, retention_task, shows_text
+from daemon.runtime.service import Heartbeat, Notifier, Watchdog
+from daemon.speaking.ducking import MediaDucker
 from daemon.stages import Stages, load_stages
 from vehicle_tools.vehicle import Vehicle, open_vehicle
 

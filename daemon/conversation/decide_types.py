@@ -1,4 +1,5 @@
-"""What the decider (daemon/decide.py) is given and what it calls: the transcript of a turn,
+"""What the decider (daemon/conversation/decide.py) is given and what it calls: the transcript of a
+turn,
 the vehicle dispatcher, the language model router and the clock, as protocols the real
 implementations (vehicle_tools.dispatcher, daemon/llm/router.py) and the tests' fakes satisfy.
 """

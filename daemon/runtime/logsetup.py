@@ -2,8 +2,9 @@
 
 Under systemd (``--journal``, or stderr connected to the journal) each line starts with the
 syslog priority in angle brackets (``<3>``), which journald turns into the entry's priority,
-and has no timestamp of its own (the journal adds one); see daemon/service.py. Events are
-logged one per line, ``turn=N event=TYPE key=value`` (daemon/privacy.py `format_event`), so
+and has no timestamp of its own (the journal adds one); see daemon/runtime/service.py. Events are
+logged one per line, ``turn=N event=TYPE key=value`` (daemon/retention/privacy.py `format_event`),
+so
 ``journalctl -u cabin | grep event=tool_call`` works. Without ``--debug`` no logger may write
 the driver's words, also at ``logging.level: DEBUG`` (third-party loggers that would are held at
 INFO; Cabin's own lines go through `vehicle_tools.redact`).
@@ -14,7 +15,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from daemon.service import JournalFormatter, under_journald
+from daemon.runtime.service import JournalFormatter, under_journald
 
 
 def setup_logging(level: str, debug: bool, *, journal: bool = False) -> None:

@@ -1,0 +1,2 @@
+"""The conversation: deciding what to do with a transcript, confirmations, the dialogue state, one
+turn."""

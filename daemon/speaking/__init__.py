@@ -1,0 +1,1 @@
+"""Speaking back: reply text prepared for Piper, Piper itself, media ducking."""
