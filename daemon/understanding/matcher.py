@@ -22,6 +22,13 @@ import re
 from hassil import recognize_all
 from hassil.recognize import RecognizeResult
 
+from daemon.understanding.correction import (
+    PRONOUN,
+    corrections_of,
+    refines,
+    strip_markers,
+    targets,
+)
 from daemon.understanding.fit import Fit
 from daemon.understanding.grammar import Grammar, compile_language
 from daemon.understanding.loose import LooseReader
@@ -186,12 +193,10 @@ class Matcher:
         word cuts the sentence like a comma ("temp to 25 no no 22")."""
         pieces = [normalize(p) for p in clauses_of(_MARKED.sub(r", \1", transcript))]
         pieces = [p for p in pieces if p]
-        marker = re.compile(r"^(?:" + "|".join(sorted(CORRECTIONS, key=len, reverse=True))
-                            + r")\b\s*")
         for index in range(len(pieces) - 1, 0, -1):
             before = " ".join(pieces[:index]).split()
             after_text = " ".join(pieces[index:])
-            stripped = marker.sub("", after_text)
+            stripped = strip_markers(after_text)
             corrects = stripped != after_text
             if not corrects and len(pieces) - index > 1:
                 continue  # no marker, and more than a refinement follows
@@ -200,7 +205,7 @@ class Matcher:
                 continue
             alone = self.clause(" ".join(after), transcript)
             if alone is not None and corrects and not self._swallows(alone) \
-                    and not _PRONOUN.match(" ".join(after)):
+                    and not PRONOUN.match(" ".join(after)):
                 return alone  # "..., no, turn on the AC instead" (not "..., no, make it 3")
             first = self.clause(" ".join(before), transcript)
             if first is None:
@@ -208,9 +213,9 @@ class Matcher:
             if not corrects and (alone is not None or first.free_said()):
                 continue  # a refinement refines a whole command's value, in words that are
                 # not a command themselves ("crack my window a little... maybe ten percent")
-            for words in _corrections_of(before, after):
+            for words in corrections_of(before, after):
                 candidate = self.clause(" ".join(words), transcript)
-                if candidate is not None and _refines(first, candidate, after):
+                if candidate is not None and refines(first, candidate, after, self.grammar.lists):
                     return candidate
         return None
 
@@ -236,7 +241,7 @@ class Matcher:
             start = cut
             if not piece:
                 return None
-            if parses and _PRONOUN.match(" ".join(w for w in piece if w not in CORRECTIONS)):
+            if parses and PRONOUN.match(" ".join(w for w in piece if w not in CORRECTIONS)):
                 return None  # "..., make it 3" refers to the command before: no new command
             parsed = self.clause(" ".join(piece), transcript)
             if parsed is None and parses:  # "... and the passenger window": the verb before
@@ -287,62 +292,12 @@ _REASON = re.compile(r"^(its|it is|im|i am|were|we are|theres|there is|i cant|i 
 _CORRECTION_WORDS = frozenset(("no", "sorry", "actually", "instead", "wait"))
 _CORRECTION_PHRASE = re.compile(r"\b(i mean|i meant|or rather|make that|scratch that|hold on|"
                                 r"hang on)\b")
-_PRONOUN = re.compile(r"^(make|set|put|turn|change|have|keep) (it|that|this)\b")
-"""A command about "it": after a correction word it corrects the command before ("set the fan
-to 5, hmm, make it 3"), it is no command of its own."""
 _NOT_A_NAME_START = frozenset((
     "it", "me", "you", "him", "her", "us", "them", "of", "with", "back", "along", "around",
     "out", "up", "down", "on", "off", "in", "at", "for", "to", "time", "is", "was"))
 """First words of a "name" that make it a phrase ("play it by ear", "call me when you land",
 "call of duty is a great game")."""
 
-
-
-def _refines(first: Parse, candidate: Parse, after: list[str]) -> bool:
-    """Whether ``candidate`` corrects ``first`` only where the correcting words say so: the
-    same tool, and every target (window, zone, seat...) kept unless those words name the new
-    one ("the driver window, no, the passenger one"); dropping words must never leave a
-    default in place of a target the driver named."""
-    if candidate.tool != first.tool:
-        return False
-    said = set(after)
-    lists = first.block.language.lists
-    for key, value in _targets(first).items():
-        if isinstance(lists.get(key), FreeText):
-            continue  # the name itself is what a correction of free text replaces
-        new = candidate.args.get(key)
-        if new != value and not (isinstance(new, str) and set(new.split("_")) <= said):
-            return False
-    for key, new in candidate.args.items():
-        old = first.args.get(key)
-        if isinstance(new, int | float) and not isinstance(new, bool) and new != old \
-                and not (said & {_say(new)} or said & _AMOUNT_WORDS):
-            return False  # a number only changes to one the correcting words say
-    return True
-
-
-def _say(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-_AMOUNT_WORDS = frozenset(("half", "halfway", "quarter", "third", "thirds", "quarters", "way",
-                           "fully", "completely", "bit", "little", "crack", "touch", "max",
-                           "maximum", "full", "off", "minimum", "low", "high", "medium"))
-"""Words that say an amount without a number ("no, all the way")."""
-
-
-def _corrections_of(before: list[str], after: list[str]) -> list[list[str]]:
-    """Candidate sentences for "<before>, no, <after>": a lone number replaces the last
-    number said ("24 on my side, no, 23" -> "23 on my side"), then the correcting words
-    replace as many words at the end as they have (or more, or fewer)."""
-    found: list[list[str]] = []
-    numbers = [i for i, w in enumerate(before) if re.fullmatch(r"-?\d+(\.\d+)?", w)]
-    new = [w for w in after if re.fullmatch(r"-?\d+(\.\d+)?", w)]
-    if len(new) == 1 and numbers and (len(after) == 1 or _PRONOUN.match(" ".join(after))):
-        found.append(before[:numbers[-1]] + new + before[numbers[-1] + 1:])
-    for drop in sorted(range(len(before)), key=lambda k: (abs(k - len(after)), k)):
-        found.append(before[:len(before) - drop] + after)
-    return found
 
 
 def _comma_in_free_text(parse: Parse) -> bool:
@@ -358,14 +313,10 @@ def _latest(parses: tuple[Parse, ...]) -> tuple[Parse, ...]:
     kept: list[Parse] = []
     for index, parse in enumerate(parses):
         later = parses[index + 1] if index + 1 < len(parses) else None
-        if later is not None and later.tool == parse.tool and _targets(parse) == _targets(later):
+        if later is not None and later.tool == parse.tool and targets(parse) == targets(later):
             continue
         kept.append(parse)
     return tuple(kept)
-
-
-def _targets(parse: Parse) -> dict[str, str]:
-    return {k: v for k, v in parse.args.items() if isinstance(v, str)}
 
 
 def _drop_joiners(piece: list[str]) -> list[str]:

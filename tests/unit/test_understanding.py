@@ -117,6 +117,17 @@ def test_a_sentence_from_the_templates_parses_back_to_its_call(drawn: Any) -> No
     ("make it 24 on my side, no, 23", [("set_temperature", {"celsius": 23.0, "zone": "driver"})]),
     ("navigate to Leeds, I mean York", [("navigate_to", {"destination": "York"})]),
     ("volume 50, nope, 30", [("set_media_volume", {"volume_pct": 30})]),
+    # the correcting words replace the words they stand for, wherever those are
+    ("fan speed six sorry i mean three", [("set_fan", {"level": 3})]),
+    ("passenger side 18 oh wait make that 20",
+     [("set_temperature", {"celsius": 20.0, "zone": "passenger"})]),
+    ("AC on ... no leave it off", [("set_ac", {"on": False})]),
+    ("fog lamps on, sorry, high beam", [("set_lights", {"light": "high_beam", "on": True})]),
+    ("front demister on, no, the rear one", [("set_defrost", {"on": True, "screen": "rear"})]),
+    ("back left window up, sorry, back right",
+     [("set_window", {"window": "rear_right", "position_pct": 0})]),
+    ("open the passenger window, no, my window",
+     [("set_window", {"window": "driver", "position_pct": 100})]),
     # a later command for the same target overrides the earlier one
     ("I'm freezing, could you put it at 23 degrees",
      [("set_temperature", {"celsius": 23.0, "zone": "all"})]),
@@ -165,6 +176,11 @@ def test_what_drivers_said_is_what_runs(text: str, calls: list[tuple[str, dict[s
     "call me when you land",
     "ring Alice then do something nice",  # the name swallowed a second request
     "the driver window to 40, no, 60",  # what is corrected is not understood itself
+    # a correction that names no new target, or another device: asked, never guessed
+    "open the rear left window, no, the other one",
+    "turn on the AC, no, the fan",
+    "set the fan to 3, no, the temperature",
+    "seat heater passenger 2, no, mine",
     "turn on the AC and make it 20",  # "it" is the A/C: no temperature guessed
     "play, activate the fog lights and dance",
     "play that song again",  # no name in it: no search for "that song again"

@@ -1,0 +1,135 @@
+"""Corrections said in one breath ("set it to 20, no, 22", "fog lamps on, sorry, high beam",
+"back left window up, sorry, back right"): which sentences the correcting words could make of
+the command before them, and whether such a sentence corrects it only where those words say.
+
+Pure functions over words and `Parse` values; `daemon/understanding/matcher.py` parses the
+candidates. A candidate that changes a target (window, zone, seat, light...) the correcting
+words do not name, or a number they do not say, is never taken: a default must never replace
+what the driver named.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+
+from daemon.understanding.parse import Parse
+from vehicle_tools.language import CORRECTIONS, FreeText, SlotList, Values
+
+MAX_SPAN = 3
+"""At most this many words before the correction are replaced by the correcting words."""
+
+PRONOUN = re.compile(r"^(make|set|put|turn|change|have|keep|leave) (it|that|this)\b")
+"""A command about "it": after a correction word it corrects the command before ("set the fan
+to 5, hmm, make it 3"), it is no command of its own."""
+
+AMOUNT_WORDS = frozenset(("half", "halfway", "quarter", "third", "thirds", "quarters", "way",
+                          "fully", "completely", "bit", "little", "crack", "touch", "max",
+                          "maximum", "full", "off", "minimum", "low", "high", "medium"))
+"""Words that say an amount without a number ("no, all the way")."""
+
+_MARKER = re.compile(r"^(?:" + "|".join(re.escape(c) for c in sorted(
+    (*CORRECTIONS, "oh wait", "oh no", "oh"), key=len, reverse=True)) + r")\b\s*")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_POINTERS = frozenset(("the", "one", "1", "ones", "side"))
+"""Words that point at a target without naming it ("no, the rear one")."""
+
+
+def strip_markers(text: str) -> str:
+    """``text`` without the correction words it starts with ("sorry i mean 3" -> "3")."""
+    while (shorter := _MARKER.sub("", text)) != text:
+        text = shorter
+    return text
+
+
+def corrections_of(before: list[str], after: list[str]) -> Iterator[list[str]]:
+    """Candidate sentences for "<before>, no, <after>", most likely first:
+
+    1. a lone number (or "make it <number>") replaces the last number said ("24 on my side,
+       no, 23" -> "23 on my side");
+    2. the correcting words replace as many words at the end as they have (or more, or fewer):
+       "open the driver window, no, the passenger window";
+    3. the correcting words, without "make it" and pointers ("the rear one" -> "rear"),
+       replace up to `MAX_SPAN` words anywhere: "fog lamps on, sorry, high beam" -> "high beam
+       on", "AC on, no, leave it off" -> "AC off".
+    """
+    numbers = [i for i, w in enumerate(before) if _NUMBER.fullmatch(w)]
+    new = [w for w in after if _NUMBER.fullmatch(w)]
+    if len(new) == 1 and numbers and (len(after) == 1 or PRONOUN.match(" ".join(after))):
+        yield before[:numbers[-1]] + new + before[numbers[-1] + 1:]
+    for drop in sorted(range(len(before)), key=lambda k: (abs(k - len(after)), k)):
+        yield before[:len(before) - drop] + after
+    core = list(after)
+    if PRONOUN.match(" ".join(core)):
+        core = core[2:]
+    while core and core[0] in _POINTERS:
+        core = core[1:]
+    while core and core[-1] in _POINTERS:
+        core = core[:-1]
+    if not core:
+        return
+    spans = [(i, j) for i in range(len(before))
+             for j in range(i + 1, min(len(before), i + MAX_SPAN) + 1)]
+    spans.sort(key=lambda s: (abs((s[1] - s[0]) - len(core)), -s[1]))
+    for i, j in spans:
+        yield before[:i] + core + before[j:]
+
+
+def refines(first: Parse, candidate: Parse, after: list[str],
+            lists: Mapping[str, SlotList]) -> bool:
+    """Whether ``candidate`` corrects ``first`` only where the correcting words say so: the
+    same tool; every target (window, zone, seat...) kept unless those words name the new one
+    ("the driver window, no, the passenger one"); every number kept unless they say the new
+    one (or an amount: "no, all the way"). ``lists``: every slot list by name (the grammar's)."""
+    if candidate.tool != first.tool or candidate.args == first.args:
+        return False
+    said = set(after)
+    for key, value in targets(first).items():
+        if isinstance(lists.get(key), FreeText):
+            continue  # the name itself is what a correction of free text replaces
+        new = candidate.args.get(key)
+        if new != value and not _named(new, lists.get(key), after):
+            return False
+    for key, new in candidate.args.items():
+        old = first.args.get(key)
+        if isinstance(new, int | float) and not isinstance(new, bool) and new != old \
+                and not (said & {_say(new)} or said & AMOUNT_WORDS):
+            return False  # a number only changes to one the correcting words say
+        if isinstance(new, bool) and new != old and not said & _SWITCH_WORDS:
+            return False  # on/off only changes when the correcting words say it
+    return True
+
+
+_SWITCH_WORDS = frozenset(("on", "off", "enable", "disable", "start", "stop"))
+
+
+def targets(parse: Parse) -> dict[str, str]:
+    """The text arguments of ``parse``: what it acts on (window, zone, seat, light...)."""
+    return {k: v for k, v in parse.args.items() if isinstance(v, str)}
+
+
+def _named(value: object, slot: object, after: list[str]) -> bool:
+    """Whether the correcting words name ``value``: all of its own words ("rear_right" ->
+    rear, right), or one of its spoken forms in ``slot`` ("my" -> driver, "back right" ->
+    rear_right)."""
+    if not isinstance(value, str):
+        return False
+    if set(value.split("_")) <= set(after):
+        return True
+    if not isinstance(slot, Values):
+        return False
+    text = " ".join(after)
+    return any(_pattern(spoken).search(text) for spoken, named in slot.values if named == value)
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """A hassil template ("[front] passenger[s] [side]", "(rear|back) left") as a regex over
+    lower-case words."""
+    body = re.sub(r"\s+", r"\\s*", template.lower().strip())
+    body = body.replace("[", "(?:").replace("]", ")?").replace("(", "(?:").replace(
+        "(?:?:", "(?:")
+    return re.compile(r"\b" + body + r"\b")
+
+
+def _say(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
