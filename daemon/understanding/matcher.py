@@ -23,6 +23,7 @@ from hassil import recognize_all
 from hassil.recognize import RecognizeResult
 
 from daemon.understanding.correction import (
+    AMOUNT_WORDS,
     PRONOUN,
     corrections_of,
     refines,
@@ -158,15 +159,21 @@ class Matcher:
         return Parse(match.block.tool, match.args, match.said, match.block, text)
 
     def _after_a_reason(self, transcript: str) -> tuple[Parse, ...] | None:
-        """The commands after a leading statement of why ("it's noisy, close the windows",
-        "it's dark, turn on the headlights"): the statement asks for nothing itself."""
+        """The commands before or after a statement of why ("it's noisy, close the windows",
+        "close all the windows the kids are cold", "unlock the car so the kids can hop out"):
+        the statement asks for nothing itself. A trailing one that says an amount or a number
+        is a refinement, never dropped ("open the window so it's half open")."""
         pieces = clauses_of(transcript)
-        if len(pieces) < 2:
-            return None
-        if _REASON.match(normalize(pieces[0])):
+        if len(pieces) > 1 and _REASON.match(normalize(pieces[0])):
             return self.parse(", ".join(pieces[1:]))
-        if _REASON.match(normalize(pieces[-1])):  # "close the roof, it's getting loud"
-            return self.parse(", ".join(pieces[:-1]))
+        words = normalize(transcript).split()
+        for cut in range(len(words) - 1, 0, -1):
+            why = words[cut:]
+            if (_REASON.match(" ".join(why)) or _PURPOSE.match(" ".join(why))) and not any(
+                    w in AMOUNT_WORDS or w[0].isdigit() for w in why):
+                found = self.parse(" ".join(words[:cut]))
+                if found is not None:
+                    return found
         return None
 
     def _swallows(self, parse: Parse) -> bool:
@@ -184,6 +191,8 @@ class Matcher:
                     return True  # "navigate to Leeds, I mean York"
                 if words and words[0] in _NOT_A_NAME_START:
                     return True
+                if any(_PURPOSE.match(" ".join(words[i:])) for i in range(1, len(words))):
+                    return True  # "call mom so she knows we are late": a name, then why
                 if len(words) > 1 and self.clause(" ".join(words)) is not None:
                     return True  # "play, activate the fog lights": a command, not a name
         return False
@@ -285,10 +294,12 @@ _SPLIT_WORDS = frozenset(w for joiner in SPLITTERS for w in joiner.split())
 _MARKED = re.compile(r"(?i)(?<![,;.]) \b(no no|no wait|oh wait|no sorry|sorry i mean|i mean|"
                      r"no|sorry|make that|actually)\b")
 """Correction words said without a pause the recogniser marked with a comma."""
-_REASON = re.compile(r"^(its|it is|im|i am|were|we are|theres|there is|i cant|i can not|"
-                     r"i can (barely|hardly)|"
+_REASON = re.compile(r"^(its|it is|im|i am|were|we are|we need|theres|there is|i cant|i can not|"
+                     r"i can (barely|hardly)|(the )?\w+ (is|are) (\w+ing|cold|hot|asleep)|"
                      r"the \w+ is|my \w+ (is|are))\b")
-"""A statement of why, before a command ("it's dark, ...")."""
+"""A statement of why, before or after a command ("it's dark, ...", "... the kids are cold")."""
+_PURPOSE = re.compile(r"^(so|so that|because|cause|cos|since) (i|we|you|the|they|he|she|it|my)\b")
+"""A purpose or cause after a command ("... so the kids can hop out", "... because I'm cold")."""
 _CORRECTION_WORDS = frozenset(("no", "sorry", "actually", "instead", "wait"))
 _CORRECTION_PHRASE = re.compile(r"\b(i mean|i meant|or rather|make that|scratch that|hold on|"
                                 r"hang on)\b")

@@ -128,6 +128,14 @@ def test_a_sentence_from_the_templates_parses_back_to_its_call(drawn: Any) -> No
      [("set_window", {"window": "rear_right", "position_pct": 0})]),
     ("open the passenger window, no, my window",
      [("set_window", {"window": "driver", "position_pct": 100})]),
+    # a statement of why, before or after the command, asks for nothing itself
+    ("close all the windows the kids are cold",
+     [("set_window", {"window": "all", "position_pct": 0})]),
+    ("could you unlock the car so the kids can hop out", [("unlock_doors", {})]),
+    ("the kids are asleep, can you turn the music down",
+     [("set_media_volume", {"volume_pct": 30})]),
+    ("call mom so she knows we are late", [("call_contact", {"contact": "mom"})]),
+    ("play because the night", [("media_search", {"query": "because the night"})]),
     # a later command for the same target overrides the earlier one
     ("I'm freezing, could you put it at 23 degrees",
      [("set_temperature", {"celsius": 23.0, "zone": "all"})]),
@@ -178,6 +186,7 @@ def test_what_drivers_said_is_what_runs(text: str, calls: list[tuple[str, dict[s
     "the driver window to 40, no, 60",  # what is corrected is not understood itself
     # a correction that names no new target, or another device: asked, never guessed
     "open the rear left window, no, the other one",
+    "open the window so it's half open",  # a trailing amount refines: never dropped
     "turn on the AC, no, the fan",
     "set the fan to 3, no, the temperature",
     "seat heater passenger 2, no, mine",
