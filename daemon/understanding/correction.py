@@ -80,10 +80,15 @@ def refines(first: Parse, candidate: Parse, after: list[str],
     """Whether ``candidate`` corrects ``first`` only where the correcting words say so: the
     same tool; every target (window, zone, seat...) kept unless those words name the new one
     ("the driver window, no, the passenger one"); every number kept unless they say the new
-    one (or an amount: "no, all the way"). ``lists``: every slot list by name (the grammar's)."""
-    if candidate.tool != first.tool or candidate.args == first.args:
-        return False
+    one (or an amount: "no, all the way"); the same command again only when they say its
+    number. ``lists``: every slot list by name (the grammar's)."""
     said = set(after)
+    if candidate.tool != first.tool:
+        return False
+    if candidate.args == first.args:  # "crack my window a bit ... like twenty percent" says
+        return any(isinstance(v, int | float) and not isinstance(v, bool)  # its number again;
+                   and _say(v) in said for v in candidate.args.values())  # "..., no, please"
+        # changes nothing and is no correction
     for key, value in targets(first).items():
         if isinstance(lists.get(key), FreeText):
             continue  # the name itself is what a correction of free text replaces

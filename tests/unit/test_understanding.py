@@ -119,6 +119,8 @@ def test_a_sentence_from_the_templates_parses_back_to_its_call(drawn: Any) -> No
     ("volume 50, nope, 30", [("set_media_volume", {"volume_pct": 30})]),
     # the correcting words replace the words they stand for, wherever those are
     ("fan speed six sorry i mean three", [("set_fan", {"level": 3})]),
+    ("crack my window a bit ... like twenty percent",
+     [("set_window", {"window": "driver", "position_pct": 20})]),
     ("passenger side 18 oh wait make that 20",
      [("set_temperature", {"celsius": 20.0, "zone": "passenger"})]),
     ("AC on ... no leave it off", [("set_ac", {"on": False})]),
@@ -188,6 +190,7 @@ def test_what_drivers_said_is_what_runs(text: str, calls: list[tuple[str, dict[s
     "open the rear left window, no, the other one",
     "open the window so it's half open",  # a trailing amount refines: never dropped
     "turn on the AC, no, the fan",
+    "turn on the AC, no, please",  # "no" and nothing else: not the same command again
     "set the fan to 3, no, the temperature",
     "seat heater passenger 2, no, mine",
     "turn on the AC and make it 20",  # "it" is the A/C: no temperature guessed
