@@ -24,13 +24,33 @@ from daemon.bench.paths import NOISE, REPO
 __all__ = ["add_bench_parser", "cmd_bench"]
 
 
+def _earlier_report(path: Path) -> dict[str, Any]:
+    """The report `--compare` names, read before the (minutes long) run: a clear error when it
+    is missing or not a bench report."""
+    from daemon.errors import CabinError
+
+    fix = "give the JSON an earlier `cabin bench --out` wrote"
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CabinError(f"no earlier bench report at {path}", fix=fix,
+                         code="compare_missing") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CabinError(f"cannot read the earlier bench report {path}: {exc}", fix=fix,
+                         code="compare_unreadable") from None
+    if not isinstance(old, dict) or "metrics_ms" not in old:
+        raise CabinError(f"{path} is not a bench report (no metrics_ms)", fix=fix,
+                         code="compare_unreadable")
+    return old
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     """Entry point of `cabin bench`."""
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     from daemon.bench.report import table
     from daemon.bench.run import run_bench
 
-    old = json.loads(args.compare.read_text(encoding="utf-8")) if args.compare else None
+    old = _earlier_report(args.compare) if args.compare else None
     report = run_bench(args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -196,3 +196,21 @@ def test_bench_plots_are_written_next_to_the_json(tmp_path: Path) -> None:
     assert [p.name for p in paths] == ["bench_latency.png", "bench_resources.png"]
     for p in paths:
         assert p.read_bytes().startswith(PNG_MAGIC)
+
+
+def test_compare_with_a_missing_or_foreign_report_is_a_clear_error(tmp_path: Path) -> None:
+    """`cabin bench --compare` reads the earlier report before the run, not after it."""
+    from daemon.bench import _earlier_report
+    from daemon.errors import CabinError
+
+    with pytest.raises(CabinError, match="no earlier bench report") as missing:
+        _earlier_report(tmp_path / "nope.json")
+    assert missing.value.code == "compare_missing"
+    (tmp_path / "other.json").write_text('{"a": 1}')
+    with pytest.raises(CabinError, match="not a bench report"):
+        _earlier_report(tmp_path / "other.json")
+    (tmp_path / "broken.json").write_text("{")
+    with pytest.raises(CabinError, match="cannot read"):
+        _earlier_report(tmp_path / "broken.json")
+    (tmp_path / "old.json").write_text('{"metrics_ms": {}}')
+    assert _earlier_report(tmp_path / "old.json") == {"metrics_ms": {}}
