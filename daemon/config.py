@@ -104,6 +104,16 @@ class AsrConfig(Section):
         description="faster-whisper: decode greedily at the first; a result that looks "
                     "wrong (repetitive, or improbable) is decoded again at the next ones, one "
                     "sampled hypothesis each (~70 ms per retry on this machine)")
+    alternatives: int = Field(
+        5, ge=0, le=8,
+        description="faster-whisper: when the best text is not a command the fast path "
+                    "understands, decode a beam of this many hypotheses and take the first one "
+                    "it does (with that hypothesis' own confidence, which confirm_below "
+                    "judges); 0 or 1: off")
+    alternatives_floor: float = Field(
+        -1.0, ge=-10.0, le=0.0,
+        description="faster-whisper: a beam hypothesis less probable than this (natural log "
+                    "per token) is never taken")
     confirm_below: float | None = Field(
         -0.4, ge=-10.0, le=0.0,
         description="faster-whisper: a command heard with a confidence (the lowest segment "

@@ -216,6 +216,8 @@ class TurnRunner:
         started = time.perf_counter()
         if eou.transcript is not None:
             text = eou.transcript
+            if eou.stream is not None:  # the last peek kept: or a beam hypothesis the fast
+                text = await asyncio.to_thread(eou.stream.settle, text)  # path understands
         else:
             assert eou.stream is not None
             stream = eou.stream

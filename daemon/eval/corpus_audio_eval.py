@@ -264,18 +264,19 @@ def hear_and_understand(models: Any, item: AudioItem, fe: Any, params: Any,
 
 
 def transcribe_scored(models: Any, audio: Any) -> tuple[str, float | None]:
-    """`EvalModels.transcribe` (biased) with the decode's confidence: the same decode
-    (`daemon.hearing.whisper_decoding.whisper_decode_scored`, which `whisper_decode` returns the
-    text
-    of)."""
+    """`EvalModels.transcribe` (biased) with the decode's confidence, as the daemon's
+    recogniser decodes an utterance at its end: the best text, or the first beam hypothesis the
+    fast path understands when it does not understand the best
+    (`daemon.hearing.whisper_decoding.whisper_decode_understood`, ``asr.alternatives``)."""
     import numpy as np
 
     from daemon.hearing.biasing import whisper_hotwords, whisper_prompt
-    from daemon.hearing.whisper_decoding import whisper_decode_scored
+    from daemon.hearing.whisper_decoding import whisper_decode_understood
+    from daemon.understanding.intents import understood
 
-    return whisper_decode_scored(models._whisper_model(), audio.astype(np.float32) / 32768.0,
-                                 models.config.asr, whisper_prompt(models.vocabulary),
-                                 whisper_hotwords(models.vocabulary))
+    return whisper_decode_understood(models._whisper_model(), audio.astype(np.float32) / 32768.0,
+                                     models.config.asr, whisper_prompt(models.vocabulary),
+                                     whisper_hotwords(models.vocabulary), understands=understood)
 
 
 def splits_for(split: str) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -26,7 +27,12 @@ import numpy.typing as npt
 from daemon.config import AsrConfig
 from daemon.errors import ModelError
 from daemon.hearing.biasing import Vocabulary, whisper_hotwords, whisper_prompt
-from daemon.hearing.whisper_decoding import open_whisper, whisper_decode_scored
+from daemon.hearing.whisper_decoding import (
+    open_whisper,
+    understood_or_alternative,
+    whisper_decode_scored,
+    whisper_decode_understood,
+)
 
 _LOG = logging.getLogger(__name__)
 RATE_HZ = 16000
@@ -64,6 +70,10 @@ class RecognizerStream(Protocol):
     def finish(self) -> str:
         """End of utterance: returns the final transcript."""
 
+    def settle(self, text: str) -> str:
+        """End of utterance when the last `peek` (``text``) is kept as the transcript: the
+        final transcript (``text``, or what the backend prefers to it)."""
+
 
 class Recognizer(Protocol):
     """A loaded recogniser that opens one stream per utterance.
@@ -98,7 +108,8 @@ def choose_backend(config: AsrConfig, models_dir: Path) -> BackendChoice:
 
 
 def load_recognizer(choice: BackendChoice, config: AsrConfig,
-                    vocabulary: Vocabulary | None = None) -> Recognizer:
+                    vocabulary: Vocabulary | None = None,
+                    understands: Callable[[str], bool] | None = None) -> Recognizer:
     """Load the chosen backend's model (seconds; call it off the event loop)."""
     if not choice.model_dir.is_dir():
         raise ModelError(f"ASR model directory missing: {choice.model_dir}",
@@ -106,7 +117,7 @@ def load_recognizer(choice: BackendChoice, config: AsrConfig,
                          code="model_missing")
     if choice.backend == "vosk":
         return VoskRecognizer(choice.model_dir)
-    return WhisperRecognizer(choice.model_dir, config, vocabulary)
+    return WhisperRecognizer(choice.model_dir, config, vocabulary, understands)
 
 
 class VoskRecognizer:
@@ -186,6 +197,10 @@ class VoskStream:
         text = str(result.get("text", ""))
         return " ".join([*self._final_parts, text]).strip()
 
+    def settle(self, text: str) -> str:
+        """Vosk streams its words: a peek is never kept as the transcript; ``text`` as it is."""
+        return text
+
 
 def word_confidences(result: dict[str, Any]) -> list[float]:
     """The per-word ``conf`` values of one Vosk result (``result[].conf``; none without
@@ -209,10 +224,12 @@ class WhisperRecognizer:
     streaming = False
 
     def __init__(self, model_dir: Path, config: AsrConfig,
-                 vocabulary: Vocabulary | None = None) -> None:
+                 vocabulary: Vocabulary | None = None,
+                 understands: Callable[[str], bool] | None = None) -> None:
         started = time.perf_counter()
         self._model = open_whisper(model_dir, config)
         self._config = config
+        self._understands = understands
         self._prompt = whisper_prompt(vocabulary) if vocabulary else None
         self._hotwords = whisper_hotwords(vocabulary) if vocabulary else None
         _LOG.info("faster-whisper model %s loaded in %.2f s", model_dir.name,
@@ -226,8 +243,23 @@ class WhisperRecognizer:
         """Decode a whole utterance (float32, 16 kHz) to text."""
         return self.transcribe_scored(audio)[0]
 
-    def transcribe_scored(self, audio: npt.NDArray[np.float32]) -> tuple[str, float | None]:
-        """(text, confidence) of a whole utterance (`whisper_decode_scored`)."""
+    def settle_scored(self, audio: npt.NDArray[np.float32], heard: tuple[str, float | None]
+                      ) -> tuple[str, float | None]:
+        """``heard``, the best decode of ``audio`` already made (a peek), or a beam hypothesis
+        the fast path understands when it does not understand that one
+        (`understood_or_alternative`)."""
+        return understood_or_alternative(self._model, audio, self._config, self._prompt,
+                                         self._hotwords, understands=self._understands,
+                                         heard=heard)
+
+    def transcribe_scored(self, audio: npt.NDArray[np.float32], *, alternatives: bool = False
+                          ) -> tuple[str, float | None]:
+        """(text, confidence) of a whole utterance (`whisper_decode_scored`); with
+        ``alternatives``, a beam hypothesis the fast path understands when the best text is
+        not one (`whisper_decode_understood`)."""
+        if alternatives:
+            return whisper_decode_understood(self._model, audio, self._config, self._prompt,
+                                             self._hotwords, understands=self._understands)
         return whisper_decode_scored(self._model, audio, self._config, self._prompt,
                                      self._hotwords)
 
@@ -251,14 +283,28 @@ class WhisperStream:
         return None
 
     def peek(self) -> str:
-        """Decode what is buffered so far (a quick partial for semantic endpointing)."""
-        return self.finish()
+        """Decode what is buffered so far (a quick partial for semantic endpointing: the best
+        text only)."""
+        return self._decode(alternatives=False)
 
     def finish(self) -> str:
-        """Decode everything buffered; sets `confidence`."""
+        """Decode everything buffered (with the beam's alternatives when the best text is not
+        understood); sets `confidence`."""
+        return self._decode(alternatives=True)
+
+    def settle(self, text: str) -> str:
+        """The last peek (``text``) kept as the transcript: it, or a beam hypothesis the fast
+        path understands when it does not understand ``text``; sets `confidence`."""
+        if not self._chunks or not text:
+            return text
+        audio = np.concatenate(self._chunks).astype(np.float32) / 32768.0
+        text, self.confidence = self._owner.settle_scored(audio, (text, self.confidence))
+        return text
+
+    def _decode(self, *, alternatives: bool) -> str:
         if not self._chunks:
             self.confidence = None
             return ""
         audio = np.concatenate(self._chunks).astype(np.float32) / 32768.0
-        text, self.confidence = self._owner.transcribe_scored(audio)
+        text, self.confidence = self._owner.transcribe_scored(audio, alternatives=alternatives)
         return text

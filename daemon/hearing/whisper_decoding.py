@@ -16,6 +16,7 @@ import functools
 import logging
 import re
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ import numpy.typing as npt
 from daemon.audio.wavio import PIPELINE_RATE_HZ as RATE_HZ
 from daemon.config import AsrConfig
 from daemon.errors import AsrError, ModelError
+from daemon.hearing.nbest import beam_hypotheses, choose
 
 _LOG = logging.getLogger(__name__)
 
@@ -60,7 +62,8 @@ def open_whisper(model_dir: Path, config: AsrConfig) -> Any:
 
         def encode(self, features: npt.NDArray[np.float32]) -> Any:
             frames = getattr(_window, "frames", WHISPER_FRAMES)
-            return super().encode(features[..., :frames])
+            _window.encoded = super().encode(features[..., :frames])  # for the beam's
+            return _window.encoded  # alternatives of the same utterance (`beam_hypotheses`)
 
     try:
         return WindowedWhisperModel(str(model_dir), device="cpu", compute_type="int8",
@@ -108,6 +111,45 @@ def whisper_decode_scored(model: Any, audio: npt.NDArray[np.float32], config: As
                                       frames=WHISPER_FRAMES)
         collapsed = collapse_repeats(text)
     return collapsed, confidence if collapsed else None
+
+
+def whisper_decode_understood(model: Any, audio: npt.NDArray[np.float32], config: AsrConfig,
+                              prompt: str | None, hotwords: str | None, *,
+                              understands: Callable[[str], bool] | None
+                              ) -> tuple[str, float | None]:
+    """`whisper_decode_scored`, then `understood_or_alternative` of its text (the encoder's
+    output reused for the beam)."""
+    _window.encoded = None
+    heard = whisper_decode_scored(model, audio, config, prompt, hotwords)
+    encoded, _window.encoded = getattr(_window, "encoded", None), None
+    return understood_or_alternative(model, audio, config, prompt, hotwords,
+                                     understands=understands, heard=heard, encoded=encoded)
+
+
+def understood_or_alternative(model: Any, audio: npt.NDArray[np.float32], config: AsrConfig,
+                              prompt: str | None, hotwords: str | None, *,
+                              understands: Callable[[str], bool] | None,
+                              heard: tuple[str, float | None], encoded: Any = None
+                              ) -> tuple[str, float | None]:
+    """``heard`` (text, confidence of the best decode of ``audio``) when ``understands`` (the
+    fast path) understands its text; else the first beam hypothesis it understands
+    (`daemon.hearing.nbest`), with that hypothesis' own confidence. ``asr.alternatives``
+    below 2, or ``understands`` None: ``heard`` as it is. ``encoded``: the encoder's output
+    of the best decode, when at hand."""
+    text, confidence = heard
+    if understands is None or config.alternatives < 2 or not text or understands(text):
+        return heard
+    seconds = len(audio) / RATE_HZ
+    hypotheses = beam_hypotheses(
+        model, audio, config, prompt, hotwords, frames=encoder_frames(seconds, config.window_s),
+        max_new_tokens=token_budget(model, seconds, prompt, hotwords), encoded=encoded)
+    chosen = choose(text, hypotheses, understands, floor=config.alternatives_floor)
+    if chosen is None:
+        return heard
+    _LOG.info("the best text was not understood; a beam hypothesis is (confidence %.2f, "
+              "best %s)", chosen.confidence,
+              "none" if confidence is None else f"{confidence:.2f}")  # the words are private
+    return collapse_repeats(chosen.text), chosen.confidence
 
 
 def _decode(model: Any, audio: npt.NDArray[np.float32], config: AsrConfig, prompt: str | None,

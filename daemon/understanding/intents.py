@@ -3,7 +3,8 @@
 The language itself is declared next to each tool (`vehicle_tools.language`, ``language=`` of
 every `vehicle_tools.registry.Tool`); daemon/understanding/ compiles and matches it. This
 module keeps the process-wide `Understander` of the default registry (built once, warmed up)
-and the one-call view of it, `parse`, that endpointing and the evaluations use.
+and the one-call views of it, `parse` and `understood`, that endpointing, the recogniser's
+beam alternatives and the evaluations use.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from daemon.understanding.text import normalize
 from daemon.understanding.understand import Understander
 from vehicle_tools.tools import default_registry
 
-__all__ = ["ParsedIntent", "normalize", "parse", "understander"]
+__all__ = ["ParsedIntent", "normalize", "parse", "understander", "understood"]
 
 
 @dataclass(frozen=True)
@@ -48,3 +49,9 @@ def parse(transcript: str) -> ParsedIntent | None:
         return None
     call = plan.calls[0]
     return ParsedIntent(call.tool, dict(call.args))
+
+
+def understood(transcript: str) -> bool:
+    """Whether the fast path understands ``transcript`` at all (a plan, a question back or a
+    refusal): what the recogniser's beam alternatives are judged by (daemon/hearing/nbest.py)."""
+    return understander().understand(transcript) is not None

@@ -143,6 +143,10 @@ class FakeStream:
         self.confidence = 0.9 if self.text else None
         return self.text
 
+    def settle(self, text: str) -> str:
+        """The kept peek, as it is (the fake has no beam)."""
+        return text
+
 
 @dataclass
 class FakeRecognizer:
