@@ -1,7 +1,8 @@
 """The confirmation policy: when the decider asks before acting, and when an answer counts.
 
-- A fast-path action heard with a recogniser confidence below ``asr.confirm_below`` is
-  restated as a question instead of run (`doubted`); a tool whose policy needs a spoken
+- A fast-path plan with an action, heard with a recogniser confidence below
+  ``asr.confirm_below``, is restated as one question instead of run, every call of it
+  (`doubted`); a tool whose policy needs a spoken
   confirmation is asked about by the dispatcher in any case, and a ``get_`` query never is.
 - A pending question's yes/no counts only while it is fresh: within
   ``dialogue.confirm_timeout_s`` of the driver hearing it, and with the car's driving state
@@ -33,17 +34,19 @@ _THANKS = frozenset({"thanks", "thank"})
 
 
 def doubted(plan: Plan, registry: Registry, confidence: float | None,
-            confirm_below: float | None) -> Call | None:
-    """The action of ``plan`` to ask about instead of acting, when the recogniser was unsure
-    of the words: its first action (not a ``get_`` query, not a tool the dispatcher asks about
-    anyway) when ``confidence`` is below ``confirm_below`` (both the recogniser's unit: for
-    faster-whisper the lowest segment avg_logprob, natural log per token); None: act."""
+            confirm_below: float | None) -> tuple[Call, ...]:
+    """The calls of ``plan`` to ask about instead of acting, when the recogniser was unsure of
+    the words: all of them, in order, when ``confidence`` is below ``confirm_below`` (both the
+    recogniser's unit: for faster-whisper the lowest segment avg_logprob, natural log per
+    token) and the plan has an action (not a ``get_`` query, not a tool the dispatcher asks
+    about anyway); empty: act. Every call is asked about, so a yes runs the whole request and
+    a no runs none of it ("turn on the AC and close the windows", heard unsure)."""
     actions = [c for c in plan.calls if not c.tool.startswith("get_")
                and not registry.get(c.tool).policy.needs_confirmation]  # asked anyway
     if (confirm_below is None or confidence is None or not actions
             or confidence >= confirm_below):
-        return None
-    return actions[0]
+        return ()
+    return tuple(plan.calls)
 
 
 def stale(pending: PendingCall, now_ms: float, timeout_s: float,

@@ -62,7 +62,7 @@ from daemon.llm.types import AgentAnswer, Sentence
 from daemon.manual.route import for_the_manual, manual_only
 from daemon.manual.types import ManualSource
 from daemon.understanding.intents import understander
-from daemon.understanding.model_calls import ModelCall, Policy, judge, restate
+from daemon.understanding.model_calls import ModelCall, Policy, judge, restate_all
 from daemon.understanding.understand import Plan, Understander
 
 _LOG = logging.getLogger(__name__)
@@ -181,18 +181,21 @@ class Decider:
 
     def _doubt(self, request: TurnInput, plan: Plan) -> str | None:
         """The question to ask instead of acting when the recogniser was unsure of the words
-        (`asr.confirm_below`): the plan's first action, restated; None: act."""
-        call = doubted(plan, self._understander.registry, request.confidence,
-                       self.confirm_below)
-        if call is None or request.confidence is None:  # doubted: never without a confidence
+        (`asr.confirm_below`): every call of the plan, restated in one question; None: act."""
+        calls = doubted(plan, self._understander.registry, request.confidence,
+                        self.confirm_below)
+        if not calls or request.confidence is None:  # doubted: never without a confidence
             return None
-        question = restate(ModelCall(call.tool, call.args), self._understander.registry)
+        question = restate_all([ModelCall(c.tool, c.args) for c in calls],
+                               self._understander.registry)
+        first, *rest = calls
         self._intent(request.turn, "fast_path", "confirm",
-                     {"tool": call.tool, "confidence": round(request.confidence, 3),
-                      **dict(call.args)})
+                     {"tool": first.tool, "confidence": round(request.confidence, 3),
+                      **dict(first.args),
+                      **({"then": [c.tool for c in rest]} if rest else {})})
         self.conversation.pending = PendingCall(
-            request.turn, call.tool, dict(call.args), question, asked_ms=self._now(),
-            driving=self._driving_state())
+            request.turn, first.tool, dict(first.args), question, asked_ms=self._now(),
+            driving=self._driving_state(), then=tuple((c.tool, dict(c.args)) for c in rest))
         return question
 
     async def _run_plan(self, turn: int, plan: Plan) -> str:
@@ -232,9 +235,7 @@ class Decider:
         if pending is not None:
             reason = stale(pending, self._now(), self.confirm_timeout_s, self._driving_state)
             if reason is None:
-                self._intent(request.turn, "dialogue", pending.name, dict(pending.args))
-                return await self._call(request.turn, pending.name, pending.args,
-                                        confirmed=answer == "yes")
+                return await self._confirmed(request.turn, pending, answer == "yes")
             _LOG.info("turn %d: confirmation of %s dropped (%s)", request.turn, pending.name,
                       reason)
             dropped = DroppedQuestion(pending.question, reason)
@@ -245,6 +246,20 @@ class Decider:
             self._intent(request.turn, "dialogue", "nothing_pending", {})
             return NOTHING_PENDING  # never to a model: it would claim something ("Playing...")
         return None
+
+    async def _confirmed(self, turn: int, pending: PendingCall, yes: bool) -> str:
+        """The answer to a pending question: its call (run after a yes, declined after a no),
+        then, after a yes, the calls of the same request asked about with it, in order; a new
+        question from one of them stops the rest."""
+        self._intent(turn, "dialogue", pending.name, dict(pending.args))
+        replies = [await self._call(turn, pending.name, pending.args, confirmed=yes)]
+        for name, args in pending.then if yes else ():
+            if self.conversation.pending is not None:
+                break  # ask one question at a time
+            self._intent(turn, "dialogue", name, dict(args))
+            reply = await self._call(turn, name, args, confirmed=True)
+            replies.append(reply.removeprefix(f"{self.acknowledge} "))
+        return " ".join(replies)
 
     def _driving_state(self) -> str | None:
         dispatcher = self._dispatcher

@@ -75,6 +75,8 @@ class PendingCall:
             playback once the driver has heard it all (`Conversation.question_heard`).
         driving: the car's driving state when it was asked (parked, idling, moving; None:
             unknown). A different state when the answer comes drops the question.
+        then: the calls (tool, arguments) of the same request that follow this one, asked
+            about in the same question: run in order after a yes, none after a no.
     """
 
     turn: int
@@ -83,6 +85,7 @@ class PendingCall:
     question: str
     asked_ms: float = 0.0
     driving: str | None = None
+    then: tuple[tuple[str, Mapping[str, object]], ...] = ()
 
 
 Dropped = Literal["expired", "cancelled", "driving_changed"]

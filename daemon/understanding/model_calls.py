@@ -129,9 +129,19 @@ def _spoken(name: str, value: object) -> str:
 def restate(call: ModelCall, registry: Registry) -> str:
     """One short question restating ``call`` ("Do you want me to change the temperature: 23
     degrees, passenger?")."""
+    return restate_all((call,), registry)
+
+
+def restate_all(calls: Sequence[ModelCall], registry: Registry) -> str:
+    """One short question restating every one of ``calls``, in order ("Do you want me to
+    turn the air conditioning on or off: on; then move the window: all, 0 percent?")."""
+    return f"Do you want me to {'; then '.join(_restated(c, registry) for c in calls)}?"
+
+
+def _restated(call: ModelCall, registry: Registry) -> str:
     try:
         action = registry.get(call.name).action
     except ToolError:  # an unknown tool: the dispatcher refuses it if the driver says yes
         action = call.name.replace("_", " ")
     details = ", ".join(_spoken(k, v) for k, v in call.args.items() if v is not None)
-    return f"Do you want me to {action}{': ' + details if details else ''}?"
+    return f"{action}{': ' + details if details else ''}"

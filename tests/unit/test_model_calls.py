@@ -116,3 +116,23 @@ def test_a_command_heard_with_confidence_runs_and_queries_always_run() -> None:
     _say_heard(decider, "open the rear right window", -0.2)
     _say_heard(decider, "how much fuel do I have", -2.0)
     assert [c[0] for c in dispatcher.calls] == ["set_window", "get_vehicle_status"]
+
+
+def test_several_commands_heard_unsure_are_asked_about_together() -> None:
+    """A plan of several calls heard with low confidence: one question names every call, a
+    yes runs them all in order, a no runs none (it used to ask about the first only and drop
+    the rest)."""
+    decider, dispatcher, _ = make()
+    decider.confirm_below = -0.6
+    text = "turn on the AC and close all the windows"
+    question = _say_heard(decider, text, -0.9)
+    assert question.startswith("Do you want me to ") and "; then " in question
+    assert "air conditioning" in question.lower() and "window" in question
+    assert dispatcher.calls == []
+    _say_heard(decider, "yes", None)
+    assert [(c[0], c[1]) for c in dispatcher.calls] == [
+        ("set_ac", {"on": True}), ("set_window", {"window": "all", "position_pct": 0})]
+    dispatcher.calls.clear()
+    _say_heard(decider, text, -0.9)
+    _say_heard(decider, "no", None)
+    assert [c for c in dispatcher.calls if c[2] is not False] == []  # nothing ran
