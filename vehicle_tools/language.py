@@ -222,6 +222,12 @@ POLITE = (
 """Fillers and politeness a sentence may carry anywhere: skipped by the matcher, never an
 argument. Anything else left over means the sentence is not understood."""
 
+ADJUST_TO = ("(set|turn|put|change|adjust|bring|drop|knock|take|lower|raise|reduce|increase|"
+             "decrease) [(up|down)]")
+"""Verbs that set a level when a value follows "to" or "at" ("reduce the fan to level one",
+"bring the temperature down to 19"); templates that use it always say "to"/"at" before the
+value: without it, "lower the fan 2" could be a step of two."""
+
 COURTESY = ("please", "thank you")
 """Courtesy the recogniser is biased towards (daemon/hearing/biasing.py)."""
 

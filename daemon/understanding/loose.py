@@ -56,6 +56,10 @@ _ASKS = frozenset(("what", "whats", "how", "hows", "when", "where", "which", "is
                    "tell", "check", "show", "any", "did", "do", "does", "have", "has"))
 """Words of a question: a loose reading of a query needs one (and one of a command none)."""
 _STEPS = frozenset(("up", "down", "by", "more", "less", "higher", "lower"))
+_ABSOLUTE = frozenset(("to", "at", "on", "level"))
+_DIRECTIONS = frozenset(("up", "down", "lower", "raise", "reduce", "increase", "decrease", "drop",
+                         "higher", "more", "less", "bring", "knock", "bump", "crank"))
+"""Words before a number that make it a value, not a step ("down to 2", "at level 3")."""
 
 
 def _forms(word: str) -> set[str]:
@@ -86,6 +90,21 @@ def _step(words: list[str]) -> bool:
     relative templates read."""
     return any(_NUMBER.fullmatch(w) and i > 0 and words[i - 1] in _STEPS
                for i, w in enumerate(words))
+
+
+def _absolute(words: list[str]) -> bool:
+    """Whether a number is said as a value ("down to 2", "at level 3"), which no relative
+    template reads."""
+    return any(_NUMBER.fullmatch(w) and i > 0 and words[i - 1] in _ABSOLUTE
+               for i, w in enumerate(words))
+
+
+def _bare_with_direction(words: list[str]) -> bool:
+    """Whether a number without "to"/"at" before it comes with a word of direction ("drop the
+    temperature 2", "raise the fan 2"): a value or a step, which a bag of words cannot tell."""
+    return bool(_DIRECTIONS & set(words)) and any(
+        _NUMBER.fullmatch(w) and (i == 0 or words[i - 1] not in _ABSOLUTE)
+        for i, w in enumerate(words))
 
 
 @dataclass(frozen=True)
@@ -139,6 +158,10 @@ class LooseReader:
             if shape.query != asks:
                 continue  # "open the boot" is no question about the doors; "is the window
                 # open" asks nothing of the window
+            if shape.block.sentences.relative is not None and _absolute(plain):
+                continue  # "bring the fan down to 2" is level 2, never two steps down
+            if shape.block.sentences.relative is None and _bare_with_direction(plain):
+                continue  # "drop the temperature 2" may be a step: never 2 degrees
             match = self._cover(shape, words, values)
             if match is not None:
                 sentences = shape.block.sentences

@@ -130,6 +130,12 @@ def test_a_sentence_from_the_templates_parses_back_to_its_call(drawn: Any) -> No
      [("set_window", {"window": "rear_right", "position_pct": 0})]),
     ("open the passenger window, no, my window",
      [("set_window", {"window": "driver", "position_pct": 100})]),
+    # a verb of direction with "to" sets a value
+    ("reduce the fan to level one", [("set_fan", {"level": 1})]),
+    ("bring the fan down to 2", [("set_fan", {"level": 2})]),  # not two steps down
+    ("drop the temperature to 19", [("set_temperature", {"celsius": 19.0, "zone": "all"})]),
+    ("decrease the volume to 20", [("set_media_volume", {"volume_pct": 20})]),
+    ("turn my seat heat down to one", [("set_seat_heating", {"seat": "driver", "level": 1})]),
     # a statement of why, before or after the command, asks for nothing itself
     ("close all the windows the kids are cold",
      [("set_window", {"window": "all", "position_pct": 0})]),
@@ -189,6 +195,9 @@ def test_what_drivers_said_is_what_runs(text: str, calls: list[tuple[str, dict[s
     # a correction that names no new target, or another device: asked, never guessed
     "open the rear left window, no, the other one",
     "open the window so it's half open",  # a trailing amount refines: never dropped
+    # a bare number with a verb of direction: a value or a step, never guessed
+    "drop the temperature 2",
+    "lower the fan 2",
     "turn on the AC, no, the fan",
     "turn on the AC, no, please",  # "no" and nothing else: not the same command again
     "set the fan to 3, no, the temperature",

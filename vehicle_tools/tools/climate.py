@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from vehicle_tools.errors import ToolError
-from vehicle_tools.language import Language, Range, Sentences, Values
+from vehicle_tools.language import ADJUST_TO, Language, Range, Sentences, Values
 from vehicle_tools.registry import CommandFrame, Report, SignalLink, Tool, ToolArgs
 from vehicle_tools.state import VehicleState
 
@@ -100,6 +100,8 @@ SET_TEMPERATURE_LANGUAGE = Language(
             "(warm|heat) (it|things|the car|the cabin) up to {celsius} [degrees] [{zone}]",
             "cool (it|things|the car|the cabin) down to {celsius} [degrees] [{zone}]",
             f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} (up|down) to {{celsius}} [degrees] "
+            "[{zone}]",
+            f"{ADJUST_TO} [the] {_TEMPERATURE_WORDS} [{{zone}}] (to|at) {{celsius}} [degrees] "
             "[{zone}]",
             "{celsius} degrees [celsius] [{zone}]",
             "(i (want|need|would like|like)|id like) it [at] {celsius} [degrees] [{zone}]",
@@ -229,6 +231,7 @@ SET_FAN_LANGUAGE = Language(
             "(to|at|on) [level|speed] {level}",
             f"(set|turn|put|change|bump|crank) (up|down) [the] {_FAN} (to|at|on) [level|speed] "
             "{level}",
+            f"{ADJUST_TO} [the] {_FAN} [level|speed] (to|at) [level|speed] {{level}}",
             f"{_FAN} [level|speed] [to] {{level}}",
             "[set] [the] speed [(to|at)] {level}",
             f"(could|can) [you] [(bump|turn|put|set)] the {_FAN} (go|up|down) to [level] {{level}}",

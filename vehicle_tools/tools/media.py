@@ -15,7 +15,7 @@ from pydantic import AfterValidator, Field
 from vehicle_tools.commands import DbusCall, DbusSet
 from vehicle_tools.dbus_api import MEDIA_NOT_FOUND, MEDIA_SEARCH, MPRIS_PLAYER
 from vehicle_tools.errors import ToolError
-from vehicle_tools.language import FreeText, Language, Sentences
+from vehicle_tools.language import ADJUST_TO, FreeText, Language, Sentences
 from vehicle_tools.registry import Report, Tool, ToolArgs
 from vehicle_tools.state import VehicleState
 from vehicle_tools.tools.common import spoken_text
@@ -142,6 +142,7 @@ SET_MEDIA_VOLUME_LANGUAGE = Language(
         Sentences((f"[(set|turn|put|change|make)] [the] {_VOLUME} [(to|at)] {{percent:volume_pct}} "
                    "[percent]",
                    f"(turn|put) [the] {_VOLUME} (up|down) to {{percent:volume_pct}} [percent]",
+                   f"{ADJUST_TO} [the] {_VOLUME} (to|at) {{percent:volume_pct}} [percent]",
                    "volume {percent:volume_pct} [percent]")),
         Sentences(("(max|maximum|full) volume", f"[(set|turn|put)] [the] {_VOLUME} [up] (to|at) "
                    "(max|maximum|full)"), args={"volume_pct": 100}),

@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field
 
 from vehicle_tools.commands import CommandFrame
-from vehicle_tools.language import Language, Sentences, values
+from vehicle_tools.language import ADJUST_TO, Language, Sentences, values
 from vehicle_tools.registry import Report, SignalLink, Tool, ToolArgs
 from vehicle_tools.state import VehicleState
 from vehicle_tools.tools.common import missing, on_off
@@ -65,6 +65,7 @@ SET_SEAT_HEATING_LANGUAGE = Language(
             "[level] {level}",
             "(set|turn|put) [the] heat[ing] [(on|for)] [the] {seat} [seat] [(to|at)] [level] "
             "{level}",
+            f"{ADJUST_TO} [the|my] [{{seat}}] {_SEAT_HEAT} (to|at) [level] {{level}}",
         )),
         Sentences((
             f"(turn|switch|put) [the] [{{seat}}] {_SEAT_HEAT} on",
