@@ -87,6 +87,8 @@ class Transcript(Event):
     text: str
     backend: str
     processing_ms: float = 0.0
+    confidence: float | None = None
+    alternative: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -224,10 +224,13 @@ class TurnRunner:
             if eou.audio is not None and len(eou.audio):
                 await asyncio.to_thread(stream.accept, eou.audio)
             text = await asyncio.to_thread(stream.finish)
+        confidence = getattr(eou.stream, "confidence", None)
         self._log.emit(ev.Transcript(
             t_ms=self._now(), turn=eou.turn, final=True, text=text,
             backend="text" if eou.stream is None else self._recognizer.name,
-            processing_ms=round((time.perf_counter() - started) * 1000.0, 1)))
+            processing_ms=round((time.perf_counter() - started) * 1000.0, 1),
+            confidence=round(confidence, 3) if isinstance(confidence, float) else None,
+            alternative=getattr(eou.stream, "alternative", False) is True))
         return text
 
     def _error(self, turn: int, code: str, message: str) -> None:

@@ -29,9 +29,9 @@ from daemon.errors import ModelError
 from daemon.hearing.biasing import Vocabulary, whisper_hotwords, whisper_prompt
 from daemon.hearing.whisper_decoding import (
     open_whisper,
+    take_encoded,
     understood_or_alternative,
     whisper_decode_scored,
-    whisper_decode_understood,
 )
 
 _LOG = logging.getLogger(__name__)
@@ -243,23 +243,17 @@ class WhisperRecognizer:
         """Decode a whole utterance (float32, 16 kHz) to text."""
         return self.transcribe_scored(audio)[0]
 
-    def settle_scored(self, audio: npt.NDArray[np.float32], heard: tuple[str, float | None]
-                      ) -> tuple[str, float | None]:
-        """``heard``, the best decode of ``audio`` already made (a peek), or a beam hypothesis
-        the fast path understands when it does not understand that one
-        (`understood_or_alternative`)."""
+    def settle_scored(self, audio: npt.NDArray[np.float32], heard: tuple[str, float | None],
+                      *, encoded: Any = None) -> tuple[str, float | None]:
+        """``heard``, the best decode of ``audio`` already made, or a beam hypothesis the fast
+        path understands when it does not understand that one (`understood_or_alternative`;
+        ``encoded``: that decode's encoder output, when it was just made on this thread)."""
         return understood_or_alternative(self._model, audio, self._config, self._prompt,
                                          self._hotwords, understands=self._understands,
-                                         heard=heard)
+                                         heard=heard, encoded=encoded)
 
-    def transcribe_scored(self, audio: npt.NDArray[np.float32], *, alternatives: bool = False
-                          ) -> tuple[str, float | None]:
-        """(text, confidence) of a whole utterance (`whisper_decode_scored`); with
-        ``alternatives``, a beam hypothesis the fast path understands when the best text is
-        not one (`whisper_decode_understood`)."""
-        if alternatives:
-            return whisper_decode_understood(self._model, audio, self._config, self._prompt,
-                                             self._hotwords, understands=self._understands)
+    def transcribe_scored(self, audio: npt.NDArray[np.float32]) -> tuple[str, float | None]:
+        """(text, confidence) of a whole utterance (`whisper_decode_scored`)."""
         return whisper_decode_scored(self._model, audio, self._config, self._prompt,
                                      self._hotwords)
 
@@ -276,6 +270,8 @@ class WhisperStream:
         self._owner = owner
         self._chunks: list[npt.NDArray[np.int16]] = []
         self.confidence: float | None = None
+        self.alternative = False
+        """Whether the transcript is a beam hypothesis taken for the best text (`settle`)."""
 
     def accept(self, samples: npt.NDArray[np.int16]) -> str | None:
         """Buffer `samples`; faster-whisper gives no partial transcripts."""
@@ -298,13 +294,21 @@ class WhisperStream:
         if not self._chunks or not text:
             return text
         audio = np.concatenate(self._chunks).astype(np.float32) / 32768.0
-        text, self.confidence = self._owner.settle_scored(audio, (text, self.confidence))
-        return text
+        settled, self.confidence = self._owner.settle_scored(audio, (text, self.confidence))
+        self.alternative = settled != text
+        return settled
 
     def _decode(self, *, alternatives: bool) -> str:
         if not self._chunks:
             self.confidence = None
             return ""
         audio = np.concatenate(self._chunks).astype(np.float32) / 32768.0
-        text, self.confidence = self._owner.transcribe_scored(audio, alternatives=alternatives)
+        if alternatives:
+            take_encoded()
+            best = self._owner.transcribe_scored(audio)
+            text, self.confidence = self._owner.settle_scored(audio, best,
+                                                              encoded=take_encoded())
+            self.alternative = text != best[0]
+            return text
+        text, self.confidence = self._owner.transcribe_scored(audio)
         return text

@@ -119,11 +119,18 @@ def whisper_decode_understood(model: Any, audio: npt.NDArray[np.float32], config
                               ) -> tuple[str, float | None]:
     """`whisper_decode_scored`, then `understood_or_alternative` of its text (the encoder's
     output reused for the beam)."""
-    _window.encoded = None
+    take_encoded()
     heard = whisper_decode_scored(model, audio, config, prompt, hotwords)
-    encoded, _window.encoded = getattr(_window, "encoded", None), None
+    encoded = take_encoded()
     return understood_or_alternative(model, audio, config, prompt, hotwords,
                                      understands=understands, heard=heard, encoded=encoded)
+
+
+def take_encoded() -> Any:
+    """The encoder output of the last decode on this thread, once (None when taken or none):
+    taken right after a decode, it is that utterance's, for the beam's alternatives of it."""
+    encoded, _window.encoded = getattr(_window, "encoded", None), None
+    return encoded
 
 
 def understood_or_alternative(model: Any, audio: npt.NDArray[np.float32], config: AsrConfig,

@@ -92,6 +92,7 @@ def test_a_kept_peek_is_settled_with_the_beam_when_it_is_not_understood(
     stream.confidence = -0.2
     assert stream.settle("lock the doors") == "lock the doors"  # understood: as it is
     assert stream.confidence == -0.2
+    assert not stream.alternative
     assert stream.settle("lock the floors") == "lock the doors"
-    assert stream.confidence == -0.35
+    assert stream.confidence == -0.35 and stream.alternative
     assert WhisperStream(rec).settle("lock the floors") == "lock the floors"  # no audio
