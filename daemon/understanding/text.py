@@ -77,6 +77,40 @@ _GERUNDS = {
 """A command verb asked for in its -ing form ("would you mind putting the air con on")."""
 
 
+_PARTICIPLES = {
+    "opened": "open", "closed": "close", "shut": "shut", "locked": "lock",
+    "unlocked": "unlock", "lowered": "lower", "raised": "raise", "rolled": "roll",
+    "wound": "wind", "turned": "turn", "switched": "switch", "put": "put", "set": "set",
+    "cracked": "crack", "muted": "mute", "paused": "pause", "dimmed": "dim", "reduced": "reduce",
+    "increased": "increase", "decreased": "decrease", "warmed": "warm", "cooled": "cool",
+    "heated": "heat", "cancelled": "cancel", "canceled": "cancel", "stopped": "stop",
+    "started": "start", "skipped": "skip",
+}
+"""A command verb as a past participle ("I'd like the doors unlocked"); never one that takes a
+name ("played", "called"): a name is never cut out of such a sentence."""
+_WANT = re.compile(r"^(i should like|i would like|i would love|id like|id love|i want|i need|"
+                   r"i wanna|can i have|could i have|can we have|could we have|lets have|"
+                   r"let us have|we want|we need|get|may i have)\b")
+"""What starts a request for a result ("I'd like <the doors> <unlocked>")."""
+
+
+def as_commanded(text: str) -> str | None:
+    """A request for a result as the command that gets it: "I'd like the rear left window
+    opened halfway" -> "open the rear left window halfway", "I need the fan turned down" ->
+    "turn the fan down"; None when ``text`` (normalised) is not one. The participle follows
+    the thing it acts on, which starts with "the", "my"...; "have the doors locked" may ask
+    whether they are, so "have" alone starts no such request."""
+    start = _WANT.match(text)
+    if start is None:
+        return None
+    words = text[start.end():].split()
+    for index, word in enumerate(words):
+        if word in _PARTICIPLES and index > 0 and words[0] in ("the", "my", "all", "both",
+                                                               "every", "your"):
+            return " ".join([_PARTICIPLES[word], *words[:index], *words[index + 1:]])
+    return None
+
+
 def plain_requests(text: str) -> list[str]:
     """``text`` (normalised) with the politeness around the command taken off: first every
     layer after it ("..., cheers", "please"), then one layer before it at a time ("could you
@@ -104,4 +138,5 @@ def plain_requests(text: str) -> list[str]:
         if words[0] in _GERUNDS:
             words = [_GERUNDS[words[0]], *words[1:]]
         stages.append(" ".join(words))
-    return stages
+    commanded = [c for c in (as_commanded(t) for t in (text, *stages)) if c is not None]
+    return stages + commanded

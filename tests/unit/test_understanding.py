@@ -136,6 +136,12 @@ def test_a_sentence_from_the_templates_parses_back_to_its_call(drawn: Any) -> No
     ("drop the temperature to 19", [("set_temperature", {"celsius": 19.0, "zone": "all"})]),
     ("decrease the volume to 20", [("set_media_volume", {"volume_pct": 20})]),
     ("turn my seat heat down to one", [("set_seat_heating", {"seat": "driver", "level": 1})]),
+    # a request for a result: the command that gets it
+    ("I'd like the doors unlocked", [("unlock_doors", {})]),
+    ("I should like the rear left window opened halfway, please.",
+     [("set_window", {"window": "rear_left", "position_pct": 50})]),
+    ("I need the fan turned down", [("set_fan", {"level": 2})]),
+    ("have the doors locked", [("get_vehicle_status", {"item": "doors"})]),  # may be a question
     # a statement of why, before or after the command, asks for nothing itself
     ("close all the windows the kids are cold",
      [("set_window", {"window": "all", "position_pct": 0})]),
@@ -197,6 +203,7 @@ def test_what_drivers_said_is_what_runs(text: str, calls: list[tuple[str, dict[s
     "open the window so it's half open",  # a trailing amount refines: never dropped
     # a bare number with a verb of direction: a value or a step, never guessed
     "drop the temperature 2",
+    "I want the song played by Queen",  # a name is never cut out of a request for a result
     "lower the fan 2",
     "turn on the AC, no, the fan",
     "turn on the AC, no, please",  # "no" and nothing else: not the same command again
