@@ -89,19 +89,30 @@ def refines(first: Parse, candidate: Parse, after: list[str],
         return any(isinstance(v, int | float) and not isinstance(v, bool)  # its number again;
                    and _say(v) in said for v in candidate.args.values())  # "..., no, please"
         # changes nothing and is no correction
-    for key, value in targets(first).items():
-        if isinstance(lists.get(key), FreeText):
-            continue  # the name itself is what a correction of free text replaces
-        new = candidate.args.get(key)
-        if new != value and not _named(new, lists.get(key), after):
-            return False
-    for key, new in candidate.args.items():
-        old = first.args.get(key)
-        if isinstance(new, int | float) and not isinstance(new, bool) and new != old \
-                and not (said & {_say(new)} or said & AMOUNT_WORDS):
-            return False  # a number only changes to one the correcting words say
-        if isinstance(new, bool) and new != old and not said & _SWITCH_WORDS:
-            return False  # on/off only changes when the correcting words say it
+    return all(_target_kept_or_named(key, value, candidate.args.get(key), lists.get(key),
+                                     after) for key, value in targets(first).items()) \
+        and all(_value_said(new, first.args.get(key), said)
+                for key, new in candidate.args.items())
+
+
+def _target_kept_or_named(key: str, old: str, new: object, slot: object,
+                          after: list[str]) -> bool:
+    """Whether a target (``key``) is kept, or changed to one the correcting words name; a new
+    name (free text) must be made of those words ("play jazz, no, the radio" is no search for
+    "jazz the radio"), whatever else the candidate kept."""
+    if new == old:
+        return True
+    if isinstance(slot, FreeText):
+        return set(str(new).lower().split()) <= set(after)
+    return _named(new, slot, after)
+
+
+def _value_said(new: object, old: object, said: set[str]) -> bool:
+    """Whether a number or on/off is kept, or changed to what the correcting words say."""
+    if isinstance(new, bool):
+        return new == old or bool(said & _SWITCH_WORDS)
+    if isinstance(new, int | float):
+        return new == old or bool(said & {_say(new)} or said & AMOUNT_WORDS)
     return True
 
 

@@ -217,8 +217,11 @@ class Matcher:
                     and not PRONOUN.match(" ".join(after)):
                 return alone  # "..., no, turn on the AC instead" (not "..., no, make it 3")
             first = self.clause(" ".join(before), transcript)
-            if first is None:
-                continue  # what would be corrected is not understood itself
+            if first is None:  # what would be corrected is not understood itself: only the
+                lent = self._with_verb_of(before, after, transcript) if corrects else None
+                if lent is not None:  # correcting words with its verb ("close the rear left,
+                    return lent  # sorry, the rear right window")
+                continue
             if not corrects and (alone is not None or first.free_said()):
                 continue  # a refinement refines a whole command's value, in words that are
                 # not a command themselves ("crack my window a little... maybe ten percent")
@@ -227,6 +230,17 @@ class Matcher:
                 if candidate is not None and refines(first, candidate, after, self.grammar.lists):
                     return candidate
         return None
+
+    def _with_verb_of(self, before: list[str], after: list[str],
+                      transcript: str) -> Parse | None:
+        """The correcting words as a command with the verb said before them, when they name
+        what the verb acts on ("the rear right window"); never a name (free text)."""
+        verb = _verb_of(" ".join(before))
+        if not verb or verb[0] not in _VERBS or after[:len(verb)] == verb:
+            return None  # "driver window down to 40, no, 60": "driver" is no verb
+        parsed = self.clause(" ".join(verb + after), transcript)
+        return None if parsed is None or parsed.free_said() or self._swallows(parsed) \
+            else parsed
 
     def _split(self, text: str, transcript: str) -> tuple[Parse, ...] | None:
         words = text.split()
@@ -280,6 +294,13 @@ def _verb_of(text: str) -> list[str]:
 
 
 _POLITE_WORDS = frozenset(p for p in POLITE if " " not in p)
+_VERBS = frozenset((
+    "open", "close", "shut", "turn", "switch", "set", "put", "lower", "raise", "crack", "roll",
+    "wind", "lock", "unlock", "start", "stop", "pause", "heat", "warm", "cool", "dim", "mute",
+    "make", "change", "bring", "drop", "take", "increase", "decrease", "reduce", "activate",
+    "deactivate", "enable", "disable", "pop", "crank", "bump", "knock"))
+"""Verbs a correction may borrow ("close the rear left, sorry, the rear right window");
+never one that takes a name ("play", "call", "navigate")."""
 
 
 def broken_free_text(value: str) -> bool:

@@ -128,6 +128,8 @@ def test_a_sentence_from_the_templates_parses_back_to_its_call(drawn: Any) -> No
     ("front demister on, no, the rear one", [("set_defrost", {"on": True, "screen": "rear"})]),
     ("back left window up, sorry, back right",
      [("set_window", {"window": "rear_right", "position_pct": 0})]),
+    ("close the rear left, sorry, the rear right window",  # the verb lent to the correction
+     [("set_window", {"window": "rear_right", "position_pct": 0})]),
     ("open the passenger window, no, my window",
      [("set_window", {"window": "driver", "position_pct": 100})]),
     # a verb of direction with "to" sets a value
@@ -209,6 +211,7 @@ def test_what_drivers_said_is_what_runs(text: str, calls: list[tuple[str, dict[s
     "turn on the AC, no, please",  # "no" and nothing else: not the same command again
     "set the fan to 3, no, the temperature",
     "seat heater passenger 2, no, mine",
+    "play jazz, no, the radio",  # a new name is the correcting words, or nothing
     "turn on the AC and make it 20",  # "it" is the A/C: no temperature guessed
     "play, activate the fog lights and dance",
     "play that song again",  # no name in it: no search for "that song again"
