@@ -137,7 +137,10 @@ def test_microphone_lost_mid_capture(fast_start: None, tmp_path: Path, command_w
     replies, errors, wakes, alive = asyncio.run(drive())
     source = CountingSource.made[0]
     assert alive
-    assert wakes == [1, 2, 3]  # and nothing was sent to the car in turn 2
+    # nothing was sent to the car in turn 2 (no -1); turn 3 starts with its wake word, or
+    # without one when it begins inside turn 2's follow-up window (dialogue.follow_up_s):
+    # which depends on how long turn 2 took to decide, not on the outage
+    assert wakes in ([1, 2, 3], [1, 2])
     assert replies[1] == replies[3] == TEMPERATURE
     # Turn 2 heard the wake word and at most the onset of the next word ("set"): not a command.
     assert replies[2] in ([NOT_HEARD], [CANNOT_DO])
