@@ -281,34 +281,32 @@ class WhisperStream:
     def peek(self) -> str:
         """Decode what is buffered so far (a quick partial for semantic endpointing: the best
         text only)."""
-        return self._decode(alternatives=False)
+        return self._decode()
 
     def finish(self) -> str:
-        """Decode everything buffered (with the beam's alternatives when the best text is not
-        understood); sets `confidence`."""
-        return self._decode(alternatives=True)
+        """Decode everything buffered, then `settle` on that text (the decode's encoder output
+        reused for the beam); sets `confidence`."""
+        return self._settle(self.peek(), take_encoded())
 
     def settle(self, text: str) -> str:
         """The last peek (``text``) kept as the transcript: it, or a beam hypothesis the fast
         path understands when it does not understand ``text``; sets `confidence`."""
+        return self._settle(text, None)
+
+    def _settle(self, text: str, encoded: Any) -> str:
         if not self._chunks or not text:
             return text
-        audio = np.concatenate(self._chunks).astype(np.float32) / 32768.0
-        settled, self.confidence = self._owner.settle_scored(audio, (text, self.confidence))
+        settled, self.confidence = self._owner.settle_scored(
+            self._audio(), (text, self.confidence), encoded=encoded)
         self.alternative = settled != text
         return settled
 
-    def _decode(self, *, alternatives: bool) -> str:
+    def _audio(self) -> npt.NDArray[np.float32]:
+        return np.concatenate(self._chunks).astype(np.float32) / 32768.0
+
+    def _decode(self) -> str:
         if not self._chunks:
             self.confidence = None
             return ""
-        audio = np.concatenate(self._chunks).astype(np.float32) / 32768.0
-        if alternatives:
-            take_encoded()
-            best = self._owner.transcribe_scored(audio)
-            text, self.confidence = self._owner.settle_scored(audio, best,
-                                                              encoded=take_encoded())
-            self.alternative = text != best[0]
-            return text
-        text, self.confidence = self._owner.transcribe_scored(audio)
+        text, self.confidence = self._owner.transcribe_scored(self._audio())
         return text

@@ -2,7 +2,7 @@
 path understands, its beam's other hypotheses are tried, and the first one the command
 language parses fully is taken (issue 17, "decode an N-best list").
 
-`beam_hypotheses` decodes one utterance again with a beam of ``asr.alternatives`` and returns
+`beam_hypotheses` decodes one encoded utterance with a beam of ``asr.alternatives`` and returns
 every hypothesis with its confidence (natural-log probability per token, the same measure as
 faster-whisper's ``avg_logprob``). `choose` is the pure decision: which hypothesis, if any,
 replaces the best text. A hypothesis keeps its own, lower, confidence, so the decider's
@@ -18,9 +18,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
-import numpy.typing as npt
 
 from daemon.config import AsrConfig
 from daemon.errors import AsrError
@@ -67,32 +64,19 @@ def choose(best: str, hypotheses: Sequence[Hypothesis], understands: Callable[[s
     return None
 
 
-def beam_hypotheses(model: Any, audio: npt.NDArray[np.float32], config: AsrConfig,
-                    prompt: str | None, hotwords: str | None, *, frames: int,
-                    max_new_tokens: int, encoded: Any = None) -> list[Hypothesis]:
-    """Every hypothesis of a beam of ``config.alternatives`` over one utterance (float32,
-    16 kHz), decoded by ``model`` (faster-whisper's `WhisperModel`, from `open_whisper`) in
-    an encoder window of ``frames`` log-mel frames, with the daemon's prompt and hotwords.
-    ``encoded``: the encoder's output for this utterance when the best decode just made it
-    (half the cost of a decode is the encoder), else it is encoded here."""
-    from faster_whisper.audio import pad_or_trim
+def beam_hypotheses(model: Any, encoded: Any, config: AsrConfig, prompt: str | None,
+                    hotwords: str | None, *, max_new_tokens: int) -> list[Hypothesis]:
+    """Every hypothesis of a beam of ``config.alternatives`` over one utterance, decoded by
+    ``model`` (faster-whisper's `WhisperModel`, from `open_whisper`) from ``encoded``, the
+    encoder's output for it (`daemon.hearing.whisper_decoding.encode_utterance`, or the best
+    decode's own), with the daemon's prompt and hotwords."""
     from faster_whisper.tokenizer import Tokenizer
     from faster_whisper.transcribe import get_suppressed_tokens
-
-    from daemon.hearing import whisper_decoding
 
     count = config.alternatives
     try:
         tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual,
                               task="transcribe", language=config.language)
-        if encoded is None:
-            features = model.feature_extractor(audio)
-            segment = pad_or_trim(features[:, :model.feature_extractor.nb_max_frames])
-            whisper_decoding._window.frames = frames
-            try:
-                encoded = model.encode(segment)
-            finally:
-                whisper_decoding._window.frames = whisper_decoding.WHISPER_FRAMES
         previous = tokenizer.encode(" " + prompt.strip()) if prompt else []
         tokens = model.get_prompt(tokenizer, previous, without_timestamps=True,
                                   hotwords=hotwords)

@@ -126,6 +126,24 @@ def whisper_decode_understood(model: Any, audio: npt.NDArray[np.float32], config
                                      understands=understands, heard=heard, encoded=encoded)
 
 
+def encode_utterance(model: Any, audio: npt.NDArray[np.float32], frames: int) -> Any:
+    """The encoder's output for one utterance (float32, 16 kHz) in a window of ``frames``
+    log-mel frames, as `whisper_decode_scored`'s decode encodes it."""
+    from faster_whisper.audio import pad_or_trim
+
+    try:
+        features = model.feature_extractor(audio)
+        segment = pad_or_trim(features[:, :model.feature_extractor.nb_max_frames])
+        _window.frames = frames
+        try:
+            return model.encode(segment)
+        finally:
+            _window.frames = WHISPER_FRAMES
+    except Exception as exc:  # CTranslate2 errors are RuntimeError subclasses, mostly
+        raise AsrError(f"faster-whisper failed to encode: {exc}", code="asr_failed",
+                       fix="check the model with `cabin models verify`") from exc
+
+
 def take_encoded() -> Any:
     """The encoder output of the last decode on this thread, once (None when taken or none):
     taken right after a decode, it is that utterance's, for the beam's alternatives of it."""
@@ -147,9 +165,10 @@ def understood_or_alternative(model: Any, audio: npt.NDArray[np.float32], config
     if understands is None or config.alternatives < 2 or not text or understands(text):
         return heard
     seconds = len(audio) / RATE_HZ
-    hypotheses = beam_hypotheses(
-        model, audio, config, prompt, hotwords, frames=encoder_frames(seconds, config.window_s),
-        max_new_tokens=token_budget(model, seconds, prompt, hotwords), encoded=encoded)
+    if encoded is None:
+        encoded = encode_utterance(model, audio, encoder_frames(seconds, config.window_s))
+    hypotheses = beam_hypotheses(model, encoded, config, prompt, hotwords,
+                                 max_new_tokens=token_budget(model, seconds, prompt, hotwords))
     chosen = choose(text, hypotheses, understands, floor=config.alternatives_floor)
     if chosen is None:
         return heard

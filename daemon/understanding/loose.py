@@ -85,26 +85,28 @@ def _says(words: list[str], options: frozenset[str]) -> bool:
     return False
 
 
+def _before_numbers(words: list[str]) -> list[str]:
+    """The word said before each number ("" for a number that starts the sentence)."""
+    return [words[i - 1] if i else "" for i, w in enumerate(words) if _NUMBER.fullmatch(w)]
+
+
 def _step(words: list[str]) -> bool:
     """Whether a number is said as a step ("volume down ten", "fan up one"), which only the
     relative templates read."""
-    return any(_NUMBER.fullmatch(w) and i > 0 and words[i - 1] in _STEPS
-               for i, w in enumerate(words))
+    return any(w in _STEPS for w in _before_numbers(words))
 
 
 def _absolute(words: list[str]) -> bool:
     """Whether a number is said as a value ("down to 2", "at level 3"), which no relative
     template reads."""
-    return any(_NUMBER.fullmatch(w) and i > 0 and words[i - 1] in _ABSOLUTE
-               for i, w in enumerate(words))
+    return any(w in _ABSOLUTE for w in _before_numbers(words))
 
 
 def _bare_with_direction(words: list[str]) -> bool:
     """Whether a number without "to"/"at" before it comes with a word of direction ("drop the
     temperature 2", "raise the fan 2"): a value or a step, which a bag of words cannot tell."""
     return bool(_DIRECTIONS & set(words)) and any(
-        _NUMBER.fullmatch(w) and (i == 0 or words[i - 1] not in _ABSOLUTE)
-        for i, w in enumerate(words))
+        w not in _ABSOLUTE for w in _before_numbers(words))
 
 
 @dataclass(frozen=True)

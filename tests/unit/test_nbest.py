@@ -58,6 +58,7 @@ def test_the_decode_takes_a_hypothesis_only_when_the_best_is_not_understood(
 
     monkeypatch.setattr(whisper_decoding, "whisper_decode_scored", best)
     monkeypatch.setattr(whisper_decoding, "beam_hypotheses", beam)
+    monkeypatch.setattr(whisper_decoding, "encode_utterance", lambda *_a: None)
     monkeypatch.setattr(whisper_decoding, "token_budget", lambda *_a: 20)
     audio = np.zeros(16000, np.float32)
     texts = ["close the sunroof", "clothes the sun roof", "clothes the sun roof"]
@@ -83,6 +84,7 @@ def test_a_kept_peek_is_settled_with_the_beam_when_it_is_not_understood(
 
     monkeypatch.setattr(whisper_decoding, "beam_hypotheses",
                         lambda *_a, **_k: [_h("lock the doors", -0.35)])
+    monkeypatch.setattr(whisper_decoding, "encode_utterance", lambda *_a: None)
     monkeypatch.setattr(whisper_decoding, "token_budget", lambda *_a: 20)
     rec = object.__new__(WhisperRecognizer)
     rec._model, rec._config, rec._prompt, rec._hotwords = None, AsrConfig(), None, None
