@@ -1,8 +1,9 @@
 """``cabin eval manual``: answering questions from the owner's manual (docs/manual.md).
 
-The question set (tools/eval_sets/manual_questions.yaml) has a ``tune`` split and two
-held-out splits (``heldout``, and ``heldout2``, written later, before the tuning that followed
-the third look at ``heldout``), each with manual questions (expected section and facts) and
+The question set (tools/eval_sets/manual_questions.yaml) has a ``tune`` split and three
+held-out splits (``heldout``; ``heldout2``, written before the tuning that followed the third
+look at ``heldout``; ``heldout3``, written before the changes that followed heldout2's
+second look), each with manual questions (expected section and facts) and
 questions the manual does not cover; ``readings`` ask for live values and must stay with the
 vehicle tool. Reported per split: top-1 / top-3 section, answers with every expected fact,
 answers grounded (of those answered: every number, unit and name found in the section),
@@ -28,8 +29,8 @@ import yaml
 from daemon.config import REPO_ROOT, CabinConfig
 
 QUESTIONS = REPO_ROOT / "tools" / "eval_sets" / "manual_questions.yaml"
-SPLITS = ("tune", "heldout", "heldout2")
-HELDOUT = ("heldout", "heldout2")
+SPLITS = ("tune", "heldout", "heldout2", "heldout3")
+HELDOUT = ("heldout", "heldout2", "heldout3")
 """Splits only ever reported as aggregates (no failures printed)."""
 
 
@@ -183,7 +184,7 @@ def table(results: dict[str, dict[str, Any]], extra: dict[str, Any]) -> str:
 def run(split: str, json_path: Path | None, *, show_failures: bool = True,
         config: CabinConfig | None = None, path: Path = QUESTIONS,
         spoken: int = 0) -> dict[str, Any]:
-    """Evaluate ``split`` (tune, heldout, heldout2 or all), print the table (and the tune
+    """Evaluate ``split`` (tune, heldout, heldout2, heldout3 or all), print the table (and the tune
     split's failures, never a held-out split's), write the figures to ``json_path``.
     ``spoken`` > 0: also replay that many tune questions, spoken, through the pipeline
     (daemon/eval/manual_spoken.py)."""

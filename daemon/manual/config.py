@@ -30,6 +30,10 @@ class ManualConfig(Section):
         0.55, ge=0.0, le=1.0,
         description="share of the question's words (weighted by rarity) the best section "
                     "must use, 0-1")
+    meaning: bool = Field(
+        True, description="rank sections by meaning too (a small sentence-embedding model "
+                          "shipped in the wordllama wheel, sha256-checked), not only by "
+                          "shared words; false: BM25 alone")
     max_chars: int = Field(260, ge=40, le=1000,
                            description="longest spoken answer, characters (one or two "
                                        "sentences)")

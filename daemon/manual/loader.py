@@ -8,6 +8,7 @@ from daemon.manual.answer import Answerer, AnswerSettings
 from daemon.manual.config import ManualConfig
 from daemon.manual.document import load_manual
 from daemon.manual.index import ManualIndex
+from daemon.manual.meaning import load_embedder
 
 _LOG = logging.getLogger(__name__)
 
@@ -17,11 +18,14 @@ def load_answerer(config: ManualConfig) -> Answerer | None:
 
     Raises:
         ConfigError: the manual cannot be read or is not in the documented format.
+        ModelError: ``manual.meaning`` is on and the embedding model is missing or not the
+            pinned one (daemon/manual/meaning.py).
     """
     if not config.enabled:
         return None
     manual = load_manual(config.manual_path())
-    index = ManualIndex(manual)
+    embedder = load_embedder() if config.meaning else None
+    index = ManualIndex(manual, embedder=embedder)
     settings = AnswerSettings(min_score=config.min_score, min_coverage=config.min_coverage,
                               max_chars=config.max_chars, intro=config.intro)
     _LOG.info("owner's manual: %d sections from %s", len(manual.sections), manual.source)

@@ -33,6 +33,11 @@ SYNONYMS: dict[str, str] = {
     "flickers": "flashes", "display": "dashboard", "dash": "dashboard", "squiggly": "wavy",
     "wiggly": "wavy", "automatic": "auto", "automatically": "auto", "sit": "seat",
     "sitting": "seat", "recalibrate": "calibrate",
+    # drivers' words for the manual's (the tune split's fifth batch)
+    "bolt": "nut", "bolts": "nuts", "lead": "cable", "leads": "cables", "slippy": "slippery",
+    "misty": "misted", "steamed": "misted", "goo": "sealant", "squirter": "washer",
+    "blind": "sunshade", "helpline": "assistance", "miles": "km", "mileage": "km",
+
 }
 """Word -> the spelling the manual's sections use (both sides are mapped the same way)."""
 
@@ -40,6 +45,8 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\ba\s*/\s*c\b"), "ac"), (re.compile(r"\bair\s+con\b"), "ac"),
     (re.compile(r"\bair\s+bags?\b"), "airbag"), (re.compile(r"\b12\s*v\b"), "12 volt"),
     (re.compile(r"\bhand\s*brake\b"), "parking brake"),
+    (re.compile(r"\bbr(oke|eaks?|oken) down\b"), "breakdown"),
+    (re.compile(r"\bpop (open )?the\b"), "open the"),
 )
 """Spellings of one word in several pieces, joined before the text is split into words
 ("A/C", "air con" -> "ac"; "air bag" -> "airbag"; "12v" -> "12 volt"; "handbrake" ->
@@ -48,9 +55,13 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
 _POLITE = re.compile(
     r"\b(would|could|can|will) you (please )?(mind )?(tell(ing)?|help(ing)?|show(ing)?|"
     r"explain(ing)?|remind(ing)?)( me)?( to)?\b|\bdo you (know|have any idea)\b|"
-    r"\bi (was )?(wonder(ing)?|would like to know)\b", re.IGNORECASE)
+    r"\bi (was )?(wonder(ing)?|would like to know)\b|"
+    r"\b(sorry|apologies) to (bother|trouble|disturb) you\b|\bsorry\b|\bexcuse me\b|"
+    r"\b(a )?quick question\b|\bi (have|ve got|got) a question\b|\b(hi|hello) there\b",
+    re.IGNORECASE)
 """Polite wrappers around a question ("could you tell me ...", "would you mind telling me
-...", "do you know ..."): the "you" in them is not the assistant asked about."""
+...", "do you know ...", "sorry to bother you, ...", "quick question, ..."): the "you" in them
+is not the assistant asked about, and their words are about no topic."""
 
 ATTRIBUTE_WORDS = frozenset((
     "weight", "heavy", "pressure", "capacity", "size", "limit", "height", "length", "width",
