@@ -109,6 +109,25 @@ class Sentences:
 
 
 @dataclass(frozen=True)
+class Complaint:
+    """A way drivers say what is wrong instead of what to do ("my feet are freezing", "the
+    music is much too loud"), and the command it means.
+
+    Attributes:
+        feel: phrases, in normalised words, that say what is wrong ("cold", "too loud",
+            "cant hear").
+        means: a sentence of the tool's own templates that does what the driver needs
+            ("make it warmer"); a place said with the complaint ("on my side") is added to it.
+        about: phrases one of which must be said too ("music", "song"); empty: the
+            complaint is about the cabin, and gives way to one whose ``about`` is said.
+    """
+
+    feel: tuple[str, ...]
+    means: str
+    about: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Language:
     """How drivers ask for one tool.
 
@@ -131,6 +150,8 @@ class Language:
             examples, daemon/llm/prompt.py): sentences, often ones no template covers ("I'm
             sweating"), each with the arguments of the one call it asks for. The first one
             also makes the examples of several commands in one sentence.
+        complaints: what drivers say is wrong that this tool puts right (`Complaint`), read
+            only when no template covers the sentence (daemon/understanding/complaint.py).
     """
 
     sentences: tuple[Sentences, ...]
@@ -140,6 +161,7 @@ class Language:
     fahrenheit_above: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     examples: tuple[str, ...] = ()
     model_examples: tuple[tuple[str, Mapping[str, ArgValue]], ...] = ()
+    complaints: tuple[Complaint, ...] = ()
 
 
 def values(*pairs: tuple[str, ArgValue]) -> Values:

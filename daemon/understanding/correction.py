@@ -75,6 +75,33 @@ def corrections_of(before: list[str], after: list[str]) -> Iterator[list[str]]:
         yield before[:i] + core + before[j:]
 
 
+REFINE_STARTS = frozenset(("about", "around", "roughly", "maybe", "perhaps", "say", "like",
+                           "only", "just", "level", "make"))
+"""Words that start a refinement said without a pause ("turn the music down about 25")."""
+_UNITS = frozenset(("percent", "degrees", "degree"))
+_ENOUGH = re.compile(r"\s*\b(is|will|would|should|that is|thats|that would|would be) "
+                     r"(fine|do|enough|plenty|good|ok|okay|great|be fine|be enough|be good)$")
+
+
+def without_enough(words: list[str]) -> list[str]:
+    """Refining words without what says they are enough ("level one is fine" -> "level 1")
+    or that only they are wanted ("only halfway" -> "halfway")."""
+    text = _ENOUGH.sub("", " ".join(words))
+    return [w for w in text.split() if w not in ("only", "just")]
+
+
+def pause_cuts(words: list[str]) -> Iterator[int]:
+    """Where a refinement the recogniser heard without a pause may start, latest first: the
+    last few words say a number or an amount, and start with a word that refines ("about
+    25", "level 1 is fine", "only halfway") or end with a unit ("40 percent")."""
+    for cut in range(len(words) - 1, max(0, len(words) - 6), -1):
+        tail = without_enough(words[cut:])
+        if not tail or not any(_NUMBER.fullmatch(w) or w in AMOUNT_WORDS for w in tail):
+            continue
+        if words[cut] in REFINE_STARTS or tail[-1] in _UNITS:
+            yield cut
+
+
 def refines(first: Parse, candidate: Parse, after: list[str],
             lists: Mapping[str, SlotList]) -> bool:
     """Whether ``candidate`` corrects ``first`` only where the correcting words say so: the
@@ -135,10 +162,10 @@ def _named(value: object, slot: object, after: list[str]) -> bool:
     if not isinstance(slot, Values):
         return False
     text = " ".join(after)
-    return any(_pattern(spoken).search(text) for spoken, named in slot.values if named == value)
+    return any(pattern(spoken).search(text) for spoken, named in slot.values if named == value)
 
 
-def _pattern(template: str) -> re.Pattern[str]:
+def pattern(template: str) -> re.Pattern[str]:
     """A hassil template ("[front] passenger[s] [side]", "(rear|back) left") as a regex over
     lower-case words."""
     body = re.sub(r"\s+", r"\\s*", template.lower().strip())

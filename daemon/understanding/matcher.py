@@ -16,19 +16,23 @@ matching.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 
 from hassil import recognize_all
 from hassil.recognize import RecognizeResult
 
+from daemon.understanding.complaint import ComplaintReader
 from daemon.understanding.correction import (
     AMOUNT_WORDS,
     PRONOUN,
     corrections_of,
+    pause_cuts,
     refines,
     strip_markers,
     targets,
+    without_enough,
 )
 from daemon.understanding.fit import Fit
 from daemon.understanding.grammar import Grammar, compile_language
@@ -64,6 +68,7 @@ class Matcher:
         self.grammar: Grammar = compile_language(registry)
         self.loose = LooseReader(self.grammar)
         self.fit = Fit(self.grammar, registry)
+        self.complaints = ComplaintReader(registry, dict(self.grammar.lists))
 
     def clause(self, text: str, original: str = "") -> Parse | None:
         """``text`` (normalised) as exactly one command, or None."""
@@ -140,11 +145,16 @@ class Matcher:
         found = self._corrected_or_split(text, transcript)
         if found is not None or whole is not None:
             return found  # (a free text that swallowed more than a name: None)
-        loose = self._loose_one(text)  # read loosely (daemon/understanding/loose.py), when
-        return None if loose is None else (loose,)  # it reads as exactly one command so
+        loose = self._loose_one(text) or self.complaints.read(text, self.clause)  # loosely
+        return None if loose is None else (loose,)  # (loose.py), or what is wrong
 
     def _corrected_or_split(self, text: str, transcript: str) -> tuple[Parse, ...] | None:
         corrected = self._corrected(transcript)
+        words = text.split()
+        for cut in [] if corrected is not None or "," in transcript else pause_cuts(words):
+            corrected = self._corrected(" ".join(words[:cut]) + ", " + " ".join(words[cut:]))
+            if corrected is not None:  # a refinement heard without its pause ("turn the
+                break  # music down about 25")
         if corrected is not None:
             return (corrected,)
         split = self._split(text, transcript)
@@ -209,7 +219,7 @@ class Matcher:
             corrects = stripped != after_text
             if not corrects and len(pieces) - index > 1:
                 continue  # no marker, and more than a refinement follows
-            after = [w for w in stripped.split() if w not in CORRECTIONS]
+            after = without_enough([w for w in stripped.split() if w not in CORRECTIONS])
             if not after:
                 continue
             alone = self.clause(" ".join(after), transcript)
@@ -228,7 +238,7 @@ class Matcher:
             for words in corrections_of(before, after):
                 candidate = self.clause(" ".join(words), transcript)
                 if candidate is not None and refines(first, candidate, after, self.grammar.lists):
-                    return candidate
+                    return _toward(first, candidate)
         return None
 
     def _with_verb_of(self, before: list[str], after: list[str],
@@ -281,6 +291,17 @@ class Matcher:
                 return None  # "heat my seat to 3 and the passenger's to 1" is about the seat
             parses.append(parsed)
         return tuple(parses)
+
+
+def _toward(first: Parse, candidate: Parse) -> Parse:
+    """``candidate`` knowing the direction of the step it refines ("turn the music down ...
+    about 25" must lower the volume)."""
+    relative = first.block.sentences.relative
+    step = first.args.get(relative) if relative is not None else None
+    if candidate.block.sentences.relative is not None or not isinstance(step, int | float) \
+            or isinstance(step, bool) or not step:
+        return candidate
+    return dataclasses.replace(candidate, toward=1 if step > 0 else -1)
 
 
 def _verb_of(text: str) -> list[str]:

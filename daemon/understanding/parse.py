@@ -22,6 +22,9 @@ class Parse:
             name (`broken_free_text`): asked again, never acted on.
         block: the template block that matched.
         text: the normalised words of this command.
+        toward: +1 or -1 when a value refines a step said before it ("turn the music down
+            ... about 25": -1); a value the other way from the car's reading is asked about
+            (daemon/understanding/resolve.py). 0: none.
     """
 
     tool: str
@@ -30,6 +33,7 @@ class Parse:
     block: Block = field(repr=False)
     text: str = ""
     doubtful: frozenset[str] = frozenset()
+    toward: int = 0
 
     def free_said(self) -> bool:
         """Whether a free-text argument (a name, a place, a search) was said."""

@@ -145,9 +145,29 @@ def resolve(parse: Parse, registry: Registry,
         assert isinstance(step, int | float)
         args[block.relative] = _typed(registry, parse.tool, block.relative,
                                       float(current) + float(step))
-    for name in sorted(parse.doubtful):
+    doubtful = set(parse.doubtful) | _against_the_step(parse, args, state)
+    for name in sorted(doubtful):
         args.pop(name, None)  # asked again below, never acted on as heard
     return complete(parse.tool, args, registry, " ".join(notes))
+
+
+def _against_the_step(parse: Parse, args: Mapping[str, ArgValue],
+                      state: Readings | None) -> set[str]:
+    """The numbers of a refinement that go the other way from the step it refines ("turn the
+    fan up ... about 2" with the fan at 3): asked for, never acted on; a number with no
+    reading to compare with is taken as said."""
+    if not parse.toward:
+        return set()
+    keys = parse.block.language.state_keys
+    found = set()
+    for name in parse.said:
+        value, key = args.get(name), _state_key(keys, name, args)
+        current = None if state is None or key is None else state.get(key)
+        if isinstance(value, int | float) and isinstance(current, int | float) \
+                and not isinstance(value, bool) and not isinstance(current, bool) \
+                and (float(value) - float(current)) * parse.toward < 0:
+            found.add(name)
+    return found
 
 
 def complete(tool: str, said: Mapping[str, ArgValue], registry: Registry,

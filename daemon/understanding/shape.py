@@ -22,7 +22,7 @@ LOOSE_FILLERS = frozenset((
     "the", "a", "an", "you", "can", "could", "would", "will", "i", "we", "it", "is", "be",
     "need", "want", "like", "some", "do", "get", "have", "shall", "let", "us",
     "me", "for", "to", "of", "at", "please", "lovely", "quick", "now", "there", "bit", "our",
-    "current", "currently",
+    "current", "currently", "make", "only",
 ))
 """Function words a loosely worded command may carry that no template needs to declare."""
 

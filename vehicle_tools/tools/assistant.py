@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field, field_validator, model_validator
 
 from vehicle_tools.commands import SettingChange
-from vehicle_tools.language import Language, Range, Sentences
+from vehicle_tools.language import Complaint, Language, Range, Sentences
 from vehicle_tools.registry import Report, Tool, ToolArgs
 from vehicle_tools.state import VehicleState
 from vehicle_tools.tools.common import missing, number
@@ -66,6 +66,19 @@ def _reply(a: SetAssistantVoiceArgs, r: Report) -> str:
 _YOUR_VOICE = ("(your voice|your volume|your voice volume|the assistant[s] voice|"
                "the assistant[s] volume)")
 SET_ASSISTANT_VOICE_LANGUAGE = Language(
+    complaints=(
+        Complaint(feel=("too fast", "too quick", "too quickly", "way too fast", "so fast"),
+                  about=("you", "your", "youre", "talking", "speaking", "voice"),
+                  means="talk slower"),
+        Complaint(feel=("too slow", "too slowly", "so slow"),
+                  about=("you", "your", "youre", "talking", "speaking", "voice"),
+                  means="talk faster"),
+        Complaint(feel=("too loud", "loud", "shouting", "yelling", "blaring"),
+                  about=("you", "your voice", "youre", "voice"), means="speak quieter"),
+        Complaint(feel=("cant hear", "can barely hear", "can hardly hear", "too quiet",
+                        "too soft", "speak up", "mumbling"),
+                  about=("you", "your voice", "voice", "speak up"), means="speak louder"),
+    ),
     sentences=(
         Sentences((f"[(set|turn|put|change)] {_YOUR_VOICE} [(to|at)] {{percent:volume_pct}} "
                    "[percent]",

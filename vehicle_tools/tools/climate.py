@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from vehicle_tools.errors import ToolError
-from vehicle_tools.language import ADJUST_TO, Language, Range, Sentences, Values
+from vehicle_tools.language import ADJUST_TO, Complaint, Language, Range, Sentences, Values
 from vehicle_tools.registry import CommandFrame, Report, SignalLink, Tool, ToolArgs
 from vehicle_tools.state import VehicleState
 
@@ -82,6 +82,14 @@ def _temperature_reply(args: SetTemperatureArgs, report: Report) -> str:
 
 _TEMPERATURE_WORDS = "(temperature|temp|heat|heating|climate|thermostat)"
 SET_TEMPERATURE_LANGUAGE = Language(
+    complaints=(
+        Complaint(feel=("cold", "freezing", "chilly", "shivering", "frozen", "icy", "too cool",
+                        "cool in here", "like a fridge", "an icebox"), means="make it warmer"),
+        Complaint(feel=("hot", "too warm", "bit warm", "so warm", "very warm", "really warm",
+                        "warm in here", "is warm", "its warm", "getting warm", "boiling",
+                        "roasting", "baking", "sweltering", "sweating", "stuffy", "like an oven",
+                        "a sauna"), means="make it cooler"),
+    ),
     sentences=(
         Sentences((
             f"[(set|change|put|turn|adjust)] [the] {_TEMPERATURE_WORDS} [{{zone}}] [to|at|on] "
@@ -223,6 +231,16 @@ _FAN = "(fan|fans|blower|ventilation|fan speed|air flow|airflow)"
 _STEPS = "[(notch|notches|level|levels|step|steps|more)]"
 """Words after a fan step ("up two notches")."""
 SET_FAN_LANGUAGE = Language(
+    complaints=(
+        Complaint(feel=("too much", "too strong", "too loud", "too noisy", "too windy",
+                        "blowing a gale", "blasting"), about=("wind", "air", "fan", "blower",
+                                                               "vents", "draft", "draught"),
+                  means="turn the fan down"),
+        Complaint(feel=("barely feel", "hardly feel", "cant feel", "not enough", "too weak",
+                        "no air", "not much air"), about=("air", "fan", "wind", "vents",
+                                                          "airflow", "breeze"),
+                  means="turn the fan up"),
+    ),
     sentences=(
         Sentences((  # "up"/"down" before a number needs "to" or "level": "fan up one" is a step
             f"[(set|turn|put|change|bump|crank|switch)] [the] {_FAN} [(to|at|on)] "
@@ -325,6 +343,9 @@ def _ac_report(args: SetAcArgs, state: VehicleState) -> Report:
 
 _AC = "(ac|a c|air conditioning|air conditioner|air con|aircon|climate control|cooling)"
 SET_AC_LANGUAGE = Language(
+    complaints=(
+        Complaint(feel=("humid", "muggy", "sticky", "clammy"), means="turn on the ac"),
+    ),
     sentences=(
         Sentences((
             f"(turn|switch|put|flip) [the] {_AC} on", f"(turn|switch|put|flip) on [the] {_AC}",

@@ -15,7 +15,7 @@ from pydantic import AfterValidator, Field
 from vehicle_tools.commands import DbusCall, DbusSet
 from vehicle_tools.dbus_api import MEDIA_NOT_FOUND, MEDIA_SEARCH, MPRIS_PLAYER
 from vehicle_tools.errors import ToolError
-from vehicle_tools.language import ADJUST_TO, FreeText, Language, Sentences
+from vehicle_tools.language import ADJUST_TO, Complaint, FreeText, Language, Sentences
 from vehicle_tools.registry import Report, Tool, ToolArgs
 from vehicle_tools.state import VehicleState
 from vehicle_tools.tools.common import spoken_text
@@ -73,6 +73,11 @@ def _control_reply(a: MediaControlArgs, report: Report) -> str:
 
 _AUDIO = "(music|song|track|tune[s]|playback|media|radio|podcast|audiobook|audio|album|episode)"
 MEDIA_CONTROL_LANGUAGE = Language(
+    complaints=(
+        Complaint(feel=("hate", "dont like", "cant stand", "sick of", "tired of", "bored of",
+                        "boring", "awful", "terrible", "rubbish"),
+                  about=("song", "track", "tune", "this one"), means="skip this song"),
+    ),
     sentences=(
         Sentences((f"(pause|stop|halt) [the|this] {_AUDIO}", "pause [it|this|that]",
                    "stop playing",
@@ -138,6 +143,15 @@ def _volume_reply(a: SetMediaVolumeArgs, report: Report) -> str:
 
 _VOLUME = "(volume|sound|music|music volume|media volume|sound volume)"
 SET_MEDIA_VOLUME_LANGUAGE = Language(
+    complaints=(
+        Complaint(feel=("too loud", "loud", "blaring", "deafening", "too much"),
+                  about=("music", "radio", "song", "sound", "volume", "stereo"),
+                  means="turn the music down"),
+        Complaint(feel=("cant hear", "can barely hear", "can hardly hear", "barely hear",
+                        "hardly hear", "too quiet", "too soft", "quiet", "not loud enough"),
+                  about=("music", "radio", "song", "sound", "volume", "stereo"),
+                  means="turn the music up"),
+    ),
     sentences=(
         Sentences((f"[(set|turn|put|change|make)] [the] {_VOLUME} [(to|at)] {{percent:volume_pct}} "
                    "[percent]",

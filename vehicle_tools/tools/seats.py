@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field
 
 from vehicle_tools.commands import CommandFrame
-from vehicle_tools.language import ADJUST_TO, Language, Sentences, values
+from vehicle_tools.language import ADJUST_TO, Complaint, Language, Sentences, values
 from vehicle_tools.registry import Report, SignalLink, Tool, ToolArgs
 from vehicle_tools.state import VehicleState
 from vehicle_tools.tools.common import missing, on_off
@@ -55,6 +55,18 @@ def _seat_reply(args: SetSeatHeatingArgs, report: Report) -> str:
 
 _SEAT_HEAT = "(seat heating|seat heater|heated seat|seat warmer|seat heat)"
 SET_SEAT_HEATING_LANGUAGE = Language(
+    complaints=(
+        Complaint(feel=("cold", "freezing", "chilly", "frozen", "icy"),
+                  about=("bum", "butt", "bottom", "backside", "my back", "seat", "my seat"),
+                  means="turn my seat heater on"),
+        Complaint(feel=("cold", "freezing", "chilly", "frozen", "icy"),
+                  about=("her seat", "his seat", "her bum", "her back", "his back",
+                         "passenger seat", "passengers seat", "wifes seat", "husbands seat"),
+                  means="turn the passenger seat heater on"),
+        Complaint(feel=("too hot", "too warm", "burning", "roasting", "boiling"),
+                  about=("bum", "butt", "bottom", "backside", "my back", "seat", "my seat"),
+                  means="turn my seat heater to low"),
+    ),
     sentences=(
         Sentences((
             f"[(set|turn|put|change|switch) [on|up]] [the|my] [{{seat}}] {_SEAT_HEAT} [(to|at|on)] "
@@ -160,6 +172,16 @@ _SCREEN = "(defrost|defroster|demist|demister|defog|defogger|de ice|deicer)"
 _SCREENS = "(defrosters|demisters|defoggers|deicers)"
 """Said in the plural with no screen named, both screens ("switch the demisters off")."""
 SET_DEFROST_LANGUAGE = Language(
+    complaints=(
+        Complaint(feel=("fogged", "fogging", "foggy", "misted", "misting", "misty", "mist",
+                        "steamed", "steaming", "cant see"),
+                  about=("windscreen", "windshield", "front glass", "front window", "glass",
+                         "front screen"), means="defrost the windscreen"),
+        Complaint(feel=("fogged", "fogging", "foggy", "misted", "misting", "misty", "mist",
+                        "steamed", "steaming", "cant see"),
+                  about=("rear window", "back window", "rear glass", "back glass",
+                         "rear screen"), means="turn on the rear demister"),
+    ),
     sentences=(  # the plural blocks first: of two equal readings the first is taken
         Sentences((f"(turn|switch|put) [the] [{{screen}}] {_SCREENS} on",
                    f"(turn|switch|put) on [the] [{{screen}}] {_SCREENS}",
