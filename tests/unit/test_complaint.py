@@ -87,3 +87,18 @@ def test_a_refined_value_against_the_step_is_asked() -> None:
     assert isinstance(getattr(plan, "question", None), Question)
     (_, down), = _calls("turn the fan down, about 2", {"FanLevel": 3})
     assert down["level"] == 2
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("volume up by 20", [("set_media_volume", {"volume_pct": 60})]),
+    ("turn the volume down by ten", [("set_media_volume", {"volume_pct": 30})]),
+    ("volume down ten", []),  # "down to ten" heard without "to", or a step: not guessed
+    ("turn the volume down ... 10 percent", [("set_media_volume", {"volume_pct": 10})]),
+    ("talk at normal speed", [("set_assistant_voice", {"speed": 1.0})]),
+    ("please speak at half speed", [("set_assistant_voice", {"speed": 0.5})]),
+    ("make your voice quieter ... forty percent", [("set_assistant_voice", {"volume_pct": 40})]),
+    ("end nav", [("cancel_navigation", {})]),
+    ("speak", []),  # no speed said: nothing
+])
+def test_phrasings_declared_this_round(text: str, expected: Calls) -> None:
+    assert _calls(text) == expected

@@ -80,7 +80,7 @@ SET_ASSISTANT_VOICE_LANGUAGE = Language(
                   about=("you", "your voice", "voice", "speak up"), means="speak louder"),
     ),
     sentences=(
-        Sentences((f"[(set|turn|put|change)] {_YOUR_VOICE} [(to|at)] {{percent:volume_pct}} "
+        Sentences((f"[(set|turn|put|change|make)] {_YOUR_VOICE} [(to|at)] {{percent:volume_pct}} "
                    "[percent]",
                    "(speak|talk) [at] [a] [volume [of]] {percent:volume_pct} percent [volume]")),
         Sentences(("(speak|talk) (slower|more slowly|slowly)", "slow down [your (voice|speech)]",
@@ -92,7 +92,11 @@ SET_ASSISTANT_VOICE_LANGUAGE = Language(
         Sentences(("(speak|talk) [a bit|a little] louder", f"(turn|put) {_YOUR_VOICE} up",
                    "i cant hear you"),
                   args={"volume_pct": 10}, relative="volume_pct"),
+        Sentences(("(speak|talk) at (normal|regular|usual|your normal|your usual) speed",
+                   "(normal|regular|usual) speed [please]"), args={"speed": 1.0}),
+        Sentences(("(speak|talk) at half speed", "half speed"), args={"speed": 0.5}),
         Sentences(("(speak|talk) (quieter|softer|more quietly|more softly)",
+                   f"make {_YOUR_VOICE} (quieter|softer)",
                    f"(turn|put) {_YOUR_VOICE} down"),
                   args={"volume_pct": -10}, relative="volume_pct"),
     ),

@@ -15,7 +15,7 @@ from pydantic import AfterValidator, Field
 from vehicle_tools.commands import DbusCall, DbusSet
 from vehicle_tools.dbus_api import MEDIA_NOT_FOUND, MEDIA_SEARCH, MPRIS_PLAYER
 from vehicle_tools.errors import ToolError
-from vehicle_tools.language import ADJUST_TO, Complaint, FreeText, Language, Sentences
+from vehicle_tools.language import ADJUST_TO, Complaint, FreeText, Language, Sentences, Values
 from vehicle_tools.registry import Report, Tool, ToolArgs
 from vehicle_tools.state import VehicleState
 from vehicle_tools.tools.common import spoken_text
@@ -173,7 +173,15 @@ SET_MEDIA_VOLUME_LANGUAGE = Language(
                    "(make|turn) it (quieter|softer)",
                    "(turn|put) it down [a bit|a notch|a little]"),
                   args={"volume_pct": -10}, relative="volume_pct"),
+        Sentences((f"[(turn|put)] [the] {_VOLUME} up by {{percent:volume_pct}} [percent]",
+                   f"(raise|increase) [the] {_VOLUME} by {{percent:volume_pct}} [percent]"),
+                  relative="volume_pct"),
+        Sentences((f"[(turn|put)] [the] {_VOLUME} down by {{minus_percent:volume_pct}} "
+                   "[percent]",
+                   f"(lower|decrease|reduce) [the] {_VOLUME} by {{minus_percent:volume_pct}} "
+                   "[percent]"), relative="volume_pct"),
     ),
+    lists={"minus_percent": Values(tuple((str(n), -n) for n in range(5, 55, 5)))},
     state_keys={"volume_pct": "media.Volume"},
     model_examples=(("volume to 40", {"volume_pct": 40}),),
 )

@@ -102,8 +102,8 @@ NAVIGATE_TO: Tool[NavigateToArgs] = Tool(
 )
 
 CANCEL_NAVIGATION_LANGUAGE = Language(sentences=(Sentences((
-    "(cancel|stop|end|clear|turn off|quit|exit) [the] (navigation|route|[route] guidance|"
-    "directions|satnav|trip)",
+    "(cancel|stop|end|clear|turn off|quit|exit|kill) [the] (navigation|nav|route|[route] "
+    "guidance|directions|satnav|sat nav|trip)",
     "stop (navigating|guiding [me])", "(i dont|we dont) need [the] (directions|navigation) "
     "[anymore]",
 )),))
