@@ -240,6 +240,8 @@ POLITE = (
     "be a love and", "would you be so kind as to", "i would be grateful if you could",
     "please do the needful and", "do the needful and", "can ya", "would ya", "for us",
     "if you please", "thank you very much", "thanks a lot", "sir", "boss",
+    "for the kids", "for the children", "for the little ones", "for the baby", "for everyone",
+    "for everybody",
 )
 """Fillers and politeness a sentence may carry anywhere: skipped by the matcher, never an
 argument. Anything else left over means the sentence is not understood."""
