@@ -2,7 +2,8 @@
 
 - A fast-path plan with an action, heard with a recogniser confidence below
   ``asr.confirm_below``, is restated as one question instead of run, every call of it
-  (`doubted`); a tool whose policy needs a spoken
+  (`doubted`), and so is a plan read from a complaint ("my feet are freezing"), whatever the
+  confidence; a tool whose policy needs a spoken
   confirmation is asked about by the dispatcher in any case, and a ``get_`` query never is.
 - A pending question's yes/no counts only while it is fresh: within
   ``dialogue.confirm_timeout_s`` of the driver hearing it, and with the car's driving state
@@ -40,9 +41,13 @@ def doubted(plan: Plan, registry: Registry, confidence: float | None,
     recogniser's unit: for faster-whisper the lowest segment avg_logprob, natural log per
     token) and the plan has an action (not a ``get_`` query, not a tool the dispatcher asks
     about anyway); empty: act. Every call is asked about, so a yes runs the whole request and
-    a no runs none of it ("turn on the AC and close the windows", heard unsure)."""
+    a no runs none of it ("turn on the AC and close the windows", heard unsure). A plan read
+    from a complaint (`Plan.inferred`: "my feet are freezing") is asked about whatever the
+    confidence."""
     actions = [c for c in plan.calls if not c.tool.startswith("get_")
                and not registry.get(c.tool).policy.needs_confirmation]  # asked anyway
+    if actions and plan.inferred:
+        return tuple(plan.calls)  # read from a complaint, not asked for: asked first
     if (confirm_below is None or confidence is None or not actions
             or confidence >= confirm_below):
         return ()

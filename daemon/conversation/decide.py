@@ -181,16 +181,18 @@ class Decider:
 
     def _doubt(self, request: TurnInput, plan: Plan) -> str | None:
         """The question to ask instead of acting when the recogniser was unsure of the words
-        (`asr.confirm_below`): every call of the plan, restated in one question; None: act."""
+        (`asr.confirm_below`) or the plan was read from a complaint (`Plan.inferred`): every
+        call of the plan, restated in one question; None: act."""
         calls = doubted(plan, self._understander.registry, request.confidence,
                         self.confirm_below)
-        if not calls or request.confidence is None:  # doubted: never without a confidence
-            return None
+        if not calls or (request.confidence is None and not plan.inferred):
+            return None  # the recogniser's doubt needs its confidence; a complaint's does not
         question = restate_all([ModelCall(c.tool, c.args) for c in calls],
                                self._understander.registry)
         first, *rest = calls
         self._intent(request.turn, "fast_path", "confirm",
-                     {"tool": first.tool, "confidence": round(request.confidence, 3),
+                     {"tool": first.tool, "confidence": None if request.confidence is None
+                      else round(request.confidence, 3), "inferred": plan.inferred,
                       **dict(first.args),
                       **({"then": [c.tool for c in rest]} if rest else {})})
         self.conversation.pending = PendingCall(

@@ -185,10 +185,25 @@ def _score_no_call(item: Item, plan: Any, shown: str) -> Scored:
     return Scored(item, "right", shown)
 
 
+ASKED_FIRST = "read from a complaint: asked first"
+"""The reason of a plan the Decider asks about before acting (`Plan.inferred`): a right one
+stays right (after the driver's yes), a wrong one is a question, never an action."""
+
+
 def score(item: Item, plan: Any,
           defaults: Callable[[str], Mapping[str, Any]] = _defaults) -> Scored:
     """The outcome of ``plan`` (a `daemon.understanding.understand.Plan` or None) for
-    ``item`` (see the module docstring)."""
+    ``item`` (see the module docstring). A plan read from a complaint is asked about first
+    (`ASKED_FIRST`): wrong, it is counted asked."""
+    scored = _score(item, plan, defaults)
+    if not getattr(plan, "inferred", False) or not getattr(plan, "calls", ()):
+        return scored
+    if scored.outcome == "wrong":
+        return Scored(item, "asked", scored.plan, f"{ASKED_FIRST} ({scored.reason})")
+    return Scored(item, scored.outcome, scored.plan, scored.reason or ASKED_FIRST)
+
+
+def _score(item: Item, plan: Any, defaults: Callable[[str], Mapping[str, Any]]) -> Scored:
     shown = describe_plan(plan)
     if not item.expected:
         return _score_no_call(item, plan, shown)
@@ -249,6 +264,8 @@ def markdown(split: str, scored: Sequence[Scored], failures: bool = True) -> str
     lines += [row(c, r) for c, r in numbers["by_category"].items()]
     lines += [row(f"source: {k}", r) for k, r in numbers["by_source"].items()]
     lines.append(row("**all**", numbers["overall"]))
+    first = sum(1 for s in scored if s.outcome == "right" and s.reason == ASKED_FIRST)
+    lines += ["", f"Right after a question first (read from a complaint): {first}"]
     bad = [s for s in scored if s.outcome != "right"]
     if failures and bad:
         lines += ["", f"Failures ({len(bad)}):", "",

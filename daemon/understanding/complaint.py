@@ -15,14 +15,16 @@ sentence no template covers, and finds the complaint it says:
   "I'm not cold", "is it cold in here?", "it's cold, open the window": other readings).
 
 The command is the matcher's own parse of ``means``, with a place the driver said ("my side's
-a bit warm" -> "make it cooler" + "my side"). Pure.
+a bit warm" -> "make it cooler" + "my side"), marked ``inferred``: the Decider asks before acting
+on it ("Do you want me to change the temperature: ...?"), as a complaint is read, not heard as
+a request. Pure.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from daemon.understanding.correction import pattern
 from daemon.understanding.parse import Parse
@@ -96,8 +98,8 @@ class ComplaintReader:
             if said is not None and said.group(0).strip():
                 placed = clause(f"{means} {said.group(0).strip()}")
                 if placed is not None and placed.said > parsed.said:
-                    return placed
-        return parsed
+                    return replace(placed, inferred=True)
+        return replace(parsed, inferred=True)
 
     def _complaint(self, words: list[str]) -> tuple[str, str] | None:
         """(the sentence the one complaint said means, the words outside its phrases), or

@@ -25,6 +25,8 @@ class Parse:
         toward: +1 or -1 when a value refines a step said before it ("turn the music down
             ... about 25": -1); a value the other way from the car's reading is asked about
             (daemon/understanding/resolve.py). 0: none.
+        inferred: read from what the driver said is wrong ("my feet are freezing"), not from
+            a request: asked about before it is acted on.
     """
 
     tool: str
@@ -34,6 +36,7 @@ class Parse:
     text: str = ""
     doubtful: frozenset[str] = frozenset()
     toward: int = 0
+    inferred: bool = False
 
     def free_said(self) -> bool:
         """Whether a free-text argument (a name, a place, a search) was said."""

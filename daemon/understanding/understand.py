@@ -79,6 +79,9 @@ class Plan:
     question: Question | None = None
     refusal: str = ""
     unable: str = ""
+    inferred: bool = False
+    """Read from what the driver said is wrong (a `Complaint`), not asked for: the Decider
+    asks before acting ("Do you want me to change the temperature: ...?")."""
 
 
 _SLOT_REF = re.compile(r"\{(\w+)(?::(\w+))?\}")
@@ -125,7 +128,7 @@ class Understander:
             if isinstance(resolved, Unable):
                 return Plan(tuple(calls), unable=resolved.text)
             calls.append(resolved)
-        return Plan(tuple(calls))
+        return Plan(tuple(calls), inferred=any(p.inferred for p in parses))
 
     def answer(self, question: Question, transcript: str) -> Call | None:
         """``transcript`` as the answer to ``question`` ("the passenger one" to "Which

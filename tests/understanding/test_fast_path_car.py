@@ -83,3 +83,24 @@ def test_a_bit_warmer_is_one_degree_above_what_the_car_reports(live: Live) -> No
     _say(live, decider, 1, "a bit warmer")
     targets = [f.values["TempTarget"] for f in live.frames() if f.message == "CLIMATE_CMD"]
     assert targets == [before + 1.0]
+
+
+def test_a_complaint_is_asked_about_before_the_car_moves(live: Live) -> None:
+    """"my feet are freezing" is read, not asked for: the question first, nothing sent; yes
+    sends the warmer temperature; no sends nothing."""
+    decider, log = _fresh(live)
+    before = live.vehicle.backend.state.number("TempDriver")
+    assert before is not None
+    question = _say(live, decider, 1, "the kids are shivering back here")
+    assert question.endswith("?") and "temperature" in question.lower(), question
+    assert live.frames() == []
+    assert not [e for e in log.events if isinstance(e, ev.ToolCall)]
+    confirm = [e for e in log.events if isinstance(e, ev.Intent) and e.name == "confirm"]
+    assert confirm and confirm[0].args["inferred"] is True
+    _say(live, decider, 2, "yes")
+    targets = [f.values["TempTarget"] for f in live.frames() if f.message == "CLIMATE_CMD"]
+    assert targets == [before + 1.0]
+    decider, log = _fresh(live)
+    _say(live, decider, 3, "the music is much too loud for me")
+    _say(live, decider, 4, "no")
+    assert not [e for e in log.events if isinstance(e, ev.ToolCall)]
