@@ -291,5 +291,13 @@ def _rest_fits(shape: Shape, reading: _Reading) -> bool:
             anchored = True  # as said: "seats" is not "seat" (which one?)
         elif not (_forms(word) - shape.anchors) & shape.words and word not in LOOSE_FILLERS:
             return False
-    return anchored and any(all(_says(reading.words, group) for group in template)
+    return anchored and any(all(_holds(reading, group) for group in template)
                             for template in shape.required)
+
+
+def _holds(reading: _Reading, group: frozenset[str]) -> bool:
+    """Whether the sentence says one of ``group``: a word, or (``{arg}``) a value of the
+    argument ("the back right window" says no amount: not "[the] {window} window {amount}")."""
+    if any(g.startswith("{") and g[1:-1] in reading.said for g in group):
+        return True
+    return _says(reading.words, frozenset(g for g in group if not g.startswith("{")))

@@ -114,7 +114,8 @@ def _units(templates: tuple[str, ...], grammar: Grammar) -> dict[str, frozenset[
 
 def _groups(expr: Any) -> set[frozenset[str]]:
     """What a template expression always says: each a set of words one of which is said (a
-    word outside every alternative, or a required choice of single words)."""
+    word outside every alternative, or a required choice of single words), or ``{arg}``: a
+    value of that argument's list ("[the] {window} window {amount}" says an amount)."""
     found: set[frozenset[str]] = set()
     if isinstance(expr, TextChunk):
         found = {frozenset((w,)) for w in normalize(str(expr.original_text or expr.text)).split()}
@@ -122,6 +123,8 @@ def _groups(expr: Any) -> set[frozenset[str]]:
         options = [normalize(text) for item in expr.items for text in _expansions(item)]
         if options and all(options):
             found = {frozenset(options)}  # "(stop|disable)", "(fan|fan speed|air flow)"
+    elif isinstance(expr, ListReference):
+        found = {frozenset(("{" + expr.slot_name + "}",))}  # a value it always says
     elif isinstance(expr, Sequence | Group) and not isinstance(expr, Alternative):
         found = {g for item in expr.items for g in _groups(item)}
     return found

@@ -85,6 +85,8 @@ def test_the_declared_words_in_another_order_are_understood(
     "what should my tyre pressure be",      # advice: the manual's, never a reading or call
     "open the driver window two",           # a number with no "percent"
     "volume down ten",                      # a step, which only the relative templates read
+    "the back right window",                # no verb, no amount: open? close? (was: opened)
+    "plus the back right window",           # "close" misheard: never opened
     "navigate the uh the uh",               # a fixed free-text argument ("home") never loose
     "I need directions",                    # the template "we dont need the directions"
     "dont open the window",                 # a negation
