@@ -59,7 +59,7 @@ from daemon.conversation.dialogue import (
     yes_no,
 )
 from daemon.llm.types import AgentAnswer, Sentence
-from daemon.manual.route import for_the_manual, manual_only
+from daemon.manual.route import for_the_manual, manual_first, yields_to_manual
 from daemon.manual.types import ManualSource
 from daemon.understanding.intents import understander
 from daemon.understanding.model_calls import ModelCall, Policy, judge, restate_all
@@ -122,7 +122,9 @@ class Decider:
         if answered is not None:
             yield answered
             return
-        from_manual = self._from_manual(request, advice_only=True)
+        first = manual_first(request.text) if self._manual is not None else "no"
+        from_manual = None if first == "no" else self._from_manual(
+            request, must_answer=first == "always")
         if from_manual is not None:
             conv.asking = conv.clarifying = None  # a new question ends any question of ours
             yield from_manual
@@ -132,10 +134,15 @@ class Decider:
         if plan is None and clarifying is not None:
             plan = self._fast_path(f"{clarifying} {request.text}")
         if plan is not None:
+            from_manual = self._instead_of(request, plan)
+            if from_manual is not None:
+                yield from_manual
+                return
             doubt = self._doubt(request, plan)
             yield doubt if doubt is not None else await self._run_plan(request.turn, plan)
             return
-        from_manual = self._from_manual(request, advice_only=False)
+        from_manual = None if self._manual is None or not for_the_manual(request.text) \
+            else self._from_manual(request, must_answer=self._agent is None)
         if from_manual is not None:
             yield from_manual
             return
@@ -156,20 +163,17 @@ class Decider:
                 return Plan((call,))
         return self._understander.understand(text, ReportedReadings(self._dispatcher))
 
-    def _from_manual(self, request: TurnInput, *, advice_only: bool) -> str | None:
-        """The owner's manual's spoken answer when ``request`` is a question for it (with
-        ``advice_only``: only one asking for advice, which the manual answers in any case);
-        None: it is not, or the manual has nothing and the language model may answer (a
-        question that does not ask for advice, "who won the game"). Retrieval and extraction
-        take about a millisecond (docs/manual.md), so they run on the event loop. Never a bus
+    def _from_manual(self, request: TurnInput, *, must_answer: bool) -> str | None:
+        """The owner's manual's spoken answer to ``request``; with ``must_answer`` its "doesn't
+        cover that" too (a question asking for advice, or no model to ask), else None when it
+        does not cover it (the fast path or the language model may answer: "who won the
+        game"). Which questions reach it: daemon/manual/route.py. Retrieval and extraction take
+        about a millisecond (docs/manual.md), so they run on the event loop. Never a bus
         call."""
-        text = request.text
-        advice = manual_only(text)
-        if self._manual is None or (advice_only and not advice) \
-                or not (advice or for_the_manual(text)):
+        if self._manual is None:
             return None
-        answer = self._manual.answer(text)
-        if not answer.covered and not advice and self._agent is not None:
+        answer = self._manual.answer(request.text)
+        if not answer.covered and not must_answer:
             return None
         self._log.emit(ev.ManualAnswer(
             t_ms=self._now(), turn=request.turn, covered=answer.covered,
@@ -178,6 +182,18 @@ class Decider:
         self._intent(request.turn, "manual", "answer" if answer.covered else "not_covered",
                      {"section": answer.section_id} if answer.covered else {})
         return answer.speech
+
+    def _instead_of(self, request: TurnInput, plan: Plan) -> str | None:
+        """The manual's answer to a question the fast path read only through free text ("how
+        do I get to the 12 volt battery" -> navigate_to): when the manual covers both that text
+        and the question; None: the plan stands."""
+        if self._manual is None:
+            return None
+        free = yields_to_manual(request.text, [(c.tool, c.args) for c in plan.calls],
+                                gave_up=plan.question is None and not plan.refusal)
+        if not free or not self._manual.answer(free).covered:
+            return None
+        return self._from_manual(request, must_answer=False)
 
     def _doubt(self, request: TurnInput, plan: Plan) -> str | None:
         """The question to ask instead of acting when the recogniser was unsure of the words

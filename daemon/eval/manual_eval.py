@@ -1,15 +1,17 @@
 """``cabin eval manual``: answering questions from the owner's manual (docs/manual.md).
 
-The question set (tools/eval_sets/manual_questions.yaml) has a ``tune`` split and three
+The question set (tools/eval_sets/manual_questions.yaml) has a ``tune`` split and four
 held-out splits (``heldout``; ``heldout2``, written before the tuning that followed the third
-look at ``heldout``; ``heldout3``, written before the changes that followed heldout2's
-second look), each with manual questions (expected section and facts) and
-questions the manual does not cover; ``readings`` ask for live values and must stay with the
-vehicle tool. Reported per split: top-1 / top-3 section, answers with every expected fact,
-answers grounded (of those answered: every number, unit and name found in the section),
-questions the turn would route to the manual, out-of-manual questions declined, and the
-wall-clock latency of retrieval + extraction. Also: the index's build time and the memory it adds,
-and with ``--spoken N`` N questions spoken through the whole pipeline (first audio).
+look at ``heldout``; ``heldout3``, written before the changes that followed heldout2's second
+look; ``heldout4``, statements, terse phrasings and questions inside a sentence, written before
+the routing changes that followed heldout3's first look), each with manual questions (expected
+section and facts) and questions the manual does not cover; ``readings`` ask for live values
+and must stay with the vehicle tool. Reported per split: top-1 / top-3 section, answers with
+every expected fact, answers grounded (of those answered: every number, unit and name found in
+the section), questions the turn would route to the manual, out-of-manual questions declined,
+and the wall-clock latency of retrieval + extraction. Also: the index's build time and the
+memory it adds, and with ``--spoken N`` N questions spoken through the whole pipeline (first
+audio).
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ import yaml
 from daemon.config import REPO_ROOT, CabinConfig
 
 QUESTIONS = REPO_ROOT / "tools" / "eval_sets" / "manual_questions.yaml"
-SPLITS = ("tune", "heldout", "heldout2", "heldout3")
-HELDOUT = ("heldout", "heldout2", "heldout3")
+SPLITS = ("tune", "heldout", "heldout2", "heldout3", "heldout4")
+HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4")
 """Splits only ever reported as aggregates (no failures printed)."""
 
 
@@ -68,16 +70,24 @@ def _pct(n: int, total: int) -> float:
     return round(100.0 * n / total, 1) if total else 0.0
 
 
-def _routed(text: str) -> bool:
-    """Whether the turn sends ``text`` to the manual (daemon/conversation/decide.py): a question
-    asking
-    for advice always; another question for the manual when the fast path takes nothing
-    from it."""
-    from daemon.manual.route import for_the_manual, manual_only
+def _routed(text: str, answerer: Any) -> bool:
+    """Whether the turn asks the manual about ``text`` and speaks its answer when it covers
+    it (daemon/conversation/decide.py): a question asking for advice always; a question inside
+    a sentence when the manual covers it, before the fast path; a question the fast path read
+    only through free text (or gave up on) when the manual covers that text; another question
+    for the manual when the fast path takes nothing from it."""
+    from daemon.manual.route import for_the_manual, manual_first, yields_to_manual
     from daemon.understanding.intents import understander
 
-    return manual_only(text) or (understander().understand(text) is None
-                                 and for_the_manual(text))
+    first = manual_first(text)
+    if first == "always" or (first == "if_covered" and answerer.answer(text).covered):
+        return True
+    plan = understander().understand(text)
+    if plan is None:
+        return for_the_manual(text)
+    free = yields_to_manual(text, [(c.tool, c.args) for c in plan.calls],
+                            gave_up=plan.question is None and not plan.refusal)
+    return bool(free) and answerer.answer(free).covered
 
 
 def evaluate(answerer: Any, qs: QuestionSet, failures: list[str] | None) -> dict[str, Any]:
@@ -98,7 +108,7 @@ def evaluate(answerer: Any, qs: QuestionSet, failures: list[str] | None) -> dict
         section = answerer.index.manual.get(answer.section_id) if answer.covered else None
         grounded += section is not None and not ungrounded(
             answer.text, f"{section.title}. {section.text}")
-        routed += _routed(q.text)
+        routed += _routed(q.text, answerer)
         if failures is not None and not has:
             failures.append(f"{q.text!r}: want {q.section} {list(q.facts)}, got "
                             f"{answer.section_id or '-'} (top 3 {got}): {answer.text!r}")
@@ -119,9 +129,9 @@ def evaluate(answerer: Any, qs: QuestionSet, failures: list[str] | None) -> dict
             "latency_ms_max": round(max(times), 3)}
 
 
-def readings_kept(readings: Sequence[str]) -> dict[str, Any]:
+def readings_kept(answerer: Any, readings: Sequence[str]) -> dict[str, Any]:
     """How many live-reading questions stay with the vehicle tool (never the manual)."""
-    kept = sum(not _routed(t) for t in readings)
+    kept = sum(not _routed(t, answerer) for t in readings)
     return {"readings": len(readings), "kept_by_tool_pct": _pct(kept, len(readings))}
 
 
@@ -184,8 +194,8 @@ def table(results: dict[str, dict[str, Any]], extra: dict[str, Any]) -> str:
 def run(split: str, json_path: Path | None, *, show_failures: bool = True,
         config: CabinConfig | None = None, path: Path = QUESTIONS,
         spoken: int = 0) -> dict[str, Any]:
-    """Evaluate ``split`` (tune, heldout, heldout2, heldout3 or all), print the table (and the tune
-    split's failures, never a held-out split's), write the figures to ``json_path``.
+    """Evaluate ``split`` (tune, heldout, heldout2, heldout3, heldout4 or all), print the table
+    (and the tune split's failures, never a held-out split's), write the figures to ``json_path``.
     ``spoken`` > 0: also replay that many tune questions, spoken, through the pipeline
     (daemon/eval/manual_spoken.py)."""
     from daemon.manual.loader import load_answerer
@@ -204,7 +214,7 @@ def run(split: str, json_path: Path | None, *, show_failures: bool = True,
         for line in failures or ():
             print(f"[{name}] {line}")
     started = time.perf_counter()
-    extra = {**readings_kept(readings), "sections": len(answerer.index.manual.sections),
+    extra = {**readings_kept(answerer, readings), "sections": len(answerer.index.manual.sections),
              **memory(), "memory_probe_s": round(time.perf_counter() - started, 1)}
     if spoken > 0:
         extra.update(_spoken(config, splits["tune"], spoken, show_failures))

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from daemon.manual.route import for_the_manual, manual_only, reads_the_car
+from daemon.manual.route import (
+    for_the_manual,
+    manual_first,
+    manual_only,
+    reads_the_car,
+    yields_to_manual,
+)
 
 
 @pytest.mark.parametrize("text", [
@@ -46,3 +52,39 @@ def test_live_readings_stay_with_the_vehicle_tool(text: str) -> None:
 ])
 def test_commands_chat_and_the_conversation_are_not_for_the_manual(text: str) -> None:
     assert not for_the_manual(text) and not manual_only(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the oil light came on", "my dash shows a red battery", "spare wheel location",
+    "tyre pressure numbers?", "speed limit on the temporary spare",
+    "the steering feels really stiff", "going away for a month, will the battery die",
+])
+def test_statements_and_terse_topics_go_to_the_manual_when_it_covers_them(text: str) -> None:
+    assert for_the_manual(text) and manual_first(text) == "no"
+
+
+@pytest.mark.parametrize("text", [
+    "I need to get to the 12 volt battery, where is it hiding",
+    "booster cables, which one goes on first", "I'd like to know how the seat heating works",
+])
+def test_a_question_inside_a_sentence_is_heard_before_the_fast_path(text: str) -> None:
+    assert manual_first(text) == "if_covered"
+
+
+@pytest.mark.parametrize("text", [
+    "how do I get to King's Cross", "where is the nearest dealer", "play where is my mind",
+    "turn on the wipers", "central locking on", "I'm cold", "open the boot",
+])
+def test_directions_and_commands_stay_with_the_fast_path(text: str) -> None:
+    assert manual_first(text) == "no"
+
+
+def test_free_text_read_by_the_fast_path_is_checked_against_the_manual() -> None:
+    text = "how do I get to the 12 volt battery"
+    assert yields_to_manual(text, [("navigate_to", {"destination": "the 12 volt battery"})]) \
+        == "the 12 volt battery"
+    assert yields_to_manual(text, [("set_window", {"position": 0})]) == ""
+    assert yields_to_manual("navigate to Leeds", [("navigate_to", {"destination": "Leeds"})]) \
+        == ""
+    assert yields_to_manual("tyre light came on after a cold night", [], gave_up=True)
+    assert yields_to_manual("I'm cold", [], gave_up=True) == ""
