@@ -59,7 +59,7 @@ from daemon.conversation.dialogue import (
     yes_no,
 )
 from daemon.llm.types import AgentAnswer, Sentence
-from daemon.manual.route import for_the_manual, manual_first, yields_to_manual
+from daemon.manual.route import asked, for_the_manual, manual_first, yields_to_manual
 from daemon.manual.types import ManualSource
 from daemon.understanding.intents import understander
 from daemon.understanding.model_calls import ModelCall, Policy, judge, restate_all
@@ -142,7 +142,8 @@ class Decider:
             yield doubt if doubt is not None else await self._run_plan(request.turn, plan)
             return
         from_manual = None if self._manual is None or not for_the_manual(request.text) \
-            else self._from_manual(request, must_answer=self._agent is None)
+            else self._from_manual(request, must_answer=self._agent is None
+                                   and asked(request.text))
         if from_manual is not None:
             yield from_manual
             return

@@ -95,6 +95,15 @@ def for_the_manual(text: str) -> bool:
     return asks and not reads_the_car(text) and _DIALOGUE.search(text) is None
 
 
+def asked(text: str) -> bool:
+    """Whether ``text`` is said as a question (not a statement of a problem nor a topic named
+    alone): with no language model, the manual's "doesn't cover that" answers it; a statement
+    it does not cover ("tell me a joke") gets "Sorry, I can't do that yet." instead."""
+    text = _said(text)
+    return is_question(text) or _ASKS.search(text) is not None or _INSIDE.search(text) \
+        is not None
+
+
 def _said_as_statement(text: str) -> bool:
     """A problem said as a statement or a topic named alone, not a command."""
     if _COMMAND.search(text) or re.match(r"^\s*(can|could|would|will) you\b", text, re.I):
