@@ -38,6 +38,7 @@ _NOT_A_COMPLAINT = NEGATIONS | frozenset((
     "outside", "weather", "forecast", "tomorrow", "yesterday", "what", "whats", "how", "why",
     "when", "where", "which", "who", "open", "close", "shut", "turn", "switch", "set", "put",
     "lock", "unlock", "play", "call", "navigate", "stop", "start", "pause", "skip", "if",
+    "make", "get", "keep", "let", "want", "like",
     "engine", "coffee", "tea", "food", "drink", "water", "soup", "tyres", "tires", "brakes",
     "oil", "battery", "motor", "pie", "chips", "he", "she", "went", "was", "were", "and"))
 """Words that make a sentence something else than a complaint (outside its own phrases): a

@@ -62,6 +62,8 @@ def test_the_direction_of_a_complaint_follows_the_car() -> None:
     "warm it up a bit say 24",                        # "warm" as a verb is no complaint
     "the kids can't see their books back here",       # no declared complaint says this
     "it's lovely in here",
+    "make it hot",                                    # a request for heat, not a complaint
+    "I want it cold",
 ])
 def test_what_is_no_complaint_moves_nothing(text: str) -> None:
     assert _calls(text) == []
