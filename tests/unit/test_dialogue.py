@@ -131,7 +131,7 @@ def test_something_else_instead_of_an_answer_drops_the_question() -> None:
 
 def test_llm_answer_is_streamed_and_calls_are_run() -> None:
     agent = FakeAgent({
-        "it's stuffy in here": ([], AgentAnswer(
+        "freshen things up a bit": ([], AgentAnswer(
             "calls", (PlannedCall("set_fan", {"level": 3}),
                       PlannedCall("set_window", {"window": "driver", "percent": 20})),
             source="local")),
@@ -140,7 +140,7 @@ def test_llm_answer_is_streamed_and_calls_are_run() -> None:
                                             source="local")),
     })
     decider, dispatcher, log = make(agent)
-    replies = run_turns(decider, ["it's stuffy in here", "why is the sky blue"])
+    replies = run_turns(decider, ["freshen things up a bit", "why is the sky blue"])
     assert [c[0] for c in dispatcher.calls] == ["set_fan", "set_window"]
     assert replies[0] == "Done: set_fan. Done: set_window."
     assert replies[1] == "Sunlight scatters. Blue scatters most."  # spoken once, not twice
@@ -149,7 +149,7 @@ def test_llm_answer_is_streamed_and_calls_are_run() -> None:
     # the second request saw the first exchange as context, and its own words only once (as
     # the request, not also as the last history message)
     assert agent.seen[0][1] == ()
-    assert agent.seen[1][1] == (Message("user", "it's stuffy in here"),
+    assert agent.seen[1][1] == (Message("user", "freshen things up a bit"),
                                 Message("assistant", replies[0]))
 
 
@@ -191,6 +191,6 @@ def test_decline_and_unavailable_are_said_without_calls() -> None:
 
 def test_without_a_model_unknown_requests_are_declined() -> None:
     decider, dispatcher, log = make()
-    assert run_turns(decider, ["it's stuffy in here"]) == [CANNOT_DO]
+    assert run_turns(decider, ["freshen things up a bit"]) == [CANNOT_DO]
     assert dispatcher.calls == []
     assert [e.source for e in log.events if isinstance(e, ev.Intent)] == ["none"]
