@@ -23,7 +23,7 @@ a request. Pure.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from daemon.understanding.correction import pattern
@@ -75,13 +75,14 @@ class ComplaintReader:
 
     Args:
         registry: the vehicle tools, with their `Language`.
-        lists: every slot list by name (the grammar's), for the places said.
+        lists: every slot list by name (the grammar's): a value said beside the complaint
+            ("my side") is added to its command.
     """
 
-    def __init__(self, registry: Registry, lists: dict[str, SlotList] | None = None) -> None:
+    def __init__(self, registry: Registry, lists: Mapping[str, SlotList]) -> None:
         self._complaints = tuple(c for tool in registry if tool.language is not None
                                  for c in tool.language.complaints)
-        self._places = tuple(pattern(spoken) for slot in (lists or {}).values()
+        self._places = tuple(pattern(spoken) for slot in lists.values()
                              if isinstance(slot, Values) for spoken, _ in slot.values)
 
     def read(self, text: str, clause: Callable[[str], Parse | None]) -> Parse | None:

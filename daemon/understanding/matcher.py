@@ -68,7 +68,7 @@ class Matcher:
         self.grammar: Grammar = compile_language(registry)
         self.loose = LooseReader(self.grammar)
         self.fit = Fit(self.grammar, registry)
-        self.complaints = ComplaintReader(registry, dict(self.grammar.lists))
+        self.complaints = ComplaintReader(registry, self.grammar.lists)
 
     def clause(self, text: str, original: str = "") -> Parse | None:
         """``text`` (normalised) as exactly one command, or None."""
