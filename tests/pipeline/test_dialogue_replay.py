@@ -40,8 +40,12 @@ def session(tmp: Path, name: str, parts: list[tuple[str, float]]) -> Path:
 
 
 def config() -> CabinConfig:
-    return CabinConfig(models_dir=REPO / "models", llm=LlmConfig(enabled=False),
+    """No language model; greedy decoding only (``asr.temperatures: [0.0]``): a sampled retry
+    can hear the first command differently from one run to the next, and a question back then
+    opens the follow-up window that these tests assert on (one full run once set fan level 5)."""
+    base = CabinConfig(models_dir=REPO / "models", llm=LlmConfig(enabled=False),
                        vehicle=VehicleConfig(can=CanConfig(channel=f"cabin-dlg-{uuid.uuid4()}")))
+    return base.model_copy(update={"asr": base.asr.model_copy(update={"temperatures": (0.0,)})})
 
 
 def turns(events: list[ev.Event], kind: type[ev.Event]) -> list[ev.Event]:
