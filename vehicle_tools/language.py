@@ -252,6 +252,16 @@ ADJUST_TO = ("(set|turn|put|change|adjust|bring|drop|knock|take|lower|raise|redu
 "bring the temperature down to 19"); templates that use it always say "to"/"at" before the
 value: without it, "lower the fan 2" could be a step of two."""
 
+CASUAL_VERBS: Mapping[str, str] = MappingProxyType({
+    "pop": "put", "whack": "put", "stick": "put", "chuck": "put", "shove": "put", "bang": "put",
+    "slap": "put", "throw": "put", "bump": "turn", "crank": "turn", "kick": "turn",
+    "knock": "turn", "jack": "turn", "dial": "turn", "nudge": "turn", "notch": "turn",
+    "flick": "switch", "flip": "switch", "pump": "turn",
+})
+"""Casual verbs read as the plain verb they stand for when the sentence as said is not covered
+("whack the temp up to 23" -> "put the temp up to 23", "knock the temperature down a degree"):
+only the first word of a command, and only when nothing else reads the sentence."""
+
 COURTESY = ("please", "thank you")
 """Courtesy the recogniser is biased towards (daemon/hearing/biasing.py)."""
 

@@ -253,10 +253,11 @@ class LooseReader:
             if not slot.low <= number <= slot.high or (
                     not number.is_integer() and not (slot.halves or slot.tenths)):
                 return False  # "at 0.8 speed" is no fan level
-            units = shape.units.get(arg)
+            marks = shape.marks.get(arg)
             after = words[index + 1] if index + 1 < len(words) else ""
-            if units is not None and not _forms(after) & units:
-                return False  # "the driver window two": no percent said
+            before = words[index - 1] if index else ""
+            if marks is not None and not _forms(after) & marks[0] and before not in marks[1]:
+                return False  # "the driver window two": no percent after it, nor "to" before
             reading.args[arg] = int(number) if number.is_integer() else number
             reading.said.add(arg)
             reading.covered[index] = True

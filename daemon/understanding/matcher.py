@@ -43,6 +43,7 @@ from daemon.understanding.text import (
     normalize,
     original_words,
     plain_requests,
+    plain_verbs,
     trim_polite,
 )
 from vehicle_tools.language import CORRECTIONS, POLITE, SPLITTERS, ArgValue, FreeText
@@ -145,6 +146,9 @@ class Matcher:
         found = self._corrected_or_split(text, transcript)
         if found is not None or whole is not None:
             return found  # (a free text that swallowed more than a name: None)
+        plain = plain_verbs(transcript)  # "whack the temp up to 23": "put the temp up to 23"
+        if plain != transcript:
+            return self.parse(plain)
         loose = self._loose_one(text) or self.complaints.read(text, self.clause)  # loosely
         return None if loose is None else (loose,)  # (loose.py), or what is wrong
 
@@ -337,6 +341,7 @@ _MARKED = re.compile(r"(?i)(?<![,;.]) \b(no no|no wait|oh wait|no sorry|sorry i 
                      r"no|sorry|make that|actually)\b")
 """Correction words said without a pause the recogniser marked with a comma."""
 _REASON = re.compile(r"^(its|it is|im|i am|were|we are|we need|theres|there is|i cant|i can not|"
+                     r"i dont (feel|like|think|trust)|i do not (feel|like|think|trust)|"
                      r"i can (barely|hardly)|(the )?\w+ (is|are) (\w+ing|cold|hot|asleep)|"
                      r"the \w+ is|my \w+ (is|are))\b")
 """A statement of why, before or after a command ("it's dark, ...", "... the kids are cold")."""

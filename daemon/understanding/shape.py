@@ -54,7 +54,7 @@ class Shape:
     slots: Mapping[str, tuple[str, ...]]
     free: bool
     query: bool
-    units: Mapping[str, frozenset[str]]
+    marks: Mapping[str, tuple[frozenset[str], frozenset[str]]]
     numbers: frozenset[str]
     required: tuple[frozenset[frozenset[str]], ...]
 
@@ -93,23 +93,45 @@ _AFTER_SLOT = re.compile(r"\{(\w+)(?::(\w+))?\}\s*([\[(])?(\w*)")
 """A slot reference, an optional part opening right after it, and the word right after it."""
 
 
-def _units(templates: tuple[str, ...], grammar: Grammar) -> dict[str, frozenset[str]]:
-    """For each numeric argument, the words one of which every template of the block says
-    right after the number ("{percent:position_pct} percent"): a loose reading needs one of
-    them after the number too ("open the driver window two" is no percentage)."""
+def _lead(template: str, start: int) -> frozenset[str] | None:
+    """The words one of which ``template`` always says right before position ``start``: a
+    required choice of single words ("(to|at)") or a plain word; None when not certain."""
+    head = template[:start].rstrip()
+    choice = re.search(r"(?:^|\s)\(([\w |]+)\)$", head)
+    if choice is not None:
+        options = [w.strip() for w in choice.group(1).split("|")]
+        return None if any(" " in w or not w for w in options) else frozenset(
+            normalize(w) for w in options)
+    word = re.search(r"(?:^|\s)(\w+)$", head)
+    return None if word is None else frozenset((normalize(word.group(1)),))
+
+
+def _marks(templates: tuple[str, ...], grammar: Grammar
+           ) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+    """For each numeric argument, the words one of which every template of the block says right
+    after the number ("{percent:position_pct} percent") or, where it says none, right before it
+    ("(to|at) {percent:position_pct}"), as (after, before): a loose reading needs one of them
+    around the number too ("open my window to 40"; "open the driver window two" is no
+    percentage). Absent when a template says neither for certain ("[degrees]", "[to]")."""
     after: dict[str, set[str]] = {}
-    bare: set[str] = set()  # arguments some template says with no word right after
+    before: dict[str, set[str]] = {}
+    uncertain: set[str] = set()
     for template in templates:
         for match in _AFTER_SLOT.finditer(template):
             list_name, arg = match.group(1), match.group(2) or match.group(1)
             if not isinstance(grammar.lists.get(list_name), Range):
                 continue
             opener, word = match.group(3), match.group(4)
-            if opener or not word:
-                bare.add(arg)  # "[degrees]", "(percent|%)" or nothing: not always said
-            else:
+            if not opener and word:
                 after.setdefault(arg, set()).add(normalize(word))
-    return {arg: frozenset(words) for arg, words in after.items() if arg not in bare}
+                continue
+            lead = _lead(template, match.start())
+            if lead is None:
+                uncertain.add(arg)
+            else:
+                before.setdefault(arg, set()).update(lead)
+    return {arg: (frozenset(after.get(arg, ())), frozenset(before.get(arg, ())))
+            for arg in after.keys() | before.keys() if arg not in uncertain}
 
 
 def _groups(expr: Any) -> set[frozenset[str]]:
@@ -172,7 +194,7 @@ def shape_of(block: Block, grammar: Grammar) -> Shape | None:
         isinstance(grammar.lists.get(arg), FreeText) for arg in block.sentences.args)
     return Shape(block, frozenset(words), frozenset(words - FUNCTION_WORDS),
                   {arg: tuple(names) for arg, names in slots.items()}, free,
-                  block.tool.startswith(QUERY_PREFIX), _units(templates, grammar),
+                  block.tool.startswith(QUERY_PREFIX), _marks(templates, grammar),
                   _numbers(templates, grammar), _required(templates))
 
 

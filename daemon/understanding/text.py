@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from daemon.understanding.numbers import words_to_digits
-from vehicle_tools.language import POLITE
+from vehicle_tools.language import CASUAL_VERBS, POLITE
 
 _POLITE_HEAD = re.compile(r"^(?:(?:um|uh|erm|er|hmm|please)\s+)+")
 """Hesitation before a name ("take me to ... um ... Bondi Junction"); not "just", which can
@@ -84,7 +84,7 @@ _PARTICIPLES = {
     "cracked": "crack", "muted": "mute", "paused": "pause", "dimmed": "dim", "reduced": "reduce",
     "increased": "increase", "decreased": "decrease", "warmed": "warm", "cooled": "cool",
     "heated": "heat", "cancelled": "cancel", "canceled": "cancel", "stopped": "stop",
-    "started": "start", "skipped": "skip",
+    "started": "start", "skipped": "skip", "open": "open",
 }
 """A command verb as a past participle ("I'd like the doors unlocked"); never one that takes a
 name ("played", "called"): a name is never cut out of such a sentence."""
@@ -140,3 +140,23 @@ def plain_requests(text: str) -> list[str]:
         stages.append(" ".join(words))
     commanded = [c for c in (as_commanded(t) for t in (text, *stages)) if c is not None]
     return stages + commanded
+
+
+_OBJECT_START = frozenset((
+    "the", "my", "it", "up", "down", "on", "off", "your", "all", "both", "this", "that", "a",
+    "her", "them", "every", "some", "in", "back", "out"))
+"""Words after a casual verb that make it the verb of a command ("pop *the* heating up")."""
+
+
+def plain_verbs(transcript: str) -> str:
+    """``transcript`` with each casual verb (`CASUAL_VERBS`) that starts a command as the plain
+    verb it stands for ("whack the temp up to 23" -> "put the temp up to 23"); the rest of the
+    wording (a name's case) as said. The matcher reads this only when the words as said are not
+    understood."""
+    words = transcript.split()
+    out = list(words)
+    for index, word in enumerate(words[:-1]):
+        key = normalize(word)
+        if key in CASUAL_VERBS and normalize(words[index + 1]) in _OBJECT_START:
+            out[index] = CASUAL_VERBS[key] + word[len(word.rstrip(",.;:!?")):]
+    return " ".join(out)

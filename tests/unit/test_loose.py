@@ -84,6 +84,8 @@ def test_the_declared_words_in_another_order_are_understood(
     "is the window open",                   # a question asks nothing of the window
     "what should my tyre pressure be",      # advice: the manual's, never a reading or call
     "open the driver window two",           # a number with no "percent"
+    "the passenger window 2",               # nor "to" before it
+    "lower the window for the passenger 30",
     "volume down ten",                      # a step, which only the relative templates read
     "the back right window",                # no verb, no amount: open? close? (was: opened)
     "plus the back right window",           # "close" misheard: never opened

@@ -187,8 +187,20 @@ SET_LIGHTS_LANGUAGE = Language(
         Sentences((
             "[(turn|switch|put|set)] [the] {light} [on] (to|at) {percent:brightness_pct} percent",
             "{light} on at {percent:brightness_pct} percent",
+            # only a brightness is a percentage: a bare number after "to"/"at" is one
+            "[(turn|switch|put|set)] [the] {light} [on] (to|at) {percent:brightness_pct}",
+            "(dim|brighten) [the] {light} [(to|at)] {percent:brightness_pct} [percent]",
+            "{light} [on] [at] {percent:brightness_pct} percent",
         ), args={"on": True}),
+        Sentences((  # no light named: "Which light?"
+            "(turn|switch|put|flip) [the] light on", "(turn|switch|put|flip) on [the] light",
+        ), args={"on": True}),
+        Sentences((
+            "(turn|switch|put|flip|shut) [the] light off",
+            "(turn|switch|flip|shut) off [the] light",
+        ), args={"on": False}),
     ),
+    ask={"light": "Which light?"},
     lists={"light": values(
         ("(headlights|headlight|head lights|head light|headlamp[s]|head lamp[s]|low beam[s]|"
          "dipped beam[s]|lights)",

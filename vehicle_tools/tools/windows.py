@@ -134,7 +134,9 @@ already that far open, is fine). Without a recent speed or window reading it is 
 ``not_available``; targets up to `WINDOW_PCT_AT_SPEED` need no reading."""
 
 
-_OPEN = "(open|opening|lower|lowering|roll down|put down|wind down|bring down)"
+_OPEN = "(open|opening|lower|lowering|roll down|put down|wind down|bring down|drop)"
+_PUT = "(put|roll|wind|bring|drop|pop|get)"
+"""Verbs whose particle ("down", "up") may follow the window ("put all the windows down")."""
 _CRACK = "(crack|crack open)"
 _CLOSE = "(close|closing|shut|raise|roll up|put up|wind up|bring up)"
 SET_WINDOW_LANGUAGE = Language(
@@ -156,6 +158,17 @@ SET_WINDOW_LANGUAGE = Language(
             "{all_windows:window} (down|open) [{amount:position_pct}]",
             "[the] {window} window [(to|at)] {amount:position_pct}",
             "[the] {window} window [down] [(to|at)] {percent:position_pct} percent",
+            # a bare number after "to"/"at" is the percentage open, the window's only unit
+            # ("open my window to 40"); without "to" it could be a step ("down 40")
+            f"{_OPEN} [the] {{window}} window (to|at) {{percent:position_pct}} [open]",
+            f"{_OPEN} [the] window [(on|for)] [the] {{window}} [side] (to|at) "
+            "{percent:position_pct} [open]",
+            "[(put|set|move)] [the] {window} window (to|at) {percent:position_pct} [open]",
+            f"{_OPEN} {{all_windows:window}} (to|at) {{percent:position_pct}} [open]",
+            "[the] {window} window [down|open] (to|at) {percent:position_pct} [open]",
+            f"{_PUT} [the] {{window}} window down [{{amount:position_pct}}]",
+            f"{_PUT} {{all_windows:window}} down [{{amount:position_pct}}]",
+            f"{_PUT} [the] {{window}} window down (to|at) {{percent:position_pct}} [percent]",
         ), args={"position_pct": 100}),
         Sentences((
             f"{_CRACK} [the] {{window}} window [a (bit|little|touch)]",
@@ -170,14 +183,18 @@ SET_WINDOW_LANGUAGE = Language(
             f"{_CLOSE} {{all_windows:window}} [all the way|completely|fully]",
             f"{_CLOSE} [the] {{window}} window up",
             "[the] {window} window (up|closed|shut)", "{all_windows:window} (up|closed|shut)",
+            f"{_PUT} [the] {{window}} window up [all the way|completely|fully]",
+            f"{_PUT} {{all_windows:window}} up [all the way|completely|fully]",
         ), args={"position_pct": 0}),
         Sentences((
             f"{_OPEN} [the] window [(to|at)] {{percent:position_pct}} percent [open]",
             f"{_OPEN} [the|a] window [{{amount:position_pct}}]",
+            f"{_OPEN} [the] window (to|at) {{percent:position_pct}} [open]",
+            f"{_PUT} [the] window down [{{amount:position_pct}}]",
         ), args={"position_pct": 100}),
         Sentences((f"{_CRACK} [the|a] window [a (bit|little|touch)]",), args={"position_pct": 20}),
-        Sentences((f"{_CLOSE} [the] window", "[the] window (up|closed|shut)"),
-                  args={"position_pct": 0}),
+        Sentences((f"{_CLOSE} [the] window", "[the] window (up|closed|shut)",
+                   f"{_PUT} [the] window up"), args={"position_pct": 0}),
         Sentences(("[the] window (down|open) [{amount:position_pct}]",
                    f"{_OPEN} the window down [{{amount:position_pct}}]"),
                   args={"position_pct": 100}),
@@ -255,6 +272,11 @@ SET_SUNROOF_LANGUAGE = Language(
             "{percent:position_pct} percent [open]",
             "[the] (sunroof|sun roof|moonroof|roof) [open] {amount:position_pct}",
             "[the] (sunroof|sun roof|moonroof|roof) open",
+            f"{_OPEN} [the] (sunroof|sun roof|moonroof|moon roof|roof) (to|at) "
+            "{percent:position_pct} [open]",
+            "[(put|set|move|slide)] [the] (sunroof|sun roof|moonroof|moon roof) [back|open] "
+            "(to|at) {percent:position_pct} [percent] [open]",
+            "slide [the] (sunroof|sun roof|moonroof|moon roof) open [{amount:position_pct}]",
         ), args={"position_pct": 100}),
         Sentences((
             f"{_CLOSE} [the] (sunroof|sun roof|moonroof|moon roof|roof) [all the way|fully]",
