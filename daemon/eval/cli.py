@@ -30,10 +30,12 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's p
                    "tools/eval_sets from ../shared/audio/MANIFEST.tsv; `understanding` scores "
                    "the text corpus, `corpus-audio` the spoken corpus (docs/corpus.md); "
                    "`manual` answers from the owner's manual (docs/manual.md)")
-    p.add_argument("--split", choices=["tune", "heldout", "heldout2", "heldout3", "all"],
+    p.add_argument("--split", choices=["tune", "heldout", "heldout2", "heldout3", "heldout4",
+                                      "all"],
                    default="all",
-                   help="understanding, corpus-audio, manual: which split (corpus-audio: all = "
-                   "heldout2 and heldout; manual: tune, heldout, heldout2 or all)")
+                   help="understanding, corpus-audio, manual: which split (understanding: "
+                   "heldout3 and heldout4 are clean, read them with --no-failures; corpus-audio: "
+                   "all = heldout2 and heldout; manual: tune, heldout, heldout2 or all)")
     p.add_argument("--conditions", nargs="+", default=["clean", "car10", "passenger", "traffic0"],
                    choices=["clean", "car10", "passenger", "traffic0"],
                    help="corpus-audio: which noise conditions")
