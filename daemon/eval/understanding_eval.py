@@ -133,12 +133,30 @@ def _defaults(tool: str) -> dict[str, Any]:
             if info.default is not PydanticUndefined}
 
 
+def _refused(tool: str, args: Mapping[str, Any]) -> bool:
+    """Whether the dispatcher refuses ``args`` for ``tool`` before any bus call (a value out of
+    the tool's range: `ToolError` ``invalid_arguments``, the tool's spoken range said back)."""
+    from daemon.understanding.intents import understander
+    from vehicle_tools.errors import ToolError
+
+    try:
+        understander().registry.get(tool).validate(dict(args))
+    except ToolError:
+        return True
+    return False
+
+
 def call_problem(expected: ExpectedCall, tool: str, args: Mapping[str, Any],
                  tolerance: Mapping[str, float],
-                 defaults: Callable[[str], Mapping[str, Any]] = _defaults) -> str:
-    """Why a planned call does not match ``expected``; "" when it does."""
+                 defaults: Callable[[str], Mapping[str, Any]] = _defaults,
+                 refused: Callable[[str, Mapping[str, Any]], bool] = _refused) -> str:
+    """Why a planned call does not match ``expected``; "" when it does. A call the tool refuses
+    matches an expected call the tool refuses too ("set the thermostat to 95", as said or read
+    as Fahrenheit, 35 degrees: out of range either way, no bus call, the same spoken range)."""
     if tool != expected.tool:
         return f"tool {tool}, expected {expected.tool}"
+    if refused(tool, args) and refused(tool, expected.args):
+        return ""
     for name, value in expected.args.items():
         if name not in args:
             return f"{name} missing (expected {value!r})"

@@ -35,6 +35,13 @@ from daemon.understanding.correction import (
     without_enough,
 )
 from daemon.understanding.fit import Fit
+from daemon.understanding.free_text import (
+    NOT_A_NAME_START,
+    across_a_pause,
+    broken_free_text,
+    comma_in_free_text,
+    names_a_device,
+)
 from daemon.understanding.grammar import Grammar, compile_language
 from daemon.understanding.loose import LooseReader
 from daemon.understanding.parse import Parse
@@ -70,6 +77,8 @@ class Matcher:
         self.loose = LooseReader(self.grammar)
         self.fit = Fit(self.grammar, registry)
         self.complaints = ComplaintReader(registry, self.grammar.lists)
+        self._topics = {tool.name: frozenset(normalize(t) for t in tool.topics)
+                        for tool in registry}
 
     def clause(self, text: str, original: str = "") -> Parse | None:
         """``text`` (normalised) as exactly one command, or None."""
@@ -139,8 +148,8 @@ class Matcher:
         if not text:
             return None
         whole = self.clause(text, transcript)
-        if whole is not None and not self._swallows(whole):
-            split = self._split(text, transcript) if _comma_in_free_text(whole) else None
+        if whole is not None and not self._swallows(whole, transcript):
+            split = self._split(text, transcript) if comma_in_free_text(whole) else None
             return (whole,) if split is None else _latest(split)  # "play, activate the fog
             # lights" is two commands, not a search
         found = self._corrected_or_split(text, transcript)
@@ -190,25 +199,27 @@ class Matcher:
                     return found
         return None
 
-    def _swallows(self, parse: Parse) -> bool:
-        """Whether a free-text value swallowed more than a name: a join word, a correction, a
-        phrase that starts like no name does, or a whole command ("ring Dave then play the
-        next song", "play Purple Rain, no, play Kiss", "call me when you land", "play,
-        activate the fog lights"); such a sentence is tried as corrections and several
+    def _swallows(self, parse: Parse, transcript: str = "") -> bool:
+        """Whether a free-text value swallowed more than a name: words across a pause ("put on
+        the heat ... 22 will do"), another tool's device ("put on the heat"), a join word, a
+        correction ("navigate to Leeds, I mean York"), a phrase that starts like no name does,
+        a purpose ("call mom so she knows we are late") or a whole command ("ring Dave then
+        play the next song", "play Purple Rain, no, play Kiss", "call me when you land",
+        "play, activate the fog lights"); such a sentence is tried as corrections and several
         commands instead, and not understood when neither covers it."""
         for name in parse.said:
-            if name in self.grammar.free_text:
-                words = normalize(str(parse.args[name])).split()
-                if any(w in _SPLIT_WORDS or w in _CORRECTION_WORDS for w in words):
-                    return True
-                if _CORRECTION_PHRASE.search(" ".join(words)):
-                    return True  # "navigate to Leeds, I mean York"
-                if words and words[0] in _NOT_A_NAME_START:
-                    return True
-                if any(_PURPOSE.match(" ".join(words[i:])) for i in range(1, len(words))):
-                    return True  # "call mom so she knows we are late": a name, then why
-                if len(words) > 1 and self.clause(" ".join(words)) is not None:
-                    return True  # "play, activate the fog lights": a command, not a name
+            if name not in self.grammar.free_text:
+                continue
+            value = str(parse.args[name])
+            words = normalize(value).split()
+            if across_a_pause(value, transcript) \
+                    or names_a_device(words, parse.tool, self._topics) \
+                    or any(w in _SPLIT_WORDS or w in _CORRECTION_WORDS for w in words) \
+                    or _CORRECTION_PHRASE.search(" ".join(words)) \
+                    or (words and words[0] in NOT_A_NAME_START) \
+                    or any(_PURPOSE.match(" ".join(words[i:])) for i in range(1, len(words))) \
+                    or (len(words) > 1 and self.clause(" ".join(words)) is not None):
+                return True
         return False
 
     def _corrected(self, transcript: str) -> Parse | None:
@@ -236,9 +247,12 @@ class Matcher:
                 if lent is not None:  # correcting words with its verb ("close the rear left,
                     return lent  # sorry, the rear right window")
                 continue
-            if not corrects and (alone is not None or first.free_said()):
+            if not corrects and (first.free_said() or (
+                    alone is not None and not _bare_value_for(alone, first))):
                 continue  # a refinement refines a whole command's value, in words that are
-                # not a command themselves ("crack my window a little... maybe ten percent")
+                # not a command themselves ("crack my window a little... maybe ten percent"),
+                # or only the value of the same tool's ("warmer on my side ... 23 degrees" is
+                # 23 on the driver's side, not a second command for every zone)
             for words in corrections_of(before, after):
                 candidate = self.clause(" ".join(words), transcript)
                 if candidate is not None and refines(first, candidate, after, self.grammar.lists):
@@ -297,6 +311,12 @@ class Matcher:
         return tuple(parses)
 
 
+def _bare_value_for(alone: Parse, first: Parse) -> bool:
+    """Whether ``alone`` (the words after a pause, parsed on their own) only says a value for
+    ``first``'s tool: the same tool, no target (window, zone, seat...) of its own said."""
+    return alone.tool == first.tool and not any(k in alone.said for k in targets(alone))
+
+
 def _toward(first: Parse, candidate: Parse) -> Parse:
     """``candidate`` knowing the direction of the step it refines ("turn the music down ...
     about 25" must lower the volume)."""
@@ -328,14 +348,6 @@ _VERBS = frozenset((
 never one that takes a name ("play", "call", "navigate")."""
 
 
-def broken_free_text(value: str) -> bool:
-    """Whether a free-text value reads as pieces rather than a name: three or more pieces
-    between commas, at least two of them one word ("camera, John, turn": the recogniser heard
-    noise as words). "10 Downing Street, London" and "Paris, France" read as names."""
-    pieces = [p.split() for p in re.split(r"[,;]", value) if p.strip()]
-    return len(pieces) >= 3 and sum(len(p) == 1 for p in pieces) >= 2
-
-
 _SPLIT_WORDS = frozenset(w for joiner in SPLITTERS for w in joiner.split())
 _MARKED = re.compile(r"(?i)(?<![,;.]) \b(no no|no wait|oh wait|no sorry|sorry i mean|i mean|"
                      r"no|sorry|make that|actually)\b")
@@ -350,18 +362,7 @@ _PURPOSE = re.compile(r"^(so|so that|because|cause|cos|since) (i|we|you|the|they
 _CORRECTION_WORDS = frozenset(("no", "sorry", "actually", "instead", "wait"))
 _CORRECTION_PHRASE = re.compile(r"\b(i mean|i meant|or rather|make that|scratch that|hold on|"
                                 r"hang on)\b")
-_NOT_A_NAME_START = frozenset((
-    "it", "me", "you", "him", "her", "us", "them", "of", "with", "back", "along", "around",
-    "out", "up", "down", "on", "off", "in", "at", "for", "to", "time", "is", "was"))
-"""First words of a "name" that make it a phrase ("play it by ear", "call me when you land",
-"call of duty is a great game")."""
 
-
-
-def _comma_in_free_text(parse: Parse) -> bool:
-    lists = parse.block.language.lists
-    return any(isinstance(lists.get(k), FreeText) and "," in str(parse.args.get(k, ""))
-               for k in parse.said)
 
 
 def _latest(parses: tuple[Parse, ...]) -> tuple[Parse, ...]:

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 from hassil import Intents, recognize_all
 
+from daemon.understanding.free_text import broken_free_text
 from daemon.understanding.grammar import list_dict, with_digits
-from daemon.understanding.matcher import Matcher, broken_free_text
+from daemon.understanding.matcher import Matcher
 from daemon.understanding.resolve import Call, Question, Readings, Unable, complete, resolve
 from daemon.understanding.text import normalize
 from vehicle_tools.language import POLITE, FreeText

@@ -128,6 +128,17 @@ def test_scoring_wrong_action_and_missed() -> None:
     assert score(two, Plan((Call("set_ac", {"on": False}),)), _defaults).outcome == "wrong"
 
 
+def test_a_refused_call_matches_a_refused_expectation() -> None:
+    """Out of range as said or read as Fahrenheit: refused either way, no bus call."""
+    item = _item([("set_temperature", {"celsius": 35.0})], category="out_of_range")
+    as_said = Plan((Call("set_temperature", {"celsius": 95.0, "zone": "all"}),))
+    assert score(item, as_said, _defaults).outcome == "right"
+    in_range = Plan((Call("set_temperature", {"celsius": 25.0, "zone": "all"}),))
+    assert score(item, in_range, _defaults).outcome == "wrong"  # that one would run
+    wanted = _item([("set_temperature", {"celsius": 22.0})])
+    assert score(wanted, as_said, _defaults).outcome == "wrong"  # refused, but 22 was asked
+
+
 def test_summary_rates() -> None:
     item = _item([("set_ac", {"on": True})])
     scored = [score(item, Plan((Call("set_ac", {"on": True}),)), _defaults),

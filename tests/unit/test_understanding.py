@@ -206,6 +206,11 @@ def test_a_sentence_from_the_templates_parses_back_to_its_call(drawn: Any) -> No
     ("I should like the rear left window open halfway, please.",
      [("set_window", {"window": "rear_left", "position_pct": 50})]),
     ("I don't feel safe round here, lock the doors", [("lock_doors", {})]),
+    # a value after a pause refines the command before it, on its target
+    ("warmer on my side ... 23 degrees",
+     [("set_temperature", {"celsius": 23.0, "zone": "driver"})]),
+    ("open the passenger window ... 30 percent",
+     [("set_window", {"window": "passenger", "position_pct": 30})]),
 ])
 def test_what_drivers_said_is_what_runs(text: str, calls: list[tuple[str, dict[str, Any]]]
                                         ) -> None:
@@ -244,6 +249,9 @@ def test_what_drivers_said_is_what_runs(text: str, calls: list[tuple[str, dict[s
     "play that song again",  # no name in it: no search for "that song again"
     # the second half only fits the first command's device: never another tool's
     "heat my seat to 3 and the passenger's to 1",
+    # a name never runs across a pause, nor is it another device
+    "put on the heat ... 22 will do",
+    "put on the heat",
 ])
 def test_what_is_not_covered_runs_nothing(text: str) -> None:
     plan = understander().understand(text, STATE)

@@ -1,0 +1,55 @@
+"""Whether a free-text value (a destination, a contact, a title) reads as a name, or as words
+the recogniser or the sentence put there: pure checks the matcher applies before acting on one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from daemon.understanding.parse import Parse
+from daemon.understanding.text import normalize
+from vehicle_tools.language import FreeText
+
+
+def broken_free_text(value: str) -> bool:
+    """Whether a free-text value reads as pieces rather than a name: three or more pieces
+    between commas, at least two of them one word ("camera, John, turn": the recogniser heard
+    noise as words). "10 Downing Street, London" and "Paris, France" read as names."""
+    pieces = [p.split() for p in re.split(r"[,;]", value) if p.strip()]
+    return len(pieces) >= 3 and sum(len(p) == 1 for p in pieces) >= 2
+
+
+NOT_A_NAME_START = frozenset((
+    "it", "me", "you", "him", "her", "us", "them", "of", "with", "back", "along", "around",
+    "out", "up", "down", "on", "off", "in", "at", "for", "to", "time", "is", "was"))
+"""First words of a "name" that make it a phrase ("play it by ear", "call me when you land",
+"call of duty is a great game")."""
+
+
+def across_a_pause(value: str, transcript: str) -> bool:
+    """Whether a free-text ``value`` runs across a pause the recogniser marked ("...") in
+    ``transcript``: its words are in no one stretch between pauses."""
+    parts = [normalize(p) for p in re.split(r"\.\.\.|\u2026", transcript)]
+    if len(parts) < 2:
+        return False
+    wanted = normalize(value)
+    return bool(wanted) and not any(f" {wanted} " in f" {p} " for p in parts)
+
+
+def names_a_device(words: list[str], tool: str, topics: Mapping[str, frozenset[str]]) -> bool:
+    """Whether a free text (``words``, normalised: "the heat", "the lights") is "the" and what
+    another tool than ``tool`` is about (``topics``: tool name -> `Tool.topics`, normalised),
+    in one of its forms ("heating", "lights")."""
+    if len(words) < 2 or words[0] != "the":
+        return False
+    rest = " ".join(words[1:])
+    forms = {rest, rest[:-1] if rest.endswith("s") else rest,
+             rest[:-3] if rest.endswith("ing") else rest}
+    return any(forms & words_of for name, words_of in topics.items() if name != tool)
+
+
+def comma_in_free_text(parse: Parse) -> bool:
+    lists = parse.block.language.lists
+    return any(isinstance(lists.get(k), FreeText) and "," in str(parse.args.get(k, ""))
+               for k in parse.said)
