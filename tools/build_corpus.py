@@ -120,7 +120,8 @@ class _Drawn:
 
 def _expected(s: Any, registry: Any, state: Mapping[str, Any]) -> _Drawn | None:
     """The call a sampled sentence asks for, after unit conversion and relative changes
-    (against ``state``), or a question when the block leaves a required argument unsaid."""
+    (against ``state``), or a question when the block leaves a required argument unsaid (or
+    one the language asks about when unnamed, `Language.asked_unnamed`)."""
     from daemon.understanding.resolve import _state_key, _to_celsius, _typed
 
     block, language = s.block.sentences, s.block.language
@@ -136,8 +137,9 @@ def _expected(s: Any, registry: Any, state: Mapping[str, Any]) -> _Drawn | None:
         args[block.relative] = float(current) + float(args[block.relative])
     args = {k: _typed(registry, s.tool, k, v) for k, v in args.items()}
     model = registry.get(s.tool).args_model
-    if any(info.is_required() and name not in args for name, info in model.model_fields.items()):
-        return _Drawn(s.text, [], True)
+    if any((info.is_required() or name in language.asked_unnamed) and name not in args
+           for name, info in model.model_fields.items()):
+        return _Drawn(s.text, [], True)  # a required or an unnamed seat-like argument: asked
     return _Drawn(s.text, [{"tool": s.tool, "args": args}], False)
 
 

@@ -152,6 +152,9 @@ class Language:
             also makes the examples of several commands in one sentence.
         complaints: what drivers say is wrong that this tool puts right (`Complaint`), read
             only when no template covers the sentence (daemon/understanding/complaint.py).
+        asked_unnamed: arguments the fast path asks about (with ``ask``) when a request does
+            not name them, although the tool's model has a default for other callers: "seat
+            heater on" -> "Which seat?", like an unnamed window.
     """
 
     sentences: tuple[Sentences, ...]
@@ -162,6 +165,7 @@ class Language:
     examples: tuple[str, ...] = ()
     model_examples: tuple[tuple[str, Mapping[str, ArgValue]], ...] = ()
     complaints: tuple[Complaint, ...] = ()
+    asked_unnamed: frozenset[str] = frozenset()
 
 
 def values(*pairs: tuple[str, ArgValue]) -> Values:

@@ -178,8 +178,9 @@ def complete(tool: str, said: Mapping[str, ArgValue], registry: Registry,
     args = {name: _typed(registry, tool, name, value) for name, value in said.items()}
     model = registry.get(tool).args_model
     language = registry.get(tool).language
+    asked = language.asked_unnamed if language is not None else frozenset()
     for name, info in model.model_fields.items():
-        if info.is_required() and name not in args:
+        if (info.is_required() or name in asked) and name not in args:
             asks = language.ask if language is not None else {}
             return Question(asks.get(name, f"Which {name.replace('_', ' ')}?"), tool, args, name)
         if name not in args and get_origin(info.annotation) is Literal:

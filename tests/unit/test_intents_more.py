@@ -8,7 +8,7 @@ from daemon.understanding.intents import ParsedIntent, parse, understander
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("Turn on the seat heating.", ParsedIntent("set_seat_heating", {"seat": "driver", "level": 2})),
+    ("Turn on my seat heating.", ParsedIntent("set_seat_heating", {"seat": "driver", "level": 2})),
     ("passenger seat heater off",
      ParsedIntent("set_seat_heating", {"seat": "passenger", "level": 0})),
     ("set the driver seat heating to 3",

@@ -70,7 +70,7 @@ def test_a_sentence_from_the_templates_parses_back_to_its_call(drawn: Any) -> No
     ("close all the window", [("set_window", {"window": "all", "position_pct": 0})]),
     ("roll up the rear right window",
      [("set_window", {"window": "rear_right", "position_pct": 0})]),
-    ("turn the seat heater to high", [("set_seat_heating", {"seat": "driver", "level": 3})]),
+    ("turn my seat heater to high", [("set_seat_heating", {"seat": "driver", "level": 3})]),
     ("stop the podcast", [("media_control", {"action": "pause"})]),
     ("put on Bohemian Rhapsody by Queen",
      [("media_search", {"query": "Bohemian Rhapsody by Queen"})]),
@@ -276,6 +276,8 @@ def test_the_camera_garbage_is_not_a_destination() -> None:
     ("open the window thirty percent", "Which window?"),
     ("open the window to 30", "Which window?"),
     ("turn the light on", "Which light?"),
+    ("seat heater on please", "Which seat?"),  # unnamed, like a window (asked_unnamed)
+    ("turn the seat heating to 2", "Which seat?"),
 ])
 def test_an_argument_not_said_is_asked(text: str, question: str) -> None:
     plan = understander().understand(text, STATE)

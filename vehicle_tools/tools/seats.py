@@ -69,21 +69,20 @@ SET_SEAT_HEATING_LANGUAGE = Language(
     ),
     sentences=(
         Sentences((
-            f"[(set|turn|put|change|switch) [on|up]] [the|my] [{{seat}}] {_SEAT_HEAT} [(to|at|on)] "
+            f"[(set|turn|put|change|switch) [on|up]] [the] [{{seat}}] {_SEAT_HEAT} [(to|at|on)] "
             "[level] {level}",
             "(heat|warm) [up] {seat} [seat] [(to|at)] [level] {level}",
-            "heat [up] my seat [(to|at)] [level] {level}",
             f"[(set|turn|put|change)] [the] {_SEAT_HEAT} [(on|for)] [the] {{seat}} [(to|at|on)] "
             "[level] {level}",
             "(set|turn|put) [the] heat[ing] [(on|for)] [the] {seat} [seat] [(to|at)] [level] "
             "{level}",
-            f"{ADJUST_TO} [the|my] [{{seat}}] {_SEAT_HEAT} (to|at) [level] {{level}}",
+            f"{ADJUST_TO} [the] [{{seat}}] {_SEAT_HEAT} (to|at) [level] {{level}}",
         )),
         Sentences((
             f"(turn|switch|put) [the] [{{seat}}] {_SEAT_HEAT} on",
             f"(turn|switch|put) on [the] [{{seat}}] {_SEAT_HEAT}",
             f"(turn|switch|put) [the] {_SEAT_HEAT} on (for|on) [the] {{seat}}",
-            "heat [up] [the] {seat} seat", "heat [up] my seat",
+            "heat [up] [the] {seat} seat", "heat [up] {seat}",
         ), args={"level": 2}),
         Sentences((
             f"(turn|switch|put) [the] [{{seat}}] {_SEAT_HEAT} (to|on) (max|maximum|high|highest|"
@@ -116,6 +115,7 @@ SET_SEAT_HEATING_LANGUAGE = Language(
                   args={"level": 0, "seat": "all"}),
     ),
     ask={"seat": "Which seat?"},
+    asked_unnamed=frozenset(("seat",)),
     model_examples=(("heat my seat to level 2", {"level": 2, "seat": "driver"}),),
 )
 
