@@ -160,8 +160,8 @@ class Decider:
         asking, self.conversation.asking = self.conversation.asking, None
         if asking is not None:
             call = self._understander.answer(asking, text)
-            if call is not None:
-                return Plan((call,))
+            if call is not None:  # then what was said after the command asked about
+                return Plan((call, *asking.then))
         return self._understander.understand(text, ReportedReadings(self._dispatcher))
 
     def _from_manual(self, request: TurnInput, *, must_answer: bool) -> str | None:

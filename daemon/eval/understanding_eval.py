@@ -148,7 +148,7 @@ def _refused(tool: str, args: Mapping[str, Any]) -> bool:
 
 def call_problem(expected: ExpectedCall, tool: str, args: Mapping[str, Any],
                  tolerance: Mapping[str, float],
-                 defaults: Callable[[str], Mapping[str, Any]] = _defaults,
+                 defaults: Callable[[str], Mapping[str, Any]] = _defaults, *,
                  refused: Callable[[str, Mapping[str, Any]], bool] = _refused) -> str:
     """Why a planned call does not match ``expected``; "" when it does. A call the tool refuses
     matches an expected call the tool refuses too ("set the thermostat to 95", as said or read
@@ -178,6 +178,8 @@ def describe_plan(plan: Any) -> str:
              for c in plan.calls]
     if plan.question is not None:
         parts.append(f"ask {plan.question.text!r}")
+        parts += [f"then {c.tool}({', '.join(f'{k}={v!r}' for k, v in c.args.items())})"
+                  for c in getattr(plan.question, "then", ())]
     if plan.refusal:
         parts.append("refused")
     if plan.unable:
@@ -227,6 +229,8 @@ def _score(item: Item, plan: Any, defaults: Callable[[str], Mapping[str, Any]]) 
     if not item.expected:
         return _score_no_call(item, plan, shown)
     calls = tuple(plan.calls) if plan is not None else ()
+    if plan is not None and plan.question is not None:  # run once the question is answered
+        calls += tuple(getattr(plan.question, "then", ()))
     for n, call in enumerate(calls):
         problem = f"extra call {call.tool}" if n >= len(item.expected) else call_problem(
             item.expected[n], call.tool, call.args, item.tolerance, defaults)

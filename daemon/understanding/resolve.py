@@ -48,12 +48,15 @@ class Question:
         tool: the tool the answer completes.
         args: the arguments known so far.
         missing: the argument the answer fills.
+        then: the commands said after the one asked about ("seat heating off and the
+            demister": the demister), run in order once the answer completes it.
     """
 
     text: str
     tool: str
     args: Mapping[str, ArgValue] = field(default_factory=dict)
     missing: str = ""
+    then: tuple[Call, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ None means not understood: the language model (or "sorry") takes it, never a par
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from hassil import Intents, recognize_all
 from daemon.understanding.free_text import broken_free_text
 from daemon.understanding.grammar import list_dict, with_digits
 from daemon.understanding.matcher import Matcher
+from daemon.understanding.parse import Parse
 from daemon.understanding.resolve import Call, Question, Readings, Unable, complete, resolve
 from daemon.understanding.text import normalize
 from vehicle_tools.language import POLITE, FreeText
@@ -122,14 +124,26 @@ class Understander:
         if parses is None:
             return None
         calls: list[Call] = []
-        for parse in parses:
+        for index, parse in enumerate(parses):
             resolved = resolve(parse, self.registry, state)
-            if isinstance(resolved, Question):
-                return Plan(tuple(calls), question=resolved)
+            if isinstance(resolved, Question):  # the commands after it wait for the answer
+                then = self._then(parses[index + 1:], state)
+                return Plan(tuple(calls), question=dataclasses.replace(resolved, then=then))
             if isinstance(resolved, Unable):
                 return Plan(tuple(calls), unable=resolved.text)
             calls.append(resolved)
         return Plan(tuple(calls), inferred=any(p.inferred for p in parses))
+
+    def _then(self, parses: tuple[Parse, ...], state: Readings | None) -> tuple[Call, ...]:
+        """The commands after a question, resolved; up to one that needs a question of its
+        own (asked one at a time: the driver says it again)."""
+        found: list[Call] = []
+        for parse in parses:
+            resolved = resolve(parse, self.registry, state)
+            if not isinstance(resolved, Call):
+                break
+            found.append(resolved)
+        return tuple(found)
 
     def answer(self, question: Question, transcript: str) -> Call | None:
         """``transcript`` as the answer to ``question`` ("the passenger one" to "Which
