@@ -139,7 +139,18 @@ def plain_requests(text: str) -> list[str]:
             words = [_GERUNDS[words[0]], *words[1:]]
         stages.append(" ".join(words))
     commanded = [c for c in (as_commanded(t) for t in (text, *stages)) if c is not None]
-    return stages + commanded
+    wanted = [w for w in (_wanted(t) for t in (text, *stages)) if w is not None]
+    return stages + commanded + [w for w in wanted if w not in commanded]
+
+
+def _wanted(text: str) -> str | None:
+    """What a request for a setting asks for ("I'd like the temperature at 21" -> "the
+    temperature at 21"), or None: the rest must start with what it acts on."""
+    start = _WANT.match(text)
+    if start is None:
+        return None
+    rest = text[start.end():].split()
+    return " ".join(rest) if len(rest) > 1 and rest[0] in ("the", "my", "all", "both") else None
 
 
 _OBJECT_START = frozenset((

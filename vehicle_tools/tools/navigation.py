@@ -186,7 +186,7 @@ def _call_report(a: CallContactArgs, state: VehicleState) -> Report:
 
 CALL_CONTACT_LANGUAGE = Language(
     sentences=(Sentences((
-        "(call|phone|ring|dial) {contact}", "(make|place) a call to {contact}",
+        "(call|phone|ring|dial|telephone) {contact}", "(make|place) a call to {contact}",
         "(give|get) {contact} a (call|ring)", "(get|put) {contact} on the phone",
         "i want to (call|phone|ring|talk to|speak to|speak with) {contact}",
         "i need to (call|phone|ring|talk to|speak to|speak with) {contact}",
