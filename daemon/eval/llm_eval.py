@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 
 from daemon.eval.common import Report, fmt
+from daemon.llm.config import llm_threads, usable_cores
 from daemon.llm.grammar import parse_output
 from daemon.llm.grounding import ungrounded
 from daemon.llm.router import Router
@@ -203,7 +204,7 @@ def evaluate(router: Router, commands: Sequence[Case], cases: Sequence[Case],
     cache = _cache_effect(router, [c.text for c in commands[:cache_texts]])
     report = Report("llm")
     report.results = {"summary": summary, "prompt_cache": cache, "model": router.config.model,
-                      "threads": router.config.threads,
+                      "threads": llm_threads(router.config.threads, usable_cores()),
                       "failures": [r for r in stats.rows if not r["ok"]], "items": stats.rows}
     report.rows.append(["set", "n", "correct", "accuracy %", "model alone"])
     for name, g in summary["groups"].items():

@@ -26,7 +26,7 @@ from daemon.errors import ModelError
 from daemon.llm import relevance
 from daemon.llm.claims import ClaimGuard
 from daemon.llm.cloud import CloudClient, CloudError
-from daemon.llm.config import LlmConfig
+from daemon.llm.config import LlmConfig, llm_threads, usable_cores
 from daemon.llm.filter import REPLACEMENT, ReplyFilter, SentenceSplitter
 from daemon.llm.grammar import parse_output
 from daemon.llm.local import Generation, LocalModel, LocalModelError, LocalSettings, ModelWorker
@@ -103,7 +103,8 @@ class Router:
                              fix=f"run `cabin models fetch {self.config.model}`",
                              code="model_missing")
         local = LocalModel(ggufs[0], self.checker.tools, LocalSettings(
-            threads=self.config.threads, context_tokens=self.config.context_tokens,
+            threads=llm_threads(self.config.threads, usable_cores()),
+            context_tokens=self.config.context_tokens,
             batch_tokens=self.config.batch_tokens, max_tokens=self.config.max_tokens,
             max_calls=self.config.max_calls))
         try:

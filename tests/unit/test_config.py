@@ -98,3 +98,13 @@ def test_config_check_reads_the_manual(tmp_path: Path,
     assert "manual" in err and "fix:" in err and "Traceback" not in err
     assert main(["config", "check", str(write(tmp_path, "manual:\n  path: gone.md\n"))]) == 2
     assert "gone.md" in capsys.readouterr().err
+
+
+def test_llm_threads_leave_a_core_to_the_audio_path() -> None:
+    from daemon.llm.config import MAX_AUTO_THREADS, llm_threads
+
+    assert llm_threads(0, 1) == 1
+    assert llm_threads(0, 2) == 1  # these 2-core machines
+    assert llm_threads(0, 4) == 3  # a Raspberry Pi 5
+    assert llm_threads(0, 64) == MAX_AUTO_THREADS
+    assert llm_threads(2, 2) == 2  # configured: as configured
