@@ -112,14 +112,16 @@ def _free_text(value: str) -> str:
 
 def same_value(expected: Any, got: Any, tolerance: float = 0.0) -> bool:
     """Whether an argument value matches: booleans exactly, numbers within ``tolerance`` (at
-    least `FLOAT_TOLERANCE`), strings as free text (case, punctuation, leading article)."""
+    least `FLOAT_TOLERANCE`), strings as free text (case, punctuation, leading article, spaces
+    between words)."""
     if isinstance(expected, bool) or isinstance(got, bool):
         return isinstance(expected, bool) and isinstance(got, bool) and expected == got
     if isinstance(expected, int | float) and isinstance(got, int | float):
         return math.isclose(float(expected), float(got), rel_tol=0.0,
                             abs_tol=max(tolerance, FLOAT_TOLERANCE))
-    if isinstance(expected, str) and isinstance(got, str):
-        return expected == got or _free_text(expected) == _free_text(got)
+    if isinstance(expected, str) and isinstance(got, str):  # "Market City" is "Marketcity"
+        return expected == got or _free_text(expected).replace(" ", "") == _free_text(
+            got).replace(" ", "")
     return bool(expected == got)
 
 

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from daemon.understanding.parse import Parse
-from vehicle_tools.language import CORRECTIONS, FreeText, SlotList, Values
+from vehicle_tools.language import CORRECTIONS, POLITE, FreeText, SlotList, Values
 
 MAX_SPAN = 3
 """At most this many words before the correction are replaced by the correcting words."""
@@ -176,3 +176,23 @@ def pattern(template: str) -> re.Pattern[str]:
 
 def _say(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def verb_of(text: str) -> list[str]:
+    """The verb that starts a command, to lend to the next piece ("turn off the seat heating
+    and the demister" -> "turn off"): politeness before it skipped."""
+    words = text.split()
+    while words and words[0] in POLITE_WORDS:
+        words = words[1:]
+    return words[:2] if len(words) > 1 and words[1] in ("on", "off", "up", "down") \
+        else words[:1]
+
+
+POLITE_WORDS = frozenset(p for p in POLITE if " " not in p)
+LENT_VERBS = frozenset((
+    "open", "close", "shut", "turn", "switch", "set", "put", "lower", "raise", "crack", "roll",
+    "wind", "lock", "unlock", "start", "stop", "pause", "heat", "warm", "cool", "dim", "mute",
+    "make", "change", "bring", "drop", "take", "increase", "decrease", "reduce", "activate",
+    "deactivate", "enable", "disable", "pop", "crank", "bump", "knock"))
+"""Verbs a correction may borrow ("close the rear left, sorry, the rear right window");
+never one that takes a name ("play", "call", "navigate")."""

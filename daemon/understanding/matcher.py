@@ -26,12 +26,14 @@ from hassil.recognize import RecognizeResult
 from daemon.understanding.complaint import ComplaintReader
 from daemon.understanding.correction import (
     AMOUNT_WORDS,
+    LENT_VERBS,
     PRONOUN,
     corrections_of,
     pause_cuts,
     refines,
     strip_markers,
     targets,
+    verb_of,
     without_enough,
 )
 from daemon.understanding.fit import Fit
@@ -53,7 +55,7 @@ from daemon.understanding.text import (
     plain_verbs,
     trim_polite,
 )
-from vehicle_tools.language import CORRECTIONS, POLITE, SPLITTERS, ArgValue, FreeText
+from vehicle_tools.language import CORRECTIONS, SPLITTERS, ArgValue, FreeText
 from vehicle_tools.registry import Registry
 
 MAX_SPLITS = 4
@@ -203,8 +205,8 @@ class Matcher:
         """Whether a free-text value swallowed more than a name: words across a pause ("put on
         the heat ... 22 will do"), another tool's device ("put on the heat"), a join word, a
         correction ("navigate to Leeds, I mean York"), a phrase that starts like no name does,
-        a purpose ("call mom so she knows we are late") or a whole command ("ring Dave then
-        play the next song", "play Purple Rain, no, play Kiss", "call me when you land",
+        a purpose ("call mom so she knows we are late") or a command at either end ("ring Dave
+        then play the next song", "play Purple Rain, no, play Kiss", "call me when you land",
         "play, activate the fog lights"); such a sentence is tried as corrections and several
         commands instead, and not understood when neither covers it."""
         for name in parse.said:
@@ -218,9 +220,17 @@ class Matcher:
                     or _CORRECTION_PHRASE.search(" ".join(words)) \
                     or (words and words[0] in NOT_A_NAME_START) \
                     or any(_PURPOSE.match(" ".join(words[i:])) for i in range(1, len(words))) \
-                    or (len(words) > 1 and self.clause(" ".join(words)) is not None):
+                    or self._holds_a_command(words):
                 return True
         return False
+
+    def _holds_a_command(self, words: list[str]) -> bool:
+        """Whether a free text is a command, or starts or ends with one of two words or more
+        ("play, activate the fog lights"; "phone lights on high beam fog": a recogniser's
+        garbage, no contact)."""
+        spans = {tuple(words)} | {tuple(words[:n]) for n in range(2, len(words))} \
+            | {tuple(words[n:]) for n in range(1, len(words) - 1)}
+        return any(len(span) > 1 and self.clause(" ".join(span)) is not None for span in spans)
 
     def _corrected(self, transcript: str) -> Parse | None:
         """The command with its correction applied (see the module docstring); a correction
@@ -263,8 +273,8 @@ class Matcher:
                       transcript: str) -> Parse | None:
         """The correcting words as a command with the verb said before them, when they name
         what the verb acts on ("the rear right window"); never a name (free text)."""
-        verb = _verb_of(" ".join(before))
-        if not verb or verb[0] not in _VERBS or after[:len(verb)] == verb:
+        verb = verb_of(" ".join(before))
+        if not verb or verb[0] not in LENT_VERBS or after[:len(verb)] == verb:
             return None  # "driver window down to 40, no, 60": "driver" is no verb
         parsed = self.clause(" ".join(verb + after), transcript)
         return None if parsed is None or parsed.free_said() or self._swallows(parsed) \
@@ -296,7 +306,7 @@ class Matcher:
                 return None  # "..., make it 3" refers to the command before: no new command
             parsed = self.clause(" ".join(piece), transcript)
             if parsed is None and parses:  # "... and the passenger window": the verb before
-                verb = _verb_of(parses[-1].text)
+                verb = verb_of(parses[-1].text)
                 parsed = self.clause(" ".join(verb + piece), transcript)
                 if parsed is not None and parsed.free_said():
                     parsed = None  # a borrowed verb never makes a name ("ring Alice then ...")
@@ -326,26 +336,6 @@ def _toward(first: Parse, candidate: Parse) -> Parse:
             or isinstance(step, bool) or not step:
         return candidate
     return dataclasses.replace(candidate, toward=1 if step > 0 else -1)
-
-
-def _verb_of(text: str) -> list[str]:
-    """The verb that starts a command, to lend to the next piece ("turn off the seat heating
-    and the demister" -> "turn off"): politeness before it skipped."""
-    words = text.split()
-    while words and words[0] in _POLITE_WORDS:
-        words = words[1:]
-    return words[:2] if len(words) > 1 and words[1] in ("on", "off", "up", "down") \
-        else words[:1]
-
-
-_POLITE_WORDS = frozenset(p for p in POLITE if " " not in p)
-_VERBS = frozenset((
-    "open", "close", "shut", "turn", "switch", "set", "put", "lower", "raise", "crack", "roll",
-    "wind", "lock", "unlock", "start", "stop", "pause", "heat", "warm", "cool", "dim", "mute",
-    "make", "change", "bring", "drop", "take", "increase", "decrease", "reduce", "activate",
-    "deactivate", "enable", "disable", "pop", "crank", "bump", "knock"))
-"""Verbs a correction may borrow ("close the rear left, sorry, the rear right window");
-never one that takes a name ("play", "call", "navigate")."""
 
 
 _SPLIT_WORDS = frozenset(w for joiner in SPLITTERS for w in joiner.split())
