@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from daemon.manual.document import Section
 from daemon.manual.grounding import ungrounded
 from daemon.manual.index import Hit, ManualIndex
-from daemon.manual.kinds import Kind, fits, is_instruction, kind_of
+from daemon.manual.kinds import Kind, fits, flashing, is_instruction, kind_of, reported, value_of
 from daemon.manual.speak import spoken
 from daemon.manual.types import NOT_COVERED, ManualAnswer
 
@@ -28,6 +28,11 @@ _PURPOSE = re.compile(r"^To ([A-Za-z]+)")
 """A procedure's first step: "To change a wheel, park ..." (docs/manual.md)."""
 
 _PRONOUN_START = re.compile(r"^(It|They|This|That|These|Then|After that|There)\b")
+_FLASHES = re.compile(r"^(If|When) (it|the light) flash(es)?\b")
+"""What a light does when it flashes ("If it flashes, the engine is misfiring")."""
+_NEXT_STEP = re.compile(r"^(Then|After that)\b")
+"""A step that follows another: it reads well alone, so the step before it comes along only
+when both fit in `AnswerSettings.max_chars`."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,12 @@ class Answerer:
                for t in content):
             return False  # another section's topic, not this one's
         coverage = self.coverage(question, hit.section)
+        value = value_of(question)
+        if value is not None and value.search(hit.section.text):
+            # "how tall ...": "150 cm" answers it; the score alone must then be enough
+            valued = self.coverage(question, hit.section, valued=True)
+            if valued >= s.min_coverage and hit.score >= s.min_score:
+                return True
         return coverage >= s.min_coverage and (
             hit.score >= s.min_score or (coverage >= 0.999 and hit.score >= s.full_coverage_score))
 
@@ -150,16 +161,20 @@ class Answerer:
         wanted = set(self.index.analyzer.question_terms(question))
         return (wanted - self._weak) or wanted
 
-    def coverage(self, question: str, section: Section) -> float:
+    def coverage(self, question: str, section: Section, valued: bool = False) -> float:
         """The share of ``question``'s content words that ``section`` uses, each weighted by
         its inverse document frequency in the manual (a word the manual never uses weighs
-        as one in `AnswerSettings.unknown_df` sections), 0-1."""
+        as one in `AnswerSettings.unknown_df` sections), 0-1. ``valued``: the section states
+        the value the question asks for (`kinds.value_of`), so the question's attribute words
+        it does not use ("how *tall*", "battery *size*") are left out."""
         wanted = self._content(question)
+        have = self._terms.get(section.id, frozenset())
+        if valued:
+            wanted = {t for t in wanted if t in have or t not in self._attribute} or wanted
         weights = {t: self._idf.get(t, self._unknown_idf) for t in wanted}
         total = sum(weights.values())
         if total <= 0.0:
             return 0.0
-        have = self._terms.get(section.id, frozenset())
         return sum(w for t, w in weights.items() if t in have) / total
 
     def extract(self, question: str, section: Section) -> str:
@@ -167,28 +182,34 @@ class Answerer:
 
         Each sentence scores the question's words it uses, weighted by how rare they are in
         the manual and in the section (the topic's own words, in every sentence, count
-        little). The best sentence of the shape the question asks for (`kinds.fits`: a
-        number for "how much", "It means" for "what does ... mean", the first instruction
-        for "what should I do") is taken, or the best of all when none has it, with the
-        sentence before it when it starts with "It"/"They" and needs it; then the sentence after
-        it when that one goes on about the same thing ("It means ...") or, for a "how do I"
-        question, is the next step; otherwise the next best that still fits in
+        little). The best sentence of the shape the question asks for is taken (`_best`), or
+        the best of all when none has it. A light reported as on ("the tyre warning popped
+        up") gets what it means and the first thing to do after it. Otherwise the sentence
+        before the best one comes along when that starts with "It"/"They" and needs it (a
+        "Then ..." step only when both fit in `AnswerSettings.max_chars`); then the sentence
+        after it when that one goes on about the same thing ("It means ...") or, for a "how
+        do I" question, is the next step; otherwise the next best that still fits in
         `AnswerSettings.max_chars`.
         """
         kind = kind_of(question)
         sentences = section.sentences
         scores = self._sentence_scores(question, kind, section)
         order = sorted(range(len(sentences)), key=lambda i: -scores[i])
-        shaped = [i for i in order if kind != "howto" and fits(kind, sentences[i])]
-        if kind == "action" and shaped:
-            shaped.sort()  # the first instruction is the most urgent one ("Stop ...")
-        wanted = set(self.index.analyzer.question_terms(question))
-        steps = [i for i in order if kind == "howto"
-                 and self.index.analyzer.stems([_purpose_verb(sentences[i])])[0] in wanted]
-        best = shaped[0] if shaped else steps[0] if steps else order[0]
+        best = self._best(question, kind, sentences, order)
+        then = next((i for i in range(best + 1, len(sentences))
+                     if is_instruction(sentences[i])), None)
+        if kind == "meaning" and reported(question) and fits(kind, sentences[best]) and (
+                then is not None) and len(
+                f"{sentences[best]} {sentences[then]}") <= self.settings.max_chars:
+            # "the tyre warning came on": what it means and what to do (the driver sees it)
+            return f"{sentences[best]} {sentences[then]}"
         picked = {best}
+        alone = False  # a next step said without the step before it
         if best > 0 and _PRONOUN_START.match(sentences[best]):
-            picked.add(best - 1)  # "It means ..." needs the sentence naming "it"
+            alone = _NEXT_STEP.match(sentences[best]) is not None and len(
+                f"{sentences[best - 1]} {sentences[best]}") > self.settings.max_chars
+            if not alone:
+                picked.add(best - 1)  # "It means ..." needs the sentence naming "it"
         after = best + 1 if best + 1 < len(sentences) else None
         follow = [after] if after is not None and (
             _PRONOUN_START.match(sentences[after])  # "It means ...": about the same thing
@@ -198,10 +219,37 @@ class Answerer:
                 break
             if _PRONOUN_START.match(sentences[i]) and i - 1 not in picked:
                 continue  # "It contains ..." without what "it" is
+            if alone and i < best:
+                continue  # "Then drive ..." after another sentence would follow that one
             joined = " ".join(sentences[j] for j in sorted(picked | {i}))
             if len(joined) <= self.settings.max_chars:
                 picked.add(i)
         return " ".join(sentences[i] for i in sorted(picked))
+
+    def _best(self, question: str, kind: Kind, sentences: tuple[str, ...],
+              order: list[int]) -> int:
+        """The index of the sentence that answers ``question`` (``order``: best scored
+        first): the best of the shape its kind wants (`kinds.fits`: "It means" for "what
+        does ... mean", the first instruction for "what should I do", for "how much" the
+        value it names, `kinds.value_of`, "80 km/h" for "how fast", before any number); for
+        a light said to flash, the sentence for when it flashes; for "how do I", the step
+        that starts the procedure ("To pair a phone, ..."); else the best scored."""
+        shaped = [i for i in order if kind != "howto" and fits(kind, sentences[i])]
+        value = value_of(question) if kind == "amount" else None
+        if value is not None:  # "how fast": the sentence with km/h, not any number
+            valued = [i for i in order if value.search(sentences[i])]
+            shaped = valued + [i for i in shaped if i not in valued]
+        if kind == "action" and shaped:
+            shaped.sort()  # the first instruction is the most urgent one ("Stop ...")
+        if kind == "meaning" and flashing(question):
+            # "the engine lamp is blinking": "If it flashes, the engine is misfiring"
+            shaped = [i for i in order if _FLASHES.search(sentences[i])] + shaped
+        if shaped:
+            return shaped[0]
+        wanted = set(self.index.analyzer.question_terms(question))
+        steps = [i for i in order if kind == "howto"
+                 and self.index.analyzer.stems([_purpose_verb(sentences[i])])[0] in wanted]
+        return steps[0] if steps else order[0]
 
     def _sentence_scores(self, question: str, kind: Kind, section: Section) -> list[float]:
         analyzer = self.index.analyzer

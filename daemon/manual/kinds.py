@@ -19,8 +19,10 @@ _KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
                            r"\bwhat('?s| is| are)\b.*\b(light|symbol|lamp|warning|sign)\b|"
                            r"\b(light|symbol|lamp|warning)s?\b.*\b(is on|came on|comes on|"
                            r"(is|keeps) (flashing|blinking|flickering|beeping)|flashing|"
-                           r"flickering|blinking|lit( up)?|won'?t go (off|out|away)|"
-                           r"stays on)\b|^\W*(the )?\w+( \w+)? (light|symbol|warning)s?\W*$",
+                           r"flickering|blinking|lit( up)?|won'?t (go|turn) (off|out|away)|"
+                           r"stays on|(is )?showing|(popped|pops|came|comes) up|appeared|"
+                           r"on (the|my) (dash|dashboard|display|screen|cluster))\b|"
+                           r"^\W*(the )?\w+( \w+){0,2} (light|symbol|warning)s?\W*$",
                            re.I)),
     ("amount", re.compile(r"\bhow (much|many|fast|long|often|big|heavy|tight|far|old|tall|high|"
                           r"wide|low|slow|soon)\b|\b(capacity|limit|maximum|minimum)\b|"
@@ -29,8 +31,41 @@ _KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
                           r"\b(which|what) (battery|oil|fuel|petrol)\b|\bpsi\b", re.I)),
     ("where", re.compile(r"\bwhere\b|\bwhich side\b", re.I)),
     ("howto", re.compile(r"\bhow (do|can|should|would) (i|we|you)\b|\bhow to\b|"
-                         r"\bhow does\b", re.I)),
+                         r"\bhow does\b|\b(which|what) order\b|\bsteps\b", re.I)),
 )
+
+_ATTRIBUTE = re.compile(r"\b(speed|pressures?|capacity|weight|height|length|width|size|"
+                        r"temperature|interval)\b", re.I)
+_SIGNAL = re.compile(r"\b(light|lamp|warning|symbol|sign|message|monitor\w*|sensors?)\b", re.I)
+"""A terse question naming only a property ("wiper speed", "boot capacity") asks for its
+value; not when it names a warning about the property ("low tyre pressure light")."""
+
+_ASKED = re.compile(r"\b(mean(s|ing)?|what|what'?s|why|which|how|is that|is it)\b", re.I)
+_FLASHING = re.compile(r"\b(flash|blink|flicker)(s|es|ing)?\b", re.I)
+
+_VALUES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (re.compile(r"\bhow (fast|slow)\b|\bspeed\b|\bmph\b|\bkph\b", re.I),
+     re.compile(r"km/h|\b(fast|slow)(er)?\b")),
+    (re.compile(r"\bpressures?\b|\bpsi\b|\bkpa\b|\binflat", re.I),
+     re.compile(r"\d\s*(kPa|psi)\b")),
+    (re.compile(r"\bhow (heavy|much weight)\b|\bweigh(s|t)?\b|\btow", re.I),
+     re.compile(r"\d\s*kg\b")),
+    (re.compile(r"\bhow (tall|high|wide)\b|\b(height|width|length|size)\b",
+                re.I),
+     re.compile(r"\d\s*(mm|cm|metres|Ah)\b")),
+    (re.compile(r"\bhow (much|many litres)\b.*\bhold|\bcapacity\b|\blitres\b", re.I),
+     re.compile(r"\d\s*litres?\b")),
+    (re.compile(r"\btemperatures?\b|\bhow (hot|warm|cold)\b|\b(warm|hott|cold)est\b|"
+                r"\bdegrees\b", re.I),
+     re.compile(r"°C|\b(warm|hot|cold)(est)?\b")),
+    (re.compile(r"\bhow often\b|\binterval\b|\bhow many (km|miles|months|years)\b", re.I),
+     re.compile(r"\bevery\b|\d\s*(km|months?|years?)\b")),
+    (re.compile(r"\bhow long\b", re.I),
+     re.compile(r"\d\s*(seconds?|minutes?|hours?|days?|months?|years?|km|mm|cm|metres)\b")),
+)
+"""What a question about an amount names (its speed, pressure, weight, size, capacity,
+temperature, interval, duration) -> what a sentence stating that value has (its unit, or the
+words of the value: "three times for fast")."""
 
 _IMPERATIVE = frozenset((
     "stop", "reduce", "check", "drive", "switch", "refuel", "have", "book", "press", "turn",
@@ -50,7 +85,30 @@ def kind_of(question: str) -> Kind:
     for kind, pattern in _KINDS:
         if pattern.search(question):
             return kind
+    if _ATTRIBUTE.search(question) and not _SIGNAL.search(question):
+        return "amount"
     return "other"
+
+
+def reported(question: str) -> bool:
+    """Whether ``question`` reports a light or warning as on without asking what it is
+    ("the tyre warning popped up", "abs light"): the driver sees it; what it means and what
+    to do answer it."""
+    return kind_of(question) == "meaning" and _ASKED.search(question) is None
+
+
+def flashing(question: str) -> bool:
+    """Whether ``question`` says the light flashes ("the engine lamp is blinking")."""
+    return _FLASHING.search(question) is not None
+
+
+def value_of(question: str) -> re.Pattern[str] | None:
+    """What a sentence stating the value ``question`` asks for looks like ("how fast" ->
+    "80 km/h"; "tyre pressure" -> "240 kPa"), or None when it names no such property."""
+    for asked, value in _VALUES:
+        if asked.search(question):
+            return value
+    return None
 
 
 def is_instruction(sentence: str) -> bool:

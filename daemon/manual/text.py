@@ -37,6 +37,9 @@ SYNONYMS: dict[str, str] = {
     "bolt": "nut", "bolts": "nuts", "lead": "cable", "leads": "cables", "slippy": "slippery",
     "misty": "misted", "steamed": "misted", "goo": "sealant", "squirter": "washer",
     "blind": "sunshade", "helpline": "assistance", "miles": "km", "mileage": "km",
+    # who rides in the back
+    "kid": "child", "son": "child", "sons": "child", "daughter": "child",
+    "daughters": "child", "toddler": "child", "toddlers": "child",
 
 }
 """Word -> the spelling the manual's sections use (both sides are mapped the same way)."""
@@ -67,6 +70,8 @@ ATTRIBUTE_WORDS = frozenset((
     "weight", "heavy", "pressure", "capacity", "size", "limit", "height", "length", "width",
     "big", "level", "far", "fast", "slow", "often", "long", "how", "maximum", "max",
     "minimum", "min", "location", "located", "side", "colour", "color", "number",
+    # how something is, not what it is ("check the tyres hot or cold", "on the left or right")
+    "hot", "cold", "warm", "cool", "left", "tall", "high",
 ))
 """Words asking for a property of something ("the trailer *weight*", "the spare wheel's
 *pressure*"): they say what is asked about a topic, not which topic, so they never mean
@@ -81,6 +86,19 @@ WEAK_WORDS = frozenset((
     "night", "read", "anywhere", "someone", "everything", "let", "stay", "stays", "staying",
     "try", "trying", "tried", "start", "started", "stuck", "little", "flash", "flashes",
     "flashing", "first", "goes", "back", "off",
+    # a light's state ("lit up", "popped up", "appeared"): the warning light it is says which
+    "lit", "illuminated", "popped", "pops", "appeared", "appears",
+    # how it feels to the driver, not what it is ("feels really stiff", "sounds fine")
+    "feel", "feels", "felt", "really", "seems", "fine",
+    # what the driver hears or feels of a fault: the part or the light says which topic
+    "sound", "sounds", "noise", "noises", "noisy", "judder", "juddering", "judders", "shaking",
+    "shudder", "shuddering", "vibrating", "vibration", "squeak", "squeaking", "squeaks",
+    "squealing", "rattling", "stiff",
+    # where the car is ("on the motorway")
+    "motorway", "highway", "freeway",
+    "buy", "buying",
+    # where and when, not which topic ("without a child seat", "before my son can ...")
+    "without", "before",
 ))
 """Words that say nothing about which topic a question is on ("keep", "put", "light",
 "symbol", "this morning"): they count for retrieval, but not for or against a section

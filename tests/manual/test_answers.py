@@ -134,3 +134,97 @@ def test_words_in_pieces_and_polite_wrappers() -> None:
     assert analyzer.terms("air bag") == analyzer.terms("airbag")
     assert "assist" not in analyzer.question_terms("could you tell me where the jack is")
     assert "assist" in analyzer.question_terms("what can you do")
+
+
+# Classes of answers that lacked the asked-for fact (issue 22, answers with the right facts).
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("wiper speed", "amount"), ("boot capacity", "amount"),
+    ("low tyre pressure light", "meaning"), ("tyre warning popped up on the motorway", "meaning"),
+    ("brake warning on the dash", "meaning"), ("which order do the jump leads go on", "howto"),
+])
+def test_terse_properties_reported_lights_and_orders_have_their_kind(
+        question: str, kind: str) -> None:
+    assert kind_of(question) == kind
+
+
+@pytest.mark.parametrize(("question", "fact", "not_before"), [
+    # the sentence with the unit asked for, not the first with any number ("4 mm")
+    ("how fast can I go after using the puncture sealant", "80 km/h", "It contains"),
+    ("wiper speed", "three times for fast", ""),  # the value's words: fast, slow
+    ("how long can I drive on the repair kit sealant", "10 km", ""),
+    ("what size is the car battery", "60 Ah", ""),
+])
+def test_an_amount_question_gets_the_sentence_stating_that_value(
+        answerer: Answerer, question: str, fact: str, not_before: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.covered and fact in answer.text, answer.text
+    assert not not_before or not_before not in answer.text
+
+
+def test_a_then_step_too_long_with_its_antecedent_is_said_alone(answerer: Answerer) -> None:
+    # "Then drive 10 km ..." with "Connect the sealant bottle ..." would pass max_chars; and
+    # no unrelated sentence ("The tyre repair kit is under the boot floor") goes before it
+    answer = answerer.answer("how fast can I go after using the puncture sealant")
+    assert answer.text.startswith("Then drive 10 km at no more than 80 km/h")
+    assert len(answer.text) <= 260
+
+
+@pytest.mark.parametrize(("question", "meaning", "to_do"), [
+    ("tyre warning popped up on the motorway", "20 percent", "Reduce speed"),
+    ("the temperature warning light came on", "overheating", "Stop as soon as it is safe"),
+    ("the fuel light just came on", "7 litres", "Refuel as soon as you can"),
+])
+def test_a_light_reported_on_gets_what_it_means_and_what_to_do(
+        answerer: Answerer, question: str, meaning: str, to_do: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.text.startswith("It means") and meaning in answer.text, answer.text
+    assert to_do in answer.text
+    assert not ungrounded(answer.text, answerer.index.manual.get(answer.section_id).text)
+
+
+def test_a_light_asked_about_is_still_named_before_its_meaning(answerer: Answerer) -> None:
+    answer = answerer.answer("what does the orange engine light on the dashboard mean?")
+    assert answer.text.startswith("The engine warning light is orange")
+    assert "It means" in answer.text
+
+
+def test_a_flashing_light_gets_what_flashing_means(answerer: Answerer) -> None:
+    answer = answerer.answer("my car is juddering and the engine lamp is blinking")
+    assert answer.section_id == "light-engine" and "misfiring" in answer.text, answer.text
+
+
+def test_which_order_gets_the_steps(answerer: Answerer) -> None:
+    answer = answerer.answer("which order do the jump leads go on")
+    assert answer.text.startswith("To jump-start the car")
+    assert "Connect the red cable" in answer.text
+
+
+@pytest.mark.parametrize(("question", "section", "fact"), [
+    # attribute words the section answers with a number ("150 cm", "60 Ah")
+    ("how tall do kids need to be to sit without a child seat", "child-seats", "150 cm"),
+    ("booster seat height limit", "child-seats", "150 cm"),
+    ("how tall before my son can go without a child seat", "child-seats", "150 cm"),
+    # a light's state, what the driver feels or hears: not words of a topic
+    ("abs warning lit on the dash", "light-abs", "anti-lock"),
+    ("I've got the oil light on and the engine sounds fine", "light-oil", "oil pressure"),
+    ("the steering feels really stiff", "light-steering", "power steering"),
+    ("tyre warning popped up on the motorway", "light-tyre-pressure", "Reduce speed"),
+    # hot and cold say how the tyres are, not the climate's or the frost light's topic
+    ("should I check tyre pressures hot or cold", "tyre-check", "cold"),
+    ("I want to know which petrol to buy", "fuel", "95 RON"),
+])
+def test_words_that_name_no_topic_do_not_decline_a_covered_question(
+        answerer: Answerer, question: str, section: str, fact: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.covered and answer.section_id == section, answer
+    assert fact in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "what's the wheel size", "what's the tyre size", "how fast does it go from 0 to 100",
+    "what is the top speed of this car", "how do I turn on the massage seats",
+])
+def test_an_attribute_the_section_has_no_value_for_is_still_declined(
+        answerer: Answerer, question: str) -> None:
+    assert not answerer.answer(question).covered
