@@ -282,15 +282,17 @@ class _Context:
 
 
 def _with_model(args: argparse.Namespace) -> Any:
-    """The fast path, then the configured language model (`cabin eval understanding
-    --with-llm`)."""
+    """The fast path, the owner's manual and the configured language model, as the Decider
+    runs them (`cabin eval understanding --with-llm`)."""
     from daemon.config import load_config
     from daemon.eval.understanding_llm import with_model
     from daemon.llm.router import Router
+    from daemon.manual.loader import load_answerer
     from daemon.understanding.intents import understander
     from vehicle_tools.tools import default_registry
 
     config = load_config(args.config)
     router = Router(config.llm, default_registry(), config.models_dir)
     router.load()
-    return with_model(understander().understand, router, config.llm.model_actions)
+    return with_model(understander().understand, router, config.llm.model_actions,
+                      load_answerer(config.manual))

@@ -1,5 +1,6 @@
 """The product's text path for `cabin eval understanding --with-llm`: the fast path, then the
-language model for what it does not understand (as daemon/conversation/decide.py runs them), as one
+language model for what it does not understand, and the owner's manual where the Decider asks it
+(as daemon/conversation/decide.py runs them), as one
 ``understand(text, state) -> Plan | None`` for the scorer.
 
 The model's answer becomes a `Plan`: calls as calls, a clarification as a question, a decline
@@ -14,6 +15,8 @@ from typing import Any
 from daemon.conversation.decide import Agent
 from daemon.eval.commands_eval import final_answer
 from daemon.llm.types import AgentAnswer
+from daemon.manual.route import for_the_manual, manual_first, yields_to_manual
+from daemon.manual.types import ManualSource
 from daemon.understanding.model_calls import ModelCall, Policy, judge
 from daemon.understanding.resolve import Call, Question
 from daemon.understanding.understand import Plan
@@ -42,14 +45,33 @@ def model_plan(text: str, answer: AgentAnswer | None, policy: Policy = "confirm"
     return Plan(refusal=answer.text or "declined")
 
 
-def with_model(fast_path: Understand, agent: Agent, policy: Policy = "confirm") -> Understand:
+FROM_MANUAL = Plan(refusal="answered from the owner's manual")
+"""A turn the manual answers: spoken from it, no call of any kind."""
+
+
+def with_model(fast_path: Understand, agent: Agent, policy: Policy = "confirm",
+               manual: ManualSource | None = None) -> Understand:
     """``fast_path``, and ``agent`` for what it returns None for (its calls judged under
-    ``policy``, `llm.model_actions`)."""
+    ``policy``, `llm.model_actions`); with ``manual``, the owner's manual where the Decider
+    asks it (daemon/conversation/decide.py: a question for it first, a free-text reading it
+    covers, what neither the fast path nor a command covers): `FROM_MANUAL`, no call."""
+
+    def covered(text: str, *, must_answer: bool = False) -> bool:
+        return manual is not None and (must_answer or manual.answer(text).covered)
 
     def understand(text: str, state: Mapping[str, Any]) -> Plan | None:
+        if not text.strip():
+            return fast_path(text, state)
+        first = manual_first(text) if manual is not None else "no"
+        if first != "no" and covered(text, must_answer=first == "always"):
+            return FROM_MANUAL
         plan = fast_path(text, state)
-        if plan is not None or not text.strip():
-            return plan
+        if plan is not None:
+            free = yields_to_manual(text, [(c.tool, c.args) for c in plan.calls],
+                                    gave_up=plan.question is None and not plan.refusal)
+            return FROM_MANUAL if free and covered(free) and covered(text) else plan
+        if for_the_manual(text) and covered(text):
+            return FROM_MANUAL
         return model_plan(text, final_answer(agent, text), policy)
 
     return understand
