@@ -209,6 +209,28 @@ def test_a_sentence_from_the_templates_parses_back_to_its_call(drawn: Any) -> No
     ("I should like the temperature at twenty one and the fan on level two, please.",
      [("set_temperature", {"celsius": 21.0, "zone": "all"}), ("set_fan", {"level": 2})]),
     ("Would you please telephone Margaret.", [("call_contact", {"contact": "Margaret"})]),
+    # readings asked for in other words
+    ("would you tell me how much fuel I've got", [("get_vehicle_status", {"item": "fuel"})]),
+    ("what does the odometer say", [("get_vehicle_status", {"item": "odometer"})]),
+    ("how far have I driven this car in total", [("get_vehicle_status", {"item": "odometer"})]),
+    ("doors locked or not", [("get_vehicle_status", {"item": "doors"})]),
+    ("how many k's left before empty", [("get_vehicle_status", {"item": "range"})]),
+    ("how much time more to reach", [("get_eta", {})]),
+    # the assistant's voice
+    ("your speaking speed to 1.2", [("set_assistant_voice", {"speed": 1.2})]),
+    ("please talk a bit slower, at 0.8 speed", [("set_assistant_voice", {"speed": 0.8})]),
+    ("talk twice as fast", [("set_assistant_voice", {"speed": 2.0})]),
+    ("go back to talking at normal speed", [("set_assistant_voice", {"speed": 1.0})]),
+    ("can you speak up a bit", [("set_assistant_voice", {"volume_pct": 90})]),
+    # regional and casual words for the same devices
+    ("heated rear screen off", [("set_defrost", {"on": False, "screen": "rear"})]),
+    ("windscreen heater on", [("set_defrost", {"on": True, "screen": "front"})]),
+    ("defrost everything", [("set_defrost", {"on": True, "screen": "all"})]),
+    ("central locking on", [("lock_doors", {})]),
+    ("pop the locks", [("unlock_doors", {})]),
+    ("carry on playing", [("media_control", {"action": "play"})]),
+    ("hold the music a sec", [("media_control", {"action": "pause"})]),
+    ("I don't need the directions any more", [("cancel_navigation", {})]),
     # a value after a pause refines the command before it, on its target
     ("warmer on my side ... 23 degrees",
      [("set_temperature", {"celsius": 23.0, "zone": "driver"})]),

@@ -63,8 +63,12 @@ def _reply(a: SetAssistantVoiceArgs, r: Report) -> str:
     return "I'll speak " + " and ".join(parts) + "."
 
 
-_YOUR_VOICE = ("(your voice|your volume|your voice volume|the assistant[s] voice|"
-               "the assistant[s] volume)")
+_YOUR_VOICE = ("(your voice|your volume|your voice volume|[the] assistant[s] voice|"
+               "[the] assistant[s] volume|[the] assistant[s] voice volume)")
+_YOUR_SPEED = ("(your speaking speed|your speech speed|your talking speed|your voice speed|"
+               "your speed|your speech rate|your speaking rate|[the] assistant[s] speed|"
+               "[the] assistant[s] speaking speed)")
+_TALK = "(speak|talk|speaking|talking)"
 SET_ASSISTANT_VOICE_LANGUAGE = Language(
     complaints=(
         Complaint(feel=("too fast", "too quick", "too quickly", "way too fast", "so fast"),
@@ -88,11 +92,19 @@ SET_ASSISTANT_VOICE_LANGUAGE = Language(
         Sentences(("(speak|talk) (faster|quicker|more quickly|quickly)",
                    "(speak|talk) [a bit|a little] (faster|quicker)"), args={"speed": 1.25}),
         Sentences(("(speak|talk) [at] {speed} (times|x) [speed]",
-                   "(speak|talk) at {speed} speed"),),
+                   "(speak|talk) at {speed} speed",
+                   f"[(set|change|put|make)] {_YOUR_SPEED} [(to|at)] {{speed}} [(times|x)] "
+                   "[speed]",
+                   "(speak|talk) at a speed of {speed}"),),
+        Sentences((f"{_TALK} (twice|two times|double) as (fast|quick|quickly)",),
+                  args={"speed": 2.0}),
+        Sentences((f"{_TALK} (three times|triple) as (fast|quick|quickly)",),
+                  args={"speed": 3.0}),
         Sentences(("(speak|talk) [a bit|a little] louder", f"(turn|put) {_YOUR_VOICE} up",
-                   "i cant hear you"),
+                   "i cant hear you", "speak up [a bit|a little]"),
                   args={"volume_pct": 10}, relative="volume_pct"),
-        Sentences(("(speak|talk) at (normal|regular|usual|your normal|your usual) speed",
+        Sentences(("[go back to] (speak|talk|speaking|talking) at (normal|regular|usual|"
+                   "your normal|your usual) speed",
                    "(normal|regular|usual) speed [please]"), args={"speed": 1.0}),
         Sentences(("(speak|talk) at half speed", "half speed"), args={"speed": 0.5}),
         Sentences(("(speak|talk) (quieter|softer|more quietly|more softly)",
@@ -100,7 +112,7 @@ SET_ASSISTANT_VOICE_LANGUAGE = Language(
                    f"(turn|put) {_YOUR_VOICE} down"),
                   args={"volume_pct": -10}, relative="volume_pct"),
     ),
-    lists={"speed": Range(0, 10, halves=True)},
+    lists={"speed": Range(0, 10, tenths=True)},
     state_keys={"volume_pct": "voice.volume_pct"},
 )
 

@@ -43,7 +43,7 @@ def _lock_report(args: NoArgs, state: VehicleState) -> Report:
 _DOORS = "(door[s]|car|it)"
 LOCK_DOORS_LANGUAGE = Language(sentences=(Sentences((
     f"lock [up] [the|all the|all|my] ({_DOORS}|them)", f"lock [all] [the] {_DOORS} [up]",
-    "(lock up|lock everything)",
+    "(lock up|lock everything)", "central locking on", "lock (her|it) up",
 )),),
     model_examples=(("lock up", {}),),
 )
@@ -67,6 +67,7 @@ LOCK_DOORS: Tool[NoArgs] = Tool(
 
 UNLOCK_DOORS_LANGUAGE = Language(sentences=(Sentences((
     f"unlock [the|all the|all|my] ({_DOORS}|them)", "open the (locks|lock)", "unlock everything",
+    "central locking off", "pop the locks",
 )),))
 
 

@@ -111,7 +111,9 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                   args={"item": "speed"}),
         Sentences(("(whats|what is|tell me|check) [the] [my] fuel [level]",
                    "how much (fuel|gas|petrol|diesel) (do i have|do we have|is left|have i got|"
-                   "is in the tank) [left]",
+                   "is in the tank|ive got|i have|weve got|we have|we got|have we got) [left]",
+                   "(have|has) (we|i) got enough (fuel|gas|petrol|diesel) [in the tank]",
+                   "(is there|do (i|we) have) enough (fuel|gas|petrol|diesel) [in the tank]",
                    "(is|are) (the tank|we|i) (low|full|running low) [on (fuel|gas|petrol)]",
                    "how (full|empty) is the tank", "(fuel|gas|petrol) level",
                    "do (i|we) need (gas|fuel|petrol|to refuel)", "(fuel|petrol|gas|diesel)",
@@ -125,7 +127,12 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "how many (miles|kilometers|kilometres|km) can (i|we) (go|drive)", "range",
                    "how far can (i|we) (go|drive|get) before (i|we) (need|have) to (fill up|refuel"
                    "|charge)",
-                   "how much range (do i have|do we have|is left|have i got|have we got) [left]"),
+                   "how much range (do i have|do we have|is left|have i got|have we got) [left]",
+                   "how many (miles|kilometers|kilometres|km|ks|kays|k) (left|remain|to go) "
+                   "[(before|till|until) (empty|i must refuel|i need fuel|we need fuel|i have to "
+                   "refuel|i need to refuel)]",
+                   "how many (miles|kilometers|kilometres|km|ks|kays) remain before (i|we) (must|"
+                   "need to|have to) refuel"),
                   args={"item": "range"}),
         Sentences(("(whats|what is|tell me|check) [the] [my] (odometer|mileage)[ reading]",
                    "(whats|what is) the (mileage|reading) on the (odometer|clock|car)",
@@ -133,7 +140,11 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "done)",
                    "how many (miles|kilometers|kilometres|km) (are|is) on (this|the) car",
                    "how (far|many kilometres|many kilometers|many miles) has (this|the) car "
-                   "(done|driven|gone)", "(odometer|mileage)"),
+                   "(done|driven|gone)", "(odometer|mileage)",
+                   "what (does|do) the (odometer|clock|mileage) (say|read|show)",
+                   "whats the (odometer|clock) (say|read|show|saying|reading|showing)",
+                   "how far (have i|have we|has it) (driven|gone|done) [(this|the) car] "
+                   "[(in total|altogether|overall)]"),
                   args={"item": "odometer"}),
         Sentences(("(what|which) gear (am i|are we|is the car|is it) in",
                    "(whats|what is) [the] gear", "is (the car|it) in (park|drive|reverse|neutral)",
@@ -147,7 +158,10 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
         Sentences(("(are|is) [the|my] (doors|door|car) (locked|unlocked|open|closed|shut)",
                    "did i lock [the] (car|doors)", "is the (trunk|boot) (open|closed)",
                    "(is|are) (a|any|the) door[s] open",
-                   "(are|is) (all|any) [of] the doors (open|shut|closed|locked|unlocked)"),
+                   "(are|is) (all|any) [of] the doors (open|shut|closed|locked|unlocked)",
+                   "[the] (doors|door) (locked|unlocked|open|shut|closed) or not",
+                   "did (i|we|the kids|someone|anyone|somebody|they|you) (shut|close|lock) [the] "
+                   "[(back|rear|front)] doors [properly]"),
                   args={"item": "doors"}),
     ),
     examples=(

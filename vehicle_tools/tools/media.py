@@ -81,12 +81,14 @@ MEDIA_CONTROL_LANGUAGE = Language(
     sentences=(
         Sentences((f"(pause|stop|halt) [the|this] {_AUDIO}", "pause [it|this|that]",
                    "stop playing",
-                   f"(pause|stop) [the|this] {_AUDIO} [for a (second|moment|bit)]"),
+                   f"(pause|stop|hold) [the|this] {_AUDIO} [for] [a|one] [(second|sec|moment|"
+                   "bit|minute|min)]"),
                   args={"action": "pause"}),
         Sentences((f"(play|resume|continue|unpause|start) [the|some|my] {_AUDIO}",
                    f"(put|turn) (on|back on) [the|some|my] {_AUDIO}",
                    f"(put|turn) [the|some|my] {_AUDIO} (on|back on)",
-                   "(resume|unpause|continue) [playing|playback]", "play"),
+                   "(resume|unpause|continue) [playing|playback]", "play",
+                   f"(carry on|keep|go on) playing [the|my] [{_AUDIO}]"),
                   args={"action": "play"}),
         Sentences((f"(next|skip [to the next]) [{_AUDIO}|one]", f"skip [this|the] [{_AUDIO}|one]",
                    f"(play|go to) the next [{_AUDIO}|one]",

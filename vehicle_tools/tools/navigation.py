@@ -105,7 +105,8 @@ CANCEL_NAVIGATION_LANGUAGE = Language(sentences=(Sentences((
     "(cancel|stop|end|clear|turn off|quit|exit|kill) [the] (navigation|nav|route|[route] "
     "guidance|directions|satnav|sat nav|trip)",
     "stop (navigating|guiding [me])", "(i dont|we dont) need [the] (directions|navigation) "
-    "[anymore]",
+    "[(anymore|any more)]", "no more (directions|navigation|guidance)",
+    "(i|we) know the way [from here]",
 )),))
 
 
@@ -141,6 +142,10 @@ GET_ETA_LANGUAGE = Language(sentences=(Sentences((
     "how (much longer|long until we arrive|long until we get there|long till we arrive|long "
     "till we get there|long to go|long is left|far is it|far to go)",
     "how long (until|till|before) (we|i) (arrive|get there|are there)",
+    "how long (until|till|before) (were|we are|im|i am) there",
+    "how (much|long) [more] time [more] (to|till|until) (reach|we reach|we get there|arrival|"
+    "we arrive|the destination)", "how much time [is] left",
+    "how far (to go|is it|is left) (to|till|until) [the] (next (stop|drop)|destination)",
     "(are we there yet|eta)", "[the|my|our] (eta|arrival time)",
     "(am i|are we) going to be late", "how much (further|farther|longer) [to go]",
     "are we nearly there [yet]", "what time (will|do) (we|i) (arrive|get there)",

@@ -168,7 +168,7 @@ def _defrost_reply(args: SetDefrostArgs, report: Report) -> str:
     return f"{_SPOKEN_SCREEN[args.screen]} is {'on' if on else 'off'}."
 
 
-_SCREEN = "(defrost|defroster|demist|demister|defog|defogger|de ice|deicer)"
+_SCREEN = "(defrost|defroster|demist|demister|defog|de fog|defogger|de ice|deicer)"
 _SCREENS = "(defrosters|demisters|defoggers|deicers)"
 """Said in the plural with no screen named, both screens ("switch the demisters off")."""
 SET_DEFROST_LANGUAGE = Language(
@@ -186,7 +186,8 @@ SET_DEFROST_LANGUAGE = Language(
         Sentences((f"(turn|switch|put) [the] [{{screen}}] {_SCREENS} on",
                    f"(turn|switch|put) on [the] [{{screen}}] {_SCREENS}",
                    f"[the] [{{screen}}] {_SCREENS} on",
-                   f"(start|enable) [the] [{{screen}}] {_SCREENS}"),
+                   f"(start|enable) [the] [{{screen}}] {_SCREENS}",
+                   "(defrost|demist|defog|de ice) (everything|all [the] (screens|windows|glass))"),
                   args={"on": True, "screen": "all"}),
         Sentences((f"(turn|switch|shut) [the] [{{screen}}] {_SCREENS} off",
                    f"(turn|switch|shut) off [the] [{{screen}}] {_SCREENS}",
@@ -207,12 +208,22 @@ SET_DEFROST_LANGUAGE = Language(
             "(heater|heating)",
             "(turn|switch|put) [the] (rear|back) (window|windscreen|windshield|screen) "
             "(heater|heating) on",
+            "[the] heated (rear|back) (window|screen|windscreen) on",
         ), args={"on": True, "screen": "rear"}),
+        Sentences((
+            "(turn|switch|put) on [the] (windscreen|windshield|front screen) heater",
+            "[(turn|switch|put)] [the] (windscreen|windshield|front screen) heater on",
+        ), args={"on": True, "screen": "front"}),
+        Sentences((
+            "(turn|switch|shut) off [the] (windscreen|windshield|front screen) heater",
+            "[(turn|switch|shut)] [the] (windscreen|windshield|front screen) heater off",
+        ), args={"on": False, "screen": "front"}),
         Sentences((
             "(turn|switch|shut) off [the] (rear|back) (window|windscreen|windshield|screen) "
             "(heater|heating)",
             "(turn|switch|shut) [the] (rear|back) (window|windscreen|windshield|screen) "
             "(heater|heating) off",
+            "[the] heated (rear|back) (window|screen|windscreen) off",
         ), args={"on": False, "screen": "rear"}),
         Sentences((
             f"(turn|switch|shut) [the] [{{screen}}] {_SCREEN} off",
