@@ -208,7 +208,7 @@ def _score_no_call(item: Item, plan: Any, shown: str) -> Scored:
     return Scored(item, "right", shown)
 
 
-ASKED_FIRST = "read from a complaint: asked first"
+ASKED_FIRST = "read from a complaint or proposed by the model: asked first"
 """The reason of a plan the Decider asks about before acting (`Plan.inferred`): a right one
 stays right (after the driver's yes), a wrong one is a question, never an action."""
 
@@ -290,7 +290,8 @@ def markdown(split: str, scored: Sequence[Scored], failures: bool = True) -> str
     lines += [row(f"source: {k}", r) for k, r in numbers["by_source"].items()]
     lines.append(row("**all**", numbers["overall"]))
     first = sum(1 for s in scored if s.outcome == "right" and s.reason == ASKED_FIRST)
-    lines += ["", f"Right after a question first (read from a complaint): {first}"]
+    lines += ["", "Right after a question first (read from a complaint, or an action the model "
+              f"proposed): {first}"]
     bad = [s for s in scored if s.outcome != "right"]
     if failures and bad:
         lines += ["", f"Failures ({len(bad)}):", "",

@@ -28,8 +28,9 @@ Understand = Callable[[str, Mapping[str, Any]], Plan | None]
 def model_plan(text: str, answer: AgentAnswer | None, policy: Policy = "confirm"
                ) -> Plan | None:
     """What the model's final answer means for the scorer, under the same `judge` the
-    Decider applies (an action asked about first is a question; a question's action is
-    declined)."""
+    Decider applies: an action asked about first is an inferred plan (`Plan.inferred`: right
+    when it is the call wanted, after the driver's yes; else counted as a question, never an
+    action); a question's action is declined."""
     if answer is None or answer.kind == "unavailable":
         return None
     if answer.kind == "calls":
@@ -37,8 +38,11 @@ def model_plan(text: str, answer: AgentAnswer | None, policy: Policy = "confirm"
                         default_registry(), policy)
         run = tuple(Call(c.name, {k: v for k, v in c.args.items()
                                   if isinstance(v, str | int | float)}) for c in verdict.run)
-        if verdict.confirm is not None:
-            return Plan(run, question=Question(verdict.question, verdict.confirm.name))
+        if verdict.confirm is not None:  # asked first ("Do you want me to ...?"): like a
+            # complaint's reading, right when it is what was asked for, else a question
+            confirm = Call(verdict.confirm.name, {k: v for k, v in verdict.confirm.args.items()
+                                                  if isinstance(v, str | int | float)})
+            return Plan((*run, confirm), inferred=True)
         return Plan(run, refusal=verdict.decline)
     if answer.kind == "clarify":
         return Plan(question=Question(answer.text or "?", ""))
