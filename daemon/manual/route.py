@@ -30,6 +30,8 @@ _READING = re.compile(
     r"^\s*(is|are)\s+(the|my|all|any)\b.*\b(open|closed|shut|on|off|locked|unlocked|"
     r"running|up|down|full|empty|low|flat|ok|okay|fine)\s*\??\s*$|"
     r"\bhow much\b(?!.*\b(when|if|after|should)\b).*\b(have|left|remaining|got)\b|"
+    r"\bhow many (miles|kilometres|kilometers|km|k'?s)\b"
+    r"(?!.*\b(when|if|after|should|once)\b).*\b(left|remaining|to go|in the tank)\b|"
     r"\bhow (far|fast) (can|am|are)\b.*\b(drive|go|going)\b"
     r"(?!.*\b(spare|once|when|if|after|with)\b)|"
     r"\bwhat (gear|speed)\b",

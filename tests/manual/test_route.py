@@ -40,7 +40,7 @@ def test_other_questions_go_to_the_manual_when_it_covers_them(text: str) -> None
 @pytest.mark.parametrize("text", [
     "what's my tyre pressure", "hey jarvis what's my tyre pressure", "how much fuel do I have",
     "are the doors locked", "is the sunroof open", "how far can I drive", "what gear is the "
-    "car in",
+    "car in", "I'm on reserve, how many miles left",
 ])
 def test_live_readings_stay_with_the_vehicle_tool(text: str) -> None:
     assert reads_the_car(text) and not for_the_manual(text) and not manual_only(text)
