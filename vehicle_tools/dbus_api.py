@@ -117,6 +117,10 @@ NAVIGATION_XML = f"""
       <arg name="eta_seconds" type="u" direction="out"/>
     </method>
     <method name="CancelRoute"/>
+    <method name="Search">
+      <arg name="query" type="s" direction="in"/>
+      <arg name="places" type="a(sb)" direction="out"/>
+    </method>
     <signal name="RouteChanged">
       <arg name="destination" type="s"/>
       <arg name="active" type="b"/>

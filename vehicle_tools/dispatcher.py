@@ -21,9 +21,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from vehicle_tools.backends.base import NameSource, ToolBackend, VehicleBackend
+from vehicle_tools.backends.base import NameSource, PlaceSearch, ToolBackend, VehicleBackend
 from vehicle_tools.errors import ToolError
-from vehicle_tools.names import match_name
+from vehicle_tools.names import Directory, NameMatch, match_name, match_search
 from vehicle_tools.redact import Redactor
 from vehicle_tools.registry import Registry, Report, Tool, ToolArgs
 from vehicle_tools.safety import DrivingState, PolicyGate, driving_state
@@ -116,11 +116,11 @@ class Dispatcher:
         valid: ToolArgs | None = None
         try:
             tool, valid = self._registry.validate(name, args)
+            await self._check_policy(tool, valid, confirmed)  # a refused call looks nothing up
             valid, question = await self._resolve_names(tool, valid)
             if question is not None:
                 raise ToolError("needs_confirmation", question,
                                 f"{tool.name}: a name near one entry of its directory")
-            await self._check_policy(tool, valid, confirmed)
             self._gate.record(tool.name, tool.policy)
             state = await self._run(tool, valid)
             report = tool.report(valid, state)
@@ -149,13 +149,10 @@ class Dispatcher:
         question: str | None = None
         backend = self._backends.get(tool.backend)
         for arg, directory in tool.directories.items():
-            if not isinstance(backend, NameSource):
-                continue
-            entries = await backend.names(directory.key)
-            if entries is None:
-                continue  # the service keeps no list: it decides itself
             heard = str(getattr(valid, arg))
-            match = match_name(heard, entries)
+            match = await _lookup(backend, directory, heard)
+            if match is None:
+                continue  # the service keeps no list and has no search: it decides itself
             if match.kind == "none":
                 raise ToolError("not_found", directory.missing.format(name=heard),
                                 f"{tool.name}: {arg} names no entry of {directory.key} "
@@ -218,6 +215,20 @@ class Dispatcher:
             return tool.report(valid, backend.state)
         except ToolError:
             return {}
+
+
+async def _lookup(backend: object, directory: Directory, heard: str) -> NameMatch | None:
+    """What ``heard`` names by ``directory``: the service's list matched (`match_name`) or its
+    search's places (`match_search`); None when the backend offers neither."""
+    if directory.search:
+        if not isinstance(backend, PlaceSearch):
+            return None
+        found = await backend.search(directory.key, heard)
+        return None if found is None else match_search(found)
+    if not isinstance(backend, NameSource):
+        return None
+    entries = await backend.names(directory.key)
+    return None if entries is None else match_name(heard, entries)
 
 
 def _name_of(name: object) -> str:

@@ -1,5 +1,5 @@
-"""Names a service keeps (the phone book): a heard name is resolved to one of its entries before
-anything is sent, or asked about, or said not to exist.
+"""Names a service keeps (the phone book) or finds (the map): a heard name is resolved to one of
+its entries before anything is sent, or asked about, or said not to exist.
 
 A recogniser hears names worst of all ("get my fish to run the phone" made a call to a contact
 named "phone"), so a free-text argument declared with a `Directory` never goes to the service as
@@ -11,6 +11,11 @@ heard. `match_name` compares it with every entry, by spelling (rapidfuzz) and by
   nearly the same: the call goes to that entry, and the reply names it;
 - ``close``: one entry clearly nearer than the rest: "Did you mean Bob Smith?" first;
 - ``none``: no entry near enough: "I couldn't find ... in your contacts", and nothing is sent.
+
+A service that cannot list its entries searches instead (the navigation's map, `Directory`
+``search``): its places found are taken the same way: the first one it is sure of goes ahead,
+else the first one found is asked about ("Did you mean Heathrow Airport?"), and nothing found
+is said ("I couldn't find camera John turn on the map."): `match_search`.
 
 Pure; the dispatcher reads the entries from the service and applies the result.
 """
@@ -36,17 +41,24 @@ CLOSE_MARGIN = 10.0
 
 @dataclass(frozen=True)
 class Directory:
-    """A free-text argument that must name an entry of a list the tool's service reports.
+    """A free-text argument that must name an entry of a list the tool's service reports, or
+    a place its search finds.
 
     Attributes:
-        key: the ``service.Property`` holding the entries (``phone.Contacts``).
+        key: the ``service.Property`` holding the entries (``phone.Contacts``), or with
+            ``search`` the ``service.Method`` that searches (``navigation.Search``: the heard
+            text in, ``a(sb)`` out: each place found, best first, and whether the service is
+            sure it is the one asked for).
         ask: the question for a close entry, with ``{name}`` ("Did you mean {name}?").
         missing: said when no entry is near, with ``{name}`` (what was heard).
+        search: the service searches (a map cannot list its places); else it lists entries
+            and `match_name` decides.
     """
 
     key: str
     ask: str = "Did you mean {name}?"
     missing: str = "I couldn't find {name}."
+    search: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,3 +116,15 @@ def match_name(heard: str, entries: Sequence[str]) -> NameMatch:
     if best >= CLOSE_SCORE and best - runner_up >= CLOSE_MARGIN:
         return NameMatch("close", entry, best)
     return NameMatch("none", "", best)
+
+
+def match_search(found: Sequence[tuple[str, bool]]) -> NameMatch:
+    """What a service's search found (each place and whether the service is sure of it, best
+    first) as a `NameMatch`: the first sure place, else the first place found (close), else
+    none."""
+    sure = next((name for name, certain in found if certain), None)
+    if sure is not None:
+        return NameMatch("sure", sure, 100.0)
+    if found:
+        return NameMatch("close", found[0][0], 0.0)
+    return NameMatch("none")

@@ -69,6 +69,9 @@ class FileResult:
     """The final decode's lowest segment avg_logprob (None: nothing heard)."""
     acts: bool = False
     """The plan has an action (a call other than a ``get_`` query): what confirm_below asks."""
+    looked_up: bool = False
+    """The dispatcher would ask about or refuse one of its calls for a name the simulated phone
+    book or map is not sure of, before anything is sent (`daemon.eval.lookup.stopped`)."""
 
 
 def read_manifest(split: str, audio_dir: Path = AUDIO_DIR) -> list[AudioItem]:
@@ -159,7 +162,13 @@ def confidence_rows(results: Sequence[FileResult],
     for t in (None, *thresholds):
         caught = 0 if t is None else sum(1 for r in wrong if below(r, t))
         asked = 0 if t is None else sum(1 for r in right if below(r, t))
+        # of the actions left, those the phone book or the map stops before anything is sent
+        looked = sum(1 for r in wrong if r.looked_up and not (t is not None and below(r, t)))
         rows.append({"threshold": t, "n": len(results),
+                     "wrong_looked_up": looked, "wrong_after_lookup": len(wrong) - caught - looked,
+                     "wrong_after_lookup_pct": _pct(len(wrong) - caught - looked, len(results)),
+                     "right_looked_up": sum(1 for r in right if r.looked_up
+                                            and not (t is not None and below(r, t))),
                      "wrong": len(wrong) - caught, "wrong_pct": _pct(len(wrong) - caught,
                                                                      len(results)),
                      "wrong_caught": caught, "right_asked": asked,
@@ -196,16 +205,18 @@ def confidence_markdown(split: str, table: Mapping[str, Any]) -> str:
     condition."""
     lines = [f"### {split}: asking below a confidence ({table['overall'][0]['n']} files)", "",
              "| confirm_below | wrong actions left | wrong caught | right asked (of right) "
-             "| right left | " + " | ".join(f"{c} wrong / right asked"
-                                           for c in table["by_condition"]) + " |",
-             "|---|---:|---:|---:|---:|" + "---:|" * len(table["by_condition"])]
+             "| right left | left after the name lookup | right the sim's lookup stops | "
+             + " | ".join(f"{c} wrong / right asked" for c in table["by_condition"]) + " |",
+             "|---|---:|---:|---:|---:|---:|---:|" + "---:|" * len(table["by_condition"])]
     for k, row in enumerate(table["overall"]):
         t = "off" if row["threshold"] is None else f"{row['threshold']:.1f}"
         cells = [f"{c[k]['wrong']} / {c[k]['right_asked']}"
                  for c in table["by_condition"].values()]
         lines.append(f"| {t} | {row['wrong']} ({row['wrong_pct']}%) | {row['wrong_caught']} | "
                      f"{row['right_asked']} ({row['right_asked_pct']}%) | "
-                     f"{row['right']} ({row['right_pct']}%) | " + " | ".join(cells) + " |")
+                     f"{row['right']} ({row['right_pct']}%) | {row['wrong_after_lookup']} "
+                     f"({row['wrong_after_lookup_pct']}%) | {row['right_looked_up']} | "
+                     + " | ".join(cells) + " |")
     lines.append("")
     return "\n".join(lines)
 
@@ -241,6 +252,7 @@ def hear_and_understand(models: Any, item: AudioItem, fe: Any, params: Any,
     `gate`: a `daemon.hearing.driver_level.GateParams` for the endpointing (an experiment, see
     docs/corpus.md), None for the product's endpointing."""
     from daemon.eval.common import WerCounter, load_audio
+    from daemon.eval.lookup import stopped
     from daemon.eval.turn import run_turn
     from daemon.eval.understanding_eval import DEFAULT_STATE, Item, score
 
@@ -256,11 +268,11 @@ def hear_and_understand(models: Any, item: AudioItem, fe: Any, params: Any,
     plan = understand(text, {**DEFAULT_STATE, **(corpus_item.state or {})})
     wer = WerCounter()
     errors = wer.add(corpus_item.text, text)
-    acts = plan is not None and any(not c.tool.startswith("get_")
-                                    for c in getattr(plan, "calls", ()))
+    calls = tuple(getattr(plan, "calls", ())) if plan is not None else ()
+    acts = any(not c.tool.startswith("get_") for c in calls)
     return FileResult(corpus_item.id, corpus_item.split, item.condition, voice,
                       corpus_item.category, score(corpus_item, plan).outcome, errors, wer.words,
-                      confidence, acts)
+                      confidence, acts, stopped(calls))
 
 
 def transcribe_scored(models: Any, audio: Any) -> tuple[str, float | None]:

@@ -154,11 +154,25 @@ def test_confidence_rows_count_what_asking_would_change() -> None:
         3, 1, 0)
 
 
+def test_confidence_rows_count_the_wrong_actions_the_name_lookup_stops() -> None:
+    looked = ev.FileResult("x", "heldout", "clean", "v", "terse", "wrong", 0, 3, -1.2, True,
+                           looked_up=True)
+    found = ev.FileResult("x", "heldout", "clean", "v", "terse", "right", 0, 3, -0.2, True,
+                          looked_up=True)
+    results = [looked, _r("wrong", -0.2), found]
+    rows = {r["threshold"]: r for r in ev.confidence_rows(results, (-1.0,))}
+    assert (rows[None]["wrong"], rows[None]["wrong_looked_up"],
+            rows[None]["wrong_after_lookup"], rows[None]["right_looked_up"]) == (2, 1, 1, 1)
+    # asked for its confidence first: not counted again as stopped by the lookup
+    assert (rows[-1.0]["wrong"], rows[-1.0]["wrong_looked_up"],
+            rows[-1.0]["wrong_after_lookup"]) == (1, 0, 1)
+
+
 def test_confidence_table_is_per_split_and_condition_and_aggregate_only() -> None:
     results = [_r("wrong", -1.2), _r("right", -0.2, condition="car10"), _r("right", -0.7)]
     table = ev.confidence_table(results)["heldout"]
     assert list(table["by_condition"]) == ["clean", "car10"]
     assert table["acting"] == {"right": [-0.7, -0.2], "wrong": [-1.2]}
     text = ev.confidence_markdown("heldout", table)
-    assert "| -0.8 | 0 (0.0%) | 1 | 0 (0.0%) | 2 (66.7%) | 0 / 0 | 0 / 0 |" in text
+    assert "| -0.8 | 0 (0.0%) | 1 | 0 (0.0%) | 2 (66.7%) | 0 (0.0%) | 0 | 0 / 0 | 0 / 0 |" in text
     assert "terse" not in text and "| v " not in text  # aggregate only

@@ -15,7 +15,7 @@ from vehicle_tools.sim.dbus_services import RecordedCall
 WINDOW_IDS = {"DRIVER": ("Driver",), "PASSENGER": ("Passenger",), "REAR_LEFT": ("RearLeft",),
               "REAR_RIGHT": ("RearRight",),
               "ALL": ("Driver", "Passenger", "RearLeft", "RearRight")}
-LOOKUPS = {"PlaySearch", "Dial", "SetDestination"}
+LOOKUPS = {"PlaySearch", "Dial", "SetDestination", "Search"}
 """Calls a service may refuse as "not found" without anything unsafe having happened."""
 
 

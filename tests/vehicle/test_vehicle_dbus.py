@@ -61,7 +61,34 @@ def test_navigation_round_trip(live) -> None:
     assert eta.reply.startswith("You'll reach 221 Baker Street in about")
     cancelled = live.call("cancel_navigation", {})
     assert cancelled.reply == "Navigation cancelled." and not nav.Active
-    assert [c.member for c in live.dbus_calls()] == ["SetDestination", "CancelRoute"]
+    assert [c.member for c in live.dbus_calls()] == ["Search", "SetDestination", "CancelRoute"]
+
+
+def test_a_destination_is_found_on_the_map_before_the_route_starts(live) -> None:
+    nav = live.vehicle.services.navigation
+    live.call("cancel_navigation", {})
+    live.dbus_calls()
+    kind = live.call("navigate_to", {"destination": "the nearest gas station"})
+    assert kind.ok and nav.Destination == "Shell petrol station, Mill Road"
+    assert kind.reply.startswith("Navigating to Shell petrol station, Mill Road.")
+    # words a recogniser made of noise find nothing: said, and no route is set
+    live.call("cancel_navigation", {})
+    garbage = live.call("navigate_to", {"destination": "camera, John, turn"})
+    assert (garbage.error_code, garbage.reply) == (
+        "not_found", "I couldn't find camera, John, turn on the map.")
+    assert not nav.Active
+    # a name only near one on the map is asked about; the answer's call goes there
+    near = live.call("navigate_to", {"destination": "heat row airport"})
+    assert (near.error_code, near.reply) == ("needs_confirmation",
+                                             "Did you mean Heathrow Airport?")
+    assert near.args["destination"] == "Heathrow Airport" and not nav.Active
+    yes = live.call("navigate_to", near.args, confirmed=True)
+    assert yes.ok and nav.Destination == "Heathrow Airport"
+    assert [(c.member, c.args) for c in live.dbus_calls()] == [
+        ("Search", ("the nearest gas station",)),
+        ("SetDestination", ("Shell petrol station, Mill Road",)), ("CancelRoute", ()),
+        ("Search", ("camera, John, turn",)), ("Search", ("heat row airport",)),
+        ("Search", ("Heathrow Airport",)), ("SetDestination", ("Heathrow Airport",))]
 
 
 def test_phone_round_trip(live) -> None:

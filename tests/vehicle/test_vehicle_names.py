@@ -72,7 +72,11 @@ def test_a_near_name_is_asked_about_and_the_yes_calls_the_entry(live) -> None:
     done = live.call("call_contact", asked.args, confirmed=True)
     assert done.ok and done.reply == "Calling Bob Smith."
     assert [c.args for c in live.dbus_calls()] == [("Bob Smith",)]
+    # a no cancels before any name is looked up (the policy comes first: a declined or
+    # refused call asks nothing more of any service)
     declined = live.call("call_contact", {"contact": "Alex"}, confirmed=False)
-    assert declined.error_code == "needs_confirmation"  # asked about "Alice" first
-    no = live.call("call_contact", declined.args, confirmed=False)
+    assert declined.error_code == "cancelled" and declined.reply == "OK, I won't make the call."
+    asked_alex = live.call("call_contact", {"contact": "Alex"})
+    assert asked_alex.reply == "Did you mean Alice?"
+    no = live.call("call_contact", asked_alex.args, confirmed=False)
     assert no.error_code == "cancelled" and live.dbus_calls() == []

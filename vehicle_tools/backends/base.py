@@ -50,6 +50,17 @@ class VehicleBackend(ToolBackend, Protocol):
 
 
 @runtime_checkable
+class PlaceSearch(Protocol):
+    """A backend whose services search for what a heard name means (the navigation's map)."""
+
+    async def search(self, key: str, query: str) -> tuple[tuple[str, bool], ...] | None:
+        """The places the ``service.Method`` ``key`` finds for ``query``, best first, each
+        with whether the service is sure of it; None when the service has no such search.
+        Raises `vehicle_tools.errors.ToolError` like ``execute``."""
+        ...
+
+
+@runtime_checkable
 class NameSource(Protocol):
     """A backend whose services report lists of names (the phone book)."""
 

@@ -35,6 +35,8 @@ from vehicle_tools.state import VehicleState
 logger = logging.getLogger(__name__)
 
 _PROPERTIES = "org.freedesktop.DBus.Properties"
+_UNKNOWN_METHOD = "org.freedesktop.DBus.Error.UnknownMethod"
+"""A service without the member called (an older navigation without Search)."""
 _GONE = frozenset({
     "org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner",
     "org.freedesktop.DBus.Error.UnknownObject", "org.freedesktop.DBus.Error.UnknownInterface",
@@ -180,6 +182,20 @@ class DbusBackend:
             return tuple(value)
         return None
 
+    async def search(self, key: str, query: str) -> tuple[tuple[str, bool], ...] | None:
+        """`vehicle_tools.backends.base.PlaceSearch.search`: a service's search method
+        (``navigation.Search``, ``s`` in, ``a(sb)`` out), called now; None when the service is
+        not configured or has no such method (it then decides itself)."""
+        service, _, member = key.partition(".")
+        if service not in self._services:
+            return None
+        async with self._lock:
+            bus = await self._ensure()
+            found = await self._guarded(bus, self._search_sync, bus, service, member, query)
+        if found is None:
+            return None
+        return tuple((str(name), bool(sure)) for name, sure in found)
+
     async def media_volume(self) -> float:
         """The media player's MPRIS Volume (0.0-1.0), read now.
 
@@ -255,6 +271,24 @@ class DbusBackend:
         shown = (self._redact.values(call.args) if isinstance(call, DbusCall)
                  else [call.prop, *self._redact.values((call.value,))])  # the name is not private
         logger.info("D-Bus %s %s.%s %s", where.bus_name, iface, member, shown)
+
+    def _search_sync(self, bus: Any, service: DbusService, member: str,
+                     query: str) -> list[tuple[str, bool]] | None:
+        from gi.repository import GLib
+
+        where = self._services[service]
+        try:
+            reply = self._raw_call(bus, where, where.state_interface, member,
+                                   params=GLib.Variant("(s)", (query,)),
+                                   errors={_UNKNOWN_METHOD: "no search"})
+        except ToolError as err:
+            if err.code == "not_found":  # an older service without a search decides itself
+                return None
+            raise
+        found: list[tuple[str, bool]] = reply.unpack()[0] if reply is not None else []
+        logger.info("D-Bus %s %s.%s %s -> %d found", where.bus_name, where.state_interface,
+                    member, self._redact.values((query,)), len(found))
+        return found
 
     def _get_all_sync(self, bus: Any, service: DbusService) -> dict[str, object]:
         from gi.repository import GLib

@@ -30,6 +30,7 @@ from vehicle_tools.dbus_api import (
     PHONE_XML,
     UNKNOWN_CONTACT,
 )
+from vehicle_tools.sim.places import search
 
 logger = logging.getLogger(__name__)
 
@@ -208,7 +209,8 @@ class MediaPlayer:
 
 
 class Navigation:
-    """``org.cabin.Navigation1``: routes to any place name with letters or digits in it.
+    """``org.cabin.Navigation1``: searches the simulated map (`vehicle_tools.sim.places`) and
+    routes to any place name with letters or digits in it (Cabin searches first).
 
     Distance is derived from the name (2 to 80 km, deterministic); ETA assumes 50 km/h.
     """
@@ -236,6 +238,13 @@ class Navigation:
         self.Active, self.Destination = True, resolved
         self._changed()
         return resolved, self.EtaSeconds
+
+    def Search(self, query: str) -> list[tuple[str, bool]]:
+        """The map's places for ``query``, best first, each with whether it is sure
+        (`vehicle_tools.sim.places.search`); a search changes nothing."""
+        found = search(query)
+        self._recorder.record("navigation", "Search", query, accepted=bool(found))
+        return found
 
     def CancelRoute(self) -> None:
         self._recorder.record("navigation", "CancelRoute")

@@ -99,6 +99,9 @@ NAVIGATE_TO: Tool[NavigateToArgs] = Tool(
     reads=_NAV_READS,
     backend="dbus",
     service="navigation",
+    directories={"destination": Directory(
+        "navigation.Search", ask="Did you mean {name}?",
+        missing="I couldn't find {name} on the map.", search=True)},
 )
 
 CANCEL_NAVIGATION_LANGUAGE = Language(sentences=(Sentences((
