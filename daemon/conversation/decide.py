@@ -31,7 +31,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import replace
 
 from daemon import events as ev
 from daemon.conversation.confirmation import (
@@ -225,12 +226,13 @@ class Decider:
             self._intent(turn, "fast_path", "decline", {})
             return plan.refusal
         replies: list[str] = []
-        for call in plan.calls:
+        for n, call in enumerate(plan.calls):
             self._intent(turn, "fast_path", call.tool, dict(call.args))
             reply = await self._call(turn, call.tool, call.args, note=call.note)
             replies.append(reply if not replies else reply.removeprefix(f"{self.acknowledge} "))
-            if self.conversation.pending is not None:
-                return " ".join(replies)  # ask one question at a time
+            if self.conversation.pending is not None:  # ask one question at a time
+                self._defer([(c.tool, c.args) for c in plan.calls[n + 1:]])
+                return " ".join(replies)
         if plan.question is not None:
             self._intent(turn, "fast_path", "clarify", {"tool": plan.question.tool,
                                                         "missing": plan.question.missing})
@@ -272,13 +274,24 @@ class Decider:
         question from one of them stops the rest."""
         self._intent(turn, "dialogue", pending.name, dict(pending.args))
         replies = [await self._call(turn, pending.name, pending.args, confirmed=yes)]
-        for name, args in pending.then if yes else ():
-            if self.conversation.pending is not None:
-                break  # ask one question at a time
+        queue: list[tuple[str, Mapping[str, object], bool | None]] = [
+            *((name, args, True) for name, args in (pending.then if yes else ())),
+            *((name, args, None) for name, args in pending.after)]
+        for n, (name, args, confirmed) in enumerate(queue):
+            if self.conversation.pending is not None:  # ask one question at a time
+                self._defer([(later, a) for later, a, _ in queue[n:]])
+                break
             self._intent(turn, "dialogue", name, dict(args))
-            reply = await self._call(turn, name, args, confirmed=True)
+            reply = await self._call(turn, name, args, confirmed=confirmed)
             replies.append(reply.removeprefix(f"{self.acknowledge} "))
         return " ".join(replies)
+
+    def _defer(self, rest: Sequence[tuple[str, Mapping[str, object]]]) -> None:
+        """The calls of a request after one that asked a question (`PendingCall.after`): they
+        run after its answer, never dropped unsaid."""
+        pending = self.conversation.pending
+        if pending is not None and rest:
+            self.conversation.pending = replace(pending, after=(*rest, *pending.after))
 
     def _driving_state(self) -> str | None:
         dispatcher = self._dispatcher
@@ -330,10 +343,12 @@ class Decider:
         elif verdict.confirm is not None:
             call = verdict.confirm
             self._intent(request.turn, final.source, "confirm",
-                         {"tool": call.name, **dict(call.args)})
+                         {"tool": call.name, **dict(call.args),
+                          **({"then": [c.name for c in verdict.then]} if verdict.then else {})})
             self.conversation.pending = PendingCall(
                 request.turn, call.name, dict(call.args), verdict.question,
-                asked_ms=self._now(), driving=self._driving_state())
+                asked_ms=self._now(), driving=self._driving_state(),
+                then=tuple((c.name, dict(c.args)) for c in verdict.then))
             replies.append(verdict.question)
         return " ".join(replies)
 

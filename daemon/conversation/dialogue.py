@@ -77,6 +77,9 @@ class PendingCall:
             unknown). A different state when the answer comes drops the question.
         then: the calls (tool, arguments) of the same request that follow this one, asked
             about in the same question: run in order after a yes, none after a no.
+        after: the calls of the same request that follow and were not asked about (the
+            dispatcher's own question stopped the plan: "Did you mean Heathrow Airport?"):
+            run in order after the answer, yes or no.
     """
 
     turn: int
@@ -86,6 +89,7 @@ class PendingCall:
     asked_ms: float = 0.0
     driving: str | None = None
     then: tuple[tuple[str, Mapping[str, object]], ...] = ()
+    after: tuple[tuple[str, Mapping[str, object]], ...] = ()
 
 
 Dropped = Literal["expired", "cancelled", "driving_changed"]

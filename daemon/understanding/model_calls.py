@@ -72,13 +72,16 @@ class Verdict:
 
     Attributes:
         run: the calls to run now (queries).
-        confirm: the one action to ask about first, or None.
-        question: the question that asks about it ("Do you want me to ...?").
+        confirm: the first action to ask about, or None.
+        then: the other actions, asked about in the same question, run in order after a yes.
+        question: the question that asks about them all ("Do you want me to ...; then
+            ...?").
         decline: a spoken refusal instead of any action ("" when none).
     """
 
     run: tuple[ModelCall, ...] = ()
     confirm: ModelCall | None = None
+    then: tuple[ModelCall, ...] = ()
     question: str = ""
     decline: str = ""
 
@@ -100,8 +103,9 @@ def judge(text: str, calls: Sequence[ModelCall], registry: Registry,
         return Verdict(run=queries)
     if is_question(text):
         return Verdict(run=queries, decline=QUESTION_DECLINE)
-    first = actions[0]
-    return Verdict(run=queries, confirm=first, question=restate(first, registry))
+    first, *rest = actions
+    return Verdict(run=queries, confirm=first, then=tuple(rest),
+                   question=restate_all(actions, registry))
 
 
 def _valid(call: ModelCall, registry: Registry) -> bool:

@@ -39,6 +39,9 @@ def test_a_requested_action_is_asked_about_first(text: str) -> None:
     assert verdict.confirm == ModelCall("call_contact", {"contact": "Day"})
     assert verdict.question.startswith("Do you want me to ") and "Day" in verdict.question
     assert not verdict.run
+    # every action is in the one question, and runs after the yes: none is dropped unsaid
+    assert verdict.then == (ModelCall("set_fan", {"level": 3}),)
+    assert "; then " in verdict.question and "3" in verdict.question.split("; then ")[1]
 
 
 @pytest.mark.parametrize("text", ["what kind of fuel should I put in", "where's the spare tyre",
@@ -74,6 +77,19 @@ def test_through_the_decider_the_action_waits_for_a_yes() -> None:
     replies = run_turns(decider, [text, "yes"])
     assert replies[0].startswith("Do you want me to ") and "23 degrees" in replies[0]
     assert dispatcher.calls == [("set_temperature", {"celsius": 23.0}, True)]
+
+
+@pytest.mark.parametrize("answer", ["yes", "no"])
+def test_through_the_decider_every_action_the_model_proposes_waits_for_the_yes(
+        answer: str) -> None:
+    text = "sort out the stuffiness for me"
+    decider, dispatcher, _ = make(_agent(text, PlannedCall("set_ac", {"on": True}),
+                                         PlannedCall("set_fan", {"level": 3})), "confirm")
+    replies = run_turns(decider, [text, answer])
+    assert "; then " in replies[0]
+    expected = [("set_ac", {"on": True}, True), ("set_fan", {"level": 3}, True)]
+    assert dispatcher.calls == (expected if answer == "yes"
+                                else [("set_ac", {"on": True}, False)])
 
 
 def test_through_the_decider_a_question_moves_nothing() -> None:

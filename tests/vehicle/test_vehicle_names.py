@@ -80,3 +80,48 @@ def test_a_near_name_is_asked_about_and_the_yes_calls_the_entry(live) -> None:
     assert asked_alex.reply == "Did you mean Alice?"
     no = live.call("call_contact", asked_alex.args, confirmed=False)
     assert no.error_code == "cancelled" and live.dbus_calls() == []
+
+
+def _decide(live: Live, texts: list[str]) -> tuple[list[str], list[tuple[str, dict]]]:
+    from daemon import events as ev
+    from daemon.conversation.decide import Decider, TurnInput
+    from daemon.conversation.dialogue import Conversation
+    from daemon.llm.types import CancelToken
+
+    log = ev.EventLog()
+    decider = Decider(live.dispatcher, log, lambda: 0.0, Conversation())
+
+    async def run() -> list[str]:
+        replies = []
+        for turn, text in enumerate(texts, 1):
+            pieces = [p async for p in decider.decide(TurnInput(turn, text, CancelToken()))]
+            replies.append(" ".join(pieces))
+        return replies
+
+    replies = live.runner.run(run())
+    return replies, [(e.name, e.args) for e in log.of_type(ev.ToolCall)]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("answer", ["yes", "no"])
+def test_what_follows_a_place_asked_about_runs_after_the_answer(live: Live,
+                                                                answer: str) -> None:
+    """"navigate to heat row airport and turn on the AC": the map is not sure of the place, so
+    "Did you mean Heathrow Airport?" first, nothing sent; the AC, not asked about, is not
+    dropped: it runs after the answer, yes or no."""
+    nav = live.vehicle.services.navigation
+    replies, calls = _decide(live, ["navigate to heat row airport and turn on the AC", answer])
+    assert replies[0] == "Did you mean Heathrow Airport?"
+    assert "air conditioning" in replies[1].lower()
+    assert calls[-1] == ("set_ac", {"on": True})
+    frames, dbus_calls = live.traffic()
+    assert [f.message for f in frames if f.message == "CLIMATE_CMD"] == ["CLIMATE_CMD"]
+    routed = [c.args for c in dbus_calls if c.member == "SetDestination"]
+    assert routed == ([("Heathrow Airport",)] if answer == "yes" else [])
+    assert nav.Active is (answer == "yes")
+
+
+def test_garbage_heard_as_a_destination_sets_no_route_and_says_so(live: Live) -> None:
+    replies, _ = _decide(live, ["take me to camera john turn"])
+    assert replies == ["I couldn't find camera john turn on the map."]
+    _, dbus_calls = live.traffic()
+    assert [c.member for c in dbus_calls] == ["Search"]
