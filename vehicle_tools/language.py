@@ -128,6 +128,22 @@ class Complaint:
 
 
 @dataclass(frozen=True)
+class Group:
+    """Several targets named at once ("the back windows"): the request is read once for each
+    member, and runs as one call per member, in order (daemon/understanding/groups.py).
+
+    Attributes:
+        said: phrases, in normalised words, that name the group ("back windows", "rear
+            windows"); "the", "both" and "two" before them are understood.
+        each: for each member, the words that name it alone in the tool's own templates
+            ("the rear left window").
+    """
+
+    said: tuple[str, ...]
+    each: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Language:
     """How drivers ask for one tool.
 
@@ -155,6 +171,12 @@ class Language:
         asked_unnamed: arguments the fast path asks about (with ``ask``) when a request does
             not name them, although the tool's model has a default for other callers: "seat
             heater on" -> "Which seat?", like an unnamed window.
+        groups: targets named together (`Group`: "the back windows" are the rear left and
+            the rear right window).
+        referent: the words that name what the tool acts on in its own templates and in
+            those of the tools acting on the same thing ("the music"), for "it" in a command
+            after this tool's ("skip this song and turn it up": "turn the music up"); empty:
+            "it" after this tool's command is not understood.
     """
 
     sentences: tuple[Sentences, ...]
@@ -166,6 +188,8 @@ class Language:
     model_examples: tuple[tuple[str, Mapping[str, ArgValue]], ...] = ()
     complaints: tuple[Complaint, ...] = ()
     asked_unnamed: frozenset[str] = frozenset()
+    groups: tuple[Group, ...] = ()
+    referent: str = ""
 
 
 def values(*pairs: tuple[str, ArgValue]) -> Values:

@@ -45,8 +45,10 @@ from daemon.understanding.free_text import (
     names_a_device,
 )
 from daemon.understanding.grammar import Grammar, compile_language
+from daemon.understanding.groups import grouped, groups_of
 from daemon.understanding.loose import LooseReader
 from daemon.understanding.parse import Parse
+from daemon.understanding.reference import referents, referred
 from daemon.understanding.text import (
     clauses_of,
     normalize,
@@ -81,6 +83,8 @@ class Matcher:
         self.complaints = ComplaintReader(registry, self.grammar.lists)
         self._topics = {tool.name: frozenset(normalize(t) for t in tool.topics)
                         for tool in registry}
+        self.groups = groups_of(tool.language for tool in registry if tool.language)
+        self._referents = referents(registry)
 
     def clause(self, text: str, original: str = "") -> Parse | None:
         """``text`` (normalised) as exactly one command, or None."""
@@ -157,6 +161,9 @@ class Matcher:
         found = self._corrected_or_split(text, transcript)
         if found is not None or whole is not None:
             return found  # (a free text that swallowed more than a name: None)
+        found = grouped(text, self.groups, self.parse)  # "open the back windows"
+        if found is not None:
+            return found
         plain = plain_verbs(transcript)  # "whack the temp up to 23": "put the temp up to 23"
         if plain != transcript:
             return self.parse(plain)
@@ -297,13 +304,16 @@ class Matcher:
         parses: list[Parse] = []
         start = 0
         for cut in (*cuts, len(words)):
-            piece = [w for w in words[start:cut] if w not in _SPLIT_WORDS or cut == len(words)]
+            joined = words[start] in _SPLIT_WORDS  # "and"/"then", not a comma
             piece = _drop_joiners(words[start:cut])
             start = cut
             if not piece:
                 return None
             if parses and PRONOUN.match(" ".join(w for w in piece if w not in CORRECTIONS)):
-                return None  # "..., make it 3" refers to the command before: no new command
+                named = referred(piece, parses[-1].tool, self._referents) if joined else None
+                if named is None:  # "..., make it 3" refers to the command before: no new
+                    return None  # command; "... and turn it up" acts on the same thing
+                piece = named
             parsed = self.clause(" ".join(piece), transcript)
             if parsed is None and parses:  # "... and the passenger window": the verb before
                 verb = verb_of(parses[-1].text)

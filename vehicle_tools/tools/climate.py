@@ -302,6 +302,7 @@ SET_FAN_LANGUAGE = Language(
               "fan speed",
               "maximum"),
     model_examples=(("blower on four", {"level": 4}),),
+    referent="the fan",
 )
 
 

@@ -108,6 +108,7 @@ MEDIA_CONTROL_LANGUAGE = Language(
               "play the music",
               "resume"),
     model_examples=(("skip it", {"action": "next"}),),
+    referent="the music",
 )
 
 
@@ -186,6 +187,7 @@ SET_MEDIA_VOLUME_LANGUAGE = Language(
     lists={"minus_percent": Values(tuple((str(n), -n) for n in range(5, 55, 5)))},
     state_keys={"volume_pct": "media.Volume"},
     model_examples=(("volume to 40", {"volume_pct": 40}),),
+    referent="the music",
 )
 
 
@@ -236,6 +238,7 @@ MEDIA_SEARCH_TOOL_LANGUAGE = Language(
             "more", "back", "please", "now")))},
     ask={"query": "Sorry, what should I play?"},
     model_examples=(("put on something by Queen", {"query": "Queen"}),),
+    referent="the music",
 )
 
 

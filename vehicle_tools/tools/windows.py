@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import Field
 
 from vehicle_tools.errors import ToolError
-from vehicle_tools.language import Language, Sentences
+from vehicle_tools.language import Group, Language, Sentences
 from vehicle_tools.registry import CommandFrame, Report, SignalLink, Tool, ToolArgs
 from vehicle_tools.safety import Constraint, ToolPolicy
 from vehicle_tools.state import VehicleState
@@ -200,6 +200,13 @@ SET_WINDOW_LANGUAGE = Language(
                   args={"position_pct": 100}),
     ),
     ask={"window": "Which window?"},
+    groups=(Group(("back windows", "rear windows", "back two windows", "rear two windows",
+                   "windows in the back", "windows at the back", "back seat windows",
+                   "rear seat windows"),
+                  ("the rear left window", "the rear right window")),
+            Group(("front windows", "front two windows", "windows in the front",
+                   "windows at the front", "front seat windows"),
+                  ("the driver window", "the passenger window"))),
     examples=(
               "open the driver window halfway",
               "close all the windows",
@@ -286,6 +293,7 @@ SET_SUNROOF_LANGUAGE = Language(
     examples=(
               "open the sunroof",
               "close the sunroof"),
+    referent="the sunroof",
 )
 
 

@@ -1,0 +1,80 @@
+"""Several targets named at once (daemon/understanding/groups.py): "the back windows" are the
+rear left and the rear right window, one call each, in order; what else is said runs once."""
+
+from __future__ import annotations
+
+import pytest
+
+from daemon.eval.understanding_eval import DEFAULT_STATE
+from daemon.understanding.intents import understander
+
+U = understander()
+
+
+def _calls(text: str) -> list[tuple[str, dict[str, object]]] | None:
+    plan = U.understand(text, DEFAULT_STATE)  # the music at 40 %: "up" is 50 %
+    return None if plan is None else [(c.tool, dict(c.args)) for c in plan.calls]
+
+
+def _windows(pct: int, *names: str) -> list[tuple[str, dict[str, object]]]:
+    return [("set_window", {"position_pct": pct, "window": n}) for n in names]
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("open the back windows", _windows(100, "rear_left", "rear_right")),
+    ("open both rear windows", _windows(100, "rear_left", "rear_right")),
+    ("open the rear windows halfway", _windows(50, "rear_left", "rear_right")),
+    ("put the back windows down", _windows(100, "rear_left", "rear_right")),
+    ("crack the rear windows", _windows(20, "rear_left", "rear_right")),
+    ("windows at the back up", _windows(0, "rear_left", "rear_right")),
+    ("close the front windows", _windows(0, "driver", "passenger")),
+    ("open the back windows and turn on the AC",
+     [*_windows(100, "rear_left", "rear_right"), ("set_ac", {"on": True})]),
+    ("turn on the AC and close the front windows",
+     [("set_ac", {"on": True}), *_windows(0, "driver", "passenger")]),
+])
+def test_a_group_is_one_call_per_member_in_order(text: str, calls: list[object]) -> None:
+    assert _calls(text) == calls
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("close the windows", _windows(0, "all")),  # every window: one call, as before
+    ("open the rear left window", _windows(100, "rear_left")),
+])
+def test_no_group_named_reads_as_before(text: str, calls: list[object]) -> None:
+    assert _calls(text) == calls
+
+
+@pytest.mark.parametrize("text", [
+    "open the back windows to fifty degrees",  # not understood for one member: for none
+    "the back windows are dirty",  # no command
+])
+def test_a_group_in_words_not_understood_is_not_understood(text: str) -> None:
+    plan = U.understand(text)
+    assert plan is None or not [c for c in plan.calls if c.tool == "set_window"]
+
+
+# -- "it" after another command (daemon/understanding/reference.py) ---------------------------
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("skip this song and turn it up", [("media_control", {"action": "next"}),
+                                       ("set_media_volume", {"volume_pct": 50})]),
+    ("play some jazz and turn it up a bit", [("media_search", {"query": "jazz"}),
+                                             ("set_media_volume", {"volume_pct": 50})]),
+    ("play the radio and turn it down to 20", [("media_control", {"action": "play"}),
+                                               ("set_media_volume", {"volume_pct": 20})]),
+])
+def test_it_after_a_command_acts_on_what_that_command_acts_on(text: str,
+                                                              calls: list[object]) -> None:
+    assert _calls(text) == calls
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    # a correction of the command before, not a second command
+    ("set the fan to 5, hmm, make it 3", [("set_fan", {"level": 3})]),
+    # a tool that declares no words for "it" (which window?): not understood
+    ("open the window and close it", None),
+])
+def test_it_that_corrects_or_names_nothing_declared_is_not_a_new_command(
+        text: str, calls: list[object] | None) -> None:
+    assert _calls(text) == calls
