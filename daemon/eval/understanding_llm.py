@@ -39,10 +39,12 @@ def model_plan(text: str, answer: AgentAnswer | None, policy: Policy = "confirm"
         run = tuple(Call(c.name, {k: v for k, v in c.args.items()
                                   if isinstance(v, str | int | float)}) for c in verdict.run)
         if verdict.confirm is not None:  # asked first ("Do you want me to ...?"): like a
-            # complaint's reading, right when it is what was asked for, else a question
-            confirm = Call(verdict.confirm.name, {k: v for k, v in verdict.confirm.args.items()
-                                                  if isinstance(v, str | int | float)})
-            return Plan((*run, confirm), inferred=True)
+            # complaint's reading, right when it is what was asked for, else a question;
+            # every action is in the one question and runs after the yes
+            asked = tuple(Call(c.name, {k: v for k, v in c.args.items()
+                                        if isinstance(v, str | int | float)})
+                          for c in (verdict.confirm, *verdict.then))
+            return Plan((*run, *asked), inferred=True)
         return Plan(run, refusal=verdict.decline)
     if answer.kind == "clarify":
         return Plan(question=Question(answer.text or "?", ""))

@@ -54,3 +54,14 @@ def test_without_a_manual_the_model_answers_questions_too() -> None:
     understand, agent = _understand(None)
     understand("what petrol does it take, 91 or 95", {})
     assert agent.asked == ["what petrol does it take, 91 or 95"]
+
+
+def test_every_action_the_model_proposes_is_scored_as_asked_first() -> None:
+    from daemon.eval.understanding_llm import model_plan
+
+    answer = AgentAnswer(kind="calls", calls=(PlannedCall("set_ac", {"on": True}),
+                                              PlannedCall("set_fan", {"level": 3})))
+    plan = model_plan("sort out the stuffiness for me", answer)
+    assert plan is not None and plan.inferred
+    assert [(c.tool, dict(c.args)) for c in plan.calls] == [("set_ac", {"on": True}),
+                                                           ("set_fan", {"level": 3})]
