@@ -221,7 +221,7 @@ ALL_WINDOWS = values(
 )
 
 SEAT = values(
-    ("driver[s] [seat]", "driver"), ("my [seat]", "driver"),
+    ("driver[s] [seat]", "driver"), ("my [seat]", "driver"), ("me", "driver"),
     ("passenger[s] [seat]", "passenger"),
     ("(both|all) [the] [front] seats", "all"), ("[the] front seats", "all"),
 )

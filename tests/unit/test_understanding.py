@@ -272,8 +272,6 @@ def test_what_drivers_said_is_what_runs(text: str, calls: list[tuple[str, dict[s
     "turn on the AC and make it 20",  # "it" is the A/C: no temperature guessed
     "play, activate the fog lights and dance",
     "play that song again",  # no name in it: no search for "that song again"
-    # the second half only fits the first command's device: never another tool's
-    "heat my seat to 3 and the passenger's to 1",
     # a name never runs across a pause, nor is it another device
     "put on the heat ... 22 will do",
     "put on the heat",

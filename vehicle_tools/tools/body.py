@@ -179,6 +179,9 @@ SET_LIGHTS_LANGUAGE = Language(
             f"(turn|switch|put|flip) [the] {_LIGHT} on",
             f"(turn|switch|put|flip) on [the] {_LIGHT}",
             f"{_LIGHT} on", f"(enable|activate|use) [the] {_LIGHT}", f"on the {_LIGHT}",
+            # a light asked for by name with a please ("it's getting dark, headlights
+            # please"); named alone it may be a question for the manual ("fog lights")
+            f"[the|some] {_LIGHT} please",
         ), args={"on": True}),
         Sentences((
             f"(turn|switch|put|flip|shut) [the] {_LIGHT} off",

@@ -88,7 +88,8 @@ MEDIA_CONTROL_LANGUAGE = Language(
                    f"(put|turn) (on|back on) [the|some|my] {_AUDIO}",
                    f"(put|turn) [the|some|my] {_AUDIO} (on|back on)",
                    "(resume|unpause|continue) [playing|playback]", "play",
-                   f"(carry on|keep|go on) playing [the|my] [{_AUDIO}]"),
+                   f"(carry on|keep|go on) playing [the|my] [{_AUDIO}]",
+                   f"[the|some|my] {_AUDIO} please"),
                   args={"action": "play"}),
         Sentences((f"(next|skip [to the next]) [{_AUDIO}|one]", f"skip [this|the] [{_AUDIO}|one]",
                    f"(play|go to) the next [{_AUDIO}|one]",
@@ -144,7 +145,8 @@ def _volume_reply(a: SetMediaVolumeArgs, report: Report) -> str:
     return "The music is muted." if volume == 0 else f"The music volume is {volume} percent."
 
 
-_VOLUME = "(volume|sound|music|music volume|media volume|sound volume)"
+_VOLUME = ("(volume|sound|music|radio|stereo|music volume|media volume|sound volume|radio "
+           "volume)")
 SET_MEDIA_VOLUME_LANGUAGE = Language(
     complaints=(
         Complaint(feel=("too loud", "loud", "blaring", "deafening", "too much"),
@@ -168,12 +170,13 @@ SET_MEDIA_VOLUME_LANGUAGE = Language(
         Sentences((f"(turn|put) [the] {_VOLUME} up [a bit|a notch]",
                    f"(turn|put) up [the] {_VOLUME} [a bit|a notch]",
                    f"(raise|increase) [the] {_VOLUME} [a bit]", "louder", "(make|turn) it louder",
+                   f"[the] {_VOLUME} louder [please]",
                    "(turn|put) it up [a bit|a notch|a little]", "i cant hear (anything|the music)"),
                   args={"volume_pct": 10}, relative="volume_pct"),
         Sentences((f"(turn|put) [the] {_VOLUME} down [a bit|a notch]",
                    f"(turn|put) down [the] {_VOLUME} [a bit|a notch]",
                    f"(lower|decrease|reduce) [the] {_VOLUME} [a bit]", "(quieter|softer)",
-                   "(make|turn) it (quieter|softer)",
+                   "(make|turn) it (quieter|softer)", f"[the] {_VOLUME} (quieter|softer) [please]",
                    "(turn|put) it down [a bit|a notch|a little]"),
                   args={"volume_pct": -10}, relative="volume_pct"),
         Sentences((f"[(turn|put)] [the] {_VOLUME} up by {{percent:volume_pct}} [percent]",

@@ -71,7 +71,7 @@ SET_SEAT_HEATING_LANGUAGE = Language(
         Sentences((
             f"[(set|turn|put|change|switch) [on|up]] [the] [{{seat}}] {_SEAT_HEAT} [(to|at|on)] "
             "[level] {level}",
-            "(heat|warm) [up] {seat} [seat] [(to|at)] [level] {level}",
+            "(heat|warm) [up] [the] {seat} [seat] [(to|at)] [level] {level}",
             f"[(set|turn|put|change)] [the] {_SEAT_HEAT} [(on|for)] [the] {{seat}} [(to|at|on)] "
             "[level] {level}",
             "(set|turn|put) [the] heat[ing] [(on|for)] [the] {seat} [seat] [(to|at)] [level] "
@@ -100,11 +100,16 @@ SET_SEAT_HEATING_LANGUAGE = Language(
             f"(turn|switch|shut) [the] [{{seat}}] {_SEAT_HEAT} off",
             f"(turn|switch|shut) off [the] [{{seat}}] {_SEAT_HEAT}",
             f"(turn|switch|shut) [the] {_SEAT_HEAT} off (for|on) [the] {{seat}}",
-            f"[{{seat}}] {_SEAT_HEAT} off",
+            f"[{{seat}}] {_SEAT_HEAT} off", f"{_SEAT_HEAT} off (for|on) [the] {{seat}}",
         ), args={"level": 0}),
         Sentences((
             "[(set|turn|put)] [the] (heated seats|seat heaters|seats) [(to|on)] (max|maximum|"
             "high|highest|full)",), args={"level": 3, "seat": "all"}),
+        Sentences((  # both seats, in the plural, with a level ("heated seats on two")
+            "[(set|turn|put|change|switch) [on|up]] [the|both] (heated seats|seat heaters|seat "
+            "warmers) [(on|to|at)] [level] {level}",
+            "(heat|warm) [up] (both|all) [the] [front] seats [(to|at)] [level] {level}",
+        ), args={"seat": "all"}),
         Sentences(("(my|the) (back|bum|butt|bottom) is (cold|freezing)",),
                   args={"level": 2, "seat": "driver"}),
         Sentences(("(turn|switch|put) [the] (heated seats|seat heaters) on",
