@@ -51,7 +51,8 @@ def test_a_group_is_one_call_per_member_in_order(text: str, calls: list[object])
     ("close the windows", _windows(0, "all")),  # every window: one call, as before
     ("open the rear left window", _windows(100, "rear_left")),
 ])
-def test_other_ways_of_naming_several_or_one_read_as_declared(text: str, calls: list[object]) -> None:
+def test_other_ways_of_naming_several_or_one_read_as_declared(text: str,
+                                                              calls: list[object]) -> None:
     assert _calls(text) == calls
 
 
