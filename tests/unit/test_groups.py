@@ -48,6 +48,8 @@ def test_a_group_is_one_call_per_member_in_order(text: str, calls: list[object])
     ("turn the radio down a bit", [("set_media_volume", {"volume_pct": 30})]),
     ("it's getting dark, headlights please", [("set_lights", {"on": True,
                                                               "light": "headlights"})]),
+    ("lock the ute", [("lock_doors", {})]),
+    ("demist the front glass", [("set_defrost", {"on": True, "screen": "front"})]),
     ("close the windows", _windows(0, "all")),  # every window: one call, as before
     ("open the rear left window", _windows(100, "rear_left")),
 ])
@@ -89,3 +91,13 @@ def test_it_after_a_command_acts_on_what_that_command_acts_on(text: str,
 def test_it_that_corrects_or_names_nothing_declared_is_not_a_new_command(
         text: str, calls: list[object] | None) -> None:
     assert _calls(text) == calls
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    ("window to half", "Which window?"), ("I need directions", "Sorry, where to?"),
+    ("start the navigation", "Sorry, where to?"),
+])
+def test_a_request_without_its_target_is_asked(text: str, question: str) -> None:
+    plan = U.understand(text, DEFAULT_STATE)
+    assert plan is not None and not plan.calls and plan.question is not None
+    assert plan.question.text == question

@@ -40,7 +40,7 @@ def _lock_report(args: NoArgs, state: VehicleState) -> Report:
     return {"doors_locked": locked == "LOCKED"}
 
 
-_DOORS = "(door[s]|car|it)"
+_DOORS = "(door[s]|car|it|truck|ute|van|vehicle|motor|wagon)"
 LOCK_DOORS_LANGUAGE = Language(sentences=(Sentences((
     f"lock [up] [the|all the|all|my] ({_DOORS}|them)", f"lock [all] [the] {_DOORS} [up]",
     "(lock up|lock everything)", "central locking on", "lock (her|it) up",

@@ -55,6 +55,8 @@ class NavigateToArgs(ToolArgs):
 NAVIGATE_TO_LANGUAGE = Language(
     sentences=(Sentences(("(navigate|take me|drive me|go|head|drive) home",),
                          args={"destination": "home"}),
+               Sentences(("(i|we) (need|want) directions", "give me directions",
+                          "start [the] (navigation|satnav|route guidance)"), args={}),
                Sentences((
         "(navigate|take me|drive me|route me|directions|get me|guide me|bring me|head|go|drive) "
         "(to|towards) {destination}",

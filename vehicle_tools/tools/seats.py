@@ -237,9 +237,11 @@ SET_DEFROST_LANGUAGE = Language(
         ), args={"on": False}),
     ),
     lists={"screen": values(
-        ("(front|windscreen|windshield|front windscreen|front windshield|front window)",
+        ("(front|windscreen|windshield|front windscreen|front windshield|front window|front "
+         "glass|front screen)",
          "front"),
-        ("(rear|back|rear window|back window|rear windscreen|rear windshield)", "rear"),
+        ("(rear|back|rear window|back window|rear windscreen|rear windshield|rear glass|back "
+         "glass|rear screen)", "rear"),
         ("(all [the]|both|front and rear|front and back)", "all"))},
     model_examples=(("the windscreen is all fogged up", {"on": True, "screen": "front"}),),
 )

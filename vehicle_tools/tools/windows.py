@@ -190,6 +190,7 @@ SET_WINDOW_LANGUAGE = Language(
             f"{_OPEN} [the] window [(to|at)] {{percent:position_pct}} percent [open]",
             f"{_OPEN} [the|a] window [{{amount:position_pct}}]",
             f"{_OPEN} [the] window (to|at) {{percent:position_pct}} [open]",
+            "[the] window (to|at) {amount:position_pct}",
             f"{_PUT} [the] window down [{{amount:position_pct}}]",
         ), args={"position_pct": 100}),
         Sentences((f"{_CRACK} [the|a] window [a (bit|little|touch)]",), args={"position_pct": 20}),
