@@ -31,10 +31,11 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's p
                    "the text corpus, `corpus-audio` the spoken corpus (docs/corpus.md); "
                    "`manual` answers from the owner's manual (docs/manual.md)")
     p.add_argument("--split", choices=["tune", "heldout", "heldout2", "heldout3", "heldout4",
-                                      "all"],
+                                      "heldout5", "all"],
                    default="all",
                    help="understanding, corpus-audio, manual: which split (understanding: "
-                   "heldout3 and heldout4 are clean, read them with --no-failures; corpus-audio: "
+                   "heldout3, heldout4 and heldout5 are clean, read them with --no-failures; "
+                   "corpus-audio: "
                    "all = heldout2 and heldout; manual: tune, heldout, heldout2 or all)")
     p.add_argument("--conditions", nargs="+", default=["clean", "car10", "passenger", "traffic0"],
                    choices=["clean", "car10", "passenger", "traffic0"],
