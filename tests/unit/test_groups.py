@@ -101,3 +101,11 @@ def test_a_request_without_its_target_is_asked(text: str, question: str) -> None
     plan = U.understand(text, DEFAULT_STATE)
     assert plan is not None and not plan.calls and plan.question is not None
     assert plan.question.text == question
+
+
+@pytest.mark.parametrize("text", ["radio 1", "the radio 5", "stereo 4", "put on radio 2"])
+def test_a_number_after_the_radio_is_a_station_never_a_volume(text: str) -> None:
+    """The radio is turned up, down or to a level with "to" ("turn the radio down a bit",
+    "radio to 30"); "radio 1" is a station, even read loosely."""
+    calls = _calls(text) or []
+    assert not [c for c in calls if c[0] == "set_media_volume"]

@@ -145,8 +145,10 @@ def _volume_reply(a: SetMediaVolumeArgs, report: Report) -> str:
     return "The music is muted." if volume == 0 else f"The music volume is {volume} percent."
 
 
-_VOLUME = ("(volume|sound|music|radio|stereo|music volume|media volume|sound volume|radio "
-           "volume)")
+_VOLUME = "(volume|sound|music|music volume|media volume|sound volume|radio volume)"
+_LOUDNESS = "(volume|sound|music|radio|stereo|music volume|media volume|sound volume|radio volume)"
+"""What is turned up or down, or to a level with "to"/"at" ("turn the radio down a bit"); a
+bare number after the radio is a station ("radio 1"), never a volume: only `_VOLUME` there."""
 SET_MEDIA_VOLUME_LANGUAGE = Language(
     complaints=(
         Complaint(feel=("too loud", "loud", "blaring", "deafening", "too much"),
@@ -163,28 +165,34 @@ SET_MEDIA_VOLUME_LANGUAGE = Language(
                    f"(turn|put) [the] {_VOLUME} (up|down) to {{percent:volume_pct}} [percent]",
                    f"{ADJUST_TO} [the] {_VOLUME} (to|at) {{percent:volume_pct}} [percent]",
                    "volume {percent:volume_pct} [percent]")),
-        Sentences(("(max|maximum|full) volume", f"[(set|turn|put)] [the] {_VOLUME} [up] (to|at) "
+        # the radio's own block: "to"/"at" before its number always (a loose reading needs
+        # it too), so "radio 1" stays a station, never a volume
+        Sentences((f"[(set|turn|put|change|make)] [the] {_LOUDNESS} (to|at) "
+                   "{percent:volume_pct} [percent]",
+                   f"(turn|put) [the] {_LOUDNESS} (up|down) to {{percent:volume_pct}} [percent]",
+                   f"{ADJUST_TO} [the] {_LOUDNESS} (to|at) {{percent:volume_pct}} [percent]")),
+        Sentences(("(max|maximum|full) volume", f"[(set|turn|put)] [the] {_LOUDNESS} [up] (to|at) "
                    "(max|maximum|full)"), args={"volume_pct": 100}),
         Sentences(("mute [the] [music|sound|audio|radio|media]", "(turn|switch) [the] (sound|music|"
                    "volume) off", "silence [the] [music|radio]"), args={"volume_pct": 0}),
-        Sentences((f"(turn|put) [the] {_VOLUME} up [a bit|a notch]",
-                   f"(turn|put) up [the] {_VOLUME} [a bit|a notch]",
-                   f"(raise|increase) [the] {_VOLUME} [a bit]", "louder", "(make|turn) it louder",
-                   f"[the] {_VOLUME} louder [please]",
+        Sentences((f"(turn|put) [the] {_LOUDNESS} up [a bit|a notch]",
+                   f"(turn|put) up [the] {_LOUDNESS} [a bit|a notch]",
+                   f"(raise|increase) [the] {_LOUDNESS} [a bit]", "louder", "(make|turn) it louder",
+                   f"[the] {_LOUDNESS} louder [please]",
                    "(turn|put) it up [a bit|a notch|a little]", "i cant hear (anything|the music)"),
                   args={"volume_pct": 10}, relative="volume_pct"),
-        Sentences((f"(turn|put) [the] {_VOLUME} down [a bit|a notch]",
-                   f"(turn|put) down [the] {_VOLUME} [a bit|a notch]",
-                   f"(lower|decrease|reduce) [the] {_VOLUME} [a bit]", "(quieter|softer)",
-                   "(make|turn) it (quieter|softer)", f"[the] {_VOLUME} (quieter|softer) [please]",
+        Sentences((f"(turn|put) [the] {_LOUDNESS} down [a bit|a notch]",
+                   f"(turn|put) down [the] {_LOUDNESS} [a bit|a notch]",
+                   f"(lower|decrease|reduce) [the] {_LOUDNESS} [a bit]", "(quieter|softer)",
+                   "(make|turn) it (quieter|softer)", f"[the] {_LOUDNESS} (quieter|softer) [please]",
                    "(turn|put) it down [a bit|a notch|a little]"),
                   args={"volume_pct": -10}, relative="volume_pct"),
-        Sentences((f"[(turn|put)] [the] {_VOLUME} up by {{percent:volume_pct}} [percent]",
-                   f"(raise|increase) [the] {_VOLUME} by {{percent:volume_pct}} [percent]"),
+        Sentences((f"[(turn|put)] [the] {_LOUDNESS} up by {{percent:volume_pct}} [percent]",
+                   f"(raise|increase) [the] {_LOUDNESS} by {{percent:volume_pct}} [percent]"),
                   relative="volume_pct"),
-        Sentences((f"[(turn|put)] [the] {_VOLUME} down by {{minus_percent:volume_pct}} "
+        Sentences((f"[(turn|put)] [the] {_LOUDNESS} down by {{minus_percent:volume_pct}} "
                    "[percent]",
-                   f"(lower|decrease|reduce) [the] {_VOLUME} by {{minus_percent:volume_pct}} "
+                   f"(lower|decrease|reduce) [the] {_LOUDNESS} by {{minus_percent:volume_pct}} "
                    "[percent]"), relative="volume_pct"),
     ),
     lists={"minus_percent": Values(tuple((str(n), -n) for n in range(5, 55, 5)))},
