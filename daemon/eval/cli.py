@@ -72,7 +72,8 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's p
     p.add_argument("--events-dir", type=Path, metavar="OUT",
                    help="commands --manifest: the event logs (`cabin replay ... --events-dir`)")
     p.add_argument("--with-llm", action="store_true",
-                   help="commands: the language model answers what the fast path does not")
+                   help="commands, understanding, corpus-audio: the language model (and the "
+                   "owner's manual) answer what the fast path does not, as the Decider runs them")
     p.add_argument("--llm-cases", type=Path, default=SETS / "llm_cases.yaml",
                    help="the language model's paraphrase/multi-action/unsupported/ambiguous set")
     p.add_argument("--minutes", type=float, default=30.0, help="negative stream length, min")
@@ -155,7 +156,8 @@ def run_eval(args: argparse.Namespace) -> int:
 
         corpus_audio_eval.run(models, fe_on, ctx._params(), split=args.split,
                               conditions=args.conditions, limit=args.limit, json_path=args.json,
-                              driver_gate_db=args.driver_gate_db)
+                              driver_gate_db=args.driver_gate_db,
+                              understand=_with_model(args) if args.with_llm else None)
         wanted.discard("corpus-audio")
         if not wanted:
             return 0

@@ -72,6 +72,10 @@ class FileResult:
     looked_up: bool = False
     """The dispatcher would ask about or refuse one of its calls for a name the simulated phone
     book or map is not sure of, before anything is sent (`daemon.eval.lookup.stopped`)."""
+    inferred: bool = False
+    """The plan was read from a complaint or proposed by the language model: the Decider asks
+    about it first whatever the confidence (its right answers are asked first at every
+    threshold; a wrong one is scored as asked)."""
 
 
 def read_manifest(split: str, audio_dir: Path = AUDIO_DIR) -> list[AudioItem]:
@@ -149,26 +153,29 @@ def aggregate(results: Sequence[FileResult]) -> dict[str, Any]:
 def confidence_rows(results: Sequence[FileResult],
                     thresholds: Sequence[float] = THRESHOLDS) -> list[dict[str, Any]]:
     """Per threshold t: were every action heard with a confidence below t asked about instead
-    (the Decider's `_doubt`: only plans that act, never without a confidence), the wrong actions
-    that remain and the right ones that would be asked (aggregate counts, JSON-able)."""
+    (the Decider's `_doubt`: only plans that act, never without a confidence; a plan read from
+    a complaint or proposed by the model is asked about at every threshold, "off" too), the
+    wrong actions that remain and the right ones that would be asked (aggregate counts,
+    JSON-able)."""
     heard = [r for r in results if r.outcome != "not_heard"]
     wrong = [r for r in heard if r.outcome == "wrong"]
     right = [r for r in heard if r.outcome == "right"]
 
-    def below(r: FileResult, t: float) -> bool:
-        return r.acts and r.confidence is not None and r.confidence < t
+    def below(r: FileResult, t: float | None) -> bool:
+        return r.acts and (r.inferred or (
+            t is not None and r.confidence is not None and r.confidence < t))
 
     rows = []
     for t in (None, *thresholds):
-        caught = 0 if t is None else sum(1 for r in wrong if below(r, t))
-        asked = 0 if t is None else sum(1 for r in right if below(r, t))
+        caught = sum(1 for r in wrong if below(r, t))
+        asked = sum(1 for r in right if below(r, t))
         # of the actions left, those the phone book or the map stops before anything is sent
-        looked = sum(1 for r in wrong if r.looked_up and not (t is not None and below(r, t)))
+        looked = sum(1 for r in wrong if r.looked_up and not below(r, t))
         rows.append({"threshold": t, "n": len(results),
                      "wrong_looked_up": looked, "wrong_after_lookup": len(wrong) - caught - looked,
                      "wrong_after_lookup_pct": _pct(len(wrong) - caught - looked, len(results)),
                      "right_looked_up": sum(1 for r in right if r.looked_up
-                                            and not (t is not None and below(r, t))),
+                                            and not below(r, t)),
                      "wrong": len(wrong) - caught, "wrong_pct": _pct(len(wrong) - caught,
                                                                      len(results)),
                      "wrong_caught": caught, "right_asked": asked,
@@ -272,7 +279,7 @@ def hear_and_understand(models: Any, item: AudioItem, fe: Any, params: Any,
     acts = any(not c.tool.startswith("get_") for c in calls)
     return FileResult(corpus_item.id, corpus_item.split, item.condition, voice,
                       corpus_item.category, score(corpus_item, plan).outcome, errors, wer.words,
-                      confidence, acts, stopped(calls))
+                      confidence, acts, stopped(calls), bool(getattr(plan, "inferred", False)))
 
 
 def transcribe_scored(models: Any, audio: Any) -> tuple[str, float | None]:
@@ -299,16 +306,19 @@ def splits_for(split: str) -> tuple[str, ...]:
 def run(models: Any, fe: Any, params: Any, *, split: str = "all",
         conditions: Sequence[str] = CONDITIONS, limit: int | None = None,
         json_path: Path | None = None, audio_dir: Path = AUDIO_DIR,
-        driver_gate_db: float | None = None) -> dict[str, Any]:
+        driver_gate_db: float | None = None,
+        understand: Callable[[str, Mapping[str, Any]], Any] | None = None) -> dict[str, Any]:
     """Evaluate the spoken corpus; prints the tables, optionally writes the numbers as JSON.
     `driver_gate_db`: endpoint on the driver's speech only (`daemon.hearing.driver_level`, margin in
-    dB); None: as the product does."""
+    dB); None: as the product does. `understand`: what reads the transcript (the fast path, the
+    owner's manual and the language model with ``--with-llm``: `daemon.eval.understanding_llm`);
+    None: the fast path alone."""
     from tqdm import tqdm
 
     from daemon.hearing.driver_level import GateParams
     from daemon.understanding.intents import understander
 
-    u = understander()
+    read = understand if understand is not None else understander().understand
     results: list[FileResult] = []
     started = time.perf_counter()
     audio_s = 0.0
@@ -320,7 +330,7 @@ def run(models: Any, fe: Any, params: Any, *, split: str = "all",
             continue
         for item in tqdm(items, desc=name, unit="file"):
             results.append(hear_and_understand(
-                models, item, fe, params, u.understand,
+                models, item, fe, params, read,
                 gate=None if driver_gate_db is None else GateParams(margin_db=driver_gate_db)))
             audio_s += float(item.row.get("duration_s", 0.0))
     elapsed = time.perf_counter() - started
@@ -334,7 +344,8 @@ def run(models: Any, fe: Any, params: Any, *, split: str = "all",
     numbers["run"] = {"files": len(results), "seconds": round(elapsed, 1),
                       "files_per_s": round(len(results) / elapsed, 2) if elapsed else 0.0,
                       "audio_s": round(audio_s, 1), "limit": limit,
-                      "conditions": list(conditions), "driver_gate_db": driver_gate_db}
+                      "conditions": list(conditions), "driver_gate_db": driver_gate_db,
+                      "with_llm": understand is not None}
     print(f"{len(results)} files ({audio_s / 60:.1f} min of audio) in {elapsed:.0f} s: "
           f"{numbers['run']['files_per_s']} files/s")
     if json_path is not None:

@@ -168,6 +168,15 @@ def test_confidence_rows_count_the_wrong_actions_the_name_lookup_stops() -> None
             rows[-1.0]["wrong_after_lookup"]) == (1, 0, 1)
 
 
+def test_a_reading_of_a_complaint_or_the_model_is_asked_at_every_threshold() -> None:
+    inferred = ev.FileResult("x", "heldout", "clean", "v", "terse", "right", 0, 3, -0.1, True,
+                             inferred=True)
+    rows = {r["threshold"]: r for r in ev.confidence_rows([inferred, _r("right", -0.1)],
+                                                          (-0.5,))}
+    assert (rows[None]["right_asked"], rows[None]["right"]) == (1, 1)
+    assert (rows[-0.5]["right_asked"], rows[-0.5]["right"]) == (1, 1)
+
+
 def test_confidence_table_is_per_split_and_condition_and_aggregate_only() -> None:
     results = [_r("wrong", -1.2), _r("right", -0.2, condition="car10"), _r("right", -0.7)]
     table = ev.confidence_table(results)["heldout"]
