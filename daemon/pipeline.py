@@ -47,6 +47,7 @@ from daemon.hearing.endpoint import Decision, EndpointParams
 from daemon.hearing.preroll import PreRoll
 from daemon.hearing.vad import VadFrame
 from daemon.listener import Listener, ListenerParams, State
+from daemon.llm.speculative import Speculator
 from daemon.manual.loader import load_answerer
 from daemon.manual.types import NOT_COVERED
 from daemon.speaking.ducking import MediaDucker
@@ -101,8 +102,11 @@ class Pipeline:
         self._group: asyncio.TaskGroup | None = None
         self._stopping = asyncio.Event()
         self.conversation = conversation or Conversation(config.dialogue.history_turns)
-        decider = Decider(dispatcher, log, lambda: self.now_ms, self.conversation,
-                          agent=agent if config.llm.enabled else None,
+        model = agent if config.llm.enabled else None
+        if model is not None and config.llm.speculate and not config.sequential:
+            model = Speculator(model)  # it may start on the transcript peek (issue 21)
+        self._decider = decider = Decider(dispatcher, log, lambda: self.now_ms, self.conversation,
+                          agent=model,
                           acknowledge="" if config.sequential else config.tts.acknowledge,
                           confirm_timeout_s=config.dialogue.confirm_timeout_s,
                           model_actions=config.llm.model_actions,
@@ -311,6 +315,7 @@ class Pipeline:
                 text = await asyncio.to_thread(self._stream.peek)
                 self._peek = (started, text)
                 peeked = completeness(text)
+                self._decider.speculate(self._listener.turn, text, peeked)  # the model's?
             step = self._listener.frame(frame, peeked)
             if isinstance(step, li.SpeechStarted):
                 self._log.emit(ev.SpeechStart(t_ms=step.t_ms, turn=step.turn))
@@ -392,5 +397,4 @@ def listener_params(config: CabinConfig) -> ListenerParams:
                        e.complete_silence_s, e.incomplete_silence_s, e.sentence_silence_s),
         vad_threshold=config.vad.threshold, barge_in=config.barge_in.enabled,
         barge_in_min_speech_s=config.barge_in.min_speech_s,
-        follow_up_s=config.dialogue.follow_up_s,
-        peek=e.semantic and not config.sequential)
+        follow_up_s=config.dialogue.follow_up_s, peek=e.semantic and not config.sequential)

@@ -19,11 +19,9 @@ language model streams is spoken while it is still being generated. In order:
    clarification question, a decline, or an honest "unavailable".
 
 Vehicle calls are shielded from cancellation: a command already sent to the car finishes and
-is reported, whatever happens to the turn.
-
-The decider's input and the interfaces it calls are daemon/conversation/decide_types.py; when it
-asks before acting and when an answer still counts (the confirmation policy),
-daemon/conversation/confirmation.py.
+is reported, whatever happens to the turn. Its input and interfaces: decide_types.py; when it
+asks before acting (the confirmation policy): confirmation.py; when the model may start on
+the transcript peek: reach.py (and daemon/llm/speculative.py).
 """
 
 from __future__ import annotations
@@ -48,6 +46,7 @@ from daemon.conversation.decide_types import (
     Clock,
     DrivingStateSource,
     ReportedReadings,
+    Speculating,
     ToolDispatcher,
     ToolOutcome,
     TurnInput,
@@ -59,6 +58,9 @@ from daemon.conversation.dialogue import (
     PendingCall,
     yes_no,
 )
+from daemon.conversation.llm_event import llm_event
+from daemon.conversation.reach import reaches_model
+from daemon.hearing.endpoint import Completeness
 from daemon.llm.types import AgentAnswer, Sentence
 from daemon.manual.route import asked, for_the_manual, manual_first, yields_to_manual
 from daemon.manual.types import ManualSource
@@ -70,9 +72,7 @@ _LOG = logging.getLogger(__name__)
 
 __all__ = ["CANNOT_DO", "NOTHING_PENDING", "Agent", "Decider", "ToolDispatcher", "ToolOutcome",
            "TurnInput"]
-"""The decider, and what callers import from here with it: its input and interfaces
-(daemon/conversation/decide_types.py) and the confirmation policy's reply
-(daemon/conversation/confirmation.py)."""
+"""The decider, and what callers import from here with it (decide_types.py, confirmation.py)."""
 
 CANNOT_DO = "Sorry, I can't do that yet."
 
@@ -117,7 +117,16 @@ class Decider:
         self._manual = manual
 
     async def decide(self, request: TurnInput) -> AsyncIterator[str]:
-        """Act on `request`; yields the pieces of the reply, in speaking order."""
+        """Act on `request`; yields the pieces of the reply, in speaking order. A speculation
+        its words did not use is cancelled when the turn is decided."""
+        try:
+            async for piece in self._decide(request):
+                yield piece
+        finally:
+            if isinstance(self._agent, Speculating):
+                self._agent.discard()
+
+    async def _decide(self, request: TurnInput) -> AsyncIterator[str]:
         conv = self.conversation
         answered = await self._answer(request)
         if answered is not None:
@@ -155,6 +164,14 @@ class Decider:
         async for piece in self._ask_agent(request, clarifying):
             yield piece
 
+    def speculate(self, turn: int, text: str, finished: Completeness) -> None:
+        """Start the model on ``text``, the peek of ``turn``, when it can (speculative.py)
+        and the words would reach it (reach.py)."""
+        if isinstance(self._agent, Speculating) and reaches_model(
+                text, self.conversation, self._understander, ReportedReadings(self._dispatcher),
+                self._manual, finished=finished):
+            self._agent.start(text, self.conversation.before(turn))
+
     def _fast_path(self, text: str) -> Plan | None:
         """The declared command language's plan for ``text``; an answer to the fast path's own
         question ("Which window?" -> "the passenger one") completes the call it asked about."""
@@ -167,11 +184,9 @@ class Decider:
 
     def _from_manual(self, request: TurnInput, *, must_answer: bool) -> str | None:
         """The owner's manual's spoken answer to ``request``; with ``must_answer`` its "doesn't
-        cover that" too (a question asking for advice, or no model to ask), else None when it
-        does not cover it (the fast path or the language model may answer: "who won the
-        game"). Which questions reach it: daemon/manual/route.py. Retrieval and extraction take
-        about a millisecond (docs/manual.md), so they run on the event loop. Never a bus
-        call."""
+        cover that" too (advice asked, or no model), else None when it does not cover it.
+        Which questions reach it: daemon/manual/route.py. About a millisecond (docs/manual.md),
+        so on the event loop. Never a bus call."""
         if self._manual is None:
             return None
         answer = self._manual.answer(request.text)
@@ -287,8 +302,7 @@ class Decider:
         return " ".join(replies)
 
     def _defer(self, rest: Sequence[tuple[str, Mapping[str, object]]]) -> None:
-        """The calls of a request after one that asked a question (`PendingCall.after`): they
-        run after its answer, never dropped unsaid."""
+        """Calls after one that asked: run after its answer (`PendingCall.after`)."""
         pending = self.conversation.pending
         if pending is not None and rest:
             self.conversation.pending = replace(pending, after=(*rest, *pending.after))
@@ -376,15 +390,8 @@ class Decider:
                                  args=args))
 
     def _llm_event(self, turn: int, answer: AgentAnswer, started: float) -> None:
-        timing = answer.timing
-        total = (time.perf_counter() - started) * 1000.0
-        self._log.emit(ev.Llm(
-            t_ms=self._now(), turn=turn, source=answer.source, kind=answer.kind,
-            first_token_ms=round(timing.first_token_ms, 1) if timing else 0.0,
-            total_ms=round(timing.total_ms if timing else total, 1),
-            prompt_tokens=timing.prompt_tokens if timing else 0,
-            cached_tokens=timing.cached_tokens if timing else 0,
-            generated_tokens=timing.generated_tokens if timing else 0))
+        self._log.emit(llm_event(answer, turn, self._now(),
+                                 (time.perf_counter() - started) * 1000.0))
         if answer.kind != "calls":
             self._intent(turn, answer.source, answer.kind, {})
 

@@ -72,6 +72,18 @@ class Agent(Protocol):
         """Stream spoken sentences, then end with exactly one `AgentAnswer`."""
 
 
+@runtime_checkable
+class Speculating(Protocol):
+    """An agent that may start on a request before it is made
+    (daemon/llm/speculative.py)."""
+
+    def start(self, text: str, history: Sequence[Message]) -> None:
+        """Start on ``text`` (the transcript peek) with ``history``."""
+
+    def discard(self) -> None:
+        """Cancel what was started and not used."""
+
+
 @dataclass(frozen=True)
 class TurnInput:
     """A transcript to act on.
