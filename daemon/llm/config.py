@@ -149,9 +149,11 @@ class LlmConfig(Section):
         "(\"Do you want me to ...?\"), and a question is never answered with an action "
         "(daemon/understanding/model_calls.py); act: run the model's calls at once")
     speculate: bool = Field(
-        True, description="start the model on the transcript peek while the endpointer still "
+        False, description="start the model on the transcript peek while the endpointer still "
         "waits for silence, when the fast path would not take the words; its answer is used "
-        "when the final transcript is the same (daemon/llm/speculative.py)")
+        "when the final transcript is the same (daemon/llm/speculative.py). Off by default: "
+        "model-answered turns 0.79x faster in real time, but peak RSS about 20 MB higher "
+        "(docs/llm.md)")
     history_messages: int = Field(
         6, ge=0, le=40, description="latest history messages given to the model")
     timeout_s: float = Field(8.0, ge=0.0, le=60.0,
