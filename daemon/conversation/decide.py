@@ -285,8 +285,8 @@ class Decider:
 
     async def _confirmed(self, turn: int, pending: PendingCall, yes: bool) -> str:
         """The answer to a pending question: its call (run after a yes, declined after a no),
-        then, after a yes, the calls of the same request asked about with it, in order; a new
-        question from one of them stops the rest."""
+        the calls asked about with it (after a yes), then those not asked about (either way),
+        in order; a new question from one of them defers the rest to its own answer."""
         self._intent(turn, "dialogue", pending.name, dict(pending.args))
         replies = [await self._call(turn, pending.name, pending.args, confirmed=yes)]
         queue: list[tuple[str, Mapping[str, object], bool | None]] = [

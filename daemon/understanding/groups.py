@@ -30,12 +30,9 @@ class Said:
 
 
 def groups_of(languages: Iterable[Language]) -> tuple[Said, ...]:
-    """Every group the tools declare, longest phrases first."""
-    found: list[Said] = []
-    for language in languages:
-        for group in language.groups:
-            found.append(_said(group))
-    return tuple(found)
+    """Every group the tools declare, in declaration order (within a group, its longest
+    phrases are tried first)."""
+    return tuple(_said(group) for language in languages for group in language.groups)
 
 
 def _said(group: Group) -> Said:
@@ -65,6 +62,7 @@ def _merged(readings: Sequence[tuple[Parse, ...] | None]) -> tuple[Parse, ...] |
     if len({len(r) for r in parses}) != 1:
         return None
     merged: list[Parse] = []
+    differing = 0
     for same in zip(*parses, strict=True):
         if len({p.tool for p in same}) != 1:
             return None
@@ -72,6 +70,5 @@ def _merged(readings: Sequence[tuple[Parse, ...] | None]) -> tuple[Parse, ...] |
             merged.append(same[0])  # said alike in every reading: once
         else:
             merged.extend(same)  # the group's targets, in the group's order
-    differing = sum(1 for same in zip(*parses, strict=True)
-                    if any(p.args != same[0].args for p in same))
+            differing += 1
     return tuple(merged) if differing == 1 else None
