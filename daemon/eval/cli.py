@@ -31,12 +31,13 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's p
                    "the text corpus, `corpus-audio` the spoken corpus (docs/corpus.md); "
                    "`manual` answers from the owner's manual (docs/manual.md)")
     p.add_argument("--split", choices=["tune", "heldout", "heldout2", "heldout3", "heldout4",
-                                      "heldout5", "all"],
+                                      "heldout5", "heldout6", "all"],
                    default="all",
                    help="understanding, corpus-audio, manual: which split (understanding: "
-                   "heldout3, heldout4 and heldout5 are clean, read them with --no-failures; "
+                   "heldout3 to heldout6 are clean, read them with --no-failures; "
                    "corpus-audio: "
-                   "all = heldout2 and heldout; manual: tune, heldout, heldout2 or all)")
+                   "all = heldout2 and heldout; manual: tune, heldout to heldout5 or all, "
+                   "heldout6 runs every split)")
     p.add_argument("--conditions", nargs="+", default=["clean", "car10", "passenger", "traffic0"],
                    choices=["clean", "car10", "passenger", "traffic0"],
                    help="corpus-audio: which noise conditions")
@@ -123,9 +124,10 @@ def run_eval(args: argparse.Namespace) -> int:
                         stream=sys.stderr)
     wanted = set(COMPONENTS) if "all" in args.components else set(args.components)
     if "manual" in wanted:
+        from daemon.eval.manual_eval import SPLITS as MANUAL_SPLITS
         from daemon.eval.manual_eval import run as run_manual
 
-        split = args.split if args.split in ("tune", "heldout", "heldout2") else "all"
+        split = args.split if args.split in MANUAL_SPLITS else "all"
         run_manual(split, args.json, show_failures=not args.no_failures,
                    config=load_config(args.config), spoken=args.spoken)
         wanted.discard("manual")

@@ -1,17 +1,18 @@
 """``cabin eval manual``: answering questions from the owner's manual (docs/manual.md).
 
-The question set (tools/eval_sets/manual_questions.yaml) has a ``tune`` split and four
+The question set (tools/eval_sets/manual_questions.yaml) has a ``tune`` split and five
 held-out splits (``heldout``; ``heldout2``, written before the tuning that followed the third
 look at ``heldout``; ``heldout3``, written before the changes that followed heldout2's second
 look; ``heldout4``, statements, terse phrasings and questions inside a sentence, written before
-the routing changes that followed heldout3's first look), each with manual questions (expected
-section and facts) and questions the manual does not cover; ``readings`` ask for live values
-and must stay with the vehicle tool. Reported per split: top-1 / top-3 section, answers with
-every expected fact, answers grounded (of those answered: every number, unit and name found in
-the section), questions the turn would route to the manual, out-of-manual questions declined,
-and the wall-clock latency of retrieval + extraction. Also: the index's build time and the
-memory it adds, and with ``--spoken N`` N questions spoken through the whole pipeline (first
-audio).
+the routing changes that followed heldout3's first look; ``heldout5``, written on 2026-12-06 by
+a helper session from the manual's text alone, before anything was measured on it), each with
+manual questions (expected section and facts) and questions the manual does not cover;
+``readings`` ask for live values and must stay with the vehicle tool. Reported per split: top-1
+/ top-3 section, answers with every expected fact, answers grounded (of those answered: every
+number, unit and name found in the section), questions the turn would route to the manual,
+out-of-manual questions declined, and the wall-clock latency of retrieval + extraction. Also:
+the index's build time and the memory it adds, and with ``--spoken N`` N questions spoken
+through the whole pipeline (first audio).
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ import yaml
 from daemon.config import REPO_ROOT, CabinConfig
 
 QUESTIONS = REPO_ROOT / "tools" / "eval_sets" / "manual_questions.yaml"
-SPLITS = ("tune", "heldout", "heldout2", "heldout3", "heldout4")
-HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4")
+SPLITS = ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
+HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5")
 """Splits only ever reported as aggregates (no failures printed)."""
 
 
@@ -194,7 +195,7 @@ def table(results: dict[str, dict[str, Any]], extra: dict[str, Any]) -> str:
 def run(split: str, json_path: Path | None, *, show_failures: bool = True,
         config: CabinConfig | None = None, path: Path = QUESTIONS,
         spoken: int = 0) -> dict[str, Any]:
-    """Evaluate ``split`` (tune, heldout, heldout2, heldout3, heldout4 or all), print the table
+    """Evaluate ``split`` (tune, heldout, heldout2 to heldout5 or all), print the table
     (and the tune split's failures, never a held-out split's), write the figures to ``json_path``.
     ``spoken`` > 0: also replay that many tune questions, spoken, through the pipeline
     (daemon/eval/manual_spoken.py)."""
@@ -228,7 +229,7 @@ def run(split: str, json_path: Path | None, *, show_failures: bool = True,
 
 def main(argv: Sequence[str] | None = None) -> None:
     """``python -m daemon.eval.manual_eval [--split ...]``: one split alone (``cabin eval
-    manual --split`` passes tune and heldout through, and runs every split otherwise)."""
+    manual --split`` passes these splits through, and runs every split otherwise)."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m daemon.eval.manual_eval")
