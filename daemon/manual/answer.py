@@ -19,6 +19,7 @@ from daemon.manual.document import Section
 from daemon.manual.grounding import ungrounded
 from daemon.manual.index import Hit, ManualIndex
 from daemon.manual.kinds import Kind, fits, flashing, is_instruction, kind_of, reported, value_of
+from daemon.manual.related import RelatedWords
 from daemon.manual.speak import spoken
 from daemon.manual.types import NOT_COVERED, ManualAnswer
 
@@ -99,6 +100,8 @@ class Answerer:
         self._attribute = index.analyzer.attribute_terms
         self._anchors = {sid: topic | frozenset(t for t in self._terms[sid] if df[t] <= 2)
                          for sid, topic in self._topic.items()}
+        self._related = RelatedWords(index.embedder, {s.id: index.analyzer.words(
+            f"{s.title} {' '.join(s.also)} {s.text}") for s in sections})
         self._topic_of: dict[str, frozenset[str]] = {}
         for section in sections:
             for term in self._topic[section.id] - self._weak:
@@ -108,11 +111,10 @@ class Answerer:
         """The answer to ``question``: one or two sentences of the best section, or
         `NOT_COVERED`."""
         started = time.perf_counter()
-        hits = self.index.search(question, k=1)
-        best: Hit | None = hits[0] if hits else None
-        if best is None or not self.covers(question, best):
+        best = self._answering(question, self.index.search(question, k=3))
+        if best is None:
             return ManualAnswer(False, NOT_COVERED, NOT_COVERED,
-                                score=best.score if best else 0.0, elapsed_ms=_ms(started))
+                                score=0.0, elapsed_ms=_ms(started))
         text = self.extract(question, best.section)
         missing = ungrounded(text, f"{best.section.title}. {best.section.text}")
         if missing:  # never by construction; a guard for the rendering and future changes
@@ -123,6 +125,44 @@ class Answerer:
         speech = f"{self.settings.intro} {spoken(text)}".strip()
         return ManualAnswer(True, text, speech, best.section.id, best.section.title,
                             best.score, _ms(started))
+
+    def _answering(self, question: str, hits: list[Hit]) -> Hit | None:
+        """The hit whose section answers ``question``: the best one when it covers it;
+        else the next (of the top 3) whose own topic is named by a word of the question
+        that the best section never uses ("the temporary *spare*" is about the spare wheel,
+        not the cruise control that the speed limit found), when that one covers it."""
+        if not hits:
+            return None
+        if self.covers(question, hits[0]):
+            if self._shaped(question, hits[0].section):
+                return hits[0]
+            # "tell me the tyre pressures": the section stating them, not the one on checking
+            # them, when its title has more of the question's words
+            wanted = set(self.index.analyzer.question_terms(question))
+            titled = len(wanted & self._title[hits[0].section.id])
+            return next((h for h in hits[1:] if self._shaped(question, h.section)
+                         and len(wanted & self._title[h.section.id]) > titled
+                         and self.covers(question, h)), hits[0])
+        content = self._content(question)
+        unused = content - self._terms[hits[0].section.id] - self._forms(
+            question, hits[0].section.id)
+        for hit in hits[1:]:
+            if unused & self._topic[hit.section.id] and self.covers(question, hit):
+                return hit
+        return None
+
+    @staticmethod
+    def _shaped(question: str, section: Section) -> bool:
+        """Whether ``section`` has a sentence of the shape ``question`` wants, when that
+        shape is specific: the value it asks for (`kinds.value_of`: "how high" -> mm), or what
+        a light means for a question about a light."""
+        kind = kind_of(question)
+        value = value_of(question) if kind in ("amount", "other") else None
+        if value is not None:
+            return any(value.search(s) for s in section.sentences)
+        if kind == "meaning":
+            return any(fits("meaning", s) for s in section.sentences)
+        return True
 
     def covers(self, question: str, hit: Hit) -> bool:
         """Whether the section of ``hit`` matches ``question`` well enough to answer it.
@@ -137,7 +177,7 @@ class Answerer:
         s = self.settings
         sid = hit.section.id
         content = self._content(question)
-        have = self._terms[sid]
+        have = self._terms[sid] | self._forms(question, sid)
         if not content & self._anchors[sid]:
             return False  # no word of the section's own ("weather" in a demisting tip)
         if len(content) == 1 and not content <= self._topic[sid]:
@@ -155,10 +195,22 @@ class Answerer:
         return coverage >= s.min_coverage and (
             hit.score >= s.min_score or (coverage >= 0.999 and hit.score >= s.full_coverage_score))
 
+    def _forms(self, question: str, section_id: str) -> frozenset[str]:
+        """The question's terms that section ``section_id`` uses in another form only
+        (daemon/manual/related.py: "jumpstart" -> jump, "pear" -> pair)."""
+        analyzer = self.index.analyzer
+        have = self._terms[section_id]
+        found = set()
+        for word in analyzer.question_words(question, topic=True):
+            term = analyzer.stems([word])[0]
+            if term not in have and self._related.match(word, section_id) is not None:
+                found.add(term)
+        return frozenset(found)
+
     def _content(self, question: str) -> set[str]:
         """The question's terms that can tell topics apart (all of them when every one is
         weak)."""
-        wanted = set(self.index.analyzer.question_terms(question))
+        wanted = set(self.index.analyzer.question_terms(question, topic=True))
         return (wanted - self._weak) or wanted
 
     def coverage(self, question: str, section: Section, valued: bool = False) -> float:
@@ -168,7 +220,7 @@ class Answerer:
         the value the question asks for (`kinds.value_of`), so the question's attribute words
         it does not use ("how *tall*", "battery *size*") are left out."""
         wanted = self._content(question)
-        have = self._terms.get(section.id, frozenset())
+        have = self._terms.get(section.id, frozenset()) | self._forms(question, section.id)
         if valued:
             wanted = {t for t in wanted if t in have or t not in self._attribute} or wanted
         weights = {t: self._idf.get(t, self._unknown_idf) for t in wanted}

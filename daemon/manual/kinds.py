@@ -14,6 +14,8 @@ Kind = Literal["meaning", "action", "amount", "where", "howto", "other"]
 
 _KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("action", re.compile(r"\bwhat (should|do|must|can) (i|we) do\b|\bwhat to do\b|"
+                          r"\b(what|so what)( happens)? (now|next)\b|\bnow what\b|"
+                          r"\bwhat do i do (now|next)\b|"
                           r"\bis it (safe|ok|okay) to\b", re.I)),
     ("meaning", re.compile(r"\bmean(s|ing)?\b|\bwhat is (that|this|it)\b|\bwhy is\b.*\bon\b|"
                            r"\bwhat('?s| is| are)\b.*\b(light|symbol|lamp|warning|sign)\b|"
@@ -60,6 +62,8 @@ _VALUES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(r"°C|\b(warm|hot|cold)(est)?\b")),
     (re.compile(r"\bhow often\b|\binterval\b|\bhow many (km|miles|months|years)\b", re.I),
      re.compile(r"\bevery\b|\d\s*(km|months?|years?)\b")),
+    (re.compile(r"\b(what|which) colou?rs?\b|\bcolou?rs?\b", re.I),
+     re.compile(r"\b(red|orange|pink|blue|green|white|black|yellow|purple|grey)\b")),
     (re.compile(r"\bhow long\b", re.I),
      re.compile(r"\d\s*(seconds?|minutes?|hours?|days?|months?|years?|km|mm|cm|metres)\b")),
 )
@@ -74,7 +78,11 @@ _IMPERATIVE = frozenset((
     "never", "do", "keep", "put", "choose", "ease", "top", "let", "slide", "unlock", "call",
     "brake", "remove", "fill", "apply", "select", "type", "ask", "reset", "refit", "raise",
     "tighten", "prise", "wipe", "go", "avoid", "attach", "clear", "move", "tilt", "fold",
+    "slow",
 ))
+_THEN_DO = re.compile(r"(?:, so|;) ([a-z]+)")
+"""An instruction after what happens ("The normal braking still works, but ..., so slow down
+gently ..."): it answers "what should I do" / "is it safe to drive" too."""
 _NUMBER = re.compile(r"\d")
 _PLACE = re.compile(r"\b(under|behind|beside|next to|between|inside|on the (left|right)|"
                     r"in the|above|below|on the edge|clipped)\b", re.I)
@@ -125,7 +133,10 @@ def fits(kind: Kind, sentence: str) -> bool:
     match kind:
         case "meaning":
             return re.search(r"\bmeans?\b", sentence) is not None
-        case "action" | "howto":
+        case "action":
+            return is_instruction(sentence) or any(
+                w.lower() in _IMPERATIVE for w in _THEN_DO.findall(sentence))
+        case "howto":
             return is_instruction(sentence)
         case "amount":
             return _NUMBER.search(sentence) is not None

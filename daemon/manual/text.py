@@ -66,6 +66,15 @@ _POLITE = re.compile(
 ...", "do you know ...", "sorry to bother you, ...", "quick question, ..."): the "you" in them
 is not the assistant asked about, and their words are about no topic."""
 
+_CARRY_ON = re.compile(
+    r"\b(is it|is that|would it be) (safe|ok|okay|alright|all right|fine) to (keep )?"
+    r"(drive|driving|carry on|continue)( on)?\b|"
+    r"\b(can|could|should|may) (i|we) (still |keep |carry on |continue )?(drive|driving)( on)?\b|"
+    r"\b(keep|carry on|continue) driving\b",
+    re.IGNORECASE)
+"""Asking whether to carry on driving ("is it safe to drive with ...", "can I keep driving
+with ..."): the light or fault named after it is the topic, not driving."""
+
 ATTRIBUTE_WORDS = frozenset((
     "weight", "heavy", "pressure", "capacity", "size", "limit", "height", "length", "width",
     "big", "level", "far", "fast", "slow", "often", "long", "how", "maximum", "max",
@@ -160,11 +169,19 @@ class Analyzer:
         mapped = [SYNONYMS.get(w, w) for w in raw] if self.synonyms else raw
         return [w for w in mapped if w not in STOP_WORDS]
 
-    def question_terms(self, question: str) -> list[str]:
+    def question_terms(self, question: str, topic: bool = False) -> list[str]:
         """The retrieval terms of a question: `terms`, with "you" read as the assistant
-        ("what can you do" asks about the assistant)."""
+        ("what can you do" asks about the assistant). ``topic``: without the words asking
+        whether to carry on driving ("is it safe to drive with ..."), which name no topic."""
+        return self.stems(self.question_words(question, topic))
+
+    def question_words(self, question: str, topic: bool = False) -> list[str]:
+        """The content words of a question (`words`, polite wrappers left out, "you" read as
+        the assistant), unstemmed; ``topic``: as in `question_terms`."""
         plain = _POLITE.sub(" ", question)
-        return self.terms(re.sub(r"\byou\b", "assistant", plain, flags=re.IGNORECASE))
+        if topic:
+            plain = _CARRY_ON.sub(" ", plain)
+        return self.words(re.sub(r"\byou\b", "assistant", plain, flags=re.IGNORECASE))
 
     def terms(self, text: str) -> list[str]:
         """The retrieval terms of ``text`` (`words`, stemmed when `stem`)."""

@@ -228,3 +228,70 @@ def test_words_that_name_no_topic_do_not_decline_a_covered_question(
 def test_an_attribute_the_section_has_no_value_for_is_still_declined(
         answerer: Answerer, question: str) -> None:
     assert not answerer.answer(question).covered
+
+
+# Classes of the second answer round (issue 22): forms of the section's words, the section a
+# word of the question names, the section stating the value asked for, carrying on driving.
+
+def test_a_word_the_section_uses_in_another_form_counts_as_used(answerer: Answerer) -> None:
+    related = answerer._related
+    assert related.match("jumpstart", "jump-starting") == "jump"
+    assert related.match("died", "jump-starting") == "dead"
+    assert related.match("filler", "refuelling") == "fill"
+    assert related.match("twenty", "light-tyre-pressure") is None  # not "20"
+    assert related.match("leaving", "battery") is None  # "left" is not the same word
+    answer = answerer.answer("is the filler cap on the left or the right")
+    assert answer.covered and answer.section_id == "refuelling", answer
+    assert "right side" in answer.text
+
+
+def test_a_word_naming_another_top_section_moves_the_answer_there(answerer: Answerer) -> None:
+    # the best section (the assistant) never says "stored"; the privacy section's topic does
+    answer = answerer.answer("does my voice get stored anywhere")
+    assert answer.covered and answer.section_id == "assistant-privacy", answer
+
+
+@pytest.mark.parametrize(("question", "section", "fact"), [
+    ("tell me the tyre pressures for this car", "tyre-pressures", "240 kPa"),
+    ("what tyre pressures for normal driving please", "tyre-pressures", "240 kPa"),
+    ("should I check tyre pressures hot or cold", "tyre-check", "cold"),  # not the value
+])
+def test_a_value_asked_for_comes_from_the_section_stating_it(
+        answerer: Answerer, question: str, section: str, fact: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.covered and answer.section_id == section, answer
+    assert fact in answer.text, answer.text
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("the battery light is on, what now", "action"), ("now what, the oil light", "action"),
+])
+def test_what_now_asks_what_to_do(question: str, kind: str) -> None:
+    assert kind_of(question) == kind
+
+
+def test_a_colour_asked_for_is_the_sentence_naming_it(answerer: Answerer) -> None:
+    from daemon.manual.kinds import value_of
+
+    colour = value_of("what colour coolant do I use")
+    assert colour is not None and colour.search("the pink long-life coolant")
+    answer = answerer.answer("what colour coolant do I use")
+    assert answer.covered and "pink" in answer.text, answer
+
+
+def test_asking_whether_to_carry_on_driving_is_about_the_light(answerer: Answerer) -> None:
+    from daemon.manual.text import Analyzer
+
+    words = Analyzer().question_words("is it safe to drive with the ABS warning on", topic=True)
+    assert "drive" not in words and "abs" in words
+    assert "driving" not in Analyzer().question_words("can I keep driving with it on", True)
+    answer = answerer.answer("is it ok to keep driving with the abs light lit")
+    assert answer.covered and answer.section_id == "light-abs", answer
+    assert "slow down gently" in answer.text  # "..., so slow down": what to do
+
+
+def test_a_procedure_starts_with_to_and_its_steps_follow(answerer: Answerer) -> None:
+    # the manual's format: "To <do it>, ..." then one step per sentence
+    answer = answerer.answer("how do I replace the key fob battery")
+    assert answer.text.startswith("To replace it, slide the release catch"), answer
+    assert "CR2032" in answer.text
