@@ -88,3 +88,20 @@ def test_free_text_read_by_the_fast_path_is_checked_against_the_manual() -> None
         == ""
     assert yields_to_manual("tyre light came on after a cold night", [], gave_up=True)
     assert yields_to_manual("I'm cold", [], gave_up=True) == ""
+
+
+@pytest.mark.parametrize("text", [
+    "red oil light while driving to work", "the coolant warning has gone red again today",
+    "engine warning turned orange this morning", "my key fob died this morning",
+    "the phone battery went flat overnight", "could you explain the tyre repair kit",
+    "would you describe how cruise control works",
+])
+def test_a_light_in_a_state_a_part_that_died_and_explain_are_for_the_manual(text: str) -> None:
+    assert for_the_manual(text) and not manual_only(text)
+
+
+@pytest.mark.parametrize("text", [
+    "turn the lights on while driving", "could you open the window", "set the fan to orange",
+])
+def test_commands_with_those_words_stay_commands(text: str) -> None:
+    assert manual_first(text) == "no" and not manual_only(text)
