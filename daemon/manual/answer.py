@@ -203,7 +203,8 @@ class Answerer:
         found = set()
         for word in analyzer.question_words(question, topic=True):
             term = analyzer.stems([word])[0]
-            if term not in have and self._related.match(word, section_id) is not None:
+            if term not in have and self._related.match(
+                    word, section_id, unknown=term not in self._idf) is not None:
                 found.add(term)
         return frozenset(found)
 

@@ -9,10 +9,15 @@ is at least `RelatedWords.min_cosine`. One word at a time, that embedder knows f
 far better than synonyms ("antifreeze" is not near "coolant", "steaming" not near "misted"),
 so this finds forms, not topics. Words are alphabetic and at least four letters long; number
 words never match ("twenty" is near "20", "six" near "60").
+
+A word the manual never uses at all may be a misheard or misspelt one of its words ("where's
+the *spear* wheel", "how do I *pear* my phone"): it counts as the section's word with the same
+first letter and the same consonants in the same order (`sounds_like`: vowels differ).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -28,6 +33,17 @@ _NUMBER_WORDS = frozenset((
 
 def _plain(word: str) -> bool:
     return word.isalpha() and len(word) >= 4 and word not in _NUMBER_WORDS
+
+
+def consonants(word: str) -> str:
+    """``word``'s first letter and then its consonants ("spear", "spare" -> "spr"; "pear",
+    "pair" -> "pr")."""
+    return word[:1] + re.sub(r"[aeiouwy]+", "", word[1:])
+
+
+def sounds_like(word: str, other: str) -> bool:
+    """Whether ``word`` and ``other`` differ only in their vowels after the first letter."""
+    return word != other and consonants(word) == consonants(other)
 
 
 class RelatedWords:
@@ -52,10 +68,18 @@ class RelatedWords:
                 self._vectors[sid] = embedder.embed(words) if words else np.zeros(
                     (0, embedder.dims), dtype=np.float32)
 
-    def match(self, word: str, section_id: str) -> str | None:
-        """The word of section ``section_id`` that ``word`` is another form of, or None."""
+    def match(self, word: str, section_id: str, unknown: bool = False) -> str | None:
+        """The word of section ``section_id`` that ``word`` is another form of, or None.
+        ``unknown``: the manual never uses ``word`` in any form (its stem), so it may be a
+        misheard one (`sounds_like`)."""
         words = self._words.get(section_id, ())
-        if self._embedder is None or not words or not _plain(word):
+        if not words or not _plain(word):
+            return None
+        if unknown:
+            heard = next((w for w in words if sounds_like(word, w)), None)
+            if heard is not None:
+                return heard
+        if self._embedder is None:
             return None
         vector = self._embedder.embed([word])[0]
         cosines = self._vectors[section_id] @ vector

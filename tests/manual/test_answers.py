@@ -295,3 +295,16 @@ def test_a_procedure_starts_with_to_and_its_steps_follow(answerer: Answerer) -> 
     answer = answerer.answer("how do I replace the key fob battery")
     assert answer.text.startswith("To replace it, slide the release catch"), answer
     assert "CR2032" in answer.text
+
+
+def test_a_misheard_word_the_manual_never_uses_is_its_word_with_those_consonants(
+        answerer: Answerer) -> None:
+    from daemon.manual.related import sounds_like
+
+    assert sounds_like("spear", "spare") and sounds_like("pear", "pair")
+    assert not sounds_like("bolt", "boot") and not sounds_like("pear", "bear")
+    assert sounds_like("colour", "clear")  # hence only for a word the manual never uses
+    answer = answerer.answer("how do I pare my phone")
+    assert answer.covered and answer.section_id == "phone-pairing", answer
+    # "colour" is the manual's word ("colours"): never read as "clear" (changing a wheel)
+    assert not answerer.answer("how do I change the colour of the ambient lighting").covered
