@@ -127,10 +127,14 @@ class Answerer:
                             best.score, _ms(started))
 
     def _answering(self, question: str, hits: list[Hit]) -> Hit | None:
-        """The hit whose section answers ``question``: the best one when it covers it;
-        else the next (of the top 3) whose own topic is named by a word of the question
-        that the best section never uses ("the temporary *spare*" is about the spare wheel,
-        not the cruise control that the speed limit found), when that one covers it."""
+        """The hit whose section answers ``question`` (``hits``: the top 3): the best one when
+        it covers it, unless the question asks for a value or a light's meaning it does not
+        state and another does (with more of the question's words in its title: "tell me the
+        tyre pressures" is not about checking them). Else the next that covers it and either
+        has a word of the question the best section never uses in its own topic ("the
+        temporary *spare*" is about the spare wheel, not the cruise control that "speed limit"
+        found) or states the value asked for that the best one does not ("what should the
+        front tyres be *inflated to*": the pressures, not how to inflate)."""
         if not hits:
             return None
         if self.covers(question, hits[0]):
@@ -146,8 +150,10 @@ class Answerer:
         content = self._content(question)
         unused = content - self._terms[hits[0].section.id] - self._forms(
             question, hits[0].section.id)
+        misfit = not self._shaped(question, hits[0].section)
         for hit in hits[1:]:
-            if unused & self._topic[hit.section.id] and self.covers(question, hit):
+            if (unused & self._topic[hit.section.id] or (
+                    misfit and self._shaped(question, hit.section))) and self.covers(question, hit):
                 return hit
         return None
 

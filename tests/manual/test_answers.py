@@ -263,6 +263,15 @@ def test_a_value_asked_for_comes_from_the_section_stating_it(
     assert fact in answer.text, answer.text
 
 
+def test_when_the_best_section_does_not_cover_it_one_stating_the_value_may(
+        answerer: Answerer) -> None:
+    # the best section (checking and inflating) never says "rear"; the pressures section
+    # states the value an "inflated to" question asks for
+    answer = answerer.answer("what should the rear tyres be inflated to")
+    assert answer.covered and answer.section_id == "tyre-pressures", answer
+    assert "220 kPa" in answer.text
+
+
 @pytest.mark.parametrize(("question", "kind"), [
     ("the battery light is on, what now", "action"), ("now what, the oil light", "action"),
 ])
