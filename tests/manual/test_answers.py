@@ -304,8 +304,6 @@ def test_a_procedure_starts_with_to_and_its_steps_follow(answerer: Answerer) -> 
     answer = answerer.answer("how do I replace the key fob battery")
     assert answer.text.startswith("To replace it, slide the release catch"), answer
     assert "CR2032" in answer.text
-    answer = answerer.answer("how do I fit a child seat")  # not "Never fit a rear-facing ..."
-    assert answer.text.startswith("To fit a child seat, attach it to the ISOFIX anchors")
 
 
 def test_a_misheard_word_the_manual_never_uses_is_its_word_with_those_consonants(
