@@ -274,6 +274,18 @@ POLITE = (
 """Fillers and politeness a sentence may carry anywhere: skipped by the matcher, never an
 argument. Anything else left over means the sentence is not understood."""
 
+EDGE_WORDS = (
+    "bro", "bru", "bruh", "brah", "ta", "chur", "hoss", "lad", "lads", "lass", "love", "luv",
+    "pet", "hun", "hon", "honey", "dear", "darling", "sweetheart", "babe", "dude", "man",
+    "buddy", "bud", "pal", "chief", "guv", "mister", "madam", "maam", "cuz", "fam", "mon",
+    "eh", "aye", "yo", "abeg", "innit", "yeah", "yep", "yup", "quick", "sharpish", "pronto",
+)
+"""Words a driver says before or after a command that ask for nothing: forms of address
+("fan on 4 bro", "would you switch on the fog lights pet"), dialect tags ("lock the ute up eh",
+"abeg unlock the doors", "volume 35 ta") and hurry ("all the windows up quick"). Read only at
+the ends of a sentence the language does not otherwise cover (daemon/understanding/edges.py),
+never inside a name or a title ("play love" searches for love)."""
+
 ADJUST_TO = ("(set|turn|put|change|adjust|bring|drop|knock|take|lower|raise|reduce|increase|"
              "decrease) [(up|down)]")
 """Verbs that set a level when a value follows "to" or "at" ("reduce the fan to level one",

@@ -53,5 +53,7 @@ def parse(transcript: str) -> ParsedIntent | None:
 
 def understood(transcript: str) -> bool:
     """Whether the fast path understands ``transcript`` at all (a plan, a question back or a
-    refusal): what the recogniser's beam alternatives are judged by (daemon/hearing/nbest.py)."""
-    return understander().understand(transcript) is not None
+    refusal): what the recogniser's beam alternatives are judged by (daemon/hearing/nbest.py).
+    Read whole: a reading without unknown words at the ends does not count ("lock the floors"
+    is not understood, so the beam's "lock the doors" is taken)."""
+    return understander().understand(transcript, edges=False) is not None

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from hassil import Intents, recognize_all
 
+from daemon.understanding.edges import Edges
 from daemon.understanding.free_text import broken_free_text
 from daemon.understanding.grammar import list_dict, with_digits
 from daemon.understanding.matcher import Matcher
@@ -103,6 +104,7 @@ class Understander:
     def __init__(self, registry: Registry, *, warm: bool = True) -> None:
         self.registry = registry
         self.matcher = Matcher(registry)
+        self.edges = Edges(self.matcher.grammar)
         self._answers: dict[tuple[str, str], Intents | None] = {}
         if warm:
             self._warm()
@@ -115,12 +117,16 @@ class Understander:
         for drawn in every_template(self.matcher.grammar, random.Random(0)):
             self.matcher.parse(drawn.text)
 
-    def understand(self, transcript: str, state: Readings | None = None) -> Plan | None:
+    def understand(self, transcript: str, state: Readings | None = None, *,
+                   edges: bool = True) -> Plan | None:
         """The plan for ``transcript`` given the car's last reported ``state``; None when the
-        declared language does not cover it."""
+        declared language does not cover it. ``edges``: also read it without unknown words at
+        its ends (`_within_edges`); False for judging what a recogniser heard, where a clean
+        reading of another hypothesis is worth more ("lock the floors")."""
         if is_injection(transcript):
             return Plan(refusal=REFUSAL)
-        parses = self.matcher.parse(transcript)
+        parses = self.matcher.parse(transcript) or (
+            self._within_edges(transcript) if edges else None)
         if parses is None:
             return None
         calls: list[Call] = []
@@ -133,6 +139,28 @@ class Understander:
                 return Plan(tuple(calls), unable=resolved.text)
             calls.append(resolved)
         return Plan(tuple(calls), inferred=any(p.inferred for p in parses))
+
+    def _within_edges(self, transcript: str) -> tuple[Parse, ...] | None:
+        """The commands between words at the ends the language does not know
+        (`daemon.understanding.edges`): as said when the words are forms of address ("fan on 4
+        bro"), asked about first otherwise (the word may have been a misheard one that
+        mattered). An unknown word is never dropped beside a name, a place or a title (it may
+        be one: "yo call mom" is not "call"), nor to read a complaint (the words around it
+        say whether it is one: "it's cold outside"), nor for a reading of the car alone (a
+        reading is not asked about, and "tyre pressure numbers?" is the manual's)."""
+        text = normalize(transcript)
+        for trimmed in (*self.edges.trimmed(text), *self.edges.around(text)):
+            parses = self.matcher.parse(trimmed.text)
+            if parses is None:
+                continue
+            if trimmed.declared:
+                return parses
+            if all(p.tool.startswith("get_") for p in parses) or any(
+                    p.inferred or isinstance(slot, FreeText) for p in parses
+                    for slot in p.block.language.lists.values()):
+                continue
+            return tuple(dataclasses.replace(p, inferred=True) for p in parses)
+        return None
 
     def _then(self, parses: tuple[Parse, ...], state: Readings | None) -> tuple[Call, ...]:
         """The commands after a question, resolved; up to one that needs a question of its

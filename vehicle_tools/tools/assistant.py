@@ -65,9 +65,8 @@ def _reply(a: SetAssistantVoiceArgs, r: Report) -> str:
 
 _YOUR_VOICE = ("(your voice|your volume|your voice volume|[the] assistant[s] voice|"
                "[the] assistant[s] volume|[the] assistant[s] voice volume)")
-_YOUR_SPEED = ("(your speaking speed|your speech speed|your talking speed|your voice speed|"
-               "your speed|your speech rate|your speaking rate|[the] assistant[s] speed|"
-               "[the] assistant[s] speaking speed)")
+_YOUR_SPEED = ("([your|the] (speaking|speech|talking|voice) (speed|rate)|your speed|"
+               "[the] assistant[s] [speaking|voice] (speed|rate))")
 _TALK = "(speak|talk|speaking|talking)"
 SET_ASSISTANT_VOICE_LANGUAGE = Language(
     complaints=(
@@ -106,7 +105,8 @@ SET_ASSISTANT_VOICE_LANGUAGE = Language(
         Sentences(("[go back to] (speak|talk|speaking|talking) at (normal|regular|usual|"
                    "your normal|your usual) speed",
                    "(normal|regular|usual) speed [please]"), args={"speed": 1.0}),
-        Sentences(("(speak|talk) at half speed", "half speed"), args={"speed": 0.5}),
+        Sentences(("(speak|talk) at half [your] [normal|usual] speed", "half speed"),
+                  args={"speed": 0.5}),
         Sentences(("(speak|talk) (quieter|softer|more quietly|more softly)",
                    f"make {_YOUR_VOICE} (quieter|softer)",
                    f"(turn|put) {_YOUR_VOICE} down"),

@@ -263,7 +263,7 @@ SET_FAN_LANGUAGE = Language(
         Sentences((
             f"[(set|turn|put|crank)] [the] {_FAN} [up] [(to|at|on)] (max|maximum|full|highest|"
             "full blast|the max)",
-            f"{_FAN} [to] (max|maximum|full|full blast)",
+            f"{_FAN} [to] (max|maximum|full|full blast|flat out|full bore)",
             f"(max|maximum|full) {_FAN}",
         ), args={"level": 7}),
         Sentences((f"(set|change) [the] {_FAN}",)),

@@ -88,6 +88,8 @@ SET_SEAT_HEATING_LANGUAGE = Language(
             f"(turn|switch|put) [the] [{{seat}}] {_SEAT_HEAT} (to|on) (max|maximum|high|highest|"
             "full)",
             f"[{{seat}}] {_SEAT_HEAT} (to|on) (max|maximum|high|highest|full)",
+            "heat [up] [the] {seat} seat (to|on) (max|maximum|high|highest|full)",
+            "(max|maximum|full) heat on [the] {seat} seat",
         ), args={"level": 3}),
         Sentences((
             f"(turn|switch|put) [the] [{{seat}}] {_SEAT_HEAT} (to|on) (low|lowest|minimum)",

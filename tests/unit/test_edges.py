@@ -1,0 +1,110 @@
+"""Words at the ends of a sentence the language does not know (daemon/understanding/edges.py):
+a declared form of address is dropped and the command runs ("fan on 4 bro"); any other unknown
+word is dropped only to ask about the command first; numbers, names and known words are never
+dropped."""
+
+from __future__ import annotations
+
+import pytest
+
+from daemon.eval.understanding_eval import DEFAULT_STATE
+from daemon.understanding.edges import Edges, Trimmed
+from daemon.understanding.intents import understander
+
+U = understander()
+EDGES = Edges(U.matcher.grammar)
+
+
+def _plan(text: str) -> tuple[list[tuple[str, dict[str, object]]], bool] | None:
+    plan = U.understand(text, DEFAULT_STATE)
+    if plan is None:
+        return None
+    return [(c.tool, dict(c.args)) for c in plan.calls], plan.inferred
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("fan on 4 bro", [("set_fan", {"level": 4})]),
+    ("volume 35 ta", [("set_media_volume", {"volume_pct": 35})]),
+    ("lock the ute up eh", [("lock_doors", {})]),
+    ("yo call mom", [("call_contact", {"contact": "mom"})]),
+    ("abeg unlock the doors", [("unlock_doors", {})]),
+    ("all the windows up quick", [("set_window", {"position_pct": 0, "window": "all"})]),
+    ("would you switch on the fog lights pet", [("set_lights", {"on": True,
+                                                                "light": "fog_lights"})]),
+])
+def test_a_form_of_address_at_an_end_is_dropped_and_the_command_runs(
+        text: str, calls: list[object]) -> None:
+    assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("switch the fan off zorp", [("set_fan", {"level": 0})]),
+    ("skip this track zorp", [("media_control", {"action": "next"})]),
+])
+def test_another_unknown_word_at_an_end_is_asked_about_first(text: str,
+                                                             calls: list[object]) -> None:
+    assert _plan(text) == (calls, True)
+
+
+@pytest.mark.parametrize("text", [
+    "set the temperature to 20 won",  # a misheard "twenty one" is never 20
+    "fan on 4 zorp",
+    "zorp zorp call",  # an unknown word may be the name: "call" alone is not read
+    "zorp call",
+    "tyre pressure numbers?",  # a reading alone: the manual's or the model's
+    "what's the mileage on this rig",
+])
+def test_nothing_is_dropped_after_a_number_beside_a_name_or_for_a_reading(text: str) -> None:
+    assert _plan(text) is None
+
+
+def test_a_plain_play_keeps_the_title() -> None:
+    assert _plan("play love") == ([("media_search", {"query": "love"})], False)
+
+
+def test_trimmed_orders_start_end_both_and_keeps_known_words() -> None:
+    assert EDGES.trimmed("yo call mom") == (
+        Trimmed("call mom", ("yo",), True), Trimmed("yo call", ("mom",), False),
+        Trimmed("call", ("yo", "mom"), False))
+    assert EDGES.trimmed("turn on the fog lights") == ()
+    assert EDGES.trimmed("bro") == ()
+    assert EDGES.trimmed("fan to 2 won") == ()  # after a number: only a form of address
+    assert EDGES.trimmed("fan to 2 bro") == (Trimmed("fan to 2", ("bro",), True),)
+
+
+def test_at_most_two_words_go_at_each_end() -> None:
+    found = EDGES.trimmed("zorp zorp zorp fan on bro")
+    assert [t.text for t in found] == ["zorp fan on bro", "zorp zorp zorp fan on",
+                                       "zorp fan on"]
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("we're in a dodgy area lock the doors", [("lock_doors", {})]),
+    ("please close the back right window my son keeps playing with it",
+     [("set_window", {"position_pct": 0, "window": "rear_right"})]),
+])
+def test_a_command_said_with_a_story_is_asked_about_first(text: str,
+                                                          calls: list[object]) -> None:
+    assert _plan(text) == (calls, True)
+
+
+@pytest.mark.parametrize("text", [
+    "turn on the ache and close the windows",  # a second command heard in part: not dropped
+    "close the windows and zorp on the ache",
+    "lock the doors before we drive off",  # the car's own words are never left out
+    "open the sunroof if it gets to 25",  # nor a number (a condition or a refinement)
+])
+def test_nothing_of_the_car_is_left_out_around_a_command(text: str) -> None:
+    plan = _plan(text)
+    assert plan is None or len(plan[0]) != 1 or not plan[1]
+
+
+def test_around_cuts_only_where_a_command_or_a_clause_can_start() -> None:
+    found = [t.text for t in EDGES.around("we are in a dodgy area lock the doors")]
+    assert "lock the doors" in found
+    assert "dodgy area lock the doors" not in found  # no command starts with "dodgy"
+    assert "area lock the doors" not in found
+    assert [t.text for t in EDGES.around("close the window my son keeps playing with it")] == [
+        "close the window my son keeps playing with", "close the window my son keeps playing",
+        "close the window"]  # cut before "it", "with" and "my", the longest first; not
+    # before "son" or "keeps": no clause starts there
