@@ -76,12 +76,16 @@ class FreeText:
             "play something by Queen"); the longest that fits is dropped, once.
         not_alone: words that never make a value on their own ("the last song again" is no
             search): a value of only these words is no value, and another reading is taken.
+        addressed: a form of address (`EDGE_WORDS`) at the end is the driver's, not part of
+            the value ("ring Nuala for me pet" calls Nuala), unless it is all the value
+            ("call Honey"). Names and places; not titles ("play Love").
     """
 
     whole_ends: frozenset[str] = frozenset()
     drop_article: bool = False
     fillers: tuple[str, ...] = ()
     not_alone: frozenset[str] = frozenset()
+    addressed: bool = False
 
 
 SlotList = Values | Range | FreeText
@@ -269,7 +273,8 @@ POLITE = (
     "please do the needful and", "do the needful and", "can ya", "would ya", "for us",
     "if you please", "thank you very much", "thanks a lot", "sir", "boss",
     "for the kids", "for the children", "for the little ones", "for the baby", "for everyone",
-    "for everybody",
+    "for everybody", "would you ever", "could you ever", "would ye", "would ye mind",
+    "would you kindly", "could you kindly",
 )
 """Fillers and politeness a sentence may carry anywhere: skipped by the matcher, never an
 argument. Anything else left over means the sentence is not understood."""

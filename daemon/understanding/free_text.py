@@ -38,15 +38,24 @@ def across_a_pause(value: str, transcript: str) -> bool:
 
 
 def names_a_device(words: list[str], tool: str, topics: Mapping[str, frozenset[str]]) -> bool:
-    """Whether a free text (``words``, normalised: "the heat", "the lights") is "the" and what
-    another tool than ``tool`` is about (``topics``: tool name -> `Tool.topics`, normalised),
-    in one of its forms ("heating", "lights")."""
+    """Whether a free text (``words``, normalised: "the heat", "the heater", "the demister for
+    the windscreen") starts with "the" and names what another tool than ``tool`` is about
+    (``topics``: tool name -> `Tool.topics`, normalised) in one of its forms ("heating",
+    "lights", "heater", "demister") within its first `DEVICE_WORDS` words."""
     if len(words) < 2 or words[0] != "the":
         return False
+    others = frozenset().union(*(w for name, w in topics.items() if name != tool)) - topics.get(
+        tool, frozenset())  # "the Bluey theme song" is a search: songs are its own topic
     rest = " ".join(words[1:])
-    forms = {rest, rest[:-1] if rest.endswith("s") else rest,
-             rest[:-3] if rest.endswith("ing") else rest}
-    return any(forms & words_of for name, words_of in topics.items() if name != tool)
+    if rest in others:
+        return True
+    return any({w, w.removesuffix("s"), w.removesuffix("ing"), w.removesuffix("er")} & others
+               for w in words[1:1 + DEVICE_WORDS])
+
+
+DEVICE_WORDS = 4
+"""How far into "the ..." a device word makes a free text a device ("the demister for the
+windscreen"); a long title that mentions one later stays a title."""
 
 
 def comma_in_free_text(parse: Parse) -> bool:

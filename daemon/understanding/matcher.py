@@ -133,8 +133,9 @@ class Matcher:
     def free_text(self, name: str, value: str, original: str) -> str:
         """The driver's own wording of a free-text slot, without trailing politeness and, where
         declared, without a leading lower-case article."""
-        text = original_words(original, trim_polite(value))
         slot = self.grammar.lists.get(name)
+        text = original_words(original, trim_polite(
+            value, address=isinstance(slot, FreeText) and slot.addressed))
         if not isinstance(slot, FreeText):
             return text.strip(" ,.!?;:")
         if slot.drop_article:

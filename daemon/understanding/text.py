@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 
 from daemon.understanding.numbers import words_to_digits
-from vehicle_tools.language import CASUAL_VERBS, POLITE
+from vehicle_tools.language import CASUAL_VERBS, EDGE_WORDS, POLITE
 
 _POLITE_HEAD = re.compile(r"^(?:(?:um|uh|erm|er|hmm|please)\s+)+")
 """Hesitation before a name ("take me to ... um ... Bondi Junction"); not "just", which can
 start a title."""
+_ADDRESS = frozenset(EDGE_WORDS)
 _POLITE_TAIL = re.compile(
     r"(?:\s+(?:" + "|".join(sorted((re.escape(p) for p in POLITE), key=len, reverse=True))
     + r"))+$")
@@ -36,10 +37,17 @@ def clauses_of(text: str) -> list[str]:
             if part.strip()]
 
 
-def trim_polite(value: str) -> str:
+def trim_polite(value: str, *, address: bool = False) -> str:
     """A free-text value without politeness or hesitation around it ("bob smith please" ->
-    "bob smith", "um bondi junction" -> "bondi junction")."""
-    return _POLITE_HEAD.sub("", _POLITE_TAIL.sub("", " " + value).strip() + " ").strip()
+    "bob smith", "um bondi junction" -> "bondi junction"); with ``address``, without forms of
+    address at its end either ("nuala for me pet" -> "nuala"), unless nothing else is left."""
+    trimmed = _POLITE_HEAD.sub("", _POLITE_TAIL.sub("", " " + value).strip() + " ").strip()
+    if address:
+        words = trimmed.split()
+        while len(words) > 1 and normalize(words[-1]) in _ADDRESS:
+            words.pop()
+        trimmed = trim_polite(" ".join(words)) if words != trimmed.split() else trimmed
+    return trimmed
 
 
 def _word_key(word: str) -> str:

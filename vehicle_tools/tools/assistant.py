@@ -63,8 +63,8 @@ def _reply(a: SetAssistantVoiceArgs, r: Report) -> str:
     return "I'll speak " + " and ".join(parts) + "."
 
 
-_YOUR_VOICE = ("(your voice|your volume|your voice volume|[the] assistant[s] voice|"
-               "[the] assistant[s] volume|[the] assistant[s] voice volume)")
+_YOUR_VOICE = ("([your|the] voice [volume]|your volume|[the] assistant[s] [voice] volume|"
+               "[the] assistant[s] voice)")
 _YOUR_SPEED = ("([your|the] (speaking|speech|talking|voice) (speed|rate)|your speed|"
                "[the] assistant[s] [speaking|voice] (speed|rate))")
 _TALK = "(speak|talk|speaking|talking)"

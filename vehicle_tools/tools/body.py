@@ -41,8 +41,9 @@ def _lock_report(args: NoArgs, state: VehicleState) -> Report:
 
 
 _DOORS = "(door[s]|car|it|truck|ute|van|vehicle|motor|wagon)"
+_ALL_DOORS = "[the|all the|all|my|all [the] (four|five)|both]"
 LOCK_DOORS_LANGUAGE = Language(sentences=(Sentences((
-    f"lock [up] [the|all the|all|my] ({_DOORS}|them)", f"lock [all] [the] {_DOORS} [up]",
+    f"lock [up] {_ALL_DOORS} ({_DOORS}|them)", f"lock [all] [the] {_DOORS} [up]",
     "(lock up|lock everything)", "central locking on", "lock (her|it) up",
 )),),
     model_examples=(("lock up", {}),),
@@ -66,7 +67,7 @@ LOCK_DOORS: Tool[NoArgs] = Tool(
 )
 
 UNLOCK_DOORS_LANGUAGE = Language(sentences=(Sentences((
-    f"unlock [the|all the|all|my] ({_DOORS}|them)", "open the (locks|lock)", "unlock everything",
+    f"unlock {_ALL_DOORS} ({_DOORS}|them)", "open the (locks|lock)", "unlock everything",
     "central locking off", "pop the locks",
 )),))
 

@@ -68,7 +68,7 @@ NAVIGATE_TO_LANGUAGE = Language(
         "(find|get) me a route to {destination}", "head for {destination}",
         "(nav|navigation) [to] {destination}",
     )),),
-    lists={"destination": FreeText(drop_article=True, whole_ends=frozenset((
+    lists={"destination": FreeText(drop_article=True, addressed=True, whole_ends=frozenset((
         "home", "work", "office", "airport", "station", "hospital", "garage", "parking", "park",
         "hotel", "restaurant", "cafe", "pharmacy", "supermarket", "school", "mall", "centre",
         "center", "beach", "museum", "stadium", "university", "terminal", "port", "charger",
@@ -202,7 +202,7 @@ CALL_CONTACT_LANGUAGE = Language(
         "i need to (call|phone|ring|talk to|speak to|speak with) {contact}",
         "give {contact} a bell",
     )), Sentences(("(call|phone|ring|dial) [someone|somebody]", "make a [phone] call"),)),
-    lists={"contact": FreeText(whole_ends=frozenset((
+    lists={"contact": FreeText(addressed=True, whole_ends=frozenset((
         "wife", "husband", "mom", "mum", "mother", "dad", "father", "son", "daughter",
         "brother", "sister", "partner", "boss", "grandma", "grandpa", "office", "home",
         "work")))},

@@ -105,6 +105,10 @@ SET_SEAT_HEATING_LANGUAGE = Language(
             f"[{{seat}}] {_SEAT_HEAT} off", f"{_SEAT_HEAT} off (for|on) [the] {{seat}}",
         ), args={"level": 0}),
         Sentences((
+            "(turn|switch|shut) off [the|both] (heated seats|seat heaters|seat warmers)",
+            "[(turn|switch|shut)] [the|both] (heated seats|seat heaters|seat warmers) off",
+        ), args={"level": 0, "seat": "all"}),
+        Sentences((
             "[(set|turn|put)] [the] (heated seats|seat heaters|seats) [(to|on)] (max|maximum|"
             "high|highest|full)",), args={"level": 3, "seat": "all"}),
         Sentences((  # both seats, in the plural, with a level ("heated seats on two")
