@@ -179,14 +179,15 @@ SET_LIGHTS_LANGUAGE = Language(
         Sentences((
             f"(turn|switch|put|flip) [the] {_LIGHT} on",
             f"(turn|switch|put|flip) on [the] {_LIGHT}",
-            f"{_LIGHT} on", f"(enable|activate|use) [the] {_LIGHT}", f"on the {_LIGHT}",
+            f"[the] {_LIGHT} on", f"(enable|activate|use) [the] {_LIGHT}", f"on the {_LIGHT}",
             # a light asked for by name with a please ("it's getting dark, headlights
             # please"); named alone it may be a question for the manual ("fog lights")
             f"[the|some] {_LIGHT} please",
         ), args={"on": True}),
         Sentences((
             f"(turn|switch|put|flip|shut) [the] {_LIGHT} off",
-            f"(turn|switch|flip|shut) off [the] {_LIGHT}", f"{_LIGHT} off", f"off the {_LIGHT}",
+            f"(turn|switch|flip|shut) off [the] {_LIGHT}", f"[the] {_LIGHT} off",
+            f"off the {_LIGHT}",
             f"(disable|deactivate|kill) [the] {_LIGHT}",
         ), args={"on": False}),
         Sentences((
