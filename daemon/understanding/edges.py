@@ -44,6 +44,11 @@ MAX_EDGE_WORDS = 2
 """At most this many unknown words are dropped at each end."""
 MIN_KEPT = 2
 """A command found inside a longer sentence (`Edges.around`) has at least this many words."""
+MAX_AROUND = 6
+"""`Edges.around` gives at most this many pieces (the longest), and none for a sentence of more
+than `MAX_AROUND_WORDS` words: each is a parse (~3 ms), paid before the language model starts
+on a sentence the fast path does not take."""
+MAX_AROUND_WORDS = 16
 CLAUSE_STARTS = frozenset((
     "i", "im", "ive", "id", "ill", "my", "we", "were", "weve", "our", "its", "it", "the",
     "there", "theres", "this", "that", "thats", "he", "hes", "she", "shes", "they", "theyre",
@@ -179,7 +184,7 @@ class Edges:
         word that mattered, so the caller asks before acting."""
         words = text.split()
         found: list[Trimmed] = []
-        for cut in range(1, len(words) - MIN_KEPT + 1):
+        for cut in range(1, 0 if len(words) > MAX_AROUND_WORDS else len(words) - MIN_KEPT + 1):
             if words[cut] in self.starts or (_is_number(words[cut]) and "#" in self.starts):
                 found.append(Trimmed(" ".join(words[cut:]), tuple(words[:cut]), False))
             if words[-cut] in CLAUSE_STARTS:
@@ -187,7 +192,7 @@ class Edges:
         return tuple(t for t in sorted(found, key=lambda t: len(t.dropped))
                      if len(t.text.split()) >= MIN_KEPT and not any(
                          _is_number(w) or w in MEANINGFUL or w in self.content
-                         for w in t.dropped))
+                         for w in t.dropped))[:MAX_AROUND]
 
     def _droppable(self, word: str) -> bool:
         return word in self.address or (word not in self.known | MEANINGFUL

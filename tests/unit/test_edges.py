@@ -108,3 +108,15 @@ def test_around_cuts_only_where_a_command_or_a_clause_can_start() -> None:
         "close the window my son keeps playing with", "close the window my son keeps playing",
         "close the window"]  # cut before "it", "with" and "my", the longest first; not
     # before "son" or "keeps": no clause starts there
+
+
+def test_around_is_bounded() -> None:
+    """Each piece is a parse paid before the model starts: at most MAX_AROUND of them, none for
+    a long sentence."""
+    from daemon.understanding.edges import MAX_AROUND, MAX_AROUND_WORDS
+
+    story = " ".join(["we", "are", "in", "a", "dodgy", "area"] * 3) + " lock the doors"
+    assert len(story.split()) > MAX_AROUND_WORDS
+    assert EDGES.around(story) == ()
+    many = "oh it is it is it is it is lock the doors"
+    assert 0 < len(EDGES.around(many)) <= MAX_AROUND
