@@ -167,6 +167,7 @@ class Edges:
         self.known = vocabulary(grammar)
         self.address = frozenset(normalize(a) for a in EDGE_WORDS)
         self.starts = starting_words(grammar)
+        self.joiners = frozenset(w for p in SPLITTERS for w in normalize(p).split())
         said = frozenset(w for p in (*POLITE, *CORRECTIONS) for w in normalize(p).split())
         self.content = (self.known - NEGATIONS - CLAUSE_STARTS - ENGLISH - LOOSE_FILLERS
                         - said) | COMMAND_WORDS | frozenset(
@@ -193,6 +194,20 @@ class Edges:
                      if len(t.text.split()) >= MIN_KEPT and not any(
                          _is_number(w) or w in MEANINGFUL or w in self.content
                          for w in t.dropped))[:MAX_AROUND]
+
+    def unjoined(self, text: str) -> tuple[tuple[str, str], ...]:
+        """Two commands said one after the other without a joiner ("windows up sunroof shut",
+        "ac on fan to 3"): the cuts of ``text`` (normalised, at most `MAX_AROUND_WORDS` words)
+        before a word a command can start with, each side at least `MIN_KEPT` words; at most
+        `MAX_AROUND`. Which are two commands is the matcher's; the caller asks first (a
+        joiner may have been misheard)."""
+        words = text.split()
+        if len(words) > MAX_AROUND_WORDS or self.joiners & set(words):
+            return ()  # with a joiner the matcher has tried the commands it joins ("turn on
+            # the AC and make it 20": "it" is the A/C, no temperature guessed)
+        return tuple((" ".join(words[:cut]), " ".join(words[cut:]))
+                     for cut in range(MIN_KEPT, len(words) - MIN_KEPT + 1)
+                     if words[cut] in self.starts)[:MAX_AROUND]
 
     def _droppable(self, word: str) -> bool:
         return word in self.address or (word not in self.known | MEANINGFUL

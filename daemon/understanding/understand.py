@@ -92,6 +92,14 @@ _SLOT_REF = re.compile(r"\{(\w+)(?::(\w+))?\}")
 _ANSWER_FILLERS = ("[the] {slot} [one|window|seat|side|zone|please]", "{slot}")
 
 
+def _asked_first(parses: tuple[Parse, ...]) -> bool:
+    """Whether commands read around words the language does not know may be asked about:
+    not a reading of the car alone, no complaint, nothing beside a name, place or title."""
+    return not all(p.tool.startswith("get_") for p in parses) and not any(
+        p.inferred or isinstance(slot, FreeText) for p in parses
+        for slot in p.block.language.lists.values())
+
+
 class Understander:
     """The fast path's decision over the registry's declared language.
 
@@ -147,7 +155,8 @@ class Understander:
         mattered). An unknown word is never dropped beside a name, a place or a title (it may
         be one: "yo call mom" is not "call"), nor to read a complaint (the words around it
         say whether it is one: "it's cold outside"), nor for a reading of the car alone (a
-        reading is not asked about, and "tyre pressure numbers?" is the manual's)."""
+        reading is not asked about, and "tyre pressure numbers?" is the manual's). Two
+        commands said without a joiner are asked about first too."""
         text = normalize(transcript)
         for trimmed in (*self.edges.trimmed(text), *self.edges.around(text)):
             parses = self.matcher.parse(trimmed.text)
@@ -155,11 +164,13 @@ class Understander:
                 continue
             if trimmed.declared:
                 return parses
-            if all(p.tool.startswith("get_") for p in parses) or any(
-                    p.inferred or isinstance(slot, FreeText) for p in parses
-                    for slot in p.block.language.lists.values()):
-                continue
-            return tuple(dataclasses.replace(p, inferred=True) for p in parses)
+            if _asked_first(parses):
+                return tuple(dataclasses.replace(p, inferred=True) for p in parses)
+        for left, right in self.edges.unjoined(text):  # "windows up sunroof shut"
+            first = self.matcher.parse(left)
+            second = None if first is None else self.matcher.parse(right)
+            if first is not None and second is not None and _asked_first((*first, *second)):
+                return tuple(dataclasses.replace(p, inferred=True) for p in (*first, *second))
         return None
 
     def _then(self, parses: tuple[Parse, ...], state: Readings | None) -> tuple[Call, ...]:

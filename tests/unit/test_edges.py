@@ -120,3 +120,18 @@ def test_around_is_bounded() -> None:
     assert EDGES.around(story) == ()
     many = "oh it is it is it is it is lock the doors"
     assert 0 < len(EDGES.around(many)) <= MAX_AROUND
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("windows up sunroof shut", [("set_window", {"position_pct": 0, "window": "all"}),
+                                 ("set_sunroof", {"position_pct": 0})]),
+    ("ac on fan to 3", [("set_ac", {"on": True}), ("set_fan", {"level": 3})]),
+])
+def test_two_commands_without_a_joiner_are_asked_about_first(text: str,
+                                                             calls: list[object]) -> None:
+    assert _plan(text) == (calls, True)
+
+
+def test_unjoined_cuts_before_a_command_start_only() -> None:
+    assert EDGES.unjoined("windows up sunroof shut") == (("windows up", "sunroof shut"),)
+    assert EDGES.unjoined("ac on") == ()  # each side has two words at least
