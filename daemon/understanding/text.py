@@ -19,11 +19,18 @@ _POLITE_TAIL = re.compile(
     + r"))+$")
 
 
+_A_BIT = re.compile(r"\ba (tad|touch|smidge|smidgen|wee bit|little bit|tiny bit|wee)\b")
+"""Ways of saying "a bit" ("a touch quieter", "a wee bit warmer"): one spelling for the
+templates, which all say "a bit" where they say any of them."""
+
+
 def normalize(text: str) -> str:
-    """Lower case, spoken numbers as digits, punctuation and apostrophes removed ("driver's"
-    -> "drivers"); decimal points and a leading minus sign kept ("-20", "21.5")."""
+    """Lower case, spoken numbers as digits, "a touch" / "a wee bit" as "a bit", punctuation
+    and apostrophes removed ("driver's" -> "drivers"); decimal points and a leading minus sign
+    kept ("-20", "21.5")."""
     text = text.lower().replace("a/c", "ac")
     text = words_to_digits(text)
+    text = _A_BIT.sub("a bit", text)
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
     text = re.sub(r"[^\w\s.\-']", " ", text).replace("'", "").replace("\u2019", "")
     text = re.sub(r"(?<![\w])-(?!\d)|(?<=\w)-(?=\w)", " ", text)  # a dash that is no sign

@@ -95,7 +95,8 @@ MEDIA_CONTROL_LANGUAGE = Language(
                    f"(play|go to) the next [{_AUDIO}|one]",
                    f"i (dont|do not) like (this|the) {_AUDIO}"),
                   args={"action": "next"}),
-        Sentences((f"(previous|last) {_AUDIO}", f"(play|go back to) the (previous|last) "
+        Sentences((f"(previous|last) {_AUDIO}", "previous one", f"back one [{_AUDIO}]",
+                   f"(play|go back to) the (previous|last) "
                    f"[{_AUDIO}|one]", f"go back [a|one] [{_AUDIO}]",
                    f"(replay|restart) [the|this] {_AUDIO}",
                    f"play the (previous|last) [{_AUDIO}|one] again"),

@@ -155,6 +155,7 @@ GET_ETA_LANGUAGE = Language(sentences=(Sentences((
     "(are we there yet|eta)", "[the|my|our] (eta|arrival time)",
     "(am i|are we) going to be late", "how much (further|farther|longer) [to go]",
     "are we nearly there [yet]", "what time (will|do) (we|i) (arrive|get there)",
+    "(time|distance) (to|till|until) [the] destination", "(time|distance) (left|remaining) [to go]",
 )),),
     model_examples=(("when do we get there", {}),),
 )
