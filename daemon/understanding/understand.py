@@ -64,7 +64,18 @@ _INJECTION = re.compile(
     r"|new instructions|system prompt|tool call|function call|without (asking|confirm\w*)"
     r"|(previous|last) message was|(i|the driver|the owner) (have |has )?"
     r"(authori[sz]ed|approved|confirmed) (this|it)|confirmation (granted|given))\b"
-    r"|<\|?(im_start|im_end|system)\|?>|\bcall (unlock|lock|set|get|navigate|media)_\w+",
+    r"|<\|?(im_start|im_end|system)\|?>|\bcall (unlock|lock|set|get|navigate|media)_\w+"
+    # the assistant's insides asked for, code run, frames sent, the model spoken to
+    r"|\b(print|show|reveal|dump|list|read out|tell me|output)\b.{0,25}\b(your|the|its)\s+"
+    r"(config\w*|settings file|tool list|tools|functions|api keys?|source code|guardrails)\b"
+    r"|\b(execute|run)\b.{0,20}\b(shell|terminal|script|sudo|bash|command line)\b"
+    r"|\b(raw|fake|spoofed) can (frames?|messages?)\b|\bguardrails?\b|\bobey\b"
+    r"|\boverride (protocol|code|mode)\b|\b(you answer to me|i'?m ordering you|i order you"
+    r"|as your (developer|creator|admin|owner|maker|master|programmer))\b"
+    r"|\bsafety (rules?|systems?)\b.{0,20}\b(off|disabled|suspended|switched off)\b"
+    r"|\bend of (the )?(user )?message\b|\brepeat after me\b"
+    r"|\b(respond|reply|answer) (only )?in (json|xml|code)\b"
+    r"|\b(tell|instruct|order) the (language model|llm|model|ai)\b",
     re.IGNORECASE)
 """Text that tries to instruct the assistant rather than ask for something in the car."""
 
