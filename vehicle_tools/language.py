@@ -274,7 +274,7 @@ POLITE = (
     "if you please", "thank you very much", "thanks a lot", "sir", "boss",
     "for the kids", "for the children", "for the little ones", "for the baby", "for everyone",
     "for everybody", "would you ever", "could you ever", "would ye", "would ye mind",
-    "would you kindly", "could you kindly",
+    "would you kindly", "could you kindly", "looking like", "do you reckon", "you reckon",
 )
 """Fillers and politeness a sentence may carry anywhere: skipped by the matcher, never an
 argument. Anything else left over means the sentence is not understood."""

@@ -70,6 +70,12 @@ ENGLISH = frozenset((
 ))
 """Plain English words some template also says ("are the doors locked", "my son keeps
 playing with it"): not the car's own when `Edges.around` checks what it leaves out."""
+QUESTION_STARTS = frozenset((
+    "is", "are", "was", "am", "does", "do", "did", "has", "have", "had", "what",
+    "whats", "which", "how", "when", "where", "why", "who", "whose", "isnt", "arent",
+))
+"""First words of a question ("is the ac on right now"): `Edges.around` never reads a command
+after them. Not "were": the recogniser's "we're" is written so ("we're in a dodgy area ...")."""
 COMMAND_WORDS = frozenset(("turn", "set", "put", "make", "switch", "change", "off", "up",
                            "down", "open", "close", "start", "stop", "give", "take"))
 """Words of a command that `Edges.around` never leaves out, though plain English has them too:
@@ -186,7 +192,9 @@ class Edges:
         words = text.split()
         found: list[Trimmed] = []
         for cut in range(1, 0 if len(words) > MAX_AROUND_WORDS else len(words) - MIN_KEPT + 1):
-            if words[cut] in self.starts or (_is_number(words[cut]) and "#" in self.starts):
+            if words[0] in QUESTION_STARTS:
+                pass  # "is the ac on right now" asks, it is no "ac on" with words before it
+            elif words[cut] in self.starts or (_is_number(words[cut]) and "#" in self.starts):
                 found.append(Trimmed(" ".join(words[cut:]), tuple(words[:cut]), False))
             if words[-cut] in CLAUSE_STARTS:
                 found.append(Trimmed(" ".join(words[:-cut]), tuple(words[-cut:]), False))

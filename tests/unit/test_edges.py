@@ -135,3 +135,10 @@ def test_two_commands_without_a_joiner_are_asked_about_first(text: str,
 def test_unjoined_cuts_before_a_command_start_only() -> None:
     assert EDGES.unjoined("windows up sunroof shut") == (("windows up", "sunroof shut"),)
     assert EDGES.unjoined("ac on") == ()  # each side has two words at least
+
+
+@pytest.mark.parametrize("text", ["is the ac on right now", "is the sunroof open",
+                                  "did the fog lights go on"])
+def test_a_question_is_never_read_as_the_command_after_its_first_words(text: str) -> None:
+    plan = _plan(text)
+    assert plan is None or not any(tool.startswith("set_") for tool, _ in plan[0])
