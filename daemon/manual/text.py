@@ -108,6 +108,9 @@ WEAK_WORDS = frozenset((
     "buy", "buying",
     # where and when, not which topic ("without a child seat", "before my son can ...")
     "without", "before",
+    # the driver's stance on the question, not its topic ("what's the deal", "am I allowed
+    # to", "I want to understand how it decides", "definitely off", "is that possible")
+    "deal", "allowed", "allow", "understand", "decide", "decides", "wonder", "curious",
 ))
 """Words that say nothing about which topic a question is on ("keep", "put", "light",
 "symbol", "this morning"): they count for retrieval, but not for or against a section
@@ -129,6 +132,11 @@ STOP_WORDS = frozenset((
     "cant", "didnt", "arent", "im", "ive", "its", "theres", "thats", "hows", "whos", "youre",
     "lets", "heres", "bad", "normal", "serious", "worry",
     "worried", "problem", "come", "comes", "came", "coming", "went", "gone", "say", "said",
+    # function words and their contractions, said around any topic ("even with the
+    # handbrake off", "while we're driving", "hasn't buckled up", "it's getting worse")
+    "even", "though", "although", "while", "were", "was", "wasnt", "werent", "hasnt",
+    "havent", "hadnt", "wouldnt", "couldnt", "shouldnt", "theyre", "theyve", "weve", "were",
+    "id", "youve", "getting", "gets", "too", "definitely", "possible", "whole", "between",
 ))
 """Words too common to tell sections apart ("car" is in every question about the car)."""
 

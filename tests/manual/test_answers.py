@@ -317,3 +317,25 @@ def test_a_misheard_word_the_manual_never_uses_is_its_word_with_those_consonants
     assert answer.covered and answer.section_id == "phone-pairing", answer
     # "colour" is the manual's word ("colours"): never read as "clear" (changing a wheel)
     assert not answerer.answer("how do I change the colour of the ambient lighting").covered
+
+
+@pytest.mark.parametrize(("question", "section", "fact"), [
+    # function words and contractions around the topic count for nothing
+    ("the seat belt light is on even though we're all buckled in", "light-seatbelt",
+     "seat belt"),
+    ("my passenger hasn't done up the seat belt and it keeps chiming", "light-seatbelt",
+     "seat belt"),
+    # the driver's stance ("what's the deal", "am I allowed to") names no topic
+    ("oil pressure light, what's the deal", "light-oil", "oil"),
+])
+def test_function_words_and_stance_do_not_decline_a_covered_question(
+        answerer: Answerer, question: str, section: str, fact: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.covered and answer.section_id == section, answer.text
+    assert fact.lower() in answer.text.lower()
+
+
+def test_function_words_are_no_terms(answerer: Answerer) -> None:
+    terms = answerer.index.analyzer.question_terms(
+        "it's getting worse even though they're shut, while we were driving")
+    assert not {"even", "though", "while", "were", "theyr", "get"} & set(terms), terms
