@@ -172,17 +172,34 @@ _STATEMENT = re.compile(
     r"\b(dash|dashboard|display|screen|cluster)( is)? (shows|showing|says|saying)\b|"
     r"^\s*(there'?s|there is|i('ve| have)? got|got|i see|i can see)\b.*\b(light|lamp|symbol|"
     r"warning|noise|smell|sign|icon|message|steam|smoke|leak)\b|"
-    r",\s*(why|how|where|what'?s?|which|is it|can i|should i|will|would|does|do|is|are)\b",
+    r",\s*(why|how|where|what'?s?|which|who|when|is it|can (i|we|it|the|my)|should i|will|"
+    r"would|does|do|is|are|any(thing)?|tell me)\b|"
+    # a symbol described, not named ("little snowflake showed up", "a needle in the red")
+    r"\b(symbols?|icons?|pictures?|chimes?|needles?|exclamation marks?|(warning|dash) lights?)\b|"
+    r"\b(showed|shows|showing|popped|popping|pops) up\b|\bin the red\b|"
+    r"^(?!\s*(what|how|is|are|which|where)\b).*\bshowing\s*[.!]*$|"
+    r"^\s*(an? |the |my )?(little |small |big )?(red|orange|amber|yellow|green|blue|white) "
+    r"[\w-]+( [\w-]+)? (next to|beside|by|on|with|in|while|when)\b|"
+    # what the car does by itself, or when the driver does something ("the doors lock on their
+    # own when I drive off", "the window went back down when I tried to close it")
+    r"\b(on (its|their) own|by (itself|themselves))\b|"
+    r"^\s*(the |my )?[\w-]+( [\w-]+)? (\w+ ){0,5}(when|whenever|once|every time|each time) "
+    r"(i|we)\b|"
+    r"\b\w+ (keeps?|kept) (on )?\w+ing\b|\b(broken|broke) down\b|\bwon'?t turn over\b|"
+    r"\blos(ing|t|es) (air|pressure|power)\b|\b(is|are) (too|really|very) (slow|weak)\b",
     re.IGNORECASE)
 """A problem said as a statement: a light that came on, a part that won't work, a noise, a
 feel ("the steering feels really stiff"), a question tagged on ("the car holds itself at the
-lights, why")."""
+lights, why", "..., who do I ring", "..., anything I should do"), a symbol described rather
+than named ("little snowflake showed up", "needle in the red"), what the car does by itself or
+when the driver does something ("the doors lock on their own when I drive off")."""
 
 _WORD = re.compile(r"[\w'-]+")
 
 _PROPERTY = re.compile(
-    r"^\s*(the |my |a )?[\w-]+( [\w-]+){0,2} (limit|capacity|location|height|weight|size|type|"
-    r"grade|pressure|torque|intervals?|range|colou?r|figures?|numbers?|steps)s? (with|for|on|of|"
+    r"^\s*(the |my |a )?([\w-]+ ){0,3}(limit|capacity|location|height|weight|size|type|"
+    r"grade|pressure|torque|intervals?|range|colou?r|figures?|numbers?|steps|psi|kpa|width|"
+    r"length|points?|spec)s? (with|for|on|of|"
     r"in|when|at)\b", re.IGNORECASE)
 """A property named with its condition ("speed limit on the temporary spare", "towing limit
 with a braked trailer")."""

@@ -105,3 +105,31 @@ def test_a_light_in_a_state_a_part_that_died_and_explain_are_for_the_manual(text
 ])
 def test_commands_with_those_words_stay_commands(text: str) -> None:
     assert manual_first(text) == "no" and not manual_only(text)
+
+
+@pytest.mark.parametrize("text", [
+    # a symbol described rather than named
+    "an orange exclamation mark in a circle", "little green car picture on the cluster",
+    "amber padlock next to the speedo", "the fuel needle is in the red",
+    "some triangle thing showing",
+    # what the car does by itself, or when the driver does something
+    "the mirrors fold in on their own", "the boot opened by itself",
+    "the radio goes quiet every time we reverse", "the seat slides back when I switch off",
+    # a problem with a question tagged on after a comma
+    "flat tyre on a country lane, who should I phone", "long trip tomorrow, anything to check",
+    "spare wheel, when can I use it", "the headlights keep dazzling people",
+    "we broke down near the services", "engine won't turn over in the cold",
+    "front tyre is losing pressure", "the fan is really weak",
+    # a property with its condition
+    "width of the car with the mirrors folded", "correct psi for a full load",
+])
+def test_described_symbols_behaviour_and_tagged_problems_are_for_the_manual(text: str) -> None:
+    assert for_the_manual(text) and not manual_only(text)
+
+
+@pytest.mark.parametrize("text", [
+    "turn the dash lights down when I reverse", "open the sunroof every time I start the car",
+    "lock the doors by themselves", "set the fan to blue",
+])
+def test_commands_said_with_those_words_stay_commands(text: str) -> None:
+    assert manual_first(text) == "no" and not for_the_manual(text)
