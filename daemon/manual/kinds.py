@@ -16,7 +16,8 @@ _KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("action", re.compile(r"\bwhat (should|do|must|can) (i|we) do\b|\bwhat to do\b|"
                           r"\b(what|so what)( happens)? (now|next)\b|\bnow what\b|"
                           r"\bwhat do i do (now|next)\b|"
-                          r"\bis it (safe|ok|okay) to\b", re.I)),
+                          r"\bis it (safe|ok|okay) to\b|"
+                          r"\b(can|could|should) (i|we) still\b", re.I)),
     ("meaning", re.compile(r"\bmean(s|ing)?\b|\bwhat is (that|this|it)\b|\bwhy is\b.*\bon\b|"
                            r"\bwhat('?s| is| are)\b.*\b(light|symbol|lamp|warning|sign)\b|"
                            r"\b(light|symbol|lamp|warning)s?\b.*\b(is on|came on|comes on|"
@@ -37,7 +38,7 @@ _KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 )
 
 _ATTRIBUTE = re.compile(r"\b(speed|pressures?|capacity|weight|height|length|width|size|"
-                        r"temperature|interval)\b", re.I)
+                        r"temperature|interval|type|spec|specification|grade)\b", re.I)
 _SIGNAL = re.compile(r"\b(light|lamp|warning|symbol|sign|message|monitor\w*|sensors?)\b", re.I)
 """A terse question naming only a property ("wiper speed", "boot capacity") asks for its
 value; not when it names a warning about the property ("low tyre pressure light")."""
@@ -64,6 +65,9 @@ _VALUES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(r"\bevery\b|\d\s*(km|months?|years?)\b")),
     (re.compile(r"\b(what|which) colou?rs?\b|\bcolou?rs?\b", re.I),
      re.compile(r"\b(red|orange|pink|blue|green|white|black|yellow|purple|grey)\b")),
+    (re.compile(r"\b(type|spec|specification|grade|part number)\b|\bwhat \w+ (does|do) (it|they|"
+                r"the \w+) (take|use|need)\b", re.I),
+     re.compile(r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]{2,}\b|\b\d+ RON\b")),
     (re.compile(r"\bhow long\b", re.I),
      re.compile(r"\d\s*(seconds?|minutes?|hours?|days?|months?|years?|km|mm|cm|metres)\b")),
 )

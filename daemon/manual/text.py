@@ -81,6 +81,8 @@ ATTRIBUTE_WORDS = frozenset((
     "minimum", "min", "location", "located", "side", "colour", "color", "number",
     # how something is, not what it is ("check the tyres hot or cold", "on the left or right")
     "hot", "cold", "warm", "cool", "left", "tall", "high",
+    # which one of a kind ("engine oil spec", "fuel grade"): the code the section states
+    "spec", "specs", "specification", "specifications", "grade", "rating",
 ))
 """Words asking for a property of something ("the trailer *weight*", "the spare wheel's
 *pressure*"): they say what is asked about a topic, not which topic, so they never mean

@@ -339,3 +339,22 @@ def test_function_words_are_no_terms(answerer: Answerer) -> None:
     terms = answerer.index.analyzer.question_terms(
         "it's getting worse even though they're shut, while we were driving")
     assert not {"even", "though", "while", "were", "theyr", "get"} & set(terms), terms
+
+
+@pytest.mark.parametrize(("question", "section", "fact"), [
+    # which one of a kind: the sentence stating the code, not the first one of the section
+    ("remote key battery type", "key-battery", "CR2032"),
+    ("oil grade for the engine", "engine-oil", "0W-20"),
+    ("engine oil specification", "engine-oil", "0W-20"),
+])
+def test_a_type_or_spec_gets_the_sentence_stating_the_code(
+        answerer: Answerer, question: str, section: str, fact: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.covered and answer.section_id == section, answer.text
+    assert fact in answer.text
+
+
+def test_can_i_still_after_a_light_asks_what_to_do(answerer: Answerer) -> None:
+    assert kind_of("the abs warning lit up, can we still brake") == "action"
+    answer = answerer.answer("ABS light is on, should I still use the brakes hard")
+    assert answer.section_id == "light-abs" and "normal braking still works" in answer.text
