@@ -358,3 +358,17 @@ def test_can_i_still_after_a_light_asks_what_to_do(answerer: Answerer) -> None:
     assert kind_of("the abs warning lit up, can we still brake") == "action"
     answer = answerer.answer("ABS light is on, should I still use the brakes hard")
     assert answer.section_id == "light-abs" and "normal braking still works" in answer.text
+
+
+@pytest.mark.parametrize("question", ["is a red light bad", "what does an orange light mean"])
+def test_a_light_named_by_its_colour_alone_gets_what_the_colours_mean(
+        answerer: Answerer, question: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.section_id == "warning-lights", answer.text
+
+
+@pytest.mark.parametrize(("question", "section"), [
+    ("red oil light", "light-oil"), ("red battery symbol", "light-battery")])
+def test_a_coloured_light_with_its_shape_keeps_its_own_section(
+        answerer: Answerer, question: str, section: str) -> None:
+    assert answerer.answer(question).section_id == section
