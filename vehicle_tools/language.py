@@ -226,7 +226,7 @@ ALL_WINDOWS = values(
 
 SEAT = values(
     ("driver[s] [seat]", "driver"), ("my [seat]", "driver"), ("me", "driver"),
-    ("passenger[s] [seat]", "passenger"),
+    ("passenger[s] [seat]", "passenger"), ("[my] rider[s] [seat]", "passenger"),
     ("(both|all) [the] [front] seats", "all"), ("[the] front seats", "all"),
 )
 
@@ -234,6 +234,7 @@ ZONE = values(
     ("[on] [the] driver[s] side", "driver"), ("[on] my side", "driver"),
     ("[the] driver[s]", "driver"), ("[the] passenger[s]", "passenger"), ("for me", "driver"),
     ("[on] [the] passenger[s] side", "passenger"), ("for [the] passenger", "passenger"),
+    ("for my rider", "passenger"), ("[on] [my] rider[s] side", "passenger"),
     ("(everywhere|everyone|all zones|both sides|for everyone)", "all"),
 )
 

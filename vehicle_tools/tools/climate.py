@@ -152,6 +152,8 @@ SET_TEMPERATURE_LANGUAGE = Language(
             "[make it|make things] {celsius} degree[s] (warmer|hotter|more) [{zone}]",
             f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} up [by] {{celsius}} degree[s] [{{zone}}]",
             f"(raise|increase) [the] {_TEMPERATURE_WORDS} [by] {{celsius}} degree[s] [{{zone}}]",
+            f"((turn|bring|put) [the] {_TEMPERATURE_WORDS} up|(raise|increase) [the] "
+            f"{_TEMPERATURE_WORDS}) by {{celsius}} [{{zone}}]",
         ), relative="celsius"),
         Sentences((
             "[make it|make things] {minus_celsius:celsius} degree[s] (cooler|colder|less) [{zone}]",
@@ -159,6 +161,8 @@ SET_TEMPERATURE_LANGUAGE = Language(
             "degree[s] [{zone}]",
             f"(lower|decrease|reduce) [the] {_TEMPERATURE_WORDS} [by] {{minus_celsius:celsius}} "
             "degree[s] [{zone}]",
+            f"((turn|bring|put) [the] {_TEMPERATURE_WORDS} down|(lower|decrease|reduce) [the] "
+            f"{_TEMPERATURE_WORDS}) by {{minus_celsius:celsius}} [{{zone}}]",
         ), relative="celsius"),
         Sentences(("[make it] a couple [of] degrees (cooler|colder)",),
                   args={"celsius": -2.0}, relative="celsius"),
@@ -265,6 +269,7 @@ SET_FAN_LANGUAGE = Language(
             "full blast|the max)",
             f"{_FAN} [to] (max|maximum|full|full blast|flat out|full bore)",
             f"(max|maximum|full) {_FAN}",
+            f"[(turn|crank|put|bump)] [the] {_FAN} all the way up",
         ), args={"level": 7}),
         Sentences((f"(set|change) [the] {_FAN}",)),
         Sentences((

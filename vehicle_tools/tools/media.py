@@ -173,7 +173,9 @@ SET_MEDIA_VOLUME_LANGUAGE = Language(
                    f"(turn|put) [the] {_LOUDNESS} (up|down) to {{percent:volume_pct}} [percent]",
                    f"{ADJUST_TO} [the] {_LOUDNESS} (to|at) {{percent:volume_pct}} [percent]")),
         Sentences(("(max|maximum|full) volume", f"[(set|turn|put)] [the] {_LOUDNESS} [up] (to|at) "
-                   "(max|maximum|full)"), args={"volume_pct": 100}),
+                   "(max|maximum|full)",
+                   f"[(turn|crank|put|bump)] [the] {_LOUDNESS} all the way up"),
+                  args={"volume_pct": 100}),
         Sentences(("half volume", f"[(set|turn|put)] [the] {_LOUDNESS} [(up|down)] (to|at) half "
                    "[volume|way]"), args={"volume_pct": 50}),
         Sentences(("mute [the] [music|sound|audio|radio|media]", "(turn|switch) [the] (sound|music|"
