@@ -166,7 +166,7 @@ _STATEMENT = re.compile(
     r"clear|show(ing)? up|see( out)?|find)\b|"
     r"\b(feels?|is|are|got|gone|went|keeps?|it'?s)( all| really| very| a bit| so| too)? (stiff|"
     r"heavy|spongy|soft|noisy|overheating|smoking|steaming|juddering|shaking|misty|foggy|"
-    r"fogged|misted|frozen|iced|dead|flat|stuck|jammed|streaky|smeary|smearing|squeaking|"
+    r"fogged|misted|frosted|frozen|iced|dead|flat|stuck|jammed|streaky|smeary|smearing|squeaking|"
     r"leaking|eager)\b|"
     r"\b(on|up on|onto) (the |my )?(dash|dashboard|display|screen|cluster|instruments?)\b|"
     r"\b(dash|dashboard|display|screen|cluster)( is)? (shows|showing|says|saying)\b|"
@@ -186,7 +186,9 @@ _STATEMENT = re.compile(
     r"^\s*(the |my )?[\w-]+( [\w-]+)? (\w+ ){0,5}(when|whenever|once|every time|each time) "
     r"(i|we)\b|"
     r"\b\w+ (keeps?|kept) (on )?\w+ing\b|\b(broken|broke) down\b|\bwon'?t turn over\b|"
-    r"\blos(ing|t|es) (air|pressure|power)\b|\b(is|are) (too|really|very) (slow|weak)\b",
+    r"\blos(ing|t|es) (air|pressure|power)\b|\b(is|are) (too|really|very) (slow|weak)\b|"
+    # a doubt said, not asked ("I worry you're listening", "I'm not sure how the ... works")
+    r"^\s*i('m| am)? (worry|worried|concerned|not sure|unsure|confused|don'?t understand)\b",
     re.IGNORECASE)
 """A problem said as a statement: a light that came on, a part that won't work, a noise, a
 feel ("the steering feels really stiff"), a question tagged on ("the car holds itself at the

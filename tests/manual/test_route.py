@@ -133,3 +133,16 @@ def test_described_symbols_behaviour_and_tagged_problems_are_for_the_manual(text
 ])
 def test_commands_said_with_those_words_stay_commands(text: str) -> None:
     assert manual_first(text) == "no" and not for_the_manual(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the back window is frosted over again", "I'm worried the sat nav shares where I go",
+    "I'm not sure the child lock is working",
+])
+def test_frost_and_a_doubt_said_are_for_the_manual(text: str) -> None:
+    assert for_the_manual(text) and not manual_only(text)
+
+
+@pytest.mark.parametrize("text", ["I'm cold", "I'm bored", "I am hungry"])
+def test_how_the_driver_feels_is_not_a_doubt(text: str) -> None:
+    assert not for_the_manual(text)
