@@ -40,6 +40,11 @@ SYNONYMS: dict[str, str] = {
     # who rides in the back
     "kid": "child", "son": "child", "sons": "child", "daughter": "child",
     "daughters": "child", "toddler": "child", "toddlers": "child",
+    # units spelled out -> as the manual writes them after a number ("15,000 km", "60 Ah")
+    "kilometres": "km", "kilometers": "km", "kilometre": "km", "kilometer": "km", "kms": "km",
+    "millimetres": "mm", "millimeters": "mm", "millimetre": "mm", "millimeter": "mm",
+    "centimetres": "cm", "centimeters": "cm", "kilograms": "kg", "kilos": "kg", "kilo": "kg",
+    "liters": "litres", "liter": "litre",
 
 }
 """Word -> the spelling the manual's sections use (both sides are mapped the same way)."""
@@ -50,6 +55,7 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bhand\s*brake\b"), "parking brake"),
     (re.compile(r"\bbr(oke|eaks?|oken) down\b"), "breakdown"),
     (re.compile(r"\bpop (open )?the\b"), "open the"),
+    (re.compile(r"\bamp(ere)?[\s-]*hours?\b"), "ah"),
 )
 """Spellings of one word in several pieces, joined before the text is split into words
 ("A/C", "air con" -> "ac"; "air bag" -> "airbag"; "12v" -> "12 volt"; "handbrake" ->

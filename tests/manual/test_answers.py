@@ -372,3 +372,10 @@ def test_a_light_named_by_its_colour_alone_gets_what_the_colours_mean(
 def test_a_coloured_light_with_its_shape_keeps_its_own_section(
         answerer: Answerer, question: str, section: str) -> None:
     assert answerer.answer(question).section_id == section
+
+
+def test_units_spelled_out_are_the_manuals_abbreviations(answerer: Answerer) -> None:
+    terms = answerer.index.analyzer.terms
+    assert terms("kilometres amp hours millimetres") == terms("km Ah mm")
+    answer = answerer.answer("what is the battery's rating in amp hours")
+    assert answer.section_id == "battery" and "60 Ah" in answer.text, answer.text
