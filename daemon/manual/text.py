@@ -105,6 +105,7 @@ WEAK_WORDS = frozenset((
     "flashing", "first", "goes", "back", "off",
     # a light's state ("lit up", "popped up", "appeared"): the warning light it is says which
     "lit", "illuminated", "popped", "pops", "appeared", "appears",
+    "glowing", "glows", "glow", "picture", "pictures", "image", "drawing",
     # how it feels to the driver, not what it is ("feels really stiff", "sounds fine")
     "feel", "feels", "felt", "really", "seems", "fine",
     # what the driver hears or feels of a fault: the part or the light says which topic

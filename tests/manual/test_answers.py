@@ -379,3 +379,8 @@ def test_units_spelled_out_are_the_manuals_abbreviations(answerer: Answerer) -> 
     assert terms("kilometres amp hours millimetres") == terms("km Ah mm")
     answer = answerer.answer("what is the battery's rating in amp hours")
     assert answer.section_id == "battery" and "60 Ah" in answer.text, answer.text
+
+
+def test_how_a_light_looks_names_no_topic(answerer: Answerer) -> None:
+    answer = answerer.answer("little orange engine picture glowing on the dash")
+    assert answer.section_id == "light-engine" and "fault" in answer.text, answer.text
