@@ -384,3 +384,9 @@ def test_units_spelled_out_are_the_manuals_abbreviations(answerer: Answerer) -> 
 def test_how_a_light_looks_names_no_topic(answerer: Answerer) -> None:
     answer = answerer.answer("little orange engine picture glowing on the dash")
     assert answer.section_id == "light-engine" and "fault" in answer.text, answer.text
+
+
+def test_leave_is_a_weak_verb_like_keep(answerer: Answerer) -> None:
+    assert "leav" in answerer.index.analyzer.weak_terms
+    answer = answerer.answer("is it ok to leave the seat heating on all the time")
+    assert answer.covered and answer.section_id == "seat-heating", answer.text
