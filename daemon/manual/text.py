@@ -95,7 +95,8 @@ ATTRIBUTE_WORDS = frozenset((
 "another section's topic" (`Answerer.covers`)."""
 
 WEAK_WORDS = frozenset((
-    "keep", "keeps", "put", "leave", "leaves", "leaving", "run", "running", "long", "new", "check", "checking",
+    "keep", "keeps", "put", "leave", "leaves", "leaving", "run", "running", "long", "new",
+    "check", "checking",
     "automatic", "automatically", "work", "works", "working", "find", "look", "looks",
     "use", "using", "used", "turn", "make", "auto", "help", "symbol", "sign", "icon", "light",
     "warning", "dashboard", "mean", "means", "meaning", "show", "shows", "showing", "fix",
