@@ -56,6 +56,8 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bbr(oke|eaks?|oken) down\b"), "breakdown"),
     (re.compile(r"\bpop (open )?the\b"), "open the"),
     (re.compile(r"\bamp(ere)?[\s-]*hours?\b"), "ah"),
+    (re.compile(r"\b(rear|back) screen\b"), "rear window"),
+    (re.compile(r"\bfront screen\b"), "windscreen"),
 )
 """Spellings of one word in several pieces, joined before the text is split into words
 ("A/C", "air con" -> "ac"; "air bag" -> "airbag"; "12v" -> "12 volt"; "handbrake" ->

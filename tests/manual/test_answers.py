@@ -390,3 +390,11 @@ def test_leave_is_a_weak_verb_like_keep(answerer: Answerer) -> None:
     assert "leav" in answerer.index.analyzer.weak_terms
     answer = answerer.answer("is it ok to leave the seat heating on all the time")
     assert answer.covered and answer.section_id == "seat-heating", answer.text
+
+
+def test_a_rear_or_front_screen_is_a_window(answerer: Answerer) -> None:
+    terms = answerer.index.analyzer.terms
+    assert terms("back screen") == terms("rear window")
+    assert terms("front screen") == terms("windscreen")
+    answer = answerer.answer("how do I clear the back screen when it mists up")
+    assert answer.section_id == "defrost" and "rear window" in answer.text, answer.text
