@@ -144,13 +144,15 @@ class Understander:
         reading of another hypothesis is worth more ("lock the floors")."""
         if is_injection(transcript):
             return Plan(refusal=REFUSAL)
-        parses = self.matcher.parse(transcript) or (
-            self._within_edges(transcript) if edges else None)
+        whole = self.matcher.parse(transcript)
+        parses = whole or (self._within_edges(transcript) if edges else None)
         if parses is None:
             return None
         calls: list[Call] = []
         for index, parse in enumerate(parses):
             resolved = resolve(parse, self.registry, state)
+            if isinstance(resolved, Question) and whole is None:
+                return None  # a word left out may have been the answer ("turbo fan")
             if isinstance(resolved, Question):  # the commands after it wait for the answer
                 then = self._then(parses[index + 1:], state)
                 return Plan(tuple(calls), question=dataclasses.replace(resolved, then=then))

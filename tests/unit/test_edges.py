@@ -52,6 +52,7 @@ def test_another_unknown_word_at_an_end_is_asked_about_first(text: str,
     "zorp zorp call",  # an unknown word may be the name: "call" alone is not read
     "zorp call",
     "tyre pressure numbers?",  # a reading alone: the manual's or the model's
+    "turbo fan",  # the word left out may be the answer: the model's, no "Which level?"
     "what's the mileage on this rig",
 ])
 def test_nothing_is_dropped_after_a_number_beside_a_name_or_for_a_reading(text: str) -> None:
