@@ -178,6 +178,10 @@ class Edges:
         self.content = (self.known - NEGATIONS - CLAUSE_STARTS - ENGLISH - LOOSE_FILLERS
                         - said) | COMMAND_WORDS | frozenset(
             w for p in SPLITTERS for w in normalize(p).split())
+        # words a command starts with that say what to do or ask politely ("lock", "can"),
+        # not "me" or "a": a command read after words left out starts with one
+        self.heads = self.starts & (self.content | frozenset(
+            normalize(p).split()[0] for p in POLITE if normalize(p)))
 
     def around(self, text: str) -> tuple[Trimmed, ...]:
         """The pieces of ``text`` (normalised) that could be a command said with something
@@ -194,7 +198,7 @@ class Edges:
         for cut in range(1, 0 if len(words) > MAX_AROUND_WORDS else len(words) - MIN_KEPT + 1):
             if words[0] in QUESTION_STARTS:
                 pass  # "is the ac on right now" asks, it is no "ac on" with words before it
-            elif words[cut] in self.starts or (_is_number(words[cut]) and "#" in self.starts):
+            elif words[cut] in self.heads or (_is_number(words[cut]) and "#" in self.starts):
                 found.append(Trimmed(" ".join(words[cut:]), tuple(words[:cut]), False))
             if words[-cut] in CLAUSE_STARTS:
                 found.append(Trimmed(" ".join(words[:-cut]), tuple(words[-cut:]), False))
@@ -237,6 +241,9 @@ class Edges:
         found: list[Trimmed] = []
         for first, last in ((start, len(words)), (0, end), (start, end)):
             kept, dropped = words[first:last], (*words[:first], *words[last:])
+            if kept and first and words[first] not in self.heads and not all(
+                    w in self.address for w in words[:first]):
+                continue  # the word left out may be the verb ("sing me a song")
             if kept and dropped and all(t.text != " ".join(kept) for t in found):
                 found.append(Trimmed(" ".join(kept), dropped,
                                      all(w in self.address for w in dropped)))
