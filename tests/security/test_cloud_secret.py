@@ -33,7 +33,7 @@ from tests.llm.stub_server import Peer, http_response, tool_call_response
 
 pytestmark = pytest.mark.slow
 GREETING = "good morning"
-ACTION = "I am sweating like crazy"
+ACTION = "I am sweating like crazy in this heat wave"  # left to the model by the fast path
 REJECTED = "tell me something nice"
 """The last turn: the endpoint answers 401 echoing the key (its Error signal ends listening)."""
 
