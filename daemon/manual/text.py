@@ -97,7 +97,7 @@ ATTRIBUTE_WORDS = frozenset((
 "another section's topic" (`Answerer.covers`)."""
 
 WEAK_WORDS = frozenset((
-    "keep", "keeps", "put", "leave", "leaves", "leaving", "run", "running", "long", "new",
+    "keep", "keeps", "kept", "put", "leave", "leaves", "leaving", "run", "running", "long", "new",
     "check", "checking",
     "automatic", "automatically", "work", "works", "working", "find", "look", "looks",
     "use", "using", "used", "turn", "make", "auto", "help", "symbol", "sign", "icon", "light",
@@ -149,8 +149,18 @@ STOP_WORDS = frozenset((
     "even", "though", "although", "while", "were", "was", "wasnt", "werent", "hasnt",
     "havent", "hadnt", "wouldnt", "couldnt", "shouldnt", "theyre", "theyve", "weve", "were",
     "id", "youve", "getting", "gets", "too", "definitely", "possible", "whole", "between",
+    # irregular forms of the stop verbs (the regular ones: `INFLECTED_STOP_WORDS`)
+    "told", "knew", "known", "took", "taken",
 ))
 """Words too common to tell sections apart ("car" is in every question about the car)."""
+
+INFLECTED_STOP_WORDS = frozenset((
+    "tell", "know", "want", "need", "get", "take", "go", "happen", "come", "say", "worry",
+    "suppose", "like", "sort", "kind", "type", "thing", "way", "problem",
+))
+"""Stop words whose every form is a stop word too ("what's the spanner symbol *telling* me",
+"what *sorts* of things", "it *needs*", "what *happened*"): stems, so only words of the same
+stem ("time" is not here: "timing" belt is a part)."""
 
 
 @dataclass(frozen=True)
@@ -165,10 +175,12 @@ class Analyzer:
     stem: bool = True
     synonyms: bool = True
     _stemmer: object = field(default=None, repr=False, compare=False)
+    _stop: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.stem:
             object.__setattr__(self, "_stemmer", Stemmer.Stemmer("english"))
+            object.__setattr__(self, "_stop", frozenset(self.stems(INFLECTED_STOP_WORDS)))
 
     @property
     def weak_terms(self) -> frozenset[str]:
@@ -187,7 +199,11 @@ class Analyzer:
             lowered = pattern.sub(joined, lowered)
         raw = _TOKEN.findall(lowered)
         mapped = [SYNONYMS.get(w, w) for w in raw] if self.synonyms else raw
-        return [w for w in mapped if w not in STOP_WORDS]
+        kept = [w for w in mapped if w not in STOP_WORDS]
+        if self._stemmer is None:
+            return kept
+        # the stop verbs' and nouns' other forms ("telling", "sorts", "needs", "happened")
+        return [w for w, t in zip(kept, self.stems(kept), strict=True) if t not in self._stop]
 
     def question_terms(self, question: str, topic: bool = False) -> list[str]:
         """The retrieval terms of a question: `terms`, with "you" read as the assistant
