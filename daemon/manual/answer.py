@@ -31,6 +31,8 @@ _PURPOSE = re.compile(r"^To ([A-Za-z]+)")
 _PRONOUN_START = re.compile(r"^(It|They|This|That|These|Then|After that|There)\b")
 _FLASHES = re.compile(r"^(If|When) (it|the light) flash(es)?\b")
 """What a light does when it flashes ("If it flashes, the engine is misfiring")."""
+_PROHIBITION = re.compile(r"^(Never|Do not|Don't)\b")
+"""A warning, not a step: "how do I ..." is answered by what to do."""
 _NEXT_STEP = re.compile(r"^(Then|After that)\b")
 """A step that follows another: it reads well alone, so the step before it comes along only
 when both fit in `AnswerSettings.max_chars`."""
@@ -272,7 +274,9 @@ class Answerer:
         after = best + 1 if best + 1 < len(sentences) else None
         follow = [after] if after is not None and (
             _PRONOUN_START.match(sentences[after])  # "It means ...": about the same thing
-            or (kind in ("howto", "action") and is_instruction(sentences[after]))) else []
+            or (kind in ("howto", "action") and is_instruction(sentences[after]))
+            # no other sentence shares a word with the question: the next one goes on
+            or sum(x > 0.0 for x in scores) <= 1) else []
         for i in follow + [i for i in order if scores[i] > 0.0]:
             if len(picked) >= self.settings.max_sentences:
                 break
@@ -308,6 +312,11 @@ class Answerer:
         wanted = set(self.index.analyzer.question_terms(question))
         steps = [i for i in order if kind == "howto"
                  and self.index.analyzer.stems([_purpose_verb(sentences[i])])[0] in wanted]
+        if kind == "howto" and not steps and _PROHIBITION.match(sentences[order[0]]):
+            # "how do I fit an isofix seat": the step ("Attach ..."), not the warning ("Never
+            # fit ...") that scored a little higher
+            steps = [i for i in order[1:2] if is_instruction(sentences[i])
+                     and not _PROHIBITION.match(sentences[i])]
         return steps[0] if steps else order[0]
 
     def _sentence_scores(self, question: str, kind: Kind, section: Section) -> list[float]:

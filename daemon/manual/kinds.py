@@ -88,8 +88,10 @@ _THEN_DO = re.compile(r"(?:, so|;) ([a-z]+)")
 """An instruction after what happens ("The normal braking still works, but ..., so slow down
 gently ..."): it answers "what should I do" / "is it safe to drive" too."""
 _NUMBER = re.compile(r"\d")
-_PLACE = re.compile(r"\b(under|behind|beside|next to|between|inside|on the (left|right)|"
-                    r"in the|above|below|on the edge|clipped)\b", re.I)
+_PLACE = re.compile(r"\b(under|behind|beside|next to|between|(?<!from the )inside|"
+                    r"on the (left|right)|in the|above|below|on the edge|clipped)\b", re.I)
+"""Where something is ("under the boot floor", "on the edge of the door"); "from the inside"
+is a way of doing it, not a place."""
 
 
 def kind_of(question: str) -> Kind:

@@ -217,7 +217,8 @@ class Analyzer:
         plain = _POLITE.sub(" ", question)
         if topic:
             plain = _CARRY_ON.sub(" ", plain)
-        return self.words(re.sub(r"\byou\b", "assistant", plain, flags=re.IGNORECASE))
+        return self.words(re.sub(r"\byou('(re|ve|ll|d))?\b", "assistant", plain,
+                                 flags=re.IGNORECASE))
 
     def terms(self, text: str) -> list[str]:
         """The retrieval terms of ``text`` (`words`, stemmed when `stem`)."""

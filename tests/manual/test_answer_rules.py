@@ -34,3 +34,37 @@ def test_a_stop_words_other_form_does_not_decline_a_covered_question(
     answer = answerer.answer(question)
     assert answer.covered and answer.section_id == section, answer.text
     assert fact in answer.text
+
+
+def test_you_in_a_contraction_is_the_assistant_too(answerer: Answerer) -> None:
+    terms = answerer.index.analyzer.question_terms("I worry you're listening")
+    assert terms == ["assist", "listen"], terms
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    # only the first sentence shares a word: the one after it goes on about the same thing
+    ("I worry you're listening to everything I say in here", "Nothing is recorded"),
+    ("does my voice get stored anywhere", "Nothing is recorded"),  # none shares a word
+])
+def test_when_one_sentence_matches_the_next_comes_along(
+        answerer: Answerer, question: str, fact: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.section_id == "assistant-privacy"
+    assert answer.text == ("Cabin listens only for the wake word, and what you say is processed "
+                           "inside the car; no audio leaves the car. Nothing is recorded by "
+                           "default.")
+    assert fact in answer.text
+
+
+def test_from_the_inside_is_a_way_not_a_place(answerer: Answerer) -> None:
+    answer = answerer.answer(
+        "where's the switch that stops the kids opening the back doors from inside")
+    assert answer.section_id == "child-locks"
+    assert "on the edge of the door, below the latch" in answer.text
+
+
+def test_how_do_i_gets_the_step_not_the_warning(answerer: Answerer) -> None:
+    answer = answerer.answer("how do I fit an isofix seat")
+    assert answer.section_id == "child-seats"
+    assert answer.text.startswith("Attach a child seat to the ISOFIX anchors")
+    assert "Never fit" not in answer.text
