@@ -108,6 +108,15 @@ class Answerer:
         for section in sections:
             for term in self._topic[section.id] - self._weak:
                 self._topic_of[term] = self._topic_of.get(term, frozenset()) | {section.id}
+        # a word of one section's topic only inside its `Also:` phrases ("jacking *points*",
+        # "*glass* roof") names that topic only with the phrase's other words
+        self._phrased: dict[str, tuple[frozenset[str], ...]] = {}
+        for section in sections:
+            entries = [frozenset(index.analyzer.terms(e)) for e in section.also]
+            alone = self._title[section.id].union(*(e for e in entries if len(e) == 1))
+            for term in self._topic[section.id] - alone:
+                if self._topic_of.get(term) == frozenset((section.id,)):
+                    self._phrased[term] = tuple(e for e in entries if term in e)
 
     def answer(self, question: str) -> ManualAnswer:
         """The answer to ``question``: one or two sentences of the best section, or
@@ -176,12 +185,14 @@ class Answerer:
         """Whether the section of ``hit`` matches ``question`` well enough to answer it.
 
         The question's content words (`text.WEAK_WORDS` left out: "keep", "put", "light")
-        decide: a word that names another section's topic (in its title or ``Also:`` line)
-        and that this section never uses means the question is about something else ("a
-        *heated* steering wheel" is not the power steering light, "the *rear* wiper" not the
-        windscreen wipers); the question must share a word of this section's topic with it
-        (one word alone must be of that topic); and the words it shares, weighted by rarity,
-        must be at least `AnswerSettings.min_coverage` of the question's."""
+        decide: a word that names another section's topic (in its title or ``Also:`` line;
+        a word found only in one section's ``Also:`` phrases with the rest of one of them,
+        `_names_topic`) and that this section never uses means the question is about
+        something else ("a *heated* steering wheel" is not the power steering light, "the
+        *rear* wiper" not the windscreen wipers); the question must share a word of this
+        section's topic with it (one word alone must be of that topic); and the words it
+        shares, weighted by rarity, must be at least `AnswerSettings.min_coverage` of the
+        question's."""
         s = self.settings
         sid = hit.section.id
         content = self._content(question)
@@ -190,7 +201,8 @@ class Answerer:
             return False  # no word of the section's own ("weather" in a demisting tip)
         if len(content) == 1 and not content <= self._topic[sid]:
             return False
-        if any(t in self._topic_of and t not in have and t not in self._attribute
+        asked = set(self.index.analyzer.question_terms(question, topic=True))
+        if any(self._names_topic(t, asked) and t not in have and t not in self._attribute
                for t in content):
             return False  # another section's topic, not this one's
         coverage = self.coverage(question, hit.section)
@@ -202,6 +214,15 @@ class Answerer:
                 return True
         return coverage >= s.min_coverage and (
             hit.score >= s.min_score or (coverage >= 0.999 and hit.score >= s.full_coverage_score))
+
+    def _names_topic(self, term: str, asked: set[str]) -> bool:
+        """Whether ``term`` of a question (all its terms: ``asked``) names a section's topic:
+        a word of its title or `Also:` line, but a word only in one section's `Also:`
+        phrases ("jacking *points*") only with the rest of one of them ("isofix *points*"
+        are not the jacking points)."""
+        phrases = self._phrased.get(term)
+        return term in self._topic_of and (
+            phrases is None or any(p <= asked for p in phrases))
 
     def _forms(self, question: str, section_id: str) -> frozenset[str]:
         """The question's terms that section ``section_id`` uses in another form only

@@ -68,3 +68,35 @@ def test_how_do_i_gets_the_step_not_the_warning(answerer: Answerer) -> None:
     assert answer.section_id == "child-seats"
     assert answer.text.startswith("Attach a child seat to the ISOFIX anchors")
     assert "Never fit" not in answer.text
+
+
+def test_a_word_only_in_one_sections_also_phrases_names_it_only_with_the_phrase(
+        answerer: Answerer) -> None:
+    # "glass roof" is on the sunroof's Also: line; "glass" alone is any glass
+    assert answerer._names_topic("glass", {"glass", "roof"})
+    assert not answerer._names_topic("glass", {"wiper", "glass", "smear"})
+    # a word of several sections' topics, or of a title, names a topic on its own
+    assert answerer._names_topic("rear", {"rear", "wiper"})
+    assert answerer._names_topic("key", {"spare", "key"})
+
+
+@pytest.mark.parametrize(("question", "section", "fact"), [
+    ("isofix points for the baby seat", "child-seats", "ISOFIX anchors"),  # jacking points
+    ("the wiper blades are squeaking on the glass", "wiper-blades", "Replace the wiper blades"),
+    ("what's the red circle with an exclamation point", "light-brake", "brake"),
+    ("air con temperature range", "climate", "16 to 28 °C"),  # range left (of fuel)
+])
+def test_a_word_of_another_topics_phrase_alone_does_not_decline(
+        answerer: Answerer, question: str, section: str, fact: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.covered and answer.section_id == section, answer.text
+    assert fact in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "how do I turn on the rear wiper", "where's the bonnet release", "where's the spare key",
+    "how do I switch off the seat belt chime for good",
+])
+def test_a_word_of_several_topics_or_a_title_still_declines(
+        answerer: Answerer, question: str) -> None:
+    assert not answerer.answer(question).covered
