@@ -149,6 +149,7 @@ STOP_WORDS = frozenset((
     "even", "though", "although", "while", "were", "was", "wasnt", "werent", "hasnt",
     "havent", "hadnt", "wouldnt", "couldnt", "shouldnt", "theyre", "theyve", "weve", "were",
     "id", "youve", "getting", "gets", "too", "definitely", "possible", "whole", "between",
+    "but", "over", "their", "theirs", "own", "because", "until", "each", "other", "others",
     # irregular forms of the stop verbs (the regular ones: `INFLECTED_STOP_WORDS`)
     "told", "knew", "known", "took", "taken",
 ))

@@ -100,3 +100,20 @@ def test_a_word_of_another_topics_phrase_alone_does_not_decline(
 def test_a_word_of_several_topics_or_a_title_still_declines(
         answerer: Answerer, question: str) -> None:
     assert not answerer.answer(question).covered
+
+
+def test_function_words_of_any_topic_are_stop_words(answerer: Answerer) -> None:
+    terms = answerer.index.analyzer.question_terms(
+        "all over the glass but on their own, because each other waits until")
+    assert terms == ["glass", "wait"], terms
+
+
+@pytest.mark.parametrize(("question", "section", "fact"), [
+    ("wipers leaving streaks all over the glass", "wiper-blades", "when they streak"),
+    ("car's dead and won't turn over, a mate has some cables", "jump-starting", "jumper cables"),
+])
+def test_a_function_word_does_not_decline_a_covered_question(
+        answerer: Answerer, question: str, section: str, fact: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.covered and answer.section_id == section, answer.text
+    assert fact in answer.text
