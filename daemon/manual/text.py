@@ -85,7 +85,7 @@ with ..."): the light or fault named after it is the topic, not driving."""
 
 ATTRIBUTE_WORDS = frozenset((
     "weight", "heavy", "pressure", "capacity", "size", "limit", "height", "length", "width",
-    "big", "level", "far", "fast", "slow", "often", "long", "how", "maximum", "max",
+    "big", "level", "far", "fast", "slow", "speed", "often", "long", "how", "maximum", "max",
     "minimum", "min", "location", "located", "side", "colour", "color", "number",
     # how something is, not what it is ("check the tyres hot or cold", "on the left or right")
     "hot", "cold", "warm", "cool", "left", "tall", "high",

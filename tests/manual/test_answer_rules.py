@@ -117,3 +117,10 @@ def test_a_function_word_does_not_decline_a_covered_question(
     answer = answerer.answer(question)
     assert answer.covered and answer.section_id == section, answer.text
     assert fact in answer.text
+
+
+def test_speed_is_a_property_asked_for_not_a_topic(answerer: Answerer) -> None:
+    # "set speed" (cruise control) and "wiper speed" do not make it another section's question
+    answer = answerer.answer("at what speed do the doors lock on their own")
+    assert answer.covered and answer.section_id == "locking", answer.text
+    assert "15 km/h" in answer.text
