@@ -214,6 +214,7 @@ WINDOW = values(
     ("[front] passenger[s] [side]", "passenger"), ("front (left|right)", "passenger"),
     ("(rear|back) left", "rear_left"), ("left (rear|back)", "rear_left"),
     ("(rear|back) right", "rear_right"), ("right (rear|back)", "rear_right"),
+    ("(her|his)", "passenger"),
 )
 """A window by its seat. (Front left is the driver's in a left-hand-drive car and is not
 declared: a wrong guess would move the wrong window; "front left" is asked.)"""
@@ -227,6 +228,8 @@ ALL_WINDOWS = values(
 SEAT = values(
     ("driver[s] [seat]", "driver"), ("my [seat]", "driver"), ("me", "driver"),
     ("passenger[s] [seat]", "passenger"), ("[my] rider[s] [seat]", "passenger"),
+    ("mine", "driver"), ("(her|his|hers) [seat]", "passenger"),
+    ("my passenger[s] [seat]", "passenger"),
     ("(both|all) [the] [front] seats", "all"), ("[the] front seats", "all"),
 )
 
@@ -235,6 +238,8 @@ ZONE = values(
     ("[the] driver[s]", "driver"), ("[the] passenger[s]", "passenger"), ("for me", "driver"),
     ("[on] [the] passenger[s] side", "passenger"), ("for [the] passenger", "passenger"),
     ("for my rider", "passenger"), ("[on] [my] rider[s] side", "passenger"),
+    ("[on|for] mine", "driver"), ("[on|for] (her|his) side", "passenger"),
+    ("[on|for] (hers|his)", "passenger"), ("for my passenger", "passenger"),
     ("(everywhere|everyone|all zones|both sides|for everyone)", "all"),
 )
 

@@ -10,6 +10,7 @@ what the driver named.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Mapping
 
@@ -196,3 +197,20 @@ LENT_VERBS = frozenset((
     "deactivate", "enable", "disable", "pop", "crank", "bump", "knock"))
 """Verbs a correction may borrow ("close the rear left, sorry, the rear right window");
 never one that takes a name ("play", "call", "navigate")."""
+
+
+def bare_value_for(alone: Parse, first: Parse) -> bool:
+    """Whether ``alone`` (the words after a pause, parsed on their own) only says a value for
+    ``first``'s tool: the same tool, no target (window, zone, seat...) of its own said."""
+    return alone.tool == first.tool and not any(k in alone.said for k in targets(alone))
+
+
+def toward(first: Parse, candidate: Parse) -> Parse:
+    """``candidate`` knowing the direction of the step it refines ("turn the music down ...
+    about 25" must lower the volume)."""
+    relative = first.block.sentences.relative
+    step = first.args.get(relative) if relative is not None else None
+    if candidate.block.sentences.relative is not None or not isinstance(step, int | float) \
+            or isinstance(step, bool) or not step:
+        return candidate
+    return dataclasses.replace(candidate, toward=1 if step > 0 else -1)

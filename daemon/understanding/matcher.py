@@ -16,7 +16,6 @@ matching.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import re
 
@@ -28,14 +27,17 @@ from daemon.understanding.correction import (
     AMOUNT_WORDS,
     LENT_VERBS,
     PRONOUN,
+    bare_value_for,
     corrections_of,
     pause_cuts,
     refines,
     strip_markers,
     targets,
+    toward,
     verb_of,
     without_enough,
 )
+from daemon.understanding.ellipsis import gapped, it_of, without_same_again
 from daemon.understanding.fit import Fit
 from daemon.understanding.free_text import (
     NOT_A_NAME_START,
@@ -49,6 +51,7 @@ from daemon.understanding.groups import grouped, groups_of
 from daemon.understanding.loose import LooseReader
 from daemon.understanding.parse import Parse
 from daemon.understanding.reference import referents, referred
+from daemon.understanding.resolve import Question, complete
 from daemon.understanding.text import (
     clauses_of,
     normalize,
@@ -85,6 +88,10 @@ class Matcher:
                         for tool in registry}
         self.groups = groups_of(tool.language for tool in registry if tool.language)
         self._referents = referents(registry)
+        self._registry = registry
+
+    def _whole(self, parse: Parse) -> bool:
+        return not isinstance(complete(parse.tool, parse.args, self._registry), Question)
 
     def clause(self, text: str, original: str = "") -> Parse | None:
         """``text`` (normalised) as exactly one command, or None."""
@@ -266,7 +273,7 @@ class Matcher:
                     return lent  # sorry, the rear right window")
                 continue
             if not corrects and (first.free_said() or (
-                    alone is not None and not _bare_value_for(alone, first))):
+                    alone is not None and not bare_value_for(alone, first))):
                 continue  # a refinement refines a whole command's value, in words that are
                 # not a command themselves ("crack my window a little... maybe ten percent"),
                 # or only the value of the same tool's ("warmer on my side ... 23 degrees" is
@@ -274,7 +281,7 @@ class Matcher:
             for words in corrections_of(before, after):
                 candidate = self.clause(" ".join(words), transcript)
                 if candidate is not None and refines(first, candidate, after, self.grammar.lists):
-                    return _toward(first, candidate)
+                    return toward(first, candidate)
         return None
 
     def _with_verb_of(self, before: list[str], after: list[str],
@@ -310,12 +317,17 @@ class Matcher:
             start = cut
             if not piece:
                 return None
+            if parses and joined:
+                piece = without_same_again(piece)  # "... and the sunroof too"
             if parses and PRONOUN.match(" ".join(w for w in piece if w not in CORRECTIONS)):
                 named = referred(piece, parses[-1].tool, self._referents) if joined else None
                 if named is None:  # "..., make it 3" refers to the command before: no new
                     return None  # command; "... and turn it up" acts on the same thing
                 piece = named
             parsed = self.clause(" ".join(piece), transcript)
+            if parsed is None and parses and joined:  # "... and then close it halfway", "...
+                parsed = it_of(piece, parses[-1], self.clause, self._whole) or gapped(
+                    piece, parses[-1], self.clause, self._whole)  # and your voice too"
             if parsed is None and parses:  # "... and the passenger window": the verb before
                 verb = verb_of(parses[-1].text)
                 parsed = self.clause(" ".join(verb + piece), transcript)
@@ -330,23 +342,6 @@ class Matcher:
                 return None  # "heat my seat to 3 and the passenger's to 1" is about the seat
             parses.append(parsed)
         return tuple(parses)
-
-
-def _bare_value_for(alone: Parse, first: Parse) -> bool:
-    """Whether ``alone`` (the words after a pause, parsed on their own) only says a value for
-    ``first``'s tool: the same tool, no target (window, zone, seat...) of its own said."""
-    return alone.tool == first.tool and not any(k in alone.said for k in targets(alone))
-
-
-def _toward(first: Parse, candidate: Parse) -> Parse:
-    """``candidate`` knowing the direction of the step it refines ("turn the music down ...
-    about 25" must lower the volume)."""
-    relative = first.block.sentences.relative
-    step = first.args.get(relative) if relative is not None else None
-    if candidate.block.sentences.relative is not None or not isinstance(step, int | float) \
-            or isinstance(step, bool) or not step:
-        return candidate
-    return dataclasses.replace(candidate, toward=1 if step > 0 else -1)
 
 
 _SPLIT_WORDS = frozenset(w for joiner in SPLITTERS for w in joiner.split())
@@ -373,7 +368,8 @@ def _latest(parses: tuple[Parse, ...]) -> tuple[Parse, ...]:
     kept: list[Parse] = []
     for index, parse in enumerate(parses):
         later = parses[index + 1] if index + 1 < len(parses) else None
-        if later is not None and later.tool == parse.tool and targets(parse) == targets(later):
+        if later is not None and later.tool == parse.tool and not later.follows \
+                and targets(parse) == targets(later):
             continue
         kept.append(parse)
     return tuple(kept)

@@ -27,6 +27,8 @@ class Parse:
             (daemon/understanding/resolve.py). 0: none.
         inferred: read from what the driver said is wrong ("my feet are freezing"), not from
             a request: asked about before it is acted on.
+        follows: said as the next step after the command before it ("... and then close it
+            halfway"): both run, this one does not override that one.
     """
 
     tool: str
@@ -37,6 +39,7 @@ class Parse:
     doubtful: frozenset[str] = frozenset()
     toward: int = 0
     inferred: bool = False
+    follows: bool = False
 
     def free_said(self) -> bool:
         """Whether a free-text argument (a name, a place, a search) was said."""

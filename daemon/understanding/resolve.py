@@ -148,10 +148,31 @@ def resolve(parse: Parse, registry: Registry,
         assert isinstance(step, int | float)
         args[block.relative] = _typed(registry, parse.tool, block.relative,
                                       float(current) + float(step))
-    doubtful = set(parse.doubtful) | _against_the_step(parse, args, state)
+    doubtful = set(parse.doubtful) | _against_the_step(parse, args, state) \
+        | _step_or_value(parse, args, registry)
     for name in sorted(doubtful):
         args.pop(name, None)  # asked again below, never acted on as heard
     return complete(parse.tool, args, registry, " ".join(notes))
+
+
+def _step_or_value(parse: Parse, args: Mapping[str, ArgValue], registry: Registry) -> set[str]:
+    """A step said as a bare number that takes the value past its limits while the number
+    itself is a value the tool takes ("fan up 6" with the fan at 3: level 6, or 6 more?):
+    asked for, never guessed; "up by 6" is a step and refused as out of range."""
+    name = parse.block.sentences.relative
+    if name is None or name not in parse.said or "by" in parse.text.split():
+        return set()
+    step, value = parse.args.get(name), args.get(name)
+    bounds = _bounds(registry, parse.tool, name)
+    if bounds is None or not isinstance(step, int | float) or isinstance(step, bool) \
+            or not isinstance(value, int | float) or isinstance(value, bool):
+        return set()
+    low, high = bounds
+    current = float(value) - float(step)
+    as_value = abs(float(step))  # the value it would be, the way the step goes ("fan down 4"
+    toward = (as_value - current) * float(step) > 0  # at 3 is no level 4: refused as said)
+    return {name} if not low <= float(value) <= high and low <= as_value <= high and toward \
+        else set()
 
 
 def _against_the_step(parse: Parse, args: Mapping[str, ArgValue],

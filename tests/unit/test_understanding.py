@@ -126,6 +126,7 @@ def test_a_sentence_from_the_templates_parses_back_to_its_call(drawn: Any) -> No
     ("AC on ... no leave it off", [("set_ac", {"on": False})]),
     ("fog lamps on, sorry, high beam", [("set_lights", {"light": "high_beam", "on": True})]),
     ("front demister on, no, the rear one", [("set_defrost", {"on": True, "screen": "rear"})]),
+    ("seat heater passenger 2, no, mine", [("set_seat_heating", {"level": 2, "seat": "driver"})]),
     ("back left window up, sorry, back right",
      [("set_window", {"window": "rear_right", "position_pct": 0})]),
     ("close the rear left, sorry, the rear right window",  # the verb lent to the correction
@@ -267,7 +268,6 @@ def test_what_drivers_said_is_what_runs(text: str, calls: list[tuple[str, dict[s
     "turn on the AC, no, the fan",
     "turn on the AC, no, please",  # "no" and nothing else: not the same command again
     "set the fan to 3, no, the temperature",
-    "seat heater passenger 2, no, mine",
     "play jazz, no, the radio",  # a new name is the correcting words, or nothing
     "turn on the AC and make it 20",  # "it" is the A/C: no temperature guessed
     "play, activate the fog lights and dance",

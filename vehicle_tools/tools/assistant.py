@@ -100,6 +100,7 @@ SET_ASSISTANT_VOICE_LANGUAGE = Language(
         Sentences((f"{_TALK} (three times|triple) as (fast|quick|quickly)",),
                   args={"speed": 3.0}),
         Sentences(("(speak|talk) [a bit|a little] louder", f"(turn|put) {_YOUR_VOICE} up",
+                   f"[make|turn] {_YOUR_VOICE} [a bit|a little] louder",
                    "i cant hear you", "speak up [a bit|a little]"),
                   args={"volume_pct": 10}, relative="volume_pct"),
         Sentences(("[go back to] (speak|talk|speaking|talking) at (normal|regular|usual|"
@@ -108,7 +109,7 @@ SET_ASSISTANT_VOICE_LANGUAGE = Language(
         Sentences(("(speak|talk) at half [your] [normal|usual] speed", "half speed"),
                   args={"speed": 0.5}),
         Sentences(("(speak|talk) (quieter|softer|more quietly|more softly)",
-                   f"make {_YOUR_VOICE} (quieter|softer)",
+                   f"[make|turn] {_YOUR_VOICE} [a bit|a little] (quieter|softer)",
                    f"(turn|put) {_YOUR_VOICE} down"),
                   args={"volume_pct": -10}, relative="volume_pct"),
     ),

@@ -209,10 +209,11 @@ SET_LIGHTS_LANGUAGE = Language(
     ask={"light": "Which light?"},
     lists={"light": values(
         ("(headlights|headlight|head lights|head light|headlamp[s]|head lamp[s]|low beam[s]|"
-         "dipped beam[s]|lights)",
+         "dipped beam[s]|dipped (lights|headlights)|dip beam[s]|lights)",
          "headlights"),
         ("(high beam[s]|full beam[s]|brights|main beam[s])", "high_beam"),
-        ("(fog lights|fog light|fog lamp[s]|foglights)", "fog_lights"),
+        ("(fog lights|fog light|fog lamp[s]|foglights|fogs|foggies|[front] fog lamps)",
+         "fog_lights"),
         ("(interior|dome|cabin|reading|inside|courtesy) (light|lights|lamp)", "interior"))},
 )
 

@@ -112,6 +112,7 @@ SET_TEMPERATURE_LANGUAGE = Language(
             f"{ADJUST_TO} [the] {_TEMPERATURE_WORDS} [{{zone}}] (to|at) {{celsius}} [degrees] "
             "[{zone}]",
             "{celsius} degrees [celsius] [{zone}]",
+            "(set|make it) {celsius} degrees [celsius] [{zone}]",
             "(i (want|need|would like|like)|id like) it [at] {celsius} [degrees] [{zone}]",
         )),
         Sentences((f"(set|change|adjust) [the] {_TEMPERATURE_WORDS} [{{zone}}]",)),
@@ -154,6 +155,7 @@ SET_TEMPERATURE_LANGUAGE = Language(
             f"(raise|increase) [the] {_TEMPERATURE_WORDS} [by] {{celsius}} degree[s] [{{zone}}]",
             f"((turn|bring|put) [the] {_TEMPERATURE_WORDS} up|(raise|increase) [the] "
             f"{_TEMPERATURE_WORDS}) by {{celsius}} [{{zone}}]",
+            f"[the] {_TEMPERATURE_WORDS} [{{zone}}] up [by] {{celsius}} [degree[s]] [{{zone}}]",
         ), relative="celsius"),
         Sentences((
             "[make it|make things] {minus_celsius:celsius} degree[s] (cooler|colder|less) [{zone}]",
@@ -163,6 +165,8 @@ SET_TEMPERATURE_LANGUAGE = Language(
             "degree[s] [{zone}]",
             f"((turn|bring|put) [the] {_TEMPERATURE_WORDS} down|(lower|decrease|reduce) [the] "
             f"{_TEMPERATURE_WORDS}) by {{minus_celsius:celsius}} [{{zone}}]",
+            f"[the] {_TEMPERATURE_WORDS} [{{zone}}] down [by] {{minus_celsius:celsius}} "
+            "[degree[s]] [{zone}]",
         ), relative="celsius"),
         Sentences(("[make it] a couple [of] degrees (cooler|colder)",),
                   args={"celsius": -2.0}, relative="celsius"),
@@ -356,13 +360,14 @@ SET_AC_LANGUAGE = Language(
         Sentences((
             f"(turn|switch|put|flip) [the] {_AC} on", f"(turn|switch|put|flip) on [the] {_AC}",
             f"(start|enable|activate|use) [the] {_AC}", f"{_AC} on", f"on the {_AC}",
-            f"(i|we) (need|want) [some|the] {_AC} [on]",
+            f"(i|we) (need|want) [some|the] {_AC} [on]", f"[the] {_AC} back on",
+            "[the] air on",
         ), args={"on": True}),
         Sentences((
             f"(turn|switch|put|flip|shut) [the] {_AC} off",
             f"(turn|switch|flip|shut) off [the] {_AC}",
             f"(stop|disable|deactivate|kill) [the] {_AC}", f"{_AC} off", f"no [more] {_AC}",
-            f"off the {_AC}",
+            f"off the {_AC}", "[the] air off",
         ), args={"on": False}),
     ),
     examples=(

@@ -107,7 +107,8 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
     sentences=(
         Sentences(("(whats|what is|tell me|check) [the] [my] [current] (speed|current speed)",
                    "how fast (am i|are we) (going|driving|doing)", "(whats|what is) my speed",
-                   "(what|which) speed (am i|are we) (doing|going|at)"),
+                   "(what|which) speed (am i|are we) (doing|going|at)",
+                   "[my] [current] speed (reading|check)"),
                   args={"item": "speed"}),
         Sentences(("(whats|what is|tell me|check) [the] [my] fuel [level]",
                    "how much (fuel|gas|petrol|diesel) (do i have|do we have|is left|have i got|"
@@ -134,7 +135,7 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "refuel|i need to refuel)]",
                    "how many (miles|kilometers|kilometres|km|ks|kays) remain before (i|we) (must|"
                    "need to|have to) refuel",
-                   "range (left|remaining|status|check)",
+                   "range (left|remaining|status|check) [in the tank]",
                    "how many (miles|kilometers|kilometres|km|ks|kays) (till|until|before) empty"),
                   args={"item": "range"}),
         Sentences(("(whats|what is|tell me|check) [the] [my] (odometer|mileage)[ reading]",
@@ -148,7 +149,8 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "whats the (odometer|clock) (say|read|show|saying|reading|showing)",
                    "how far (have i|have we|has it) (driven|gone|done) [(this|the) car] "
                    "[(in total|altogether|overall)]",
-                   "(odometer|mileage) (reading|check|status)",
+                   "(odometer|mileage|odo) (reading|check|status)",
+                   "[the] (odometer|mileage) please",
                    "total (miles|kilometers|kilometres|km|mileage) [on the (car|clock)]"),
                   args={"item": "odometer"}),
         Sentences(("(what|which) gear (am i|are we|is the car|is it) in",
@@ -165,7 +167,9 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "did i lock [the] (car|doors)", "is the (trunk|boot) (open|closed)",
                    "(is|are) (a|any|the) door[s] open",
                    "(are|is) (all|any) [of] the doors (open|shut|closed|locked|unlocked)",
-                   "[the] (doors|door) (locked|unlocked|open|shut|closed) or not",
+                   "[the] (doors|door) (locked|unlocked|open|shut|closed) or (not|what)",
+                   "check [if|that|whether] [the|my] (doors|door|car) (is|are) (locked|unlocked|"
+                   "open|shut|closed)",
                    "did (i|we|the kids|someone|anyone|somebody|they|you) (shut|close|lock) [the] "
                    "[(back|rear|front)] doors [properly]"),
                   args={"item": "doors"}),

@@ -80,7 +80,8 @@ MEDIA_CONTROL_LANGUAGE = Language(
     ),
     sentences=(
         Sentences((f"(pause|stop|halt) [the|this] {_AUDIO}", "pause [it|this|that]",
-                   "stop playing",
+                   "stop playing", "(turn|switch|put) [the] radio off",
+                   "(turn|switch) off [the] radio", "[the] radio off",
                    f"(pause|stop|hold) [the|this] {_AUDIO} [for] [a|one] [(second|sec|moment|"
                    "bit|minute|min)]"),
                   args={"action": "pause"}),

@@ -156,6 +156,10 @@ GET_ETA_LANGUAGE = Language(sentences=(Sentences((
     "(am i|are we) going to be late", "how much (further|farther|longer) [to go]",
     "are we nearly there [yet]", "what time (will|do) (we|i) (arrive|get there)",
     "(time|distance) (to|till|until) [the] destination", "(time|distance) (left|remaining) [to go]",
+    "(read|give|tell) [me|us] [out] the (eta|arrival time)",
+    "(please tell me|tell me|let me know) when (we|i) (will|are going to|should) (arrive|get "
+    "there|get in|be there)",
+    "when (will|do|are) (we|i) (get in|going to get in)",
 )),),
     model_examples=(("when do we get there", {}),),
 )

@@ -198,7 +198,8 @@ SET_DEFROST_LANGUAGE = Language(
                    f"(turn|switch|put) on [the] [{{screen}}] {_SCREENS}",
                    f"[the] [{{screen}}] {_SCREENS} on",
                    f"(start|enable) [the] [{{screen}}] {_SCREENS}",
-                   "(defrost|demist|defog|de ice) (everything|all [the] (screens|windows|glass))"),
+                   "(defrost|demist|defog|de ice) (everything|all [the] (screens|windows|glass)"
+                   "|both screens)"),
                   args={"on": True, "screen": "all"}),
         Sentences((f"(turn|switch|shut) [the] [{{screen}}] {_SCREENS} off",
                    f"(turn|switch|shut) off [the] [{{screen}}] {_SCREENS}",
@@ -224,6 +225,7 @@ SET_DEFROST_LANGUAGE = Language(
         Sentences((
             "(turn|switch|put) on [the] (windscreen|windshield|front screen) heater",
             "[(turn|switch|put)] [the] (windscreen|windshield|front screen) heater on",
+            "(heat|warm) [up] the (windscreen|windshield|front screen)",
         ), args={"on": True, "screen": "front"}),
         Sentences((
             "(turn|switch|shut) off [the] (windscreen|windshield|front screen) heater",

@@ -187,6 +187,11 @@ SET_WINDOW_LANGUAGE = Language(
             f"{_PUT} {{all_windows:window}} up [all the way|completely|fully]",
         ), args={"position_pct": 0}),
         Sentences((
+            f"{_CLOSE} [the] {{window}} window (halfway|half way)",
+            f"{_CLOSE} {{all_windows:window}} (halfway|half way)",
+            f"{_PUT} [the] {{window}} window (halfway|half way) up",
+        ), args={"position_pct": 50}),
+        Sentences((
             f"{_OPEN} [the] window [(to|at)] {{percent:position_pct}} percent [open]",
             f"{_OPEN} [the|a] window [{{amount:position_pct}}]",
             f"{_OPEN} [the] window (to|at) {{percent:position_pct}} [open]",

@@ -1,0 +1,110 @@
+"""A second command said with words left out, read with the words of the command before it.
+
+After "and" or "then", drivers leave out what the two commands share:
+
+- the verb and its particle or value (gapping): "turn the music down and your voice too" is
+  "turn your voice down"; "open my window and the passenger one" is "open the passenger
+  window"; "rear defrost on and the front one too" is "front defrost on". The piece replaces
+  a run of the words before it, and the result must read as a whole command that is not the
+  command before again;
+- what "it" is: "open the back left window and then close it halfway" closes the back left
+  window: "it" is replaced by a run of the words before it, and the result must act on the
+  same thing (same tool, same window, zone or seat). Both commands run, in order (`Parse.
+  follows`): a next step said as such is not overridden like a restatement.
+
+Words that only say "the same again" ("too", "as well", "also") are dropped from the piece.
+A value (a number or an amount) is lent to another tool never: "set the fan to 3 and the seat
+heater" is not level 3 for the seat; that piece is read with the verb alone (a question).
+Pure: ``clause`` is the matcher's one-command reader.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+
+from daemon.understanding.correction import AMOUNT_WORDS, POLITE_WORDS, targets
+from daemon.understanding.parse import Parse
+
+Clause = Callable[[str], Parse | None]
+Whole = Callable[[Parse], bool]
+"""Whether a reading has every argument its tool needs (no question left to ask)."""
+
+SAME_AGAIN = frozenset(("too", "also", "aswell"))
+"""Words at the edges of a joined piece that only say "the same again"."""
+_ONE = frozenset(("one", "ones", "1"))
+"""A noun left out ("the passenger one", "1" once normalised): the command before names it."""
+_IT = frozenset(("it", "them"))
+_LENT_VALUES = AMOUNT_WORDS - {"off"}
+"""Words of a value never lent to another tool ("halfway"); "off" is a verb's particle."""
+MAX_WORDS = 12
+"""Commands before longer than this are not searched for a run to replace (bounded work)."""
+
+
+def without_same_again(piece: list[str]) -> list[str]:
+    """``piece`` without "too", "as well", "also" at either end ("and the sunroof too")."""
+    words = list(piece)
+    if words[-2:] == ["as", "well"]:
+        words = words[:-2]
+    while words and words[-1] in SAME_AGAIN:
+        words = words[:-1]
+    while words and words[0] in SAME_AGAIN:
+        words = words[1:]
+    return words or list(piece)
+
+
+def gapped(piece: list[str], before: Parse, clause: Clause, whole: Whole) -> Parse | None:
+    """``piece`` read in place of a run of the words of ``before`` (shortest run first: "the
+    demister" after "turn off the seat heating" is "turn off the demister", never "turn the
+    demister"); None when no such reading is a whole command other than ``before``."""
+    words = before.text.split()
+    if len(words) > MAX_WORDS:
+        return None
+    variants = [piece] + ([[w for w in piece if w not in _ONE]]
+                          if any(w in _ONE for w in piece[1:]) else [])
+    variants += [v[1:] for v in variants if v[:1] == ["the"]]  # "the front (one)": "front"
+    variants = [v for v in variants if v]
+    for variant in variants:  # as said first, then without "one"
+        for size in range(1, len(words)):  # as much of the command before kept as can be
+            for start in range(0, len(words) - size + 1):
+                kept = words[:start] + words[start + size:]
+                parsed = clause(" ".join(words[:start] + variant + words[start + size:]))
+                if parsed is not None and _lends(parsed, before, kept) \
+                        and not parsed.free_said() and whole(parsed):
+                    return parsed
+    return None
+
+
+def it_of(piece: list[str], before: Parse, clause: Clause, whole: Whole) -> Parse | None:
+    """``piece`` with "it" replaced by the run of the words of ``before`` that names what it
+    acts on: the reading must act on the same thing, with the same tool."""
+    at = next((i for i, w in enumerate(piece) if w in _IT), None)
+    words = before.text.split()
+    if at is None or len(words) > MAX_WORDS:
+        return None
+    for run in _runs(words):
+        parsed = clause(" ".join([*piece[:at], *run, *piece[at + 1:]]))
+        if parsed is not None and parsed.tool == before.tool \
+                and targets(parsed) == targets(before) and whole(parsed) \
+                and not parsed.free_said():
+            return dataclasses.replace(parsed, follows=True)
+    return None
+
+
+def _runs(words: list[str]) -> Iterator[list[str]]:
+    """Runs of ``words`` without the first (the verb), longest first."""
+    for size in range(len(words) - 1, 0, -1):
+        for start in range(1, len(words) - size + 1):
+            yield words[start:start + size]
+
+
+def _lends(parsed: Parse, before: Parse, kept: list[str]) -> bool:
+    """Whether a reading built from ``before``'s words ``kept`` is a command of its own: not
+    ``before`` again, and no value lent to another tool."""
+    if parsed.tool == before.tool and dict(parsed.args) == dict(before.args):
+        return False
+    if not any(w not in POLITE_WORDS for w in kept):
+        return False  # the piece alone, read with a "please" ("please the demister")
+    return parsed.tool == before.tool or not any(
+        w[0].isdigit() or w in _LENT_VALUES for w in kept)
+
