@@ -18,7 +18,16 @@ from dataclasses import dataclass
 from daemon.manual.document import Section
 from daemon.manual.grounding import ungrounded
 from daemon.manual.index import Hit, ManualIndex
-from daemon.manual.kinds import Kind, fits, flashing, is_instruction, kind_of, reported, value_of
+from daemon.manual.kinds import (
+    Kind,
+    fits,
+    flashing,
+    is_instruction,
+    kind_of,
+    reported,
+    value_of,
+    without_purpose,
+)
 from daemon.manual.related import RelatedWords
 from daemon.manual.speak import spoken
 from daemon.manual.types import NOT_COVERED, ManualAnswer
@@ -248,7 +257,17 @@ class Answerer:
         its inverse document frequency in the manual (a word the manual never uses weighs
         as one in `AnswerSettings.unknown_df` sections), 0-1. ``valued``: the section states
         the value the question asks for (`kinds.value_of`), so the question's attribute words
-        it does not use ("how *tall*", "battery *size*") are left out."""
+        it does not use ("how *tall*", "battery *size*") are left out. A purpose said after
+        the question ("... mirrors in *for a narrow lane*", "... *so the wife doesn't* ...")
+        does not count against it when the question has two content words without it
+        (`kinds.without_purpose`)."""
+        asked = without_purpose(question)
+        shares = [self._share(question, section, valued)]
+        if asked != question and len(self._content(asked)) >= 2:
+            shares.append(self._share(asked, section, valued))
+        return max(shares)
+
+    def _share(self, question: str, section: Section, valued: bool) -> float:
         wanted = self._content(question)
         have = self._terms.get(section.id, frozenset()) | self._forms(question, section.id)
         if valued:
@@ -357,9 +376,6 @@ class Answerer:
                           for t in words)
             scores.append(overlap - 0.01 * i)
         return scores
-
-    def _overlap(self, wanted: set[str], terms: list[str]) -> float:
-        return sum(self._idf.get(t, 0.0) for t in set(terms) & wanted)
 
 
 def _purpose_verb(sentence: str) -> str:

@@ -104,6 +104,18 @@ def kind_of(question: str) -> Kind:
     return "other"
 
 
+_PURPOSE = re.compile(r",? \b(so|so that|because|for an?)\b .*$", re.I)
+"""Why the driver asks, said after the question ("... for a narrow lane", "... so the wife
+doesn't mess it up"): words of the driver's life, not of the topic."""
+
+
+def without_purpose(question: str) -> str:
+    """``question`` without a purpose or reason said after it (unchanged when it has none
+    or starts with one)."""
+    match = _PURPOSE.search(question)
+    return question[:match.start()] if match and match.start() > 0 else question
+
+
 def reported(question: str) -> bool:
     """Whether ``question`` reports a light or warning as on without asking what it is
     ("the tyre warning popped up", "abs light"): the driver sees it; what it means and what

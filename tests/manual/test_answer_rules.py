@@ -124,3 +124,31 @@ def test_speed_is_a_property_asked_for_not_a_topic(answerer: Answerer) -> None:
     answer = answerer.answer("at what speed do the doors lock on their own")
     assert answer.covered and answer.section_id == "locking", answer.text
     assert "15 km/h" in answer.text
+
+
+def test_a_purpose_said_after_the_question_is_left_out() -> None:
+    from daemon.manual.kinds import without_purpose
+
+    assert without_purpose("how do I fold the wing mirrors in for a narrow lane") == (
+        "how do I fold the wing mirrors in")
+    assert without_purpose("save my seat so the wife doesn't mess it up") == "save my seat"
+    assert without_purpose("for a long trip, what pressure") == "for a long trip, what pressure"
+
+
+@pytest.mark.parametrize(("question", "section", "fact"), [
+    ("how do I fold the wing mirrors in for a narrow lane", "mirrors", "fold symbol"),
+    ("how do I save my seat position so the wife doesn't mess it up", "seats", "memory button"),
+])
+def test_a_purpose_said_after_the_question_does_not_decline_it(
+        answerer: Answerer, question: str, section: str, fact: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.covered and answer.section_id == section, answer.text
+    assert fact in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "what's a good podcast for a long drive", "how much should I tip a taxi driver in Lagos",
+])
+def test_a_question_outside_the_manual_with_a_purpose_is_still_declined(
+        answerer: Answerer, question: str) -> None:
+    assert not answerer.answer(question).covered
