@@ -45,6 +45,8 @@ SYNONYMS: dict[str, str] = {
     "millimetres": "mm", "millimeters": "mm", "millimetre": "mm", "millimeter": "mm",
     "centimetres": "cm", "centimeters": "cm", "kilograms": "kg", "kilos": "kg", "kilo": "kg",
     "liters": "litres", "liter": "litre",
+    # the everyday word for the manual's ("the doors are all *shut*")
+    "shut": "close", "shuts": "closes", "shutting": "closing",
 
 }
 """Word -> the spelling the manual's sections use (both sides are mapped the same way)."""

@@ -152,3 +152,9 @@ def test_a_purpose_said_after_the_question_does_not_decline_it(
 def test_a_question_outside_the_manual_with_a_purpose_is_still_declined(
         answerer: Answerer, question: str) -> None:
     assert not answerer.answer(question).covered
+
+
+def test_shut_is_close(answerer: Answerer) -> None:
+    answer = answerer.answer("door open warning won't clear even though they're all shut")
+    assert answer.covered and answer.section_id == "light-door", answer.text
+    assert "not fully closed" in answer.text
