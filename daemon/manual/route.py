@@ -141,6 +141,13 @@ _NAVIGATION = re.compile(
 station" (the fast path and the navigation service; "how do I get to the battery" comes back
 to the manual through `yields_to_manual`)."""
 
+_FOR_A_SITUATION = re.compile(
+    r"^(?!\s*(what|how|is|are)\b)[^,]*\b(we|i|you|they|it)('re| are| am|'m| is|'s|'ve| have| "
+    r"got)\b.*,\s*(what|which|how much|how many|how hard|how far|how fast)\b.*\bthen\s*[?.!]*\s*$",
+    re.IGNORECASE)
+"""A value asked for a situation said before it ("we're five in the car with a full boot,
+what tyre pressure then"): what it should be then, the manual's, never a reading of the car."""
+
 _COMMAND = re.compile(
     r"^\s*(please |now |ok |okay )?(play|put on|call|ring|phone|dial|text|message|navigate|take "
     r"me|drive|go to|search|find me|show me the way|open|close|shut|turn|switch|set|start|stop|"
@@ -230,7 +237,7 @@ def manual_first(text: str) -> First:
     text = _said(text)
     if _NAVIGATION.search(text) or _COMMAND.search(text) or _DIALOGUE.search(text):
         return "no"
-    if asks_for_advice(text):
+    if asks_for_advice(text) or _FOR_A_SITUATION.search(text):
         return "always"
     if _INSIDE.search(text) and not reads_the_car(text):
         return "if_covered"

@@ -108,8 +108,9 @@ def refines(first: Parse, candidate: Parse, after: list[str],
     """Whether ``candidate`` corrects ``first`` only where the correcting words say so: the
     same tool; every target (window, zone, seat...) kept unless those words name the new one
     ("the driver window, no, the passenger one"); every number kept unless they say the new
-    one (or an amount: "no, all the way"); the same command again only when they say its
-    number. ``lists``: every slot list by name (the grammar's)."""
+    one (or an amount: "no, all the way") or replace the word that implies it ("speak faster,
+    no, slower"); the same command again only when they say its number. ``lists``: every
+    slot list by name (the grammar's)."""
     said = set(after)
     if candidate.tool != first.tool:
         return False
@@ -117,10 +118,12 @@ def refines(first: Parse, candidate: Parse, after: list[str],
         return any(isinstance(v, int | float) and not isinstance(v, bool)  # its number again;
                    and _say(v) in said for v in candidate.args.values())  # "..., no, please"
         # changes nothing and is no correction
+    swapped = said & (set(candidate.text.split()) - set(first.text.split()))
     return all(_target_kept_or_named(key, value, candidate.args.get(key), lists.get(key),
                                      after) for key, value in targets(first).items()) \
-        and all(_value_said(new, first.args.get(key), said)
-                for key, new in candidate.args.items())
+        and all(_value_said(new, first.args.get(key), said) or (
+                    bool(swapped) and key not in candidate.said)  # "fan up, no, down": the
+                for key, new in candidate.args.items())  # word that sets it was replaced
 
 
 def _target_kept_or_named(key: str, old: str, new: object, slot: object,
@@ -199,10 +202,31 @@ LENT_VERBS = frozenset((
 never one that takes a name ("play", "call", "navigate")."""
 
 
+def starts_a_command(words: list[str]) -> bool:
+    """Whether ``words`` start as a command does (a verb of one), so a correction word after
+    them may be one ("lock the uh no unlock the doors"; not "the maps work with no signal")."""
+    return bool(words) and words[0] in LENT_VERBS | {"play", "call", "ring", "dial", "navigate"}
+
+
 def bare_value_for(alone: Parse, first: Parse) -> bool:
     """Whether ``alone`` (the words after a pause, parsed on their own) only says a value for
     ``first``'s tool: the same tool, no target (window, zone, seat...) of its own said."""
     return alone.tool == first.tool and not any(k in alone.said for k in targets(alone))
+
+
+def overridden(earlier: Parse, later: Parse) -> Parse | None:
+    """``later`` as what it says again of ``earlier`` (the same tool for the same target, or a
+    step said for no target and then the value for one: "make it warmer, 24 on my side" is 24
+    on the driver's side, asked about if 24 is no warmer); None when it is another command."""
+    if later.tool != earlier.tool or later.follows:
+        return None
+    if targets(earlier) == targets(later):
+        return later
+    step = earlier.block.sentences.relative
+    if step is None or later.block.sentences.relative is not None \
+            or any(key in earlier.said for key in targets(earlier)):
+        return None
+    return toward(earlier, later)
 
 
 def toward(first: Parse, candidate: Parse) -> Parse:

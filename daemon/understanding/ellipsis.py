@@ -53,18 +53,24 @@ def without_same_again(piece: list[str]) -> list[str]:
     return words or list(piece)
 
 
-def gapped(piece: list[str], before: Parse, clause: Clause, whole: Whole) -> Parse | None:
+def gapped(piece: list[str], before: Parse, clause: Clause, whole: Whole,
+           nouns: frozenset[str] = frozenset()) -> Parse | None:
     """``piece`` read in place of a run of the words of ``before`` (shortest run first: "the
     demister" after "turn off the seat heating" is "turn off the demister", never "turn the
-    demister"); None when no such reading is a whole command other than ``before``."""
+    demister"); None when no such reading is a whole command other than ``before``. "One" in
+    the piece may stand for a word of ``before`` among ``nouns`` (its tool's topics: "the back
+    right one fully" after "open the driver's window a little" is the back right window)."""
     words = before.text.split()
     if len(words) > MAX_WORDS:
         return None
-    variants = [piece] + ([[w for w in piece if w not in _ONE]]
-                          if any(w in _ONE for w in piece[1:]) else [])
+    variants = [piece]
+    if any(w in _ONE for w in piece[1:]):  # "the back right one": the noun before, or none
+        variants += [[noun if w in _ONE else w for w in piece] for noun in words
+                     if noun in nouns and noun not in piece]
+        variants.append([w for w in piece if w not in _ONE])
     variants += [v[1:] for v in variants if v[:1] == ["the"]]  # "the front (one)": "front"
     variants = [v for v in variants if v]
-    for variant in variants:  # as said first, then without "one"
+    for variant in variants:  # as said first, then with the noun, then without "one"
         for size in range(1, len(words)):  # as much of the command before kept as can be
             for start in range(0, len(words) - size + 1):
                 kept = words[:start] + words[start + size:]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from daemon.llm.schema import tool_specs
 from daemon.understanding.grammar import Block, Grammar
+from daemon.understanding.numbers import words_to_digits
 from daemon.understanding.parse import Parse
 from daemon.understanding.shape import FUNCTION_WORDS, LOOSE_FILLERS, Shape, phrases, shape_of
 from vehicle_tools.language import Values
@@ -52,7 +53,8 @@ class Fit:
     def names_its_tool(self, parse: Parse, before: Parse, piece: list[str]) -> bool:
         """Whether ``piece``, read as another tool than the command ``before`` it, says so: a
         word of its block the block before does not have ("19 degrees" after "turn on the air
-        con"), or a word the command before could not take ("the fog lights"). Not so for
+        con"), a word of its lists the lists before do not have ("her side"), or a word the
+        command before could not take ("the fog lights"). Not so for
         "the passenger's to 1" after "heat my seat to 3": every word of it fits the seat."""
         shape, previous = self._shape(parse.block), self._shape(before.block)
         if shape is None or previous is None:
@@ -61,4 +63,7 @@ class Fit:
             return True
         values = self._values_of(previous)
         content = [w for w in piece if w not in FUNCTION_WORDS and not w.isdigit()]
+        if {w for w in piece if words_to_digits(w) == w and w not in LOOSE_FILLERS} \
+                & (self._values_of(shape) - values - {"the", "on", "off"}):
+            return True  # "set her side to 22" after the seat heater: "her" is a zone's
         return any(w not in values and w.rstrip("s") not in values for w in content)

@@ -29,10 +29,11 @@ from daemon.understanding.correction import (
     PRONOUN,
     bare_value_for,
     corrections_of,
+    overridden,
     pause_cuts,
     refines,
+    starts_a_command,
     strip_markers,
-    targets,
     toward,
     verb_of,
     without_enough,
@@ -250,8 +251,10 @@ class Matcher:
     def _corrected(self, transcript: str) -> Parse | None:
         """The command with its correction applied (see the module docstring); a correction
         word cuts the sentence like a comma ("temp to 25 no no 22")."""
-        pieces = [normalize(p) for p in clauses_of(_MARKED.sub(r", \1", transcript))]
-        pieces = [p for p in pieces if p]
+        pieces = [p for p in (normalize(p) for p in clauses_of(_MARKED.sub(r", \1", transcript)))
+                  if p]
+        heard = clauses_of(transcript)  # the pauses the recogniser marked (words before)
+        paused = {len(normalize(" ".join(heard[:n])).split()) for n in range(len(heard))}
         for index in range(len(pieces) - 1, 0, -1):
             before = " ".join(pieces[:index]).split()
             after_text = " ".join(pieces[index:])
@@ -263,10 +266,11 @@ class Matcher:
             if not after:
                 continue
             alone = self.clause(" ".join(after), transcript)
-            if alone is not None and corrects and not self._swallows(alone) \
-                    and not PRONOUN.match(" ".join(after)):
-                return alone  # "..., no, turn on the AC instead" (not "..., no, make it 3")
             first = self.clause(" ".join(before), transcript)
+            if alone is not None and corrects and not self._swallows(alone) and not PRONOUN.match(
+                    " ".join(after)) and (first is not None or len(before) in paused
+                                          or starts_a_command(before)):  # not "the maps work
+                return alone  # with no phone signal"; "..., no, turn on the AC instead"
             if first is None:  # what would be corrected is not understood itself: only the
                 lent = self._with_verb_of(before, after, transcript) if corrects else None
                 if lent is not None:  # correcting words with its verb ("close the rear left,
@@ -327,7 +331,8 @@ class Matcher:
             parsed = self.clause(" ".join(piece), transcript)
             if parsed is None and parses and joined:  # "... and then close it halfway", "...
                 parsed = it_of(piece, parses[-1], self.clause, self._whole) or gapped(
-                    piece, parses[-1], self.clause, self._whole)  # and your voice too"
+                    piece, parses[-1], self.clause, self._whole,
+                    self._topics[parses[-1].tool])  # and your voice too"
             if parsed is None and parses:  # "... and the passenger window": the verb before
                 verb = verb_of(parses[-1].text)
                 parsed = self.clause(" ".join(verb + piece), transcript)
@@ -345,8 +350,8 @@ class Matcher:
 
 
 _SPLIT_WORDS = frozenset(w for joiner in SPLITTERS for w in joiner.split())
-_MARKED = re.compile(r"(?i)(?<![,;.]) \b(no no|no wait|oh wait|no sorry|sorry i mean|i mean|"
-                     r"no|sorry|make that|actually)\b")
+_MARKED = re.compile(r"(?i)(?<![,;.]) \b(no no|no wait|oh wait|oh no|no sorry|sorry i mean|i mean|"
+                     r"no|sorry|make that|actually|scratch that)\b")
 """Correction words said without a pause the recogniser marked with a comma."""
 _REASON = re.compile(r"^(its|it is|im|i am|were|we are|we need|theres|there is|i cant|i can not|"
                      r"i dont (feel|like|think|trust)|i do not (feel|like|think|trust)|"
@@ -360,18 +365,17 @@ _CORRECTION_PHRASE = re.compile(r"\b(i mean|i meant|or rather|make that|scratch 
                                 r"hang on)\b")
 
 
-
 def _latest(parses: tuple[Parse, ...]) -> tuple[Parse, ...]:
     """Several commands without those a later one overrides: the same tool for the same
     target (window, zone, seat...: every text argument equal), "I'm freezing, put it at 23
     degrees" is one temperature, not a step and then 23."""
     kept: list[Parse] = []
-    for index, parse in enumerate(parses):
-        later = parses[index + 1] if index + 1 < len(parses) else None
-        if later is not None and later.tool == parse.tool and not later.follows \
-                and targets(parse) == targets(later):
-            continue
-        kept.append(parse)
+    for parse in parses:
+        again = overridden(kept[-1], parse) if kept else None
+        if again is not None:
+            kept[-1] = again
+        else:
+            kept.append(parse)
     return tuple(kept)
 
 

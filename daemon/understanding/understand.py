@@ -103,6 +103,9 @@ _SLOT_REF = re.compile(r"\{(\w+)(?::(\w+))?\}")
 _ANSWER_FILLERS = ("[the] {slot} [one|window|seat|side|zone|please]", "{slot}")
 
 
+_ARTICLES = frozenset(("the", "a", "an", "my", "to", "please"))
+
+
 def _asked_first(parses: tuple[Parse, ...]) -> bool:
     """Whether commands read around words the language does not know may be asked about:
     not a reading of the car alone, no complaint, nothing beside a name, place or title."""
@@ -145,6 +148,13 @@ class Understander:
         if is_injection(transcript):
             return Plan(refusal=REFUSAL)
         whole = self.matcher.parse(transcript)
+        text = normalize(transcript)
+        said = [w for w in text.split() if w not in _ARTICLES]
+        if whole is not None and len(whole) == 1 and whole[0].text == text \
+                and len(set(said)) < len(said) and self.matcher.clause(text) is None:
+            two = self._unjoined(text)  # read loosely with a word said twice: "air off fan
+            # off" is two commands, not the fan's alone
+            whole = two if two and any(p.tool != whole[0].tool for p in two) else whole
         parses = whole or (self._within_edges(transcript) if edges else None)
         if parses is None:
             return None
@@ -179,7 +189,12 @@ class Understander:
                 return parses
             if _asked_first(parses):
                 return tuple(dataclasses.replace(p, inferred=True) for p in parses)
-        for left, right in self.edges.unjoined(text):  # "windows up sunroof shut"
+        return self._unjoined(text)
+
+    def _unjoined(self, text: str) -> tuple[Parse, ...] | None:
+        """Two commands said one after the other without a joiner ("windows up sunroof
+        shut"), to be asked about first; None when no cut of ``text`` gives two."""
+        for left, right in self.edges.unjoined(text):
             first = self.matcher.parse(left)
             second = None if first is None else self.matcher.parse(right)
             if first is not None and second is not None and _asked_first((*first, *second)):

@@ -80,8 +80,8 @@ MEDIA_CONTROL_LANGUAGE = Language(
     ),
     sentences=(
         Sentences((f"(pause|stop|halt) [the|this] {_AUDIO}", "pause [it|this|that]",
-                   "stop playing", "(turn|switch|put) [the] radio off",
-                   "(turn|switch) off [the] radio", "[the] radio off",
+                   "stop playing", "(turn|switch|put) [the] (radio|music) off",
+                   "(turn|switch) off [the] (radio|music)", "[the] (radio|music) off",
                    f"(pause|stop|hold) [the|this] {_AUDIO} [for] [a|one] [(second|sec|moment|"
                    "bit|minute|min)]"),
                   args={"action": "pause"}),
@@ -179,7 +179,7 @@ SET_MEDIA_VOLUME_LANGUAGE = Language(
                   args={"volume_pct": 100}),
         Sentences(("half volume", f"[(set|turn|put)] [the] {_LOUDNESS} [(up|down)] (to|at) half "
                    "[volume|way]"), args={"volume_pct": 50}),
-        Sentences(("mute [the] [music|sound|audio|radio|media]", "(turn|switch) [the] (sound|music|"
+        Sentences(("mute [the] [music|sound|audio|radio|media]", "(turn|switch) [the] (sound|"
                    "volume) off", "silence [the] [music|radio]"), args={"volume_pct": 0}),
         Sentences((f"(turn|put) [the] {_LOUDNESS} up [a bit|a notch]",
                    f"(turn|put) up [the] {_LOUDNESS} [a bit|a notch]",

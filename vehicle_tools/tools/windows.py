@@ -211,7 +211,9 @@ SET_WINDOW_LANGUAGE = Language(
                    "rear seat windows"),
                   ("the rear left window", "the rear right window")),
             Group(("front windows", "front two windows", "windows in the front",
-                   "windows at the front", "front seat windows"),
+                   "windows at the front", "front seat windows", "driver and passenger windows",
+                   "drivers and passengers windows", "driver and passenger window",
+                   "my window and the passenger window"),
                   ("the driver window", "the passenger window"))),
     examples=(
               "open the driver window halfway",

@@ -1,0 +1,99 @@
+"""Second commands and corrections said without a pause, and the misreadings they used to make:
+"no" inside a sentence that is no command ("the maps work with no phone signal" once called a
+contact named "signal"), two commands read loosely as one ("air off fan off" was the fan's
+alone), a step refined by the value for one zone ("make it warmer ... 24 on my side" once set
+every zone and then the driver's). Every reading is checked call by call; every refusal to guess
+as a question or as nothing understood."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from daemon.manual.route import manual_first
+from daemon.understanding.intents import understander
+
+STATE = {"TempDriver": 21.0, "TempPassenger": 22.0, "FanLevel": 3, "media.Volume": 40,
+         "voice.volume_pct": 80}
+Calls = list[tuple[str, dict[str, Any]]]
+
+
+def _plan(text: str) -> tuple[Calls, str | None, bool] | None:
+    plan = understander().understand(text, STATE)
+    if plan is None:
+        return None
+    return ([(c.tool, dict(c.args)) for c in plan.calls],
+            plan.question.text if plan.question is not None else None, plan.inferred)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("open the drivers window a little and the back right one fully",  # "one": the window
+     [("set_window", {"position_pct": 20, "window": "driver"}),
+      ("set_window", {"position_pct": 100, "window": "rear_right"})]),
+    ("the driver and passenger windows shut please",
+     [("set_window", {"position_pct": 0, "window": "driver"}),
+      ("set_window", {"position_pct": 0, "window": "passenger"})]),
+    ("put the passenger seat heater on 1 and set her side to 22",  # "her": a zone's word
+     [("set_seat_heating", {"seat": "passenger", "level": 1}),
+      ("set_temperature", {"zone": "passenger", "celsius": 22.0})]),
+    ("heat my seat to 3 and set the passenger side to 22",
+     [("set_seat_heating", {"seat": "driver", "level": 3}),
+      ("set_temperature", {"zone": "passenger", "celsius": 22.0})]),
+])
+def test_a_second_command_names_its_own_target(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, None, False)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("my side eighteen scratch that nineteen",
+     [("set_temperature", {"zone": "driver", "celsius": 19.0})]),
+    ("next track oh no previous", [("media_control", {"action": "previous"})]),
+    ("fan up no down", [("set_fan", {"level": 2})]),  # the word that sets the step replaced
+    ("speak faster no sorry slower", [("set_assistant_voice", {"speed": 0.8})]),
+    ("lock the uh no unlock the doors", [("unlock_doors", {})]),  # starts as a command
+    ("heat my seat ... on one", [("set_seat_heating", {"seat": "driver", "level": 1})]),
+])
+def test_a_correction_said_without_a_pause_replaces_what_it_corrects(text: str,
+                                                                     calls: Calls) -> None:
+    assert _plan(text) == (calls, None, False)
+
+
+@pytest.mark.parametrize("text", [
+    "do the maps still work with no phone signal out on the farm",
+    "the maps work with no phone signal",
+])
+def test_no_inside_a_sentence_that_is_no_command_corrects_nothing(text: str) -> None:
+    assert _plan(text) is None  # never call_contact("signal ...")
+
+
+def test_two_commands_read_loosely_as_one_are_asked_about_as_two() -> None:
+    calls = [("set_ac", {"on": False}), ("set_fan", {"level": 0})]
+    assert _plan("air off fan off") == (calls, None, True)  # inferred: asked first
+    assert _plan("could you make the music a bit quieter please") == (
+        [("set_media_volume", {"volume_pct": 30})], None, False)  # one command, said once
+
+
+def test_a_step_then_the_value_for_one_zone_is_that_value_in_that_zone() -> None:
+    assert _plan("make it warmer ... 24 on my side") == (
+        [("set_temperature", {"celsius": 24.0, "zone": "driver"})], None, False)
+    # 24 is no cooler than 21: asked, never acted on
+    assert _plan("make it cooler ... 24 on my side") == (
+        [], "What temperature would you like?", False)
+
+
+def test_music_off_stops_the_music_and_sound_off_mutes() -> None:
+    assert _plan("music off") == ([("media_control", {"action": "pause"})], None, False)
+    assert _plan("turn the sound off") == ([("set_media_volume", {"volume_pct": 0})], None,
+                                            False)
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    ("we're five in the car with a full boot for the holidays, what tyre pressure then",
+     "always"),
+    ("we're towing a caravan, how fast can I go then", "always"),
+    ("what's my tyre pressure", "no"),  # a reading of the car
+    ("it's cold, what's the temperature", "no"),
+])
+def test_a_value_asked_for_a_situation_is_the_manuals(text: str, first: str) -> None:
+    assert manual_first(text) == first
