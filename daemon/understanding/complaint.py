@@ -43,6 +43,9 @@ _NOT_A_COMPLAINT = NEGATIONS | frozenset((
     "oil", "battery", "motor", "pie", "chips", "he", "she", "went", "was", "were", "and"))
 """Words that make a sentence something else than a complaint (outside its own phrases): a
 negation, a command, a question, the weather, something else that is hot or cold."""
+_NO_PLACE_ALONE = frozenset(("my", "me", "mine", "for", "i", "on", "all"))
+"""Words of a place that say none alone: the driver's, which may be someone else's ("my
+wife's seat"), and "all" ("it's all fogged up")."""
 _ASKING = frozenset(("is", "are", "do", "does", "did", "was", "were", "can", "could", "will",
                      "should", "shall"))
 """First words of a question ("is it cold in here"): asked, never acted on."""
@@ -82,8 +85,8 @@ class ComplaintReader:
     def __init__(self, registry: Registry, lists: Mapping[str, SlotList]) -> None:
         self._complaints = tuple(c for tool in registry if tool.language is not None
                                  for c in tool.language.complaints)
-        self._places = tuple(pattern(spoken) for slot in lists.values()
-                             if isinstance(slot, Values) for spoken, _ in slot.values)
+        self._places = tuple((pattern(spoken), value) for slot in lists.values()
+                             if isinstance(slot, Values) for spoken, value in slot.values)
 
     def read(self, text: str, clause: Callable[[str], Parse | None]) -> Parse | None:
         """``text`` (normalised) as the command its complaint means, parsed by ``clause``
@@ -95,13 +98,17 @@ class ComplaintReader:
             return None
         means, rest = found
         singular = re.sub(r"\b(\w{3,}[^s])s\b", r"\1", rest)  # "my sides" -> "my side"
-        for place in self._places:
+        elsewhere = False
+        for place, value in self._places:
             said = place.search(rest) or place.search(singular)
             if said is not None and said.group(0).strip():
                 placed = clause(f"{means} {said.group(0).strip()}")
                 if placed is not None and placed.said > parsed.said:
                     return replace(placed, inferred=True)
-        return replace(parsed, inferred=True)
+                elsewhere |= isinstance(value, str) and value not in parsed.args.values() \
+                    and bool(set(said.group(0).split()) - _NO_PLACE_ALONE) and bool(parsed.said)
+        return None if elsewhere else replace(parsed, inferred=True)  # "my passenger's bum
+        # is cold" is no complaint about the driver's seat
 
     def _complaint(self, words: list[str]) -> tuple[str, str] | None:
         """(the sentence the one complaint said means, the words outside its phrases), or

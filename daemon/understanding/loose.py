@@ -52,7 +52,7 @@ _BLOCKING_PHRASES = re.compile(r"\b(" + "|".join(
     re.escape(p) for p in (*CORRECTIONS, *SPLITTERS) if " " in p) + r")\b")
 """Words that change what a sentence means in ways a bag of words cannot read (a negation, a
 correction, a second command, a condition): such sentences are not read loosely."""
-_ASKS = frozenset(("what", "whats", "how", "hows", "when", "where", "which", "is", "are",
+_ASKS = frozenset(("what", "whats", "how", "hows", "when", "where", "which", "is", "are", "will",
                    "tell", "check", "show", "any", "did", "do", "does", "have", "has"))
 """Words of a question: a loose reading of a query needs one (and one of a command none)."""
 _STEPS = frozenset(("up", "down", "by", "more", "less", "higher", "lower"))

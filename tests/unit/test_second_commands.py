@@ -97,3 +97,25 @@ def test_music_off_stops_the_music_and_sound_off_mutes() -> None:
 ])
 def test_a_value_asked_for_a_situation_is_the_manuals(text: str, first: str) -> None:
     assert manual_first(text) == first
+
+
+@pytest.mark.parametrize(("text", "seat"), [
+    ("my wife's seat is cold", "passenger"),  # "my" is the wife's: no place alone
+    ("my seat is cold", "driver"),
+    ("her bum is cold", "passenger"),
+])
+def test_a_complaint_is_read_for_the_seat_it_is_about(text: str, seat: str) -> None:
+    assert _plan(text) == ([("set_seat_heating", {"level": 2, "seat": seat})], None, True)
+
+
+@pytest.mark.parametrize("text", [
+    "my passenger's bum is cold",  # never the driver's seat
+    "will i make it to the next servo",  # a question: never the next song
+])
+def test_a_complaint_or_question_about_something_else_proposes_nothing(text: str) -> None:
+    assert _plan(text) is None
+
+
+def test_all_in_a_complaint_names_no_place() -> None:
+    assert _plan("the back window's all fogged up") == (
+        [("set_defrost", {"on": True, "screen": "rear"})], None, True)
