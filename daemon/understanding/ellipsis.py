@@ -7,6 +7,10 @@ After "and" or "then", drivers leave out what the two commands share:
   window"; "rear defrost on and the front one too" is "front defrost on". The piece replaces
   a run of the words before it, and the result must read as a whole command that is not the
   command before again;
+- the values said again, each in place of the one of its kind said before (parallel): "open
+  the back left window all the way and the back right halfway" is "open the back right
+  window halfway" (the same tool only; every word of the piece a value, "the" or a word of
+  the command before);
 - what "it" is: "open the back left window and then close it halfway" closes the back left
   window: "it" is replaced by a run of the words before it, and the result must act on the
   same thing (same tool, same window, zone or seat). Both commands run, in order (`Parse.
@@ -25,6 +29,8 @@ from collections.abc import Callable, Iterator
 
 from daemon.understanding.correction import AMOUNT_WORDS, POLITE_WORDS, targets
 from daemon.understanding.parse import Parse
+from daemon.understanding.shape import phrases
+from vehicle_tools.language import SHARED_LISTS, Language, Values
 
 Clause = Callable[[str], Parse | None]
 Whole = Callable[[Parse], bool]
@@ -114,3 +120,70 @@ def _lends(parsed: Parse, before: Parse, kept: list[str]) -> bool:
     return parsed.tool == before.tool or not any(
         w[0].isdigit() or w in _LENT_VALUES for w in kept)
 
+
+
+def parallel(piece: list[str], before: Parse, clause: Clause, whole: Whole) -> Parse | None:
+    """``piece`` as values, each said in place of the one value of the same list in
+    ``before`` (see the module docstring); None when a word of the piece is none of those, a
+    value has no single counterpart, or the reading is not a whole command of ``before``'s
+    tool other than ``before``."""
+    words = before.text.split()
+    table = _table(before.block.language)
+    theirs = list(_spans(words, table))
+    text, replaced, index = list(words), [], 0
+    while index < len(piece):
+        span = next((s for s in _spans(piece[index:], table) if s[0] == 0), None)
+        if span is None:
+            if piece[index] not in _GLUE and piece[index] not in words:
+                return None  # a word that is no value: not this reading
+            index += 1
+            continue
+        mine = piece[index:index + span[1]]
+        same = [t for t in theirs if t[2] & span[2]]
+        if len(same) != 1:
+            return None
+        replaced.append((same[0][0], same[0][0] + same[0][1], mine))
+        index += span[1]
+    if len(replaced) < 2 or len({start for start, _, _ in replaced}) < len(replaced):
+        return None  # one value is gapping's; two for one place is no reading
+    for start, end, mine in sorted(replaced, reverse=True):
+        text[start:end] = mine
+    parsed = clause(" ".join(text))
+    if parsed is None or parsed.tool != before.tool or parsed.free_said() \
+            or dict(parsed.args) == dict(before.args) or not whole(parsed):
+        return None
+    return parsed
+
+
+_GLUE = frozenset(("the", "a", "and")) | _ONE
+_TABLES: dict[int, dict[tuple[str, ...], frozenset[str]]] = {}
+
+
+def _table(language: Language) -> dict[tuple[str, ...], frozenset[str]]:
+    """Every value phrase of the tool's lists (its own and the shared ones) -> list names."""
+    key = id(language)
+    if key not in _TABLES:
+        table: dict[tuple[str, ...], set[str]] = {}
+        for name, slot in {**SHARED_LISTS, **language.lists}.items():
+            if isinstance(slot, Values):
+                for phrase in phrases(slot):
+                    table.setdefault(phrase, set()).add(name)
+        _TABLES[key] = {phrase: frozenset(names) for phrase, names in table.items()}
+    return _TABLES[key]
+
+
+def _spans(words: list[str], table: dict[tuple[str, ...], frozenset[str]]
+           ) -> Iterator[tuple[int, int, frozenset[str]]]:
+    """(start, length, list names) of the longest value phrase at each start, left to right,
+    not overlapping; a number is a value of the list "#"."""
+    index = 0
+    while index < len(words):
+        if words[index].replace(".", "", 1).isdigit():
+            yield index, 1, frozenset({"#"})
+            index += 1
+            continue
+        size = next((n for n in range(min(5, len(words) - index), 0, -1)
+                     if tuple(words[index:index + n]) in table), 0)
+        if size:
+            yield index, size, table[tuple(words[index:index + size])]
+        index += size or 1

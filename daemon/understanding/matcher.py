@@ -38,7 +38,7 @@ from daemon.understanding.correction import (
     verb_of,
     without_enough,
 )
-from daemon.understanding.ellipsis import gapped, it_of, without_same_again
+from daemon.understanding.ellipsis import gapped, it_of, parallel, without_same_again
 from daemon.understanding.fit import Fit
 from daemon.understanding.free_text import (
     NOT_A_NAME_START,
@@ -330,9 +330,9 @@ class Matcher:
                 piece = named
             parsed = self.clause(" ".join(piece), transcript)
             if parsed is None and parses and joined:  # "... and then close it halfway", "...
-                parsed = it_of(piece, parses[-1], self.clause, self._whole) or gapped(
-                    piece, parses[-1], self.clause, self._whole,
-                    self._topics[parses[-1].tool])  # and your voice too"
+                parsed = it_of(piece, parses[-1], self.clause, self._whole) or parallel(
+                    piece, parses[-1], self.clause, self._whole) or gapped(piece, parses[-1],
+                    self.clause, self._whole, self._topics[parses[-1].tool])  # and your voice"
             if parsed is None and parses:  # "... and the passenger window": the verb before
                 verb = verb_of(parses[-1].text)
                 parsed = self.clause(" ".join(verb + piece), transcript)

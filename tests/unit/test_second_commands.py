@@ -119,3 +119,24 @@ def test_a_complaint_or_question_about_something_else_proposes_nothing(text: str
 def test_all_in_a_complaint_names_no_place() -> None:
     assert _plan("the back window's all fogged up") == (
         [("set_defrost", {"on": True, "screen": "rear"})], None, True)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("open the back left window all the way and the back right halfway",  # each value in place
+     [("set_window", {"position_pct": 100, "window": "rear_left"}),
+      ("set_window", {"position_pct": 50, "window": "rear_right"})]),
+    ("set the driver seat heater to 3 and the passenger to 1",  # not 1 degree for her side
+     [("set_seat_heating", {"seat": "driver", "level": 3}),
+      ("set_seat_heating", {"seat": "passenger", "level": 1})]),
+])
+def test_values_said_again_take_the_places_of_those_before(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, None, False)
+
+
+def test_a_piece_with_words_that_are_not_values_is_not_read_in_parallel() -> None:
+    plan = _plan("my window halfway and the passengers all the way up")  # "up" is no value
+    assert plan is None or ("set_window", {"position_pct": 100, "window": "passenger"}) \
+        not in plan[0]  # never opened in place of "halfway"
+    plan = _plan("open the back left window all the way and the boot halfway")
+    assert plan is None or not any(c[0] == "set_window" and c[1]["position_pct"] == 50
+                                   for c in plan[0])  # the boot is no window
