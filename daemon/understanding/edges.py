@@ -128,7 +128,7 @@ def _firsts(expr: Any, lists: Mapping[str, SlotList]) -> tuple[set[str], bool]:
         said = normalize(str(expr.original_text or expr.text)).split()
         return ({said[0]}, False) if said else (set(), True)
     if isinstance(expr, ListReference):
-        slot = lists.get(expr.slot_name)
+        slot = lists.get(expr.list_name)  # "{all_windows:window}": all_windows
         firsts = {phrase[0] for phrase in phrases(slot)} if isinstance(slot, Values) else (
             {"#"} if isinstance(slot, Range) else set())
         return firsts, False
@@ -212,14 +212,17 @@ class Edges:
         "ac on fan to 3"): the cuts of ``text`` (normalised, at most `MAX_AROUND_WORDS` words)
         before a word a command can start with, each side at least `MIN_KEPT` words; at most
         `MAX_AROUND`. Which are two commands is the matcher's; the caller asks first (a
-        joiner may have been misheard)."""
+        joiner may have been misheard). Never beside a joiner: there the matcher has tried
+        the commands it joins ("turn on the AC and make it 20": "it" is the A/C, no
+        temperature guessed); a joiner inside a side is the matcher's again ("set the cabin
+        to 22 put the ac on and shut the windows")."""
         words = text.split()
-        if len(words) > MAX_AROUND_WORDS or self.joiners & set(words):
-            return ()  # with a joiner the matcher has tried the commands it joins ("turn on
-            # the AC and make it 20": "it" is the A/C, no temperature guessed)
+        if len(words) > MAX_AROUND_WORDS:
+            return ()
         return tuple((" ".join(words[:cut]), " ".join(words[cut:]))
                      for cut in range(MIN_KEPT, len(words) - MIN_KEPT + 1)
-                     if words[cut] in self.starts)[:MAX_AROUND]
+                     if words[cut] in self.starts and not {words[cut - 1], words[cut]}
+                     & self.joiners)[:MAX_AROUND]
 
     def _droppable(self, word: str) -> bool:
         return word in self.address or (word not in self.known | MEANINGFUL

@@ -193,12 +193,20 @@ class Understander:
 
     def _unjoined(self, text: str) -> tuple[Parse, ...] | None:
         """Two commands said one after the other without a joiner ("windows up sunroof
-        shut"), to be asked about first; None when no cut of ``text`` gives two."""
+        shut"), or three ("close the sunroof windows up lock the doors"), to be asked about
+        first; None when no cut of ``text`` gives them."""
+        found = self._cut(text, 1)
+        return None if found is None else tuple(
+            dataclasses.replace(p, inferred=True) for p in found)
+
+    def _cut(self, text: str, depth: int) -> tuple[Parse, ...] | None:
+        """The commands of ``text`` cut once, or ``depth`` more times on the right."""
         for left, right in self.edges.unjoined(text):
             first = self.matcher.parse(left)
-            second = None if first is None else self.matcher.parse(right)
+            second = None if first is None else self.matcher.parse(right) or (
+                self._cut(right, depth - 1) if depth else None)
             if first is not None and second is not None and _asked_first((*first, *second)):
-                return tuple(dataclasses.replace(p, inferred=True) for p in (*first, *second))
+                return (*first, *second)
         return None
 
     def _then(self, parses: tuple[Parse, ...], state: Readings | None) -> tuple[Call, ...]:

@@ -140,3 +140,24 @@ def test_a_piece_with_words_that_are_not_values_is_not_read_in_parallel() -> Non
     plan = _plan("open the back left window all the way and the boot halfway")
     assert plan is None or not any(c[0] == "set_window" and c[1]["position_pct"] == 50
                                    for c in plan[0])  # the boot is no window
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("close the sunroof windows up lock the doors",  # "windows" starts a command too
+     [("set_sunroof", {"position_pct": 0}), ("set_window", {"position_pct": 0, "window": "all"}),
+      ("lock_doors", {})]),
+    ("turn on the ac set the temp to 19 fan on five",
+     [("set_ac", {"on": True}), ("set_temperature", {"celsius": 19.0, "zone": "all"}),
+      ("set_fan", {"level": 5})]),
+    ("set the cabin to 22 put the ac on and shut the windows",  # a joiner inside a side
+     [("set_temperature", {"celsius": 22.0, "zone": "all"}), ("set_ac", {"on": True}),
+      ("set_window", {"position_pct": 0, "window": "all"})]),
+])
+def test_three_commands_said_without_joiners_are_asked_about_first(text: str,
+                                                                  calls: Calls) -> None:
+    assert _plan(text) == (calls, None, True)
+
+
+def test_no_cut_beside_a_joiner() -> None:
+    plan = _plan("turn on the ac and make it 20")  # "it" is the A/C: no temperature guessed
+    assert plan is None or not any(c[0] == "set_temperature" for c in plan[0])
