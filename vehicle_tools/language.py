@@ -220,7 +220,7 @@ WINDOW = values(
 declared: a wrong guess would move the wrong window; "front left" is asked.)"""
 
 ALL_WINDOWS = values(
-    ("all [of] [the] windows", "all"), ("every window", "all"), ("each window", "all"),
+    ("all [of] [the] windows", "all"), ("every [single] window", "all"), ("each window", "all"),
     ("all [of] the window", "all"),  # whisper drops the plural: "close all the window"
     ("[all] [the] windows", "all"), ("all [of] them", "all"),
 )
@@ -240,7 +240,8 @@ ZONE = values(
     ("for my rider", "passenger"), ("[on] [my] rider[s] side", "passenger"),
     ("[on|for] mine", "driver"), ("[on|for] (her|his) side", "passenger"),
     ("[on|for] (hers|his)", "passenger"), ("for my passenger", "passenger"),
-    ("(everywhere|everyone|all zones|both sides|for everyone)", "all"),
+    ("(everywhere|everyone|all zones|both zones|[on] both sides|for everyone)", "all"),
+    ("for both of us", "all"),
 )
 
 AMOUNT = values(
@@ -290,6 +291,7 @@ EDGE_WORDS = (
     "pet", "hun", "hon", "honey", "dear", "darling", "sweetheart", "babe", "dude", "man",
     "buddy", "bud", "pal", "chief", "guv", "mister", "madam", "maam", "cuz", "fam", "mon",
     "eh", "aye", "yo", "abeg", "innit", "yeah", "yep", "yup", "quick", "sharpish", "pronto",
+    "lah", "boyo", "bruv",
 )
 """Words a driver says before or after a command that ask for nothing: forms of address
 ("fan on 4 bro", "would you switch on the fog lights pet"), dialect tags ("lock the ute up eh",

@@ -85,11 +85,16 @@ SET_ASSISTANT_VOICE_LANGUAGE = Language(
     sentences=(
         Sentences((f"[(set|turn|put|change|make)] {_YOUR_VOICE} [(to|at)] {{percent:volume_pct}} "
                    "[percent]",
-                   "(speak|talk) [at] [a] [volume [of]] {percent:volume_pct} percent [volume]")),
+                   "(speak|talk) [at] [a] [volume [of]] {percent:volume_pct} percent [volume]",
+                   f"(reduce|lower|raise|increase) {_YOUR_VOICE} (to|at) {{percent:volume_pct}} "
+                   "[percent]")),
         Sentences(("(speak|talk) (slower|more slowly|slowly)", "slow down [your (voice|speech)]",
-                   "(speak|talk) [a bit|a little] (slower|more slowly)"), args={"speed": 0.8}),
+                   "(speak|talk) [a bit|a little] (slower|more slowly)",
+                   "slower voice", "[your] voice slower"), args={"speed": 0.8}),
         Sentences(("(speak|talk) (faster|quicker|more quickly|quickly)",
-                   "(speak|talk) [a bit|a little] (faster|quicker)"), args={"speed": 1.25}),
+                   "(speak|talk) [a bit|a little] (faster|quicker)",
+                   "(faster|quicker) voice", "[your] voice (faster|quicker)"),
+                  args={"speed": 1.25}),
         Sentences(("(speak|talk) [at] {speed} (times|x) [speed]",
                    "(speak|talk) at {speed} speed",
                    f"[(set|change|put|make)] {_YOUR_SPEED} [(to|at)] {{speed}} [(times|x)] "
@@ -104,12 +109,13 @@ SET_ASSISTANT_VOICE_LANGUAGE = Language(
                    "i cant hear you", "speak up [a bit|a little]"),
                   args={"volume_pct": 10}, relative="volume_pct"),
         Sentences(("[go back to] (speak|talk|speaking|talking) at (normal|regular|usual|"
-                   "your normal|your usual) speed",
-                   "(normal|regular|usual) speed [please]"), args={"speed": 1.0}),
+                   "your normal|your usual) speed [again]",
+                   "(normal|regular|usual) speed [please] [again]"), args={"speed": 1.0}),
         Sentences(("(speak|talk) at half [your] [normal|usual] speed", "half speed"),
                   args={"speed": 0.5}),
         Sentences(("(speak|talk) (quieter|softer|more quietly|more softly)",
                    f"[make|turn] {_YOUR_VOICE} [a bit|a little] (quieter|softer)",
+                   f"{_YOUR_VOICE} [a] [bit|little] lower",
                    f"(turn|put) {_YOUR_VOICE} down"),
                   args={"volume_pct": -10}, relative="volume_pct"),
     ),

@@ -212,9 +212,9 @@ SET_LIGHTS_LANGUAGE = Language(
          "dipped beam[s]|dipped (lights|headlights)|dip beam[s]|lights)",
          "headlights"),
         ("(high beam[s]|full beam[s]|brights|main beam[s])", "high_beam"),
-        ("(fog lights|fog light|fog lamp[s]|foglights|fogs|foggies|[front] fog lamps)",
-         "fog_lights"),
-        ("(interior|dome|cabin|reading|inside|courtesy) (light|lights|lamp)", "interior"))},
+        ("[front] (fog lights|fog light|fog lamp[s]|foglights|fogs|foggies)", "fog_lights"),
+        ("(interior|dome|cabin|reading|inside|courtesy) (light|lights|lamp)", "interior"),
+        ("(light|lights|lamp) inside", "interior"))},
 )
 
 

@@ -112,6 +112,7 @@ SET_TEMPERATURE_LANGUAGE = Language(
             f"{ADJUST_TO} [the] {_TEMPERATURE_WORDS} [{{zone}}] (to|at) {{celsius}} [degrees] "
             "[{zone}]",
             "{celsius} degrees [celsius] [{zone}]",
+            "{zone} (up|down) to {celsius} degrees",
             "(set|make it) {celsius} degrees [celsius] [{zone}]",
             "(i (want|need|would like|like)|id like) it [at] {celsius} [degrees] [{zone}]",
         )),
@@ -124,7 +125,8 @@ SET_TEMPERATURE_LANGUAGE = Language(
         ), fahrenheit=("celsius",)),
         Sentences((
             "[make it|make things] [a] [(bit|little|touch|tad|degree)] (warmer|hotter) [in here] "
-            "[{zone}]",
+            "[{zone}] [again]", "[a] [(bit|little|touch|tad)] more heat [{zone}]",
+            "(up (a|one) degree|(a|one) more degree) [{zone}]",
             "(warm|heat) (it|things|the car|the cabin) up [a bit|a little|a touch|slightly] "
             "[{zone}]",
             f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} up [a bit] [{{zone}}]",
@@ -138,7 +140,7 @@ SET_TEMPERATURE_LANGUAGE = Language(
         ), args={"celsius": 1.0}, relative="celsius"),
         Sentences((
             "[make it|make things] [a] [(bit|little|touch|tad|degree)] (cooler|colder) [in here] "
-            "[{zone}]",
+            "[{zone}] [again]", "down (a|one) degree [{zone}]",
             "cool (it|things|the car|the cabin) down [a bit|a little|a touch|slightly] [{zone}]",
             "(im|i am) (sweating|boiling|roasting|too hot)",
             f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} down [a bit] [{{zone}}]",
@@ -151,6 +153,7 @@ SET_TEMPERATURE_LANGUAGE = Language(
         ), args={"celsius": -1.0}, relative="celsius"),
         Sentences((
             "[make it|make things] {celsius} degree[s] (warmer|hotter|more) [{zone}]",
+            "(up {celsius} degree[s]|{celsius} (warmer|hotter)) [{zone}]",
             f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} up [by] {{celsius}} degree[s] [{{zone}}]",
             f"(raise|increase) [the] {_TEMPERATURE_WORDS} [by] {{celsius}} degree[s] [{{zone}}]",
             f"((turn|bring|put) [the] {_TEMPERATURE_WORDS} up|(raise|increase) [the] "
@@ -159,6 +162,8 @@ SET_TEMPERATURE_LANGUAGE = Language(
         ), relative="celsius"),
         Sentences((
             "[make it|make things] {minus_celsius:celsius} degree[s] (cooler|colder|less) [{zone}]",
+            "(down {minus_celsius:celsius} degree[s]|{minus_celsius:celsius} (cooler|colder)) "
+            "[{zone}]",
             f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} down [by] {{minus_celsius:celsius}} "
             "degree[s] [{zone}]",
             f"(lower|decrease|reduce) [the] {_TEMPERATURE_WORDS} [by] {{minus_celsius:celsius}} "
@@ -178,18 +183,9 @@ SET_TEMPERATURE_LANGUAGE = Language(
     ask={"celsius": "What temperature would you like?"},
     state_keys={"celsius": "TempDriver", "celsius:zone=passenger": "TempPassenger"},
     fahrenheit_above={"celsius": 40.0},
-    examples=(
-              "set the temperature to twenty one degrees",
-              "make it twenty two and a half degrees",
-              "warm it up",
-              "cool it down",
-              "turn the temperature down to eighteen",
-              "on my side",
-              "driver side",
-              "passenger side",
-              "all zones",
-              "fahrenheit",
-              "celsius"),
+    examples=("set the temperature to twenty one degrees", "make it twenty two and a half degrees",
+              "warm it up", "cool it down", "turn the temperature down to eighteen", "on my side",
+              "driver side", "passenger side", "all zones", "fahrenheit", "celsius"),
     model_examples=(("could you set it to 23 degrees", {"celsius": 23}),
                     ("passenger side nineteen and a half please",
                      {"celsius": 19.5, "zone": "passenger"})),
@@ -266,7 +262,7 @@ SET_FAN_LANGUAGE = Language(
         Sentences((
             f"(turn|switch|shut) [the] {_FAN} off", f"(turn|switch|shut) off [the] {_FAN}",
             f"off the {_FAN}",
-            f"{_FAN} off", f"(stop|kill) [the] {_FAN}",
+            f"{_FAN} off", f"(stop|kill) [the] {_FAN} [altogether|completely|entirely]",
         ), args={"level": 0}),
         Sentences((
             f"[(set|turn|put|crank)] [the] {_FAN} [up] [(to|at|on)] (max|maximum|full|highest|"
@@ -280,14 +276,15 @@ SET_FAN_LANGUAGE = Language(
             f"(turn|bump|crank|put) [the] {_FAN} up [a bit|a notch]", f"{_FAN} up",
             "(a bit|a little|some) more air", "give (me|us) more air",
             f"(turn|bump|crank|put) up [the] {_FAN} [a bit|a notch]",
-            f"(more|increase [the]) {_FAN}", "more air",
+            f"(more|increase [the]) {_FAN}", "more air", f"{_FAN} one higher",
+            f"[give (me|us)] (another|one more) notch (on|for) [the] {_FAN}",
         ), args={"level": 1}, relative="level"),
         Sentences((
             f"(turn|put) [the] {_FAN} down [a bit|a notch]",
             f"(turn|put) down [the] {_FAN} [a bit|a notch]",
             f"(less|decrease [the]|lower [the]|reduce [the]) {_FAN}",
             f"[the] {_FAN} is [way|far|much] too (loud|strong|noisy)", f"{_FAN} down",
-            "less air", "too much (air|wind)",
+            "less air", "too much (air|wind)", f"{_FAN} one lower",
         ), args={"level": -1}, relative="level"),
         Sentences((
             f"[(turn|bump|crank|put|kick|knock)] [the] {_FAN} up [by] {{level}} {_STEPS}",

@@ -16,6 +16,8 @@ from vehicle_tools.registry import Report, Tool, ToolArgs
 from vehicle_tools.state import VehicleState
 from vehicle_tools.tools.common import number
 
+_CAR = "(car|ute|bakkie|truck|van|motor)"
+
 StatusItem = Literal["speed", "fuel", "range", "odometer", "gear", "tire_pressure", "doors"]
 
 _TIRES = (("TirePressureFL", "front_left_kpa"), ("TirePressureFR", "front_right_kpa"),
@@ -108,7 +110,9 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
         Sentences(("(whats|what is|tell me|check) [the] [my] [current] (speed|current speed)",
                    "how fast (am i|are we) (going|driving|doing)", "(whats|what is) my speed",
                    "(what|which) speed (am i|are we) (doing|going|at)",
-                   "[my] [current] speed (reading|check)"),
+                   "[my] [current] speed (reading|check)", "[my] current speed",
+                   "how fast (im|i am|were|we are) (going|driving|doing)",
+                   f"how fast is (the|this) {_CAR} going"),
                   args={"item": "speed"}),
         Sentences(("(whats|what is|tell me|check) [the] [my] fuel [level]",
                    "how much (fuel|gas|petrol|diesel) (do i have|do we have|is left|have i got|"
@@ -118,7 +122,7 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "(is|are) (the tank|we|i) (low|full|running low) [on (fuel|gas|petrol)]",
                    "how (full|empty) is the tank", "(fuel|gas|petrol) level",
                    "do (i|we) need (gas|fuel|petrol|to refuel)", "(fuel|petrol|gas|diesel)",
-                   "how much (fuel|gas|petrol|diesel) [is] left",
+                   "how much (fuel|gas|petrol|diesel) ([is] left|remains|is remaining)",
                    "(am i|are we) (running|getting) low on (fuel|gas|petrol|diesel)",
                    "(fuel|gas|petrol|diesel) (status|check|situation|gauge)"),
                   args={"item": "fuel"}),
@@ -151,14 +155,19 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "[(in total|altogether|overall)]",
                    "(odometer|mileage|odo) (reading|check|status)",
                    "[the] (odometer|mileage) please",
-                   "total (miles|kilometers|kilometres|km|mileage) [on the (car|clock)]"),
+                   "total (miles|kilometers|kilometres|km|mileage) [on the (car|clock)]",
+                   "[(whats|what is)] [the] (mileage|odometer [reading]) on (the|this) "
+                   f"(clock|{_CAR})",
+                   "how many (miles|kilometers|kilometres|km) (are|is) on the clock"),
                   args={"item": "odometer"}),
         Sentences(("(what|which) gear (am i|are we|is the car|is it) in",
                    "(whats|what is) [the] gear", "is (the car|it) in (park|drive|reverse|neutral)",
                    "are we in (park|drive|reverse|neutral)", "gear (check|status)"),
                   args={"item": "gear"}),
-        Sentences(("(whats|what is|tell me|check) [the] [my] (tire|tyre) pressure[s]",
-                   "how are [the] [my] (tires|tyres)", "(tire|tyre) pressure[s]",
+        Sentences(("(whats|what is|tell me|check) [the] [my] (tire|tyre) pressure[s] [all round|"
+                   f"all around|on (the|this) {_CAR}]",
+                   "how are [the] [my] (tires|tyres)",
+                   "(tire|tyre) pressure[s] [all round|all around]",
                    "are [the] [my] (tires|tyres) (ok|okay|fine|inflated)",
                    "check [the] [my] (tires|tyres) [pressure]",
                    "[are] [the] [my] (tires|tyres) (ok|okay|fine|alright)"),
@@ -167,6 +176,8 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "did i lock [the] (car|doors)", "is the (trunk|boot) (open|closed)",
                    "(is|are) (a|any|the) door[s] open",
                    "(are|is) (all|any) [of] the doors (open|shut|closed|locked|unlocked)",
+                   "are [the|my] doors [all] locked up [tight]",
+                   "are all [of] the doors locked up [tight]",
                    "[the] (doors|door) (locked|unlocked|open|shut|closed) or (not|what)",
                    "check [if|that|whether] [the|my] (doors|door|car) (is|are) (locked|unlocked|"
                    "open|shut|closed)",

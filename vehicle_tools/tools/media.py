@@ -166,7 +166,9 @@ SET_MEDIA_VOLUME_LANGUAGE = Language(
                    "[percent]",
                    f"(turn|put) [the] {_VOLUME} (up|down) to {{percent:volume_pct}} [percent]",
                    f"{ADJUST_TO} [the] {_VOLUME} (to|at) {{percent:volume_pct}} [percent]",
-                   "volume {percent:volume_pct} [percent]")),
+                   "volume {percent:volume_pct} [percent]",
+                   f"[(turn|put)] [the] {_VOLUME} back [(up|down)] to {{percent:volume_pct}} "
+                   "[percent]")),
         # the radio's own block: "to"/"at" before its number always (a loose reading needs
         # it too), so "radio 1" stays a station, never a volume
         Sentences((f"[(set|turn|put|change|make)] [the] {_LOUDNESS} (to|at) "
@@ -179,30 +181,35 @@ SET_MEDIA_VOLUME_LANGUAGE = Language(
                   args={"volume_pct": 100}),
         Sentences(("half volume", f"[(set|turn|put)] [the] {_LOUDNESS} [(up|down)] (to|at) half "
                    "[volume|way]"), args={"volume_pct": 50}),
-        Sentences(("mute [the] [music|sound|audio|radio|media]", "(turn|switch) [the] (sound|"
-                   "volume) off", "silence [the] [music|radio]"), args={"volume_pct": 0}),
+        Sentences(("mute [the] [music|sound|audio|radio|media] [completely]",
+                   "(turn|switch) [the] (sound|volume) off", "silence [the] [music|radio]"),
+                  args={"volume_pct": 0}),
         Sentences((f"(turn|put) [the] {_LOUDNESS} up [a bit|a notch]",
                    f"(turn|put) up [the] {_LOUDNESS} [a bit|a notch]",
-                   f"(raise|increase) [the] {_LOUDNESS} [a bit]", "louder", "(make|turn) it louder",
+                   f"(raise|increase) [the] {_LOUDNESS} [a bit]", "louder [again]",
+                   "(make|turn) it louder",
                    f"[the] {_LOUDNESS} louder [please]",
                    "(turn|put) it up [a bit|a notch|a little]", "i cant hear (anything|the music)"),
                   args={"volume_pct": 10}, relative="volume_pct"),
         Sentences((f"(turn|put) [the] {_LOUDNESS} down [a bit|a notch]",
                    f"(turn|put) down [the] {_LOUDNESS} [a bit|a notch]",
-                   f"(lower|decrease|reduce) [the] {_LOUDNESS} [a bit]", "(quieter|softer)",
+                   f"(lower|decrease|reduce) [the] {_LOUDNESS} [a bit]", "(quieter|softer) [again]",
                    "(make|turn) it (quieter|softer)",
                    f"[the] {_LOUDNESS} (quieter|softer) [please]",
                    "(turn|put) it down [a bit|a notch|a little]"),
                   args={"volume_pct": -10}, relative="volume_pct"),
         Sentences((f"[(turn|put)] [the] {_LOUDNESS} up by {{percent:volume_pct}} [percent]",
-                   f"(raise|increase) [the] {_LOUDNESS} by {{percent:volume_pct}} [percent]"),
+                   f"(raise|increase) [the] {_LOUDNESS} by {{percent:volume_pct}} [percent]",
+                   f"[(turn|put)] [the] {_VOLUME} up {{step:volume_pct}} [percent]"),
                   relative="volume_pct"),
         Sentences((f"[(turn|put)] [the] {_LOUDNESS} down by {{minus_percent:volume_pct}} "
                    "[percent]",
                    f"(lower|decrease|reduce) [the] {_LOUDNESS} by {{minus_percent:volume_pct}} "
                    "[percent]"), relative="volume_pct"),
     ),
-    lists={"minus_percent": Values(tuple((str(n), -n) for n in range(5, 55, 5)))},
+    lists={"minus_percent": Values(tuple((str(n), -n) for n in range(5, 55, 5))),
+           # a bare step only up and small: "volume up sixty" may be "to 60", "down ten" "to 10"
+           "step": Values(tuple((str(n), n) for n in range(5, 25, 5)))},
     state_keys={"volume_pct": "media.Volume"},
     model_examples=(("volume to 40", {"volume_pct": 40}),),
     referent="the music",

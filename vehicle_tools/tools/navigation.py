@@ -53,7 +53,8 @@ class NavigateToArgs(ToolArgs):
 
 
 NAVIGATE_TO_LANGUAGE = Language(
-    sentences=(Sentences(("(navigate|take me|drive me|go|head|drive) home",),
+    sentences=(Sentences(("(navigate [us]|take (me|us) [back]|drive (me|us)|go [back]|head [back]"
+                          "|drive) home",),
                          args={"destination": "home"}),
                Sentences(("(i|we) (need|want) directions", "give me directions",
                           "start [the] (navigation|satnav|route guidance)"), args={}),
@@ -152,12 +153,13 @@ GET_ETA_LANGUAGE = Language(sentences=(Sentences((
     "how (much|long) [more] time [more] (to|till|until) (reach|we reach|we get there|arrival|"
     "we arrive|the destination)", "how much time [is] left",
     "how far (to go|is it|is left) (to|till|until) [the] (next (stop|drop)|destination)",
-    "(are we there yet|eta)", "[the|my|our] (eta|arrival time)",
+    "(are we there yet|eta)", "[the|my|our] (eta|arrival time) [on this (trip|journey|drive)]",
     "(am i|are we) going to be late", "how much (further|farther|longer) [to go]",
     "are we nearly there [yet]", "what time (will|do) (we|i) (arrive|get there)",
     "(time|distance) (to|till|until) [the] destination", "(time|distance) (left|remaining) [to go]",
+    "(time|distance) (left|remaining) [to go] on (the|this) (trip|journey|drive)",
     "(read|give|tell) [me|us] [out] the (eta|arrival time)",
-    "(please tell me|tell me|let me know) when (we|i) (will|are going to|should) (arrive|get "
+    "(please tell me|tell me|let me know) when (we|i) [will|are going to|should] (arrive|get "
     "there|get in|be there)",
     "when (will|do|are) (we|i) (get in|going to get in)",
 )),),

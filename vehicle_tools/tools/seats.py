@@ -82,7 +82,7 @@ SET_SEAT_HEATING_LANGUAGE = Language(
             f"(turn|switch|put) [the] [{{seat}}] {_SEAT_HEAT} on",
             f"(turn|switch|put) on [the] [{{seat}}] {_SEAT_HEAT}",
             f"(turn|switch|put) [the] {_SEAT_HEAT} on (for|on) [the] {{seat}}",
-            "heat [up] [the] {seat} seat", "heat [up] {seat}",
+            "heat [up] [the] {seat} seat", "heat [up] {seat}", "heat [the] {seat} seat up",
         ), args={"level": 2}),
         Sentences((
             f"(turn|switch|put) [the] [{{seat}}] {_SEAT_HEAT} (to|on) (max|maximum|high|highest|"
@@ -115,11 +115,14 @@ SET_SEAT_HEATING_LANGUAGE = Language(
             "[(set|turn|put|change|switch) [on|up]] [the|both] (heated seats|seat heaters|seat "
             "warmers) [(on|to|at)] [level] {level}",
             "(heat|warm) [up] (both|all) [the] [front] seats [(to|at)] [level] {level}",
+            "(both|all) [the] [front] seats heated (on|to|at) [level] {level}",
         ), args={"seat": "all"}),
-        Sentences(("(my|the) (back|bum|butt|bottom) is (cold|freezing)",),
+        Sentences(("(my|the) (back|bum|butt|bottom) is (cold|freezing)",
+                   "warm [up] my seat [up]"),
                   args={"level": 2, "seat": "driver"}),
-        Sentences(("(turn|switch|put) [the] (heated seats|seat heaters) on",
-                   "(turn|switch|put) on [the] (heated seats|seat heaters)"),
+        Sentences(("(turn|switch|put) [the|both] (heated seats|seat heaters) on",
+                   "(turn|switch|put) on [the|both] (heated seats|seat heaters)",
+                   "(both|all) [the] [front] seats heated [on]"),
                   args={"level": 2, "seat": "all"}),
         Sentences(("(turn|switch|shut) [the] (heated seats|seat heaters) off",
                    "(turn|switch|shut) off [the] (heated seats|seat heaters)"),

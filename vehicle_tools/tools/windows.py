@@ -208,12 +208,12 @@ SET_WINDOW_LANGUAGE = Language(
     ask={"window": "Which window?"},
     groups=(Group(("back windows", "rear windows", "back two windows", "rear two windows",
                    "windows in the back", "windows at the back", "back seat windows",
-                   "rear seat windows"),
+                   "rear seat windows", "back ones", "rear ones"),
                   ("the rear left window", "the rear right window")),
             Group(("front windows", "front two windows", "windows in the front",
                    "windows at the front", "front seat windows", "driver and passenger windows",
                    "drivers and passengers windows", "driver and passenger window",
-                   "my window and the passenger window"),
+                   "my window and the passenger window", "front ones"),
                   ("the driver window", "the passenger window"))),
     examples=(
               "open the driver window halfway",
@@ -287,6 +287,7 @@ SET_SUNROOF_LANGUAGE = Language(
             "{percent:position_pct} percent [open]",
             "[the] (sunroof|sun roof|moonroof|roof) [open] {amount:position_pct}",
             "[the] (sunroof|sun roof|moonroof|roof) open",
+            "{amount:position_pct} on the (sunroof|sun roof|moonroof|moon roof)",
             f"{_OPEN} [the] (sunroof|sun roof|moonroof|moon roof|roof) (to|at) "
             "{percent:position_pct} [open]",
             "[(put|set|move|slide)] [the] (sunroof|sun roof|moonroof|moon roof) [back|open] "

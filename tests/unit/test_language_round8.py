@@ -1,0 +1,132 @@
+"""Round 8 of the command language: near misses of the development splits read by class (a
+trailing "again", "back" before a volume, a bare step with its unit, "another notch", the
+voice named after its change, "half on the sunroof", front fog lights, the light inside,
+"altogether", both seats heated, "the rear ones", readings with the car's nickname, "navigate
+us home"). Every reading is checked call by call; the sentences they could be confused with
+must not act."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from daemon.understanding.intents import understander
+
+STATE = {"TempDriver": 21.0, "TempPassenger": 22.0, "FanLevel": 3, "media.Volume": 40,
+         "voice.volume_pct": 80}
+Calls = list[tuple[str, dict[str, Any]]]
+
+REAR = [("set_window", {"position_pct": 100, "window": "rear_left"}),
+        ("set_window", {"position_pct": 100, "window": "rear_right"})]
+
+
+def _calls(text: str) -> Calls | None:
+    plan = understander().understand(text, STATE)
+    if plan is None or plan.question is not None or plan.inferred:
+        return None
+    return [(c.tool, dict(c.args)) for c in plan.calls]
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    # "again" after a step or a value
+    ("bit warmer again", [("set_temperature", {"celsius": 22.0, "zone": "all"})]),
+    ("a bit cooler again", [("set_temperature", {"celsius": 20.0, "zone": "all"})]),
+    ("louder again", [("set_media_volume", {"volume_pct": 50})]),
+    ("quieter again", [("set_media_volume", {"volume_pct": 30})]),
+    ("normal speed again", [("set_assistant_voice", {"speed": 1.0})]),
+    ("please talk at normal speed again", [("set_assistant_voice", {"speed": 1.0})]),
+    # a bare step with its unit
+    ("up two degrees", [("set_temperature", {"celsius": 23.0, "zone": "all"})]),
+    ("down a degree", [("set_temperature", {"celsius": 20.0, "zone": "all"})]),
+    ("up a degree on the passenger side",
+     [("set_temperature", {"celsius": 23.0, "zone": "passenger"})]),
+    ("one more degree on my side", [("set_temperature", {"celsius": 22.0, "zone": "driver"})]),
+    ("down three degrees for both of us", [("set_temperature", {"celsius": 18.0, "zone": "all"})]),
+    ("two cooler", [("set_temperature", {"celsius": 19.0, "zone": "all"})]),
+    ("two degrees warmer on both sides", [("set_temperature", {"celsius": 23.0, "zone": "all"})]),
+    ("a touch more heat", [("set_temperature", {"celsius": 22.0, "zone": "all"})]),
+    ("a bit more heat on the passenger side",
+     [("set_temperature", {"celsius": 23.0, "zone": "passenger"})]),
+    ("passenger side down to ten degrees",
+     [("set_temperature", {"zone": "passenger", "celsius": 10.0})]),
+    ("set both zones to twenty one and a half",
+     [("set_temperature", {"zone": "all", "celsius": 21.5})]),
+    ("music up ten", [("set_media_volume", {"volume_pct": 50})]),
+    ("can you turn the music up ten percent please", [("set_media_volume", {"volume_pct": 50})]),
+    ("volume back to forty", [("set_media_volume", {"volume_pct": 40})]),
+    ("mute the music completely", [("set_media_volume", {"volume_pct": 0})]),
+    # the fan
+    ("another notch on the fan", [("set_fan", {"level": 4})]),
+    ("one more notch on the fan", [("set_fan", {"level": 4})]),
+    ("fan one lower", [("set_fan", {"level": 2})]),
+    ("kill the fan altogether", [("set_fan", {"level": 0})]),
+    # the voice
+    ("faster voice", [("set_assistant_voice", {"speed": 1.25})]),
+    ("slower voice", [("set_assistant_voice", {"speed": 0.8})]),
+    ("your voice bit lower", [("set_assistant_voice", {"volume_pct": 70})]),
+    ("please reduce your voice volume to 40", [("set_assistant_voice", {"volume_pct": 40})]),
+    # sunroof, lights, seats, windows
+    ("half on the sunroof", [("set_sunroof", {"position_pct": 50})]),
+    ("halfway on the sunroof", [("set_sunroof", {"position_pct": 50})]),
+    ("front fog lights on", [("set_lights", {"on": True, "light": "fog_lights"})]),
+    ("front foggies on", [("set_lights", {"on": True, "light": "fog_lights"})]),
+    ("turn off the light inside", [("set_lights", {"on": False, "light": "interior"})]),
+    ("warm my seat up", [("set_seat_heating", {"level": 2, "seat": "driver"})]),
+    ("please warm my seat up", [("set_seat_heating", {"level": 2, "seat": "driver"})]),
+    ("both seats heated on one", [("set_seat_heating", {"seat": "all", "level": 1})]),
+    ("both seats heated", [("set_seat_heating", {"level": 2, "seat": "all"})]),
+    ("turn on both seat heaters", [("set_seat_heating", {"level": 2, "seat": "all"})]),
+    ("the rear ones down", REAR),
+    ("every single window down", [("set_window", {"position_pct": 100, "window": "all"})]),
+    # readings and navigation
+    ("current speed", [("get_vehicle_status", {"item": "speed"})]),
+    ("how fast is the ute going", [("get_vehicle_status", {"item": "speed"})]),
+    ("can you tell me how fast im going", [("get_vehicle_status", {"item": "speed"})]),
+    ("could you tell me how much fuel remains", [("get_vehicle_status", {"item": "fuel"})]),
+    ("odometer reading on the ute", [("get_vehicle_status", {"item": "odometer"})]),
+    ("how many kilometres are on the clock", [("get_vehicle_status", {"item": "odometer"})]),
+    ("tyre pressures all round", [("get_vehicle_status", {"item": "tire_pressure"})]),
+    ("check the tyre pressures on the bakkie",
+     [("get_vehicle_status", {"item": "tire_pressure"})]),
+    ("are the doors all locked up tight", [("get_vehicle_status", {"item": "doors"})]),
+    ("eta on this trip", [("get_eta", {})]),
+    ("time left on the trip", [("get_eta", {})]),
+    ("navigate us home now", [("navigate_to", {"destination": "home"})]),
+    ("take me back home", [("navigate_to", {"destination": "home"})]),
+])
+def test_reads(text: str, calls: Calls) -> None:
+    assert _calls(text) == calls
+
+
+@pytest.mark.parametrize("text", [
+    "back to 21",  # "back" before a bare number: a volume or a temperature
+    "back to forty",
+    "back down to 21",
+    "play it again",
+    "again",
+    "another one",
+    "one more",
+    "another notch",
+    "front ones on",
+    "rear ones on",
+    "both seats heated off",
+    "volume up sixty",  # a big bare step may be "to 60"
+    "volume up one",
+    "volume down ten",  # "down to ten" heard without "to", or a step: not guessed
+    "back seat heater on",
+    "up two",
+    "current speed limit",
+    "more heat on my seat",
+    "turn it off altogether",
+    "light inside the boot",
+    "warm up the driver seat",  # "warm" with a seat: only "my seat"
+    "warm the seat up",
+])
+def test_does_not_act(text: str) -> None:
+    plan = understander().understand(text, STATE)
+    assert plan is None or plan.question is not None or plan.inferred or not plan.calls
+
+
+def test_a_title_keeps_its_again() -> None:
+    assert _calls("play hello again") == [("media_search", {"query": "hello again"})]
