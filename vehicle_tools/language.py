@@ -282,6 +282,7 @@ POLITE = (
     "for the kids", "for the children", "for the little ones", "for the baby", "for everyone",
     "for everybody", "would you ever", "could you ever", "would ye", "would ye mind",
     "would you kindly", "could you kindly", "looking like", "do you reckon", "you reckon",
+    "if its no trouble", "if its not too much trouble", "for the little one",
 )
 """Fillers and politeness a sentence may carry anywhere: skipped by the matcher, never an
 argument. Anything else left over means the sentence is not understood."""

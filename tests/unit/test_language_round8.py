@@ -93,6 +93,21 @@ def _calls(text: str) -> Calls | None:
     ("eta on this trip", [("get_eta", {})]),
     ("time left on the trip", [("get_eta", {})]),
     ("navigate us home now", [("navigate_to", {"destination": "home"})]),
+    # second pass
+    ("lock the bakkie", [("lock_doors", {})]),
+    ("lock her up tight", [("lock_doors", {})]),
+    ("interior light brightness 50 percent",
+     [("set_lights", {"on": True, "light": "interior", "brightness_pct": 50})]),
+    ("voice twice as fast", [("set_assistant_voice", {"speed": 2.0})]),
+    ("talk two times faster", [("set_assistant_voice", {"speed": 2.0})]),
+    ("talk at a quarter of your speed", [("set_assistant_voice", {"speed": 0.25})]),
+    ("if its no trouble could you tell me the range", [("get_vehicle_status", {"item": "range"})]),
+    ("rear right window half open for the little one",
+     [("set_window", {"position_pct": 50, "window": "rear_right"})]),
+    ("read me the range and the odometer",
+     [("get_vehicle_status", {"item": "range"}), ("get_vehicle_status", {"item": "odometer"})]),
+    ("seat heater on 2 on the passenger side",
+     [("set_seat_heating", {"seat": "passenger", "level": 2})]),
     ("take me back home", [("navigate_to", {"destination": "home"})]),
 ])
 def test_reads(text: str, calls: Calls) -> None:
@@ -122,6 +137,8 @@ def test_reads(text: str, calls: Calls) -> None:
     "light inside the boot",
     "warm up the driver seat",  # "warm" with a seat: only "my seat"
     "warm the seat up",
+    "brightness 50",
+    "fan brightness 50",
 ])
 def test_does_not_act(text: str) -> None:
     plan = understander().understand(text, STATE)

@@ -40,11 +40,11 @@ def _lock_report(args: NoArgs, state: VehicleState) -> Report:
     return {"doors_locked": locked == "LOCKED"}
 
 
-_DOORS = "(door[s]|car|it|truck|ute|van|vehicle|motor|wagon)"
+_DOORS = "(door[s]|car|it|truck|ute|bakkie|van|vehicle|motor|wagon)"
 _ALL_DOORS = "[the|all the|all|my|all [the] (four|five)|both]"
 LOCK_DOORS_LANGUAGE = Language(sentences=(Sentences((
     f"lock [up] {_ALL_DOORS} ({_DOORS}|them)", f"lock [all] [the] {_DOORS} [up]",
-    "(lock up|lock everything)", "central locking on", "lock (her|it) up",
+    "(lock up|lock everything)", "central locking on", "lock (her|it) up [tight]",
 )),),
     model_examples=(("lock up", {}),),
 )
@@ -197,6 +197,7 @@ SET_LIGHTS_LANGUAGE = Language(
             "[(turn|switch|put|set)] [the] {light} [on] (to|at) {percent:brightness_pct}",
             "(dim|brighten) [the] {light} [(to|at)] {percent:brightness_pct} [percent]",
             "{light} [on] [at] {percent:brightness_pct} percent",
+            "[the] {light} brightness [(to|at)] {percent:brightness_pct} [percent]",
         ), args={"on": True}),
         Sentences((  # no light named: "Which light?"
             "(turn|switch|put|flip) [the] light on", "(turn|switch|put|flip) on [the] light",

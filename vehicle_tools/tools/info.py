@@ -127,6 +127,7 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "(fuel|gas|petrol|diesel) (status|check|situation|gauge)"),
                   args={"item": "fuel"}),
         Sentences(("(whats|what is|tell me|check) [the] [my] [remaining] range",
+                   "(read|give) [me|us] [out] the [remaining] range",
                    "how far can (i|we) (go|drive|get) [on this tank|with this fuel|before i "
                    "need fuel]",
                    "how many (miles|kilometers|kilometres|km) (do i have|are) left [in the tank]",
@@ -158,7 +159,8 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "total (miles|kilometers|kilometres|km|mileage) [on the (car|clock)]",
                    "[(whats|what is)] [the] (mileage|odometer [reading]) on (the|this) "
                    f"(clock|{_CAR})",
-                   "how many (miles|kilometers|kilometres|km) (are|is) on the clock"),
+                   "how many (miles|kilometers|kilometres|km) (are|is) on the clock",
+                   "(read|give) [me|us] [out] the (odometer|mileage) [reading]"),
                   args={"item": "odometer"}),
         Sentences(("(what|which) gear (am i|are we|is the car|is it) in",
                    "(whats|what is) [the] gear", "is (the car|it) in (park|drive|reverse|neutral)",

@@ -77,6 +77,7 @@ SET_SEAT_HEATING_LANGUAGE = Language(
             "(set|turn|put) [the] heat[ing] [(on|for)] [the] {seat} [seat] [(to|at)] [level] "
             "{level}",
             f"{ADJUST_TO} [the] [{{seat}}] {_SEAT_HEAT} (to|at) [level] {{level}}",
+            f"{_SEAT_HEAT} (on|to|at) [level] {{level}} [on] {{seat}} side",
         )),
         Sentences((
             f"(turn|switch|put) [the] [{{seat}}] {_SEAT_HEAT} on",
