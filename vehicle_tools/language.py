@@ -222,7 +222,7 @@ declared: a wrong guess would move the wrong window; "front left" is asked.)"""
 ALL_WINDOWS = values(
     ("all [of] [the] windows", "all"), ("every [single] window", "all"), ("each window", "all"),
     ("all [of] the window", "all"),  # whisper drops the plural: "close all the window"
-    ("[all] [the] windows", "all"), ("all [of] them", "all"),
+    ("[all] [the] windows", "all"), ("[the] windows all", "all"), ("all [of] them", "all"),
 )
 
 SEAT = values(

@@ -94,6 +94,16 @@ def _calls(text: str) -> Calls | None:
     ("time left on the trip", [("get_eta", {})]),
     ("navigate us home now", [("navigate_to", {"destination": "home"})]),
     # second pass
+    ("turn the heater up to 24 and the fan up to 5",
+     [("set_temperature", {"celsius": 24.0, "zone": "all"}), ("set_fan", {"level": 5})]),
+    ("warm up both seats and set the cabin to 23",
+     [("set_seat_heating", {"level": 2, "seat": "all"}),
+      ("set_temperature", {"celsius": 23.0, "zone": "all"})]),
+    ("windows all up and ac on",
+     [("set_window", {"position_pct": 0, "window": "all"}), ("set_ac", {"on": True})]),
+    ("cool it to 18", [("set_temperature", {"celsius": 18.0, "zone": "all"})]),
+    ("one notch less on the fan", [("set_fan", {"level": 2})]),
+    ("cabin light on", [("set_lights", {"on": True, "light": "interior"})]),
     ("lock the bakkie", [("lock_doors", {})]),
     ("lock her up tight", [("lock_doors", {})]),
     ("interior light brightness 50 percent",
@@ -138,6 +148,10 @@ def test_reads(text: str, calls: Calls) -> None:
     "warm up the driver seat",  # "warm" with a seat: only "my seat"
     "warm the seat up",
     "brightness 50",
+    "heater on",  # the heater named alone: the seat's or the cabin's
+    "turn off the heater",
+    "turn the seat heater up",
+    "cabin light 50",
     "fan brightness 50",
 ])
 def test_does_not_act(text: str) -> None:

@@ -80,7 +80,7 @@ def _temperature_reply(args: SetTemperatureArgs, report: Report) -> str:
             f"side to {_degrees(float(passenger))} degrees.")
 
 
-_TEMPERATURE_WORDS = "(temperature|temp|heat|heating|climate|thermostat)"
+_TEMPERATURE_WORDS = "(temperature|temp|heat|heating|heater|climate|thermostat|cabin)"
 SET_TEMPERATURE_LANGUAGE = Language(
     complaints=(
         Complaint(feel=("cold", "freezing", "chilly", "shivering", "frozen", "icy", "too cool",
@@ -106,7 +106,7 @@ SET_TEMPERATURE_LANGUAGE = Language(
             "{zone} [to|at] {celsius} degrees",
             "(make|set|put) [the] {zone} [to|at] {celsius} [degrees] [celsius]",
             "(warm|heat) (it|things|the car|the cabin) up to {celsius} [degrees] [{zone}]",
-            "cool (it|things|the car|the cabin) down to {celsius} [degrees] [{zone}]",
+            "cool (it|things|the car|the cabin) [down] to {celsius} [degrees] [{zone}]",
             f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} (up|down) to {{celsius}} [degrees] "
             "[{zone}]",
             f"{ADJUST_TO} [the] {_TEMPERATURE_WORDS} [{{zone}}] (to|at) {{celsius}} [degrees] "
@@ -121,6 +121,7 @@ SET_TEMPERATURE_LANGUAGE = Language(
             f"[(set|change|put|turn|adjust)] [the] {_TEMPERATURE_WORDS} [{{zone}}] [to|at] "
             "{celsius} [degrees] fahrenheit [{zone}]",
             "(make|set) it [to|at] {celsius} [degrees] fahrenheit [{zone}]",
+            "(cool|warm|heat) (it|things|the car) [(down|up)] to {celsius} [degrees] fahrenheit",
             "{celsius} degrees fahrenheit [{zone}]",
         ), fahrenheit=("celsius",)),
         Sentences((
@@ -285,6 +286,7 @@ SET_FAN_LANGUAGE = Language(
             f"(less|decrease [the]|lower [the]|reduce [the]) {_FAN}",
             f"[the] {_FAN} is [way|far|much] too (loud|strong|noisy)", f"{_FAN} down",
             "less air", "too much (air|wind)", f"{_FAN} one lower",
+            f"(one|a) notch less (on|for) [the] {_FAN}",
         ), args={"level": -1}, relative="level"),
         Sentences((
             f"[(turn|bump|crank|put|kick|knock)] [the] {_FAN} up [by] {{level}} {_STEPS}",
