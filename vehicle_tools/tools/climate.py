@@ -80,7 +80,7 @@ def _temperature_reply(args: SetTemperatureArgs, report: Report) -> str:
             f"side to {_degrees(float(passenger))} degrees.")
 
 
-_TEMPERATURE_WORDS = "(temperature|temp|heat|heating|heater|climate|thermostat|cabin)"
+_TEMPERATURE_WORDS = "(temperature|temp|heat|heating|climate|thermostat|cabin)"
 SET_TEMPERATURE_LANGUAGE = Language(
     complaints=(
         Complaint(feel=("cold", "freezing", "chilly", "shivering", "frozen", "icy", "too cool",
@@ -107,6 +107,7 @@ SET_TEMPERATURE_LANGUAGE = Language(
             "(make|set|put) [the] {zone} [to|at] {celsius} [degrees] [celsius]",
             "(warm|heat) (it|things|the car|the cabin) up to {celsius} [degrees] [{zone}]",
             "cool (it|things|the car|the cabin) [down] to {celsius} [degrees] [{zone}]",
+            "(turn|bring|put) [the] heater (up|down) to {warm:celsius} [degrees] [{zone}]",
             f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} (up|down) to {{celsius}} [degrees] "
             "[{zone}]",
             f"{ADJUST_TO} [the] {_TEMPERATURE_WORDS} [{{zone}}] (to|at) {{celsius}} [degrees] "
