@@ -250,7 +250,7 @@ AMOUNT = values(
     ("a quarter [of the way]", 25), ("(a|one) quarter [open|down]", 25),
     ("three quarters [of the way]", 75),
     ("(a|one) third [of the way]", 33), ("two thirds [of the way]", 67),
-    ("a (crack|bit|little [bit]|touch|tad)", 20), ("slightly", 20), ("just a bit", 20),
+    ("a (crack|bit|little [bit]|touch|tad|small bit)", 20), ("slightly", 20), ("just a bit", 20),
 )
 """How far open, in words (percent)."""
 

@@ -94,6 +94,10 @@ def _calls(text: str) -> Calls | None:
     ("time left on the trip", [("get_eta", {})]),
     ("navigate us home now", [("navigate_to", {"destination": "home"})]),
     # second pass
+    ("please keep the ac temperature at 20",
+     [("set_temperature", {"celsius": 20.0, "zone": "all"})]),
+    ("open my window a small bit", [("set_window", {"position_pct": 20, "window": "driver"})]),
+    ("open up the sunroof", [("set_sunroof", {"position_pct": 100})]),
     ("turn the heater up to 24 and the fan up to 5",
      [("set_temperature", {"celsius": 24.0, "zone": "all"}), ("set_fan", {"level": 5})]),
     ("warm up both seats and set the cabin to 23",
@@ -152,6 +156,11 @@ def test_reads(text: str, calls: Calls) -> None:
     "turn off the heater",
     "turn the seat heater up",
     "cabin light 50",
+    "ac 20",  # the A/C with a bare number: a temperature, a fan level?
+    "aircon on 2",
+    "ac temp 3",
+    "open up",
+    "open up the car",
     "fan brightness 50",
 ])
 def test_does_not_act(text: str) -> None:
@@ -161,3 +170,9 @@ def test_does_not_act(text: str) -> None:
 
 def test_a_title_keeps_its_again() -> None:
     assert _calls("play hello again") == [("media_search", {"query": "hello again"})]
+
+
+def test_open_up_an_unnamed_window_asks_which() -> None:
+    plan = understander().understand("open up the window", STATE)
+    assert plan is not None and not plan.calls and plan.question is not None
+    assert plan.question.text == "Which window?"

@@ -118,6 +118,8 @@ SET_TEMPERATURE_LANGUAGE = Language(
             "(i (want|need|would like|like)|id like) it [at] {celsius} [degrees] [{zone}]",
         )),
         Sentences((f"(set|change|adjust) [the] {_TEMPERATURE_WORDS} [{{zone}}]",)),
+        Sentences(("[(set|keep|put)] [the] (ac|aircon) (temperature|temp) [(to|at)] "
+                   "{warm:celsius}",)),
         Sentences((
             f"[(set|change|put|turn|adjust)] [the] {_TEMPERATURE_WORDS} [{{zone}}] [to|at] "
             "{celsius} [degrees] fahrenheit [{zone}]",

@@ -134,7 +134,7 @@ already that far open, is fine). Without a recent speed or window reading it is 
 ``not_available``; targets up to `WINDOW_PCT_AT_SPEED` need no reading."""
 
 
-_OPEN = "(open|opening|lower|lowering|roll down|put down|wind down|bring down|drop)"
+_OPEN = "(open [up]|opening|lower|lowering|roll down|put down|wind down|bring down|drop)"
 _PUT = "(put|roll|wind|bring|drop|pop|get)"
 """Verbs whose particle ("down", "up") may follow the window ("put all the windows down")."""
 _CRACK = "(crack|crack open)"
