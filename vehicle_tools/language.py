@@ -229,7 +229,7 @@ SEAT = values(
     ("driver[s] [seat]", "driver"), ("my [seat]", "driver"), ("me", "driver"),
     ("passenger[s] [seat]", "passenger"), ("[my] rider[s] [seat]", "passenger"),
     ("mine", "driver"), ("(her|his|hers) [seat]", "passenger"),
-    ("my passenger[s] [seat]", "passenger"),
+    ("my passenger[s] [seat]", "passenger"), ("[the|my] wife[s] [seat]", "passenger"),
     ("(both|all) [the] [front] seats", "all"), ("[the] front seats", "all"),
 )
 
@@ -240,6 +240,7 @@ ZONE = values(
     ("for my rider", "passenger"), ("[on] [my] rider[s] side", "passenger"),
     ("[on|for] mine", "driver"), ("[on|for] (her|his) side", "passenger"),
     ("[on|for] (hers|his)", "passenger"), ("for my passenger", "passenger"),
+    ("[on] [the|my] wifes side", "passenger"),
     ("(everywhere|everyone|all zones|both zones|[on] both sides|for everyone)", "all"),
     ("for both of us", "all"),
 )

@@ -94,6 +94,10 @@ def _calls(text: str) -> Calls | None:
     ("time left on the trip", [("get_eta", {})]),
     ("navigate us home now", [("navigate_to", {"destination": "home"})]),
     # second pass
+    ("what gears she in", [("get_vehicle_status", {"item": "gear"})]),
+    ("seat heater for the wife level 2", [("set_seat_heating", {"seat": "passenger", "level": 2})]),
+    ("heat the wifes seat", [("set_seat_heating", {"level": 2, "seat": "passenger"})]),
+    ("the wifes side to 22", [("set_temperature", {"zone": "passenger", "celsius": 22.0})]),
     ("please keep the ac temperature at 20",
      [("set_temperature", {"celsius": 20.0, "zone": "all"})]),
     ("open my window a small bit", [("set_window", {"position_pct": 20, "window": "driver"})]),

@@ -163,6 +163,7 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "(read|give) [me|us] [out] the (odometer|mileage) [reading]"),
                   args={"item": "odometer"}),
         Sentences(("(what|which) gear (am i|are we|is the car|is it) in",
+                   "(what|which) gears (she|it) in",
                    "(whats|what is) [the] gear", "is (the car|it) in (park|drive|reverse|neutral)",
                    "are we in (park|drive|reverse|neutral)", "gear (check|status)"),
                   args={"item": "gear"}),
