@@ -217,11 +217,13 @@ def bare_value_for(alone: Parse, first: Parse) -> bool:
 def overridden(earlier: Parse, later: Parse) -> Parse | None:
     """``later`` as what it says again of ``earlier`` (the same tool for the same target, or a
     step said for no target and then the value for one: "make it warmer, 24 on my side" is 24
-    on the driver's side, asked about if 24 is no warmer); None when it is another command."""
+    on the driver's side, asked about if 24 is no warmer; ``earlier`` when ``later`` is a bare
+    step after its value); None when it is another command."""
     if later.tool != earlier.tool or later.follows:
         return None
-    if targets(earlier) == targets(later):
-        return later
+    if targets(earlier) == targets(later):  # a bare step after a value is its reason: "set
+        return earlier if later.block.sentences.relative is not None and not later.said \
+            and earlier.block.sentences.relative is None else later  # it to 25, it's freezing"
     step = earlier.block.sentences.relative
     if step is None or later.block.sentences.relative is not None \
             or any(key in earlier.said for key in targets(earlier)):

@@ -161,3 +161,12 @@ def test_three_commands_said_without_joiners_are_asked_about_first(text: str,
 def test_no_cut_beside_a_joiner() -> None:
     plan = _plan("turn on the ac and make it 20")  # "it" is the A/C: no temperature guessed
     assert plan is None or not any(c[0] == "set_temperature" for c in plan[0])
+
+
+@pytest.mark.parametrize(("text", "celsius"), [
+    ("set the temperature to 25, it's freezing", 25.0),  # was 22: the step overrode the value
+    ("set the temperature to thirty five, it's freezing", 35.0),  # refused as said, not 22
+])
+def test_a_bare_step_after_a_value_is_its_reason(text: str, celsius: float) -> None:
+    assert _plan(text) == ([("set_temperature", {"celsius": celsius, "zone": "all"})], None,
+                           False)
