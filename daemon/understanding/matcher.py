@@ -266,7 +266,7 @@ class Matcher:
             if not after:
                 continue
             alone = self.clause(" ".join(after), transcript)
-            first = self.clause(" ".join(before), transcript)
+            first = self.clause(" ".join(before), transcript) or self._loose_one(" ".join(before))
             if alone is not None and corrects and not self._swallows(alone) and not PRONOUN.match(
                     " ".join(after)) and (first is not None or len(before) in paused
                                           or starts_a_command(before)):  # not "the maps work

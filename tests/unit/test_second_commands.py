@@ -170,3 +170,16 @@ def test_no_cut_beside_a_joiner() -> None:
 def test_a_bare_step_after_a_value_is_its_reason(text: str, celsius: float) -> None:
     assert _plan(text) == ([("set_temperature", {"celsius": celsius, "zone": "all"})], None,
                            False)
+
+
+@pytest.mark.parametrize(("text", "volume"), [
+    ("volume up ... 70", 70),  # "volume up" is read loosely: refined all the same
+    ("volume up ... maybe 60", 60),
+])
+def test_a_loosely_read_step_is_refined_by_the_value_after_it(text: str, volume: int) -> None:
+    assert _plan(text) == ([("set_media_volume", {"volume_pct": volume})], None, False)
+
+
+def test_a_refinement_against_a_loosely_read_step_is_asked() -> None:
+    plan = _plan("volume up ... 20")  # at 40: 20 is no louder
+    assert plan is not None and plan[0] == [] and plan[1] is not None
