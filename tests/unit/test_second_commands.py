@@ -183,3 +183,19 @@ def test_a_loosely_read_step_is_refined_by_the_value_after_it(text: str, volume:
 def test_a_refinement_against_a_loosely_read_step_is_asked() -> None:
     plan = _plan("volume up ... 20")  # at 40: 20 is no louder
     assert plan is not None and plan[0] == [] and plan[1] is not None
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("her side to 18 wait 19", [("set_temperature", {"zone": "passenger", "celsius": 19.0})]),
+    ("thermostat 75 nah make it 72", [("set_temperature", {"celsius": 22.0, "zone": "all"})]),
+    ("passenger window down er i mean up",
+     [("set_window", {"position_pct": 0, "window": "passenger"})]),
+])
+def test_wait_nah_and_er_i_mean_correct_without_a_pause(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, None, False)
+
+
+def test_a_name_with_a_correction_word_is_still_a_name() -> None:
+    assert _plan("navigate to waitrose") == (
+        [("navigate_to", {"destination": "waitrose"})], None, False)
+    assert _plan("call nahla") == ([("call_contact", {"contact": "nahla"})], None, False)
