@@ -145,6 +145,7 @@ def test_reads(text: str, calls: Calls) -> None:
     "rear ones on",
     "both seats heated off",
     "volume up sixty",  # a big bare step may be "to 60"
+    "music up twenty",  # "up to 20" heard without "to"
     "volume up one",
     "volume down ten",  # "down to ten" heard without "to", or a step: not guessed
     "back seat heater on",

@@ -208,8 +208,9 @@ SET_MEDIA_VOLUME_LANGUAGE = Language(
                    "[percent]"), relative="volume_pct"),
     ),
     lists={"minus_percent": Values(tuple((str(n), -n) for n in range(5, 55, 5))),
-           # a bare step only up and small: "volume up sixty" may be "to 60", "down ten" "to 10"
-           "step": Values(tuple((str(n), n) for n in range(5, 25, 5)))},
+           # a bare step only up and small: "up twenty" may be "up to 20" heard without "to"
+           # (from below 20), "down ten" "down to 10"
+           "step": Values((("5", 5), ("10", 10)))},
     state_keys={"volume_pct": "media.Volume"},
     model_examples=(("volume to 40", {"volume_pct": 40}),),
     referent="the music",
