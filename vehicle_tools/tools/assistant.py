@@ -125,6 +125,8 @@ SET_ASSISTANT_VOICE_LANGUAGE = Language(
     ),
     lists={"speed": Range(0, 10, tenths=True)},
     state_keys={"volume_pct": "voice.volume_pct"},
+    ask={"speed": "How fast should I speak?",
+         "volume_pct": "How loud should I speak, in percent?"},
 )
 
 

@@ -207,7 +207,8 @@ SET_LIGHTS_LANGUAGE = Language(
             "(turn|switch|flip|shut) off [the] light",
         ), args={"on": False}),
     ),
-    ask={"light": "Which light?"},
+    ask={"light": "Which light?", "on": "On or off?",
+         "brightness_pct": "How bright, in percent?"},
     lists={"light": values(
         ("(headlights|headlight|head lights|head light|headlamp[s]|head lamp[s]|low beam[s]|"
          "dipped beam[s]|dipped (lights|headlights)|dip beam[s]|lights)",

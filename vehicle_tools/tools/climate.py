@@ -314,6 +314,7 @@ SET_FAN_LANGUAGE = Language(
               "maximum"),
     model_examples=(("blower on four", {"level": 4}),),
     referent="the fan",
+    ask={"level": "Which level?"},
 )
 
 
@@ -377,6 +378,7 @@ SET_AC_LANGUAGE = Language(
               "switch the air con off",
               "a c"),
     model_examples=(("switch the AC on", {"on": True}), ("I'm sweating", {"on": True})),
+    ask={"on": "On or off?"},
 )
 
 

@@ -196,6 +196,7 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
               "which gear am i in"),
     model_examples=(("how many kilometres are on the clock", {"item": "odometer"}),
                     ("how much gas have I got", {"item": "fuel"})),
+    ask={"item": "Which reading: fuel, range, speed, tyre pressure, doors or odometer?"},
 )
 
 

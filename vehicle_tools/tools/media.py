@@ -112,6 +112,7 @@ MEDIA_CONTROL_LANGUAGE = Language(
               "resume"),
     model_examples=(("skip it", {"action": "next"}),),
     referent="the music",
+    ask={"action": "Play, pause, next or previous?"},
 )
 
 
@@ -211,6 +212,7 @@ SET_MEDIA_VOLUME_LANGUAGE = Language(
            # a bare step only up and small: "up twenty" may be "up to 20" heard without "to"
            # (from below 20), "down ten" "down to 10"
            "step": Values((("5", 5), ("10", 10)))},
+    ask={"volume_pct": "What volume would you like, in percent?"},
     state_keys={"volume_pct": "media.Volume"},
     model_examples=(("volume to 40", {"volume_pct": 40}),),
     referent="the music",

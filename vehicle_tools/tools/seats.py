@@ -130,7 +130,7 @@ SET_SEAT_HEATING_LANGUAGE = Language(
                    "(turn|switch|shut) off [the] (heated seats|seat heaters)"),
                   args={"level": 0, "seat": "all"}),
     ),
-    ask={"seat": "Which seat?"},
+    ask={"seat": "Which seat?", "level": "Which level?"},
     asked_unnamed=frozenset(("seat",)),
     model_examples=(("heat my seat to level 2", {"level": 2, "seat": "driver"}),),
 )
@@ -257,6 +257,7 @@ SET_DEFROST_LANGUAGE = Language(
          "glass|rear screen)", "rear"),
         ("(all [the]|both|front and rear|front and back)", "all"))},
     model_examples=(("the windscreen is all fogged up", {"on": True, "screen": "front"}),),
+    ask={"on": "On or off?"},
 )
 
 

@@ -205,7 +205,7 @@ SET_WINDOW_LANGUAGE = Language(
                    f"{_OPEN} the window down [{{amount:position_pct}}]"),
                   args={"position_pct": 100}),
     ),
-    ask={"window": "Which window?"},
+    ask={"window": "Which window?", "position_pct": "How far open, in percent?"},
     groups=(Group(("back windows", "rear windows", "back two windows", "rear two windows",
                    "windows in the back", "windows at the back", "back seat windows",
                    "rear seat windows", "back ones", "rear ones"),
@@ -302,6 +302,7 @@ SET_SUNROOF_LANGUAGE = Language(
     examples=(
               "open the sunroof",
               "close the sunroof"),
+    ask={"position_pct": "How far open, in percent?"},
     referent="the sunroof",
 )
 
