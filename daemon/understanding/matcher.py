@@ -350,9 +350,9 @@ class Matcher:
 
 
 _SPLIT_WORDS = frozenset(w for joiner in SPLITTERS for w in joiner.split())
-_MARKED = re.compile(r"(?i)(?<![,;.]) \b(no no|no wait|oh wait|oh no|no sorry|sorry i mean|(er |um |"
-                     r"uh )?i mean|no|sorry|make that|actually|scratch that|wait|nah|i beg your "
-                     r"pardon)\b")
+_MARKED = re.compile(r"(?i)(?<![,;.]) \b(no no|no wait|oh wait|oh no|no sorry|sorry i mean|"
+                     r"(er |um |uh )?i mean|no|sorry|make that|actually|scratch that|wait|nah|"
+                     r"i beg your pardon)\b")
 """Correction words said without a pause the recogniser marked with a comma."""
 _REASON = re.compile(r"^(its|it is|im|i am|were|we are|we need|theres|there is|i cant|i can not|"
                      r"i dont (feel|like|think|trust)|i do not (feel|like|think|trust)|"
