@@ -121,7 +121,6 @@ def _lends(parsed: Parse, before: Parse, kept: list[str]) -> bool:
         w[0].isdigit() or w in _LENT_VALUES for w in kept)
 
 
-
 def parallel(piece: list[str], before: Parse, clause: Clause, whole: Whole) -> Parse | None:
     """``piece`` as values, each said in place of the one value of the same list in
     ``before`` (see the module docstring); None when a word of the piece is none of those, a

@@ -212,16 +212,15 @@ class LooseReader:
 
     def _fill_values(self, shape: Shape, reading: _Reading) -> bool:
         """Slot values from the block's closed lists, longest phrases first; False when an
-        argument is said twice: differently, or the same for two things ("air off fan off" is
-        two commands, never the fan's alone)."""
+        argument is said twice, differently."""
         spans = [(start, end, arg, value) for arg, names in shape.slots.items()
                  for name in names for start, end, value in reading.found.get(name, ())]
         spans.sort(key=lambda s: (-(s[1] - s[0]), s[0]))
         for start, end, arg, value in spans:
             if any(reading.covered[start:end]):
                 continue
-            if arg in reading.said:
-                return False  # the same argument said twice
+            if arg in reading.said and reading.args.get(arg) != value:
+                return False  # the same argument said twice, differently
             reading.covered[start:end] = [True] * (end - start)
             reading.args[arg] = value
             reading.said.add(arg)
