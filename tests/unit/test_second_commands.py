@@ -199,3 +199,19 @@ def test_a_name_with_a_correction_word_is_still_a_name() -> None:
     assert _plan("navigate to waitrose") == (
         [("navigate_to", {"destination": "waitrose"})], None, False)
     assert _plan("call nahla") == ([("call_contact", {"contact": "nahla"})], None, False)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("seat heater level 1 for me", [("set_seat_heating", {"level": 1, "seat": "driver"})]),
+    ("seat heater on 2 for the passenger",
+     [("set_seat_heating", {"level": 2, "seat": "passenger"})]),
+    ("seat heating on three for me and one for the passenger",
+     [("set_seat_heating", {"level": 3, "seat": "driver"}),
+      ("set_seat_heating", {"level": 1, "seat": "passenger"})]),
+])
+def test_for_me_after_a_seat_heater_level_is_the_drivers_seat(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, None, False)
+
+
+def test_a_seat_heater_level_for_no_seat_is_still_asked() -> None:
+    assert _plan("seat heater level 1") == ([], "Which seat?", False)

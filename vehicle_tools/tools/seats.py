@@ -78,6 +78,8 @@ SET_SEAT_HEATING_LANGUAGE = Language(
             "{level}",
             f"{ADJUST_TO} [the] [{{seat}}] {_SEAT_HEAT} (to|at) [level] {{level}}",
             f"{_SEAT_HEAT} (on|to|at) [level] {{level}} [on] {{seat}} side",
+            f"[(set|turn|put|switch)] [the] {_SEAT_HEAT} [(to|at|on)] [level] {{level}} (for|on) "
+            "[the] {seat}",
         )),
         Sentences((
             f"(turn|switch|put) [the] [{{seat}}] {_SEAT_HEAT} on",
