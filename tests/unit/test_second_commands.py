@@ -215,3 +215,9 @@ def test_for_me_after_a_seat_heater_level_is_the_drivers_seat(text: str, calls: 
 
 def test_a_seat_heater_level_for_no_seat_is_still_asked() -> None:
     assert _plan("seat heater level 1") == ([], "Which seat?", False)
+
+
+@pytest.mark.parametrize("text", ["music back one", "music back 2"])
+def test_back_is_a_volume_word_only_before_to(text: str) -> None:
+    plan = _plan(text)  # "back one" may be the song before: never a volume of 1 or 2 %
+    assert plan is None or not any(c[0] == "set_media_volume" for c in plan[0])

@@ -167,9 +167,11 @@ SET_MEDIA_VOLUME_LANGUAGE = Language(
                    "[percent]",
                    f"(turn|put) [the] {_VOLUME} (up|down) to {{percent:volume_pct}} [percent]",
                    f"{ADJUST_TO} [the] {_VOLUME} (to|at) {{percent:volume_pct}} [percent]",
-                   "volume {percent:volume_pct} [percent]",
-                   f"[(turn|put)] [the] {_VOLUME} back [(up|down)] to {{percent:volume_pct}} "
-                   "[percent]")),
+                   "volume {percent:volume_pct} [percent]")),
+        # "back" only before "to" (a block of its own, so a loose reading needs "to" too):
+        # "music back one" is no volume of 1 %
+        Sentences((f"[(turn|put)] [the] {_VOLUME} back [(up|down)] to {{percent:volume_pct}} "
+                   "[percent]",)),
         # the radio's own block: "to"/"at" before its number always (a loose reading needs
         # it too), so "radio 1" stays a station, never a volume
         Sentences((f"[(set|turn|put|change|make)] [the] {_LOUDNESS} (to|at) "
