@@ -284,6 +284,7 @@ POLITE = (
     "for everybody", "would you ever", "could you ever", "would ye", "would ye mind",
     "would you kindly", "could you kindly", "looking like", "do you reckon", "you reckon",
     "if its no trouble", "if its not too much trouble", "for the little one",
+    "ah", "ahh", "oh god", "oh my god", "oh gosh", "oh dear",
 )
 """Fillers and politeness a sentence may carry anywhere: skipped by the matcher, never an
 argument. Anything else left over means the sentence is not understood."""
@@ -335,7 +336,7 @@ SPLITTERS = ("and then", "and also", "and", "then", "also", "plus", "after that"
 CORRECTIONS = ("no", "sorry", "i mean", "i meant", "no i mean", "no sorry", "actually",
                "make that", "or rather", "wait", "no wait", "like", "say", "about", "around",
                "hmm", "uh", "er", "erm", "um", "nah", "nope", "oops", "scratch that",
-               "hold on", "hang on", "rather")
+               "hold on", "hang on", "rather", "correction")
 """Words with which a driver corrects what was just said ("set it to 20, no, 22")."""
 
 DANGLING = frozenset((

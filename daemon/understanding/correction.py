@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from daemon.understanding.parse import Parse
+from daemon.understanding.text import normalize
 from vehicle_tools.language import CORRECTIONS, POLITE, FreeText, SlotList, Values
 
 MAX_SPAN = 3
@@ -133,8 +134,8 @@ def _target_kept_or_named(key: str, old: str, new: object, slot: object,
     "jazz the radio"), whatever else the candidate kept."""
     if new == old:
         return True
-    if isinstance(slot, FreeText):
-        return set(str(new).lower().split()) <= set(after)
+    if isinstance(slot, FreeText):  # in the order said ("st marys, no, st thomass" is no
+        return f" {normalize(str(new))} " in f" {' '.join(after)} "  # "st st thomass")
     return _named(new, slot, after)
 
 
@@ -240,3 +241,28 @@ def toward(first: Parse, candidate: Parse) -> Parse:
             or isinstance(step, bool) or not step:
         return candidate
     return dataclasses.replace(candidate, toward=1 if step > 0 else -1)
+
+
+HESITATIONS = frozenset(("um", "umm", "uh", "er", "erm", "err", "hmm", "hm", "ah", "ahh"))
+"""Sounds a driver makes while finding a word: between two numbers, the second one is the
+number meant ("heat my seat to three um two")."""
+
+
+def hesitated(transcript: str) -> str:
+    """``transcript`` with each hesitation between two numbers read: "twenty um two" is one
+    number (22: a unit after a multiple of ten goes on it), "three um two" and "eighteen er
+    nineteen" a correction ("three, no, two")."""
+    words = transcript.split()
+    values = [normalize(w.strip(",.;:!?")) for w in words]
+    out: list[str] = []
+    for index, word in enumerate(words):
+        plain = values[index]
+        if plain in HESITATIONS and out and 0 < index < len(words) - 1 \
+                and values[index - 1].isdigit() and values[index + 1].isdigit():
+            first, then = int(values[index - 1]), int(values[index + 1])
+            if not (first % 10 == 0 and 20 <= first <= 90 and 1 <= then <= 9):
+                out[-1] = out[-1].rstrip(",") + ","
+                out.append("no,")
+            continue
+        out.append(word)
+    return " ".join(out)

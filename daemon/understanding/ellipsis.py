@@ -11,10 +11,7 @@ After "and" or "then", drivers leave out what the two commands share:
   the back left window all the way and the back right halfway" is "open the back right
   window halfway" (the same tool only; every word of the piece a value, "the" or a word of
   the command before);
-- what "it" is: "open the back left window and then close it halfway" closes the back left
-  window: "it" is replaced by a run of the words before it, and the result must act on the
-  same thing (same tool, same window, zone or seat). Both commands run, in order (`Parse.
-  follows`): a next step said as such is not overridden like a restatement.
+- what "it" is is `daemon.understanding.follow`'s.
 
 Words that only say "the same again" ("too", "as well", "also") are dropped from the piece.
 A value (a number or an amount) is lent to another tool never: "set the fan to 3 and the seat
@@ -24,10 +21,9 @@ Pure: ``clause`` is the matcher's one-command reader.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator
 
-from daemon.understanding.correction import AMOUNT_WORDS, POLITE_WORDS, targets
+from daemon.understanding.correction import AMOUNT_WORDS, POLITE_WORDS
 from daemon.understanding.parse import Parse
 from daemon.understanding.shape import phrases
 from vehicle_tools.language import SHARED_LISTS, Language, Values
@@ -40,7 +36,6 @@ SAME_AGAIN = frozenset(("too", "also", "aswell"))
 """Words at the edges of a joined piece that only say "the same again"."""
 _ONE = frozenset(("one", "ones", "1"))
 """A noun left out ("the passenger one", "1" once normalised): the command before names it."""
-_IT = frozenset(("it", "them"))
 _LENT_VALUES = AMOUNT_WORDS - {"off"}
 """Words of a value never lent to another tool ("halfway"); "off" is a verb's particle."""
 MAX_WORDS = 12
@@ -85,29 +80,6 @@ def gapped(piece: list[str], before: Parse, clause: Clause, whole: Whole,
                         and not parsed.free_said() and whole(parsed):
                     return parsed
     return None
-
-
-def it_of(piece: list[str], before: Parse, clause: Clause, whole: Whole) -> Parse | None:
-    """``piece`` with "it" replaced by the run of the words of ``before`` that names what it
-    acts on: the reading must act on the same thing, with the same tool."""
-    at = next((i for i, w in enumerate(piece) if w in _IT), None)
-    words = before.text.split()
-    if at is None or len(words) > MAX_WORDS:
-        return None
-    for run in _runs(words):
-        parsed = clause(" ".join([*piece[:at], *run, *piece[at + 1:]]))
-        if parsed is not None and parsed.tool == before.tool \
-                and targets(parsed) == targets(before) and whole(parsed) \
-                and not parsed.free_said():
-            return dataclasses.replace(parsed, follows=True)
-    return None
-
-
-def _runs(words: list[str]) -> Iterator[list[str]]:
-    """Runs of ``words`` without the first (the verb), longest first."""
-    for size in range(len(words) - 1, 0, -1):
-        for start in range(1, len(words) - size + 1):
-            yield words[start:start + size]
 
 
 def _lends(parsed: Parse, before: Parse, kept: list[str]) -> bool:

@@ -29,7 +29,7 @@ from daemon.understanding.correction import (
     PRONOUN,
     bare_value_for,
     corrections_of,
-    overridden,
+    hesitated,
     pause_cuts,
     refines,
     starts_a_command,
@@ -38,8 +38,9 @@ from daemon.understanding.correction import (
     verb_of,
     without_enough,
 )
-from daemon.understanding.ellipsis import gapped, it_of, parallel, without_same_again
+from daemon.understanding.ellipsis import gapped, parallel, without_same_again
 from daemon.understanding.fit import Fit
+from daemon.understanding.follow import about_it, read_it, restored
 from daemon.understanding.free_text import (
     NOT_A_NAME_START,
     across_a_pause,
@@ -49,9 +50,10 @@ from daemon.understanding.free_text import (
 )
 from daemon.understanding.grammar import Grammar, compile_language
 from daemon.understanding.groups import grouped, groups_of
+from daemon.understanding.joins import SPLIT_WORDS, comma_points, drop_joiners, latest
 from daemon.understanding.loose import LooseReader
 from daemon.understanding.parse import Parse
-from daemon.understanding.reference import referents, referred
+from daemon.understanding.reference import referents
 from daemon.understanding.resolve import Question, complete
 from daemon.understanding.text import (
     clauses_of,
@@ -61,7 +63,7 @@ from daemon.understanding.text import (
     plain_verbs,
     trim_polite,
 )
-from vehicle_tools.language import CORRECTIONS, SPLITTERS, ArgValue, FreeText
+from vehicle_tools.language import CORRECTIONS, ArgValue, FreeText
 from vehicle_tools.registry import Registry
 
 MAX_SPLITS = 4
@@ -159,13 +161,14 @@ class Matcher:
 
     def parse(self, transcript: str) -> tuple[Parse, ...] | None:
         """Every command in ``transcript``, in order; None when not all of it is understood."""
-        text = " ".join(_drop_joiners(normalize(transcript).split()))  # "then speed two"
+        transcript = hesitated(transcript)  # "three um two": "three, no, two"
+        text = " ".join(drop_joiners(normalize(transcript).split()))  # "then speed two"
         if not text:
             return None
         whole = self.clause(text, transcript)
         if whole is not None and not self._swallows(whole, transcript):
             split = self._split(text, transcript) if comma_in_free_text(whole) else None
-            return (whole,) if split is None else _latest(split)  # "play, activate the fog
+            return (whole,) if split is None else latest(split)  # "play, activate the fog
             # lights" is two commands, not a search
         found = self._corrected_or_split(text, transcript)
         if found is not None or whole is not None:
@@ -191,7 +194,7 @@ class Matcher:
         split = self._split(text, transcript)
         if split is None:
             split = self._after_a_reason(transcript)
-        return None if split is None else _latest(split)
+        return None if split is None else latest(split)
 
     def _loose_one(self, text: str) -> Parse | None:
         match = self.loose.read(text)
@@ -232,7 +235,7 @@ class Matcher:
             words = normalize(value).split()
             if across_a_pause(value, transcript) \
                     or names_a_device(words, parse.tool, self._topics) \
-                    or any(w in _SPLIT_WORDS or w in _CORRECTION_WORDS for w in words) \
+                    or any(w in SPLIT_WORDS or w in _CORRECTION_WORDS for w in words) \
                     or _CORRECTION_PHRASE.search(" ".join(words)) \
                     or (words and words[0] in NOT_A_NAME_START) \
                     or any(_PURPOSE.match(" ".join(words[i:])) for i in range(1, len(words))) \
@@ -266,7 +269,8 @@ class Matcher:
             if not after:
                 continue
             alone = self.clause(" ".join(after), transcript)
-            first = self.clause(" ".join(before), transcript) or self._loose_one(" ".join(before))
+            strict = self.clause(" ".join(before), transcript)
+            first = strict or self._loose_one(" ".join(before))
             if alone is not None and corrects and not self._swallows(alone) and not PRONOUN.match(
                     " ".join(after)) and (first is not None or len(before) in paused
                                           or starts_a_command(before)):  # not "the maps work
@@ -283,7 +287,8 @@ class Matcher:
                 # or only the value of the same tool's ("warmer on my side ... 23 degrees" is
                 # 23 on the driver's side, not a second command for every zone)
             for words in corrections_of(before, after):
-                candidate = self.clause(" ".join(words), transcript)
+                candidate = self.clause(" ".join(words), transcript) or (  # read as loosely
+                    None if strict else self._loose_one(" ".join(words)))  # as the command
                 if candidate is not None and refines(first, candidate, after, self.grammar.lists):
                     return toward(first, candidate)
         return None
@@ -301,8 +306,8 @@ class Matcher:
 
     def _split(self, text: str, transcript: str) -> tuple[Parse, ...] | None:
         words = text.split()
-        joins = [i for i, w in enumerate(words) if w in _SPLIT_WORDS][:MAX_SPLITS]
-        commas = _comma_points(transcript, words)
+        joins = [i for i, w in enumerate(words) if w in SPLIT_WORDS][:MAX_SPLITS]
+        commas = comma_points(transcript, words)
         points = sorted(set(joins) | commas)[:MAX_SPLITS]
         for count in range(1, len(points) + 1):
             for chosen in itertools.combinations(points, count):
@@ -316,30 +321,17 @@ class Matcher:
         parses: list[Parse] = []
         start = 0
         for cut in (*cuts, len(words)):
-            joined = words[start] in _SPLIT_WORDS  # "and"/"then", not a comma
-            piece = _drop_joiners(words[start:cut])
+            joined = words[start] in SPLIT_WORDS  # "and"/"then", not a comma
+            piece = drop_joiners(words[start:cut])
             start = cut
             if not piece:
                 return None
-            if parses and joined:
-                piece = without_same_again(piece)  # "... and the sunroof too"
-            if parses and PRONOUN.match(" ".join(w for w in piece if w not in CORRECTIONS)):
-                named = referred(piece, parses[-1].tool, self._referents) if joined else None
-                if named is None:  # "..., make it 3" refers to the command before: no new
-                    return None  # command; "... and turn it up" acts on the same thing
-                piece = named
-            parsed = self.clause(" ".join(piece), transcript)
-            if parsed is None and parses and joined:  # "... and then close it halfway", "...
-                parsed = it_of(piece, parses[-1], self.clause, self._whole) or parallel(
-                    piece, parses[-1], self.clause, self._whole) or gapped(piece, parses[-1],
-                    self.clause, self._whole, self._topics[parses[-1].tool])  # and your voice"
-            if parsed is None and parses:  # "... and the passenger window": the verb before
-                verb = verb_of(parses[-1].text)
-                parsed = self.clause(" ".join(verb + piece), transcript)
-                if parsed is not None and parsed.free_said():
-                    parsed = None  # a borrowed verb never makes a name ("ring Alice then ...")
-            if parsed is None:
-                parsed = self._loose_one(" ".join(piece))
+            if parses and joined:  # "... and the sunroof too", "... then close it again"
+                piece = restored(without_same_again(piece))
+            if parses and PRONOUN.match(" ".join(w for w in piece if w not in CORRECTIONS)) \
+                    and (not joined or any(w in CORRECTIONS for w in piece)):
+                return None  # "..., make it 3" corrects the command before: no new command
+            parsed = self._piece(piece, parses[-1] if parses else None, joined, transcript)
             if parsed is None or self._swallows(parsed):
                 return None
             if parses and parsed.tool != parses[-1].tool and not self.fit.names_its_tool(
@@ -348,11 +340,26 @@ class Matcher:
             parses.append(parsed)
         return tuple(parses)
 
+    def _piece(self, piece: list[str], before: Parse | None, joined: bool,
+               transcript: str) -> Parse | None:
+        """One piece of several commands, after the command ``before`` (None: the first)."""
+        if before is not None and joined and about_it(piece):  # "... then bring it down to 2":
+            return read_it(piece, before, lambda t: self.clause(t) or self._loose_one(t),
+                           self._whole, self._referents)  # what the command before acted on
+        parsed = self.clause(" ".join(piece), transcript)
+        if parsed is None and before is not None and joined:  # "... and your voice"
+            parsed = parallel(piece, before, self.clause, self._whole) or gapped(
+                piece, before, self.clause, self._whole, self._topics[before.tool])
+        if parsed is None and before is not None:  # "... and the passenger window": the verb
+            parsed = self.clause(" ".join(verb_of(before.text) + piece), transcript)
+            if parsed is not None and parsed.free_said():
+                parsed = None  # a borrowed verb never makes a name ("ring Alice then ...")
+        return parsed or self._loose_one(" ".join(piece))
 
-_SPLIT_WORDS = frozenset(w for joiner in SPLITTERS for w in joiner.split())
+
 _MARKED = re.compile(r"(?i)(?<![,;.]) \b(no no|no wait|oh wait|oh no|no sorry|sorry i mean|"
-                     r"(er |um |uh )?i mean|no|sorry|make that|actually|scratch that|wait|nah|"
-                     r"i beg your pardon)\b")
+                     r"(er |um |uh )?i meant?|no|sorry|make that|actually|scratch that|wait|nah|"
+                     r"i beg your pardon|correction|(oh )?(hang|hold) on( i meant?)?)\b")
 """Correction words said without a pause the recogniser marked with a comma."""
 _REASON = re.compile(r"^(its|it is|im|i am|were|we are|we need|theres|there is|i cant|i can not|"
                      r"i dont (feel|like|think|trust)|i do not (feel|like|think|trust)|"
@@ -361,40 +368,6 @@ _REASON = re.compile(r"^(its|it is|im|i am|were|we are|we need|theres|there is|i
 """A statement of why, before or after a command ("it's dark, ...", "... the kids are cold")."""
 _PURPOSE = re.compile(r"^(so|so that|because|cause|cos|since) (i|we|you|the|they|he|she|it|my)\b")
 """A purpose or cause after a command ("... so the kids can hop out", "... because I'm cold")."""
-_CORRECTION_WORDS = frozenset(("no", "sorry", "actually", "instead", "wait"))
+_CORRECTION_WORDS = frozenset(("no", "sorry", "actually", "instead", "wait", "correction"))
 _CORRECTION_PHRASE = re.compile(r"\b(i mean|i meant|or rather|make that|scratch that|hold on|"
                                 r"hang on)\b")
-
-
-def _latest(parses: tuple[Parse, ...]) -> tuple[Parse, ...]:
-    """Several commands without those a later one overrides: the same tool for the same
-    target (window, zone, seat...: every text argument equal), "I'm freezing, put it at 23
-    degrees" is one temperature, not a step and then 23."""
-    kept: list[Parse] = []
-    for parse in parses:
-        again = overridden(kept[-1], parse) if kept else None
-        if again is not None:
-            kept[-1] = again
-        else:
-            kept.append(parse)
-    return tuple(kept)
-
-
-def _drop_joiners(piece: list[str]) -> list[str]:
-    while piece and piece[0] in _SPLIT_WORDS:
-        piece = piece[1:]
-    while piece and piece[-1] in _SPLIT_WORDS:
-        piece = piece[:-1]
-    return piece
-
-
-def _comma_points(transcript: str, words: list[str]) -> set[int]:
-    """Word indexes of ``words`` (the normalised transcript) where a comma or sentence end
-    stood."""
-    points: set[int] = set()
-    count = 0
-    for piece in clauses_of(transcript)[:-1]:
-        count += len(normalize(piece).split())
-        if 0 < count < len(words):
-            points.add(count)
-    return points

@@ -1,0 +1,46 @@
+"""Where a sentence of several commands is cut, and which of its commands stand. Pure."""
+
+from __future__ import annotations
+
+from daemon.understanding.correction import overridden
+from daemon.understanding.parse import Parse
+from daemon.understanding.text import clauses_of, normalize
+from vehicle_tools.language import SPLITTERS
+
+SPLIT_WORDS = frozenset(w for joiner in SPLITTERS for w in joiner.split())
+"""The words that join two commands ("and", "then")."""
+
+
+def latest(parses: tuple[Parse, ...]) -> tuple[Parse, ...]:
+    """Several commands without those a later one overrides: the same tool for the same
+    target (window, zone, seat...: every text argument equal), "I'm freezing, put it at 23
+    degrees" is one temperature, not a step and then 23."""
+    kept: list[Parse] = []
+    for parse in parses:
+        again = overridden(kept[-1], parse) if kept else None
+        if again is not None:
+            kept[-1] = again
+        else:
+            kept.append(parse)
+    return tuple(kept)
+
+
+def drop_joiners(piece: list[str]) -> list[str]:
+    """``piece`` without joining words at its ends ("and then ...")."""
+    while piece and piece[0] in SPLIT_WORDS:
+        piece = piece[1:]
+    while piece and piece[-1] in SPLIT_WORDS:
+        piece = piece[:-1]
+    return piece
+
+
+def comma_points(transcript: str, words: list[str]) -> set[int]:
+    """Word indexes of ``words`` (the normalised transcript) where a comma or sentence end
+    stood."""
+    points: set[int] = set()
+    count = 0
+    for piece in clauses_of(transcript)[:-1]:
+        count += len(normalize(piece).split())
+        if 0 < count < len(words):
+            points.add(count)
+    return points
