@@ -231,6 +231,7 @@ SEAT = values(
     ("mine", "driver"), ("(her|his|hers) [seat]", "passenger"),
     ("my passenger[s] [seat]", "passenger"), ("[the|my] wife[s] [seat]", "passenger"),
     ("(both|all) [the] [front] seats", "all"), ("[the] front seats", "all"),
+    ("[for] both [of us]", "all"),
 )
 
 ZONE = values(
@@ -240,7 +241,8 @@ ZONE = values(
     ("for my rider", "passenger"), ("[on] [my] rider[s] side", "passenger"),
     ("[on|for] mine", "driver"), ("[on|for] (her|his) side", "passenger"),
     ("[on|for] (hers|his)", "passenger"), ("for my passenger", "passenger"),
-    ("[on] [the|my] wifes side", "passenger"),
+    ("[on] [the|my] wifes side", "passenger"), ("[the] driver[s] zone", "driver"),
+    ("[the] passenger[s] zone", "passenger"),
     ("(everywhere|everyone|all zones|both zones|[on] both sides|for everyone)", "all"),
     ("for both of us", "all"),
 )
@@ -285,6 +287,10 @@ POLITE = (
     "would you kindly", "could you kindly", "looking like", "do you reckon", "you reckon",
     "if its no trouble", "if its not too much trouble", "for the little one",
     "ah", "ahh", "oh god", "oh my god", "oh gosh", "oh dear",
+    "help me", "please help me", "can help me", "could help me", "help me to", "or not",
+    "do me a favour and", "do me a favor and", "would you mind awfully", "por favor",
+    "sorry to bother you but", "sorry to bother you", "if you would", "if you dont mind",
+    "if you do not mind", "may i have", "when you get a chance", "when you can",
 )
 """Fillers and politeness a sentence may carry anywhere: skipped by the matcher, never an
 argument. Anything else left over means the sentence is not understood."""

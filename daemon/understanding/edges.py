@@ -6,7 +6,8 @@ When the whole sentence is not understood, `Edges.trimmed` gives it back without
 words at its start, its end or both, so the matcher can read the command in between. A word is
 dropped when it is a declared form of address (`vehicle_tools.language.EDGE_WORDS`), or when no
 template, slot list, politeness, correction or joiner of the language says it, it is no number
-and it does not follow one (a misheard "twenty won" must not become 20). Whether the command
+and, after one, nothing a number could be misheard as (`NUMBER_LIKE`: a misheard "twenty won"
+must not become 20). Whether the command
 then runs at once or is asked about first is the caller's choice: `Trimmed.declared` says every
 dropped word was a form of address; any other word may have been a misheard one that mattered,
 so the reading is asked about before the car moves. Pure; built once per grammar.
@@ -114,6 +115,15 @@ def vocabulary(grammar: Grammar) -> frozenset[str]:
     return frozenset(words)
 
 
+NUMBER_LIKE = frozenset((
+    "won", "one", "to", "too", "two", "tu", "for", "fore", "four", "tree", "free", "three",
+    "fife", "five", "sex", "sicks", "six", "seven", "ate", "eight", "nein", "nine", "ten",
+    "teen", "teens", "ty", "tee", "then", "hundred", "thousand", "half", "point", "oh", "o",
+    "and", "per", "cent", "percent", "degree", "degrees", "c", "f", "fahrenheit", "celsius",
+))
+"""Words after a number that may be a misheard part of it or its unit ("twenty won" must not
+become 20): never dropped after one. Any other unknown word after a number is ("fan down to
+one hen"), and the reading is asked about first."""
 MEANINGFUL = frozenset((
     "few", "couple", "lot", "lots", "several", "bunch", "enough", "except", "but", "either",
     "neither", "anymore", "outside", "instead", "each", "every",
@@ -239,7 +249,7 @@ class Edges:
         end = len(words)
         while len(words) - end < MAX_EDGE_WORDS and end > start and self._droppable(
                 words[end - 1]) and not (end >= 2 and _is_number(words[end - 2])
-                                         and words[end - 1] not in self.address):
+                                         and words[end - 1] in NUMBER_LIKE):
             end -= 1
         found: list[Trimmed] = []
         for first, last in ((start, len(words)), (0, end), (start, end)):

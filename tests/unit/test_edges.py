@@ -40,6 +40,7 @@ def test_a_form_of_address_at_an_end_is_dropped_and_the_command_runs(
 @pytest.mark.parametrize(("text", "calls"), [
     ("switch the fan off zorp", [("set_fan", {"level": 0})]),
     ("skip this track zorp", [("media_control", {"action": "next"})]),
+    ("fan on 4 zorp", [("set_fan", {"level": 4})]),  # after a number: no part of one
 ])
 def test_another_unknown_word_at_an_end_is_asked_about_first(text: str,
                                                              calls: list[object]) -> None:
@@ -48,7 +49,7 @@ def test_another_unknown_word_at_an_end_is_asked_about_first(text: str,
 
 @pytest.mark.parametrize("text", [
     "set the temperature to 20 won",  # a misheard "twenty one" is never 20
-    "fan on 4 zorp",
+    "fan on 4 too",  # nor "four two" 4
     "zorp zorp call",  # an unknown word may be the name: "call" alone is not read
     "zorp call",
     "tyre pressure numbers?",  # a reading alone: the manual's or the model's

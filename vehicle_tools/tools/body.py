@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import Field
 
 from vehicle_tools.commands import CommandFrame
-from vehicle_tools.language import Language, Sentences, values
+from vehicle_tools.language import Complaint, Language, Sentences, values
 from vehicle_tools.registry import Report, SignalLink, Tool, ToolArgs
 from vehicle_tools.safety import (
     DRIVING_SIGNALS,
@@ -174,7 +174,22 @@ are not concerned."""
 
 
 _LIGHT = "{light}"
+_DARK = ("dark", "pitch dark", "pitch black", "so dark", "too dark", "getting dark",
+         "cant see", "can hardly see", "can barely see", "hardly see", "barely see")
+
 SET_LIGHTS_LANGUAGE = Language(
+    complaints=(
+        Complaint(feel=_DARK, about=("road", "ahead", "where im going", "where we are going"),
+                  means="turn the headlights on"),
+        Complaint(feel=_DARK, about=("in here", "dropped", "cant find", "looking for",
+                                     "inside", "back seat"), means="turn the interior light on"),
+        Complaint(feel=("blinding", "dazzling", "dazzle", "too bright"),
+                  about=("oncoming", "other drivers", "beams", "high beams", "brights",
+                         "full beam", "traffic"), means="turn the high beams off"),
+        Complaint(feel=("fog", "foggy", "fogs so thick", "thick fog", "fog is so thick",
+                        "so much fog"), about=("road", "ahead", "car in front", "see"),
+                  means="turn the fog lights on"),
+    ),
     sentences=(
         Sentences((
             f"(turn|switch|put|flip) [the] {_LIGHT} on",
@@ -183,12 +198,14 @@ SET_LIGHTS_LANGUAGE = Language(
             # a light asked for by name with a please ("it's getting dark, headlights
             # please"); named alone it may be a question for the manual ("fog lights")
             f"[the|some] {_LIGHT} please",
+            f"open [the] {_LIGHT}",  # "open the light": French, Spanish, Italian, Chinese
         ), args={"on": True}),
         Sentences((
             f"(turn|switch|put|flip|shut) [the] {_LIGHT} off",
             f"(turn|switch|flip|shut) off [the] {_LIGHT}", f"[the] {_LIGHT} off",
             f"off the {_LIGHT}",
-            f"(disable|deactivate|kill) [the] {_LIGHT}",
+            f"(disable|deactivate|kill) [the] {_LIGHT}", f"close [the] {_LIGHT}",
+            f"off with [the] {_LIGHT}",
         ), args={"on": False}),
         Sentences((
             "[(turn|switch|put|set)] [the] {light} [on] (to|at) {percent:brightness_pct} percent",

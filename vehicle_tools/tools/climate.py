@@ -241,8 +241,9 @@ _STEPS = "[(notch|notches|level|levels|step|steps|more)]"
 SET_FAN_LANGUAGE = Language(
     complaints=(
         Complaint(feel=("too much", "too strong", "too loud", "too noisy", "too windy",
-                        "blowing a gale", "blasting"), about=("wind", "air", "fan", "blower",
-                                                               "vents", "draft", "draught"),
+                        "blowing a gale", "blasting", "gale", "roaring", "like a jet engine",
+                        "howling"),
+                  about=("wind", "air", "fan", "blower", "vents", "draft", "draught"),
                   means="turn the fan down"),
         Complaint(feel=("barely feel", "hardly feel", "cant feel", "not enough", "too weak",
                         "no air", "not much air"), about=("air", "fan", "wind", "vents",
@@ -362,21 +363,18 @@ SET_AC_LANGUAGE = Language(
     sentences=(
         Sentences((
             f"(turn|switch|put|flip) [the] {_AC} on", f"(turn|switch|put|flip) on [the] {_AC}",
-            f"(start|enable|activate|use) [the] {_AC}", f"{_AC} on", f"on the {_AC}",
+            f"(start|enable|activate|use|open) [the] {_AC}", f"{_AC} on", f"on the {_AC}",
             f"(i|we) (need|want) [some|the] {_AC} [on]", f"[the] {_AC} back on",
             "[the] air on",
         ), args={"on": True}),
         Sentences((
             f"(turn|switch|put|flip|shut) [the] {_AC} off",
             f"(turn|switch|flip|shut) off [the] {_AC}",
-            f"(stop|disable|deactivate|kill) [the] {_AC}", f"{_AC} off", f"no [more] {_AC}",
+            f"(stop|disable|deactivate|kill|close) [the] {_AC}", f"{_AC} off", f"no [more] {_AC}",
             f"off the {_AC}", "[the] air off",
         ), args={"on": False}),
     ),
-    examples=(
-              "turn on the air conditioning",
-              "switch the air con off",
-              "a c"),
+    examples=("turn on the air conditioning", "switch the air con off", "a c"),
     model_examples=(("switch the AC on", {"on": True}), ("I'm sweating", {"on": True})),
     ask={"on": "On or off?"},
 )

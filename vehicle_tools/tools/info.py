@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import Field
 
 from vehicle_tools.errors import ToolError
-from vehicle_tools.language import Language, Sentences
+from vehicle_tools.language import Language, Sentences, values
 from vehicle_tools.registry import Report, Tool, ToolArgs
 from vehicle_tools.state import VehicleState
 from vehicle_tools.tools.common import number
@@ -160,12 +160,14 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "[(whats|what is)] [the] (mileage|odometer [reading]) on (the|this) "
                    f"(clock|{_CAR})",
                    "how many (miles|kilometers|kilometres|km) (are|is) on the clock",
-                   "(read|give) [me|us] [out] the (odometer|mileage) [reading]"),
+                   "(read|give) [me|us] [out] the (odometer|mileage) [reading]",
+                   "[the] (miles|kilometers|kilometres|km) on the (clock|odometer|car)"),
                   args={"item": "odometer"}),
         Sentences(("(what|which) gear (am i|are we|is the car|is it) in",
                    "(what|which) gears (she|it) in",
                    "(whats|what is) [the] gear", "is (the car|it) in (park|drive|reverse|neutral)",
-                   "are we in (park|drive|reverse|neutral)", "gear (check|status)"),
+                   "are we in (park|drive|reverse|neutral)", "gear (check|status)",
+                   "(what|which) gear [now|please]"),
                   args={"item": "gear"}),
         Sentences(("(whats|what is|tell me|check) [the] [my] (tire|tyre) pressure[s] [all round|"
                    f"all around|on (the|this) {_CAR}]",
@@ -187,6 +189,9 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "did (i|we|the kids|someone|anyone|somebody|they|you) (shut|close|lock) [the] "
                    "[(back|rear|front)] doors [properly]"),
                   args={"item": "doors"}),
+        Sentences((  # a reading named with the word for reading it ("door status")
+            "[(whats|what is|check|tell me|give me|show me)] [the] [my] [current] "
+            "{reading:item} (reading|status|check|situation|display)",),),
     ),
     examples=(
               "what is the range",
@@ -197,6 +202,14 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
     model_examples=(("how many kilometres are on the clock", {"item": "odometer"}),
                     ("how much gas have I got", {"item": "fuel"})),
     ask={"item": "Which reading: fuel, range, speed, tyre pressure, doors or odometer?"},
+    lists={"reading": values(
+        ("(speed|speedo|speedometer)", "speed"),
+        ("(fuel|petrol|gas|diesel|tank|fuel tank) [gauge]", "fuel"),
+        ("range", "range"),
+        ("(odometer|odo|mileage|clock)", "odometer"),
+        ("(gear|gearbox|transmission)", "gear"),
+        ("(tire|tyre) pressure[s]", "tire_pressure"),
+        ("(door|doors|door locks|locks)", "doors"))},
 )
 
 

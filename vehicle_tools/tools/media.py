@@ -75,7 +75,8 @@ _AUDIO = "(music|song|track|tune[s]|playback|media|radio|podcast|audiobook|audio
 MEDIA_CONTROL_LANGUAGE = Language(
     complaints=(
         Complaint(feel=("hate", "dont like", "cant stand", "sick of", "tired of", "bored of",
-                        "boring", "awful", "terrible", "rubbish"),
+                        "boring", "awful", "terrible", "rubbish", "sick to death of",
+                        "fed up with", "had enough of"),
                   about=("song", "track", "tune", "this one"), means="skip this song"),
     ),
     sentences=(
@@ -260,7 +261,8 @@ MEDIA_SEARCH_TOOL_LANGUAGE = Language(
     lists={"query": FreeText(
         fillers=("something by", "something from", "anything by", "stuff by", "songs by",
                  "a song by", "some songs by", "some music by", "music by", "some stuff by",
-                 "a bit of", "some", "something of"),
+                 "a bit of", "some", "something of", "music of", "some music of",
+                 "songs of", "some songs of"),
         not_alone=frozenset((
             "the", "a", "an", "this", "that", "it", "one", "some", "something", "anything",
             "last", "previous", "next", "same", "again", "song", "songs", "track", "tracks",

@@ -66,6 +66,7 @@ NAVIGATE_TO_LANGUAGE = Language(
         "(set|start) [the] (navigation|route|satnav|destination) (to|for) {destination}",
         "(lets|let us|i want to|i need to|we need to) go to {destination}",
         "how do i get to {destination}", "(i|we) need to get to {destination}",
+        "[new] destination [is] {destination}",
         "(find|get) me a route to {destination}", "head for {destination}",
         "(nav|navigation) [to] {destination}",
     )),),
@@ -162,6 +163,8 @@ GET_ETA_LANGUAGE = Language(sentences=(Sentences((
     "(please tell me|tell me|let me know) when (we|i) [will|are going to|should] (arrive|get "
     "there|get in|be there)",
     "when (will|do|are) (we|i) (get in|going to get in)",
+    "[(whats|what is)] [the|my|our] (estimated|expected) (arrival|time of arrival) [time]",
+    "arrival (time|estimate) [estimate]",
 )),),
     model_examples=(("when do we get there", {}),),
 )

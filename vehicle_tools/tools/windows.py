@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import Field
 
 from vehicle_tools.errors import ToolError
-from vehicle_tools.language import Group, Language, Sentences
+from vehicle_tools.language import Complaint, Group, Language, Sentences
 from vehicle_tools.registry import CommandFrame, Report, SignalLink, Tool, ToolArgs
 from vehicle_tools.safety import Constraint, ToolPolicy
 from vehicle_tools.state import VehicleState
@@ -139,7 +139,13 @@ _PUT = "(put|roll|wind|bring|drop|pop|get)"
 """Verbs whose particle ("down", "up") may follow the window ("put all the windows down")."""
 _CRACK = "(crack|crack open)"
 _CLOSE = "(close|closing|shut|raise|roll up|put up|wind up|bring up)"
+_LET_IN = ("draught", "draft", "drafty", "draughty", "rain is coming in", "rain coming in",
+           "letting the rain in", "letting rain in", "leaking", "whistling", "wind noise")
+"""What an open window or roof lets in: said about one, it means closing it (asked first)."""
+
 SET_WINDOW_LANGUAGE = Language(
+    complaints=(Complaint(feel=_LET_IN, about=("my window", "mine"), means="close my window"),
+                Complaint(feel=_LET_IN, about=("window", "windows"), means="close the window")),
     sentences=(
         Sentences((
             f"{_OPEN} [the] {{window}} window [(to|at)] {{percent:position_pct}} percent [open]",
@@ -278,6 +284,8 @@ def _sunroof_reply(args: SetSunroofArgs, report: Report) -> str:
 
 
 SET_SUNROOF_LANGUAGE = Language(
+    complaints=(Complaint(feel=_LET_IN, about=("sunroof", "sun roof", "roof", "moonroof"),
+                          means="close the sunroof"),),
     sentences=(
         Sentences((
             f"{_OPEN} [the] (sunroof|sun roof|moonroof|moon roof|roof) [(to|at)] "

@@ -1,0 +1,89 @@
+"""Language round 9 (2026-12-06, second evening): readings named with the word for reading them
+("door status"), politeness and verbs of other first languages ("please help me close the
+headlights", "open the air conditioner"), zones and seats said as "passenger zone" and "both",
+an unknown word after a number, and complaints about the dark, fog, glare, draughts and a song.
+Every complaint is asked about first (``inferred``); what must not be guessed is checked too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from daemon.understanding.intents import understander
+
+STATE = {"TempDriver": 21.0, "TempPassenger": 21.0, "FanLevel": 3, "media.Volume": 40,
+         "voice.volume_pct": 80}
+Calls = list[tuple[str, dict[str, Any]]]
+
+
+def _plan(text: str) -> tuple[Calls, bool] | None:
+    plan = understander().understand(text, STATE)
+    if plan is None or plan.question is not None:
+        return None
+    return [(c.tool, dict(c.args)) for c in plan.calls], plan.inferred
+
+
+@pytest.mark.parametrize(("text", "item"), [
+    ("door status", "doors"), ("speedometer reading", "speed"), ("fuel gauge reading", "fuel"),
+    ("check the tyre pressure status", "tire_pressure"), ("which gear", "gear"),
+    ("miles on the clock", "odometer"), ("what is the odo reading", "odometer"),
+])
+def test_a_reading_named_with_its_word(text: str, item: str) -> None:
+    assert _plan(text) == ([("get_vehicle_status", {"item": item})], False)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("please help me close the headlights", [("set_lights", {"on": False,
+                                                              "light": "headlights"})]),
+    ("help me open the air conditioner", [("set_ac", {"on": True})]),
+    ("can help me on the aircon or not", [("set_ac", {"on": True})]),
+    ("close the aircon", [("set_ac", {"on": False})]),
+    ("off with the fog lights", [("set_lights", {"on": False, "light": "fog_lights"})]),
+    ("do me a favour and pause the music", [("media_control", {"action": "pause"})]),
+    ("sorry to bother you but what's our expected arrival time", [("get_eta", {})]),
+    ("arrival time estimate", [("get_eta", {})]),
+    ("destination Kings Cross", [("navigate_to", {"destination": "Kings Cross"})]),
+    ("play music of Queen", [("media_search", {"query": "Queen"})]),
+    ("driver zone nineteen", [("set_temperature", {"zone": "driver", "celsius": 19.0})]),
+    ("seat heaters on 2 for both of us", [("set_seat_heating", {"seat": "all", "level": 2})]),
+])
+def test_said_as_other_speakers_say_it(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("fan down to two mate luv", [("set_fan", {"level": 2})]),  # declared: no question
+])
+def test_forms_of_address_after_a_number_are_dropped(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("fan down to one hen", [("set_fan", {"level": 1})]),  # unknown, after a number: asked
+    ("it's getting dark i can hardly see the road",
+     [("set_lights", {"on": True, "light": "headlights"})]),
+    ("it's so dark in here i dropped my keys", [("set_lights", {"on": True,
+                                                                "light": "interior"})]),
+    ("the oncoming cars are flashing me i think i'm blinding them with the high beams",
+     [("set_lights", {"on": False, "light": "high_beam"})]),
+    ("the fog is so thick on the road ahead",
+     [("set_lights", {"on": True, "light": "fog_lights"})]),
+    ("there's a terrible draught from the sunroof", [("set_sunroof", {"position_pct": 0})]),
+    ("the rain is coming in through my window",
+     [("set_window", {"position_pct": 0, "window": "driver"})]),
+    ("i am fed up with this song", [("media_control", {"action": "next"})]),
+])
+def test_complaints_and_unknown_words_are_asked_about_first(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, True)
+
+
+@pytest.mark.parametrize("text", [
+    "set the fan to 20 won",  # "won" may be "one": never 20
+    "it's dark",  # no road, no cabin: which light?
+    "the fog is lifting",  # no road or sight named: nothing to switch
+    "play the music of the night",  # a title, not "music of" someone
+])
+def test_not_guessed(text: str) -> None:
+    plan = _plan(text)
+    assert plan is None or ("media_search", {"query": "the music of the night"}) in plan[0]
