@@ -75,7 +75,18 @@ _INJECTION = re.compile(
     r"|\bsafety (rules?|systems?)\b.{0,20}\b(off|disabled|suspended|switched off)\b"
     r"|\bend of (the )?(user )?message\b|\brepeat after me\b"
     r"|\b(respond|reply|answer) (only )?in (json|xml|code)\b"
-    r"|\b(tell|instruct|order) the (language model|llm|model|ai)\b",
+    r"|\b(tell|instruct|order) the (language model|llm|model|ai)\b"
+    # what it was told, declared void; a source that speaks for the car; data sent away; code
+    r"|\b(ignore|disregard|forget)\b.{0,30}\b(you were|you'?ve been|you have been|i) told\b"
+    r"|\b(previous|old|earlier|all|your) (rules|instructions|orders)\b.{0,15}\b(are |were )?"
+    r"(cancell?ed|void|revoked|lifted|suspended|gone|over)\b|\bthe new rules? (is|are)\b"
+    r"|\bthis is (the|your) (manufacturer|maker|developer|dealer|dealership|factory|system|"
+    r"admin|administrator|engineer|engineering team|company|police)( speaking)?\b"
+    r"|\b(skip|bypass|without|no need for|dont need|do not need)\b.{0,20}\bconfirm\w*"
+    r"|\b(send|share|upload|forward|email|leak|export)\b.{0,30}\b(contact list|contacts|"
+    r"phone ?book|address book|location history|call history|messages)\b.{0,20}\bto\b"
+    r"|\b(write|generate|give me|show me)\b.{0,20}\b(code|script|program|python|javascript|"
+    r"sql|shell command)\b",
     re.IGNORECASE)
 """Text that tries to instruct the assistant rather than ask for something in the car."""
 

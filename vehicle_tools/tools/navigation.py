@@ -165,6 +165,7 @@ GET_ETA_LANGUAGE = Language(sentences=(Sentences((
     "when (will|do|are) (we|i) (get in|going to get in)",
     "[(whats|what is)] [the|my|our] (estimated|expected) (arrival|time of arrival) [time]",
     "arrival (time|estimate) [estimate]",
+    "how long (will it|is it going to|itll|does it) take [(us|me)] [to get there]",
 )),),
     model_examples=(("when do we get there", {}),),
 )
@@ -211,7 +212,7 @@ CALL_CONTACT_LANGUAGE = Language(
         "(give|get) {contact} a (call|ring)", "(get|put) {contact} on the phone",
         "i want to (call|phone|ring|talk to|speak to|speak with) {contact}",
         "i need to (call|phone|ring|talk to|speak to|speak with) {contact}",
-        "give {contact} a bell",
+        "give {contact} a bell", "(call|phone|ring) to {contact}",
     )), Sentences(("(call|phone|ring|dial) [someone|somebody]", "make a [phone] call"),)),
     lists={"contact": FreeText(addressed=True, whole_ends=frozenset((
         "wife", "husband", "mom", "mum", "mother", "dad", "father", "son", "daughter",
