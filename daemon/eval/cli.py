@@ -49,6 +49,10 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's p
                    "docs/corpus.md)")
     p.add_argument("--json", type=Path,
                    help="understanding, corpus-audio: write the figures here")
+    p.add_argument("--rows", type=Path, metavar="JSONL",
+                   help="corpus-audio: also write one row per file (what was heard, the plan, "
+                   "the expected calls) for debugging a development split; never for a held-out "
+                   "split you report")
     p.add_argument("--spoken", type=int, default=0, metavar="N",
                    help="manual: also replay N tune questions spoken (a real wake word, Piper, "
                    "car noise at 15 dB) through the pipeline: sections, bus calls, first audio")
@@ -158,7 +162,7 @@ def run_eval(args: argparse.Namespace) -> int:
 
         corpus_audio_eval.run(models, fe_on, ctx._params(), split=args.split,
                               conditions=args.conditions, limit=args.limit, json_path=args.json,
-                              driver_gate_db=args.driver_gate_db,
+                              driver_gate_db=args.driver_gate_db, rows_path=args.rows,
                               understand=_with_model(args) if args.with_llm else None)
         wanted.discard("corpus-audio")
         if not wanted:

@@ -27,7 +27,7 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,10 @@ class FileResult:
     """The plan was read from a complaint or proposed by the language model: the Decider asks
     about it first whatever the confidence (its right answers are asked first at every
     threshold; a wrong one is scored as asked)."""
+    heard: str = field(default="", repr=False)
+    """What the recogniser heard; written only to ``--rows`` (never to the figures)."""
+    plan: str = field(default="", repr=False)
+    """The plan, described; written only to ``--rows``."""
 
 
 def read_manifest(split: str, audio_dir: Path = AUDIO_DIR) -> list[AudioItem]:
@@ -277,9 +281,11 @@ def hear_and_understand(models: Any, item: AudioItem, fe: Any, params: Any,
     errors = wer.add(corpus_item.text, text)
     calls = tuple(getattr(plan, "calls", ())) if plan is not None else ()
     acts = any(not c.tool.startswith("get_") for c in calls)
+    scored = score(corpus_item, plan)
     return FileResult(corpus_item.id, corpus_item.split, item.condition, voice,
-                      corpus_item.category, score(corpus_item, plan).outcome, errors, wer.words,
-                      confidence, acts, stopped(calls), bool(getattr(plan, "inferred", False)))
+                      corpus_item.category, scored.outcome, errors, wer.words,
+                      confidence, acts, stopped(calls), bool(getattr(plan, "inferred", False)),
+                      heard=text, plan=scored.plan)
 
 
 def transcribe_scored(models: Any, audio: Any) -> tuple[str, float | None]:
@@ -298,6 +304,25 @@ def transcribe_scored(models: Any, audio: Any) -> tuple[str, float | None]:
                                      whisper_hotwords(models.vocabulary), understands=understood)
 
 
+def write_rows(path: Path, results: Sequence[FileResult],
+               items: Mapping[tuple[str, str], AudioItem]) -> None:
+    """One JSON line per file: id, split, condition, voice, category, outcome, what was said and
+    heard, the plan, the expected calls and the confidence (a debugging aid for development
+    splits: it holds the corpus's texts)."""
+    from daemon.eval.understanding_eval import Item, describe_expected
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for r in results:
+            row = items[(r.split, r.id)].row if (r.split, r.id) in items else {}
+            expected = describe_expected(Item.from_row(row)) if row else ""
+            out.write(json.dumps({
+                "id": r.id, "split": r.split, "condition": r.condition, "voice": r.voice,
+                "category": r.category, "outcome": r.outcome, "said": row.get("text", ""),
+                "heard": r.heard, "plan": r.plan, "expected": expected,
+                "confidence": r.confidence, "acts": r.acts, "inferred": r.inferred}) + "\n")
+
+
 def splits_for(split: str) -> tuple[str, ...]:
     """``all`` is the held-out splits (tune only when asked for by name)."""
     return HELDOUT_SPLITS if split == "all" else (split,)
@@ -307,12 +332,14 @@ def run(models: Any, fe: Any, params: Any, *, split: str = "all",
         conditions: Sequence[str] = CONDITIONS, limit: int | None = None,
         json_path: Path | None = None, audio_dir: Path = AUDIO_DIR,
         driver_gate_db: float | None = None,
-        understand: Callable[[str, Mapping[str, Any]], Any] | None = None) -> dict[str, Any]:
+        understand: Callable[[str, Mapping[str, Any]], Any] | None = None,
+        rows_path: Path | None = None) -> dict[str, Any]:
     """Evaluate the spoken corpus; prints the tables, optionally writes the numbers as JSON.
     `driver_gate_db`: endpoint on the driver's speech only (`daemon.hearing.driver_level`, margin in
     dB); None: as the product does. `understand`: what reads the transcript (the fast path, the
     owner's manual and the language model with ``--with-llm``: `daemon.eval.understanding_llm`);
-    None: the fast path alone."""
+    None: the fast path alone. `rows_path`: one JSON row per file (what was heard, the plan,
+    the expected calls, the confidence) for debugging a development split."""
     from tqdm import tqdm
 
     from daemon.hearing.driver_level import GateParams
@@ -320,6 +347,7 @@ def run(models: Any, fe: Any, params: Any, *, split: str = "all",
 
     read = understand if understand is not None else understander().understand
     results: list[FileResult] = []
+    items_by_id: dict[tuple[str, str], AudioItem] = {}
     started = time.perf_counter()
     audio_s = 0.0
     for name in splits_for(split):
@@ -328,12 +356,15 @@ def run(models: Any, fe: Any, params: Any, *, split: str = "all",
             print(f"{name}: no spoken corpus in {audio_dir / name} "
                   "(run tools/build_corpus_audio.py); skipped")
             continue
+        items_by_id.update({(name, str(i.row["id"])): i for i in items})
         for item in tqdm(items, desc=name, unit="file"):
             results.append(hear_and_understand(
                 models, item, fe, params, read,
                 gate=None if driver_gate_db is None else GateParams(margin_db=driver_gate_db)))
             audio_s += float(item.row.get("duration_s", 0.0))
     elapsed = time.perf_counter() - started
+    if rows_path is not None:
+        write_rows(rows_path, results, items_by_id)
     numbers = aggregate(results)
     for name, figures in numbers.items():
         print(markdown(name, figures))

@@ -40,9 +40,11 @@ _NOT_A_COMPLAINT = NEGATIONS | frozenset((
     "lock", "unlock", "play", "call", "navigate", "stop", "start", "pause", "skip", "if",
     "make", "get", "keep", "let", "want", "like",
     "engine", "coffee", "tea", "food", "drink", "water", "soup", "tyres", "tires", "brakes",
-    "oil", "battery", "motor", "pie", "chips", "he", "she", "went", "was", "were", "and"))
+    "oil", "battery", "motor", "pie", "chips", "he", "she", "went", "was", "were", "and",
+    "road", "roads", "night", "winter", "street", "pavement"))
 """Words that make a sentence something else than a complaint (outside its own phrases): a
-negation, a command, a question, the weather, something else that is hot or cold."""
+negation, a command, a question, the weather, something else that is hot or cold (an "icy
+road", a "cold night")."""
 _NO_PLACE_ALONE = frozenset(("my", "me", "mine", "for", "i", "on", "all"))
 """Words of a place that say none alone: the driver's, which may be someone else's ("my
 wife's seat"), and "all" ("it's all fogged up")."""

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from daemon.understanding.correction import overridden
+from daemon.understanding.correction import LENT_VERBS, overridden
 from daemon.understanding.parse import Parse
 from daemon.understanding.text import clauses_of, normalize
 from vehicle_tools.language import SPLITTERS
 
+SAYS_WHAT_TO_DO = LENT_VERBS | frozenset((
+    "play", "skip", "resume", "next", "previous", "on", "off", "up", "down", "call", "ring",
+    "louder", "quieter", "softer", "warmer", "cooler", "colder", "hotter", "higher", "lower",
+    "faster", "slower", "brighter", "dimmer", "more", "less"))
+"""Words that say what to do: a later command read loosely has one, or says a value."""
 SPLIT_WORDS = frozenset(w for joiner in SPLITTERS for w in joiner.split())
 """The words that join two commands ("and", "then")."""
+
+
+def says_what_to_do(parse: Parse) -> bool:
+    """Whether ``parse``, a command after another, says a value or what to do (not only a
+    thing: "just to track", heard for "just a crack", is no "play")."""
+    return bool(parse.said) or bool(set(parse.text.split()) & SAYS_WHAT_TO_DO)
 
 
 def latest(parses: tuple[Parse, ...]) -> tuple[Parse, ...]:

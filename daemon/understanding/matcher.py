@@ -50,7 +50,13 @@ from daemon.understanding.free_text import (
 )
 from daemon.understanding.grammar import Grammar, compile_language
 from daemon.understanding.groups import grouped, groups_of
-from daemon.understanding.joins import SPLIT_WORDS, comma_points, drop_joiners, latest
+from daemon.understanding.joins import (
+    SPLIT_WORDS,
+    comma_points,
+    drop_joiners,
+    latest,
+    says_what_to_do,
+)
 from daemon.understanding.loose import LooseReader
 from daemon.understanding.parse import Parse
 from daemon.understanding.reference import referents
@@ -287,7 +293,7 @@ class Matcher:
                 # or only the value of the same tool's ("warmer on my side ... 23 degrees" is
                 # 23 on the driver's side, not a second command for every zone)
             for words in corrections_of(before, after):
-                candidate = self.clause(" ".join(words), transcript) or (  # read as loosely
+                candidate = self.clause(normalize(" ".join(words)), transcript) or (  # loosely
                     None if strict else self._loose_one(" ".join(words)))  # as the command
                 if candidate is not None and refines(first, candidate, after, self.grammar.lists):
                     return toward(first, candidate)
@@ -354,7 +360,10 @@ class Matcher:
             parsed = self.clause(" ".join(verb_of(before.text) + piece), transcript)
             if parsed is not None and parsed.free_said():
                 parsed = None  # a borrowed verb never makes a name ("ring Alice then ...")
-        return parsed or self._loose_one(" ".join(piece))
+        loose = None if parsed is not None else self._loose_one(" ".join(piece))
+        if loose is not None and before is not None and not says_what_to_do(loose):
+            return None  # a thing named after a pause is no command ("open the sunroof, just a
+        return parsed or loose  # track" heard for "a crack" is not "play")
 
 
 _MARKED = re.compile(r"(?i)(?<![,;.]) \b(no no|no wait|oh wait|oh no|no sorry|sorry i mean|"

@@ -24,6 +24,7 @@ from hassil import Intents, recognize_all
 from daemon.understanding.edges import Edges
 from daemon.understanding.free_text import broken_free_text
 from daemon.understanding.grammar import list_dict, with_digits
+from daemon.understanding.joins import says_what_to_do
 from daemon.understanding.matcher import Matcher
 from daemon.understanding.parse import Parse
 from daemon.understanding.resolve import Call, Question, Readings, Unable, complete, resolve
@@ -216,7 +217,8 @@ class Understander:
             first = self.matcher.parse(left)
             second = None if first is None else self.matcher.parse(right) or (
                 self._cut(right, depth - 1) if depth else None)
-            if first is not None and second is not None and _asked_first((*first, *second)):
+            if first is not None and second is not None and _asked_first((*first, *second)) \
+                    and all(says_what_to_do(p) for p in second):
                 return (*first, *second)
         return None
 

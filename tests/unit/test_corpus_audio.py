@@ -142,3 +142,20 @@ def test_aggregation_counts_outcomes_wake_misses_and_wer() -> None:
     assert numbers["heldout2"]["overall"]["missed_pct"] == 100.0
     table = ev.markdown("heldout", numbers["heldout"])
     assert "| clean | 5 | 40.0% | 20.0% | 20.0% | 0.0% | 1 | 15.0% | 50.0% |" in table
+
+
+def test_rows_hold_what_was_heard_and_the_figures_do_not(tmp_path: Path) -> None:
+    row = {"id": "heldout-h0001", "split": "heldout", "text": "open the sunroof",
+           "category": "terse", "condition": "clean",
+           "expected": [{"tool": "set_sunroof", "args": {"position_pct": 100}}]}
+    item = ev.AudioItem(tmp_path / "x.wav", row)
+    result = ev.FileResult("heldout-h0001", "heldout", "clean", "v1", "terse", "right", 0, 3,
+                           -0.2, True, heard="Open the sunroof.",
+                           plan="set_sunroof(position_pct=100)")
+    path = tmp_path / "rows.jsonl"
+    ev.write_rows(path, [result], {("heldout", "heldout-h0001"): item})
+    written = json.loads(path.read_text())
+    assert written["said"] == "open the sunroof" and written["heard"] == "Open the sunroof."
+    assert written["plan"] == "set_sunroof(position_pct=100)"
+    assert "set_sunroof" in written["expected"] and written["confidence"] == -0.2
+    assert "Open the sunroof." not in json.dumps(ev.aggregate([result]))

@@ -96,3 +96,31 @@ def test_hesitation_between_numbers(text: str, read: str) -> None:
 ])
 def test_corrections(text: str, calls: list[tuple[str, dict[str, Any]]]) -> None:
     assert _calls(text) == calls
+
+
+@pytest.mark.parametrize("text", [
+    "open the sunroof, just to track",  # heard for "just a crack": a thing named, no "play"
+    "close the windows, the radio",
+])
+def test_a_thing_named_after_a_pause_is_no_command(text: str) -> None:
+    calls = _calls(text)
+    assert calls is None or not any(tool.startswith("media") for tool, _ in calls)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("set the temperature to twenty ... and a half",
+     [("set_temperature", {"celsius": 20.5, "zone": "all"})]),
+    ("next song and a bit louder",  # a comparative says what to do
+     [("media_control", {"action": "next"}), ("set_media_volume", {"volume_pct": 50})]),
+])
+def test_refinements_and_steps_after_a_pause(text: str,
+                                             calls: list[tuple[str, dict[str, Any]]]) -> None:
+    assert _calls(text) == calls
+
+
+@pytest.mark.parametrize("text", [
+    "the road is icy this morning, is the tyre light a worry",
+    "the dashboard light came on after a cold night",
+])
+def test_cold_outside_is_no_complaint(text: str) -> None:
+    assert understander().understand(text, STATE) is None
