@@ -250,7 +250,7 @@ ZONE = values(
 AMOUNT = values(
     ("all the way [down|open]", 100), ("fully", 100), ("completely", 100), ("wide open", 100),
     ("(halfway|half way|half)", 50), ("(half|halfway) (open|down)", 50),
-    ("a quarter [of the way]", 25), ("(a|one) quarter [open|down]", 25),
+    ("[a|of] quarter of the way", 25), ("(a|one) quarter [open|down]", 25),
     ("three quarters [of the way]", 75),
     ("(a|one) third [of the way]", 33), ("two thirds [of the way]", 67),
     ("a (crack|bit|little [bit]|touch|tad|small bit)", 20), ("slightly", 20), ("just a bit", 20),
