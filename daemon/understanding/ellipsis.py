@@ -36,6 +36,9 @@ SAME_AGAIN = frozenset(("too", "also", "aswell"))
 """Words at the edges of a joined piece that only say "the same again"."""
 _ONE = frozenset(("one", "ones", "1"))
 """A noun left out ("the passenger one", "1" once normalised): the command before names it."""
+_OWNER = {"mine": ["my"], "hers": ["her"], "his": ["his"], "passengers": ["passenger"],
+          "drivers": ["driver"]}
+"""Whose, for a noun the command before names ("close my window, open hers halfway")."""
 _LENT_VALUES = AMOUNT_WORDS - {"off"}
 """Words of a value never lent to another tool ("halfway"); "off" is a verb's particle."""
 MAX_WORDS = 12
@@ -54,6 +57,12 @@ def without_same_again(piece: list[str]) -> list[str]:
     return words or list(piece)
 
 
+def names_whose(piece: list[str]) -> bool:
+    """Whether ``piece`` names whose the noun of the command before is ("..., hers halfway",
+    "..., the passenger's a quarter"): read with that command's words after a comma too."""
+    return any(w in _OWNER for w in piece)
+
+
 def gapped(piece: list[str], before: Parse, clause: Clause, whole: Whole,
            nouns: frozenset[str] = frozenset()) -> Parse | None:
     """``piece`` read in place of a run of the words of ``before`` (shortest run first: "the
@@ -65,6 +74,9 @@ def gapped(piece: list[str], before: Parse, clause: Clause, whole: Whole,
     if len(words) > MAX_WORDS:
         return None
     variants = [piece]
+    if any(w in _OWNER for w in piece):  # "open hers halfway": whose, and the noun before
+        variants += [[x for w in piece for x in ([*_OWNER[w], noun] if w in _OWNER else [w])]
+                     for noun in words if noun in nouns and noun not in piece]
     if any(w in _ONE for w in piece[1:]):  # "the back right one": the noun before, or none
         variants += [[noun if w in _ONE else w for w in piece] for noun in words
                      if noun in nouns and noun not in piece]
@@ -72,6 +84,10 @@ def gapped(piece: list[str], before: Parse, clause: Clause, whole: Whole,
     variants += [v[1:] for v in variants if v[:1] == ["the"]]  # "the front (one)": "front"
     variants = [v for v in variants if v]
     for variant in variants:  # as said first, then with the noun, then without "one"
+        alone = clause(" ".join(variant)) if variant != piece else None
+        if alone is not None and whole(alone) and not alone.free_said() and (
+                alone.tool, dict(alone.args)) != (before.tool, dict(before.args)):
+            return alone  # "... and the rear left one all the way": a command with its noun
         for size in range(1, len(words)):  # as much of the command before kept as can be
             for start in range(0, len(words) - size + 1):
                 kept = words[:start] + words[start + size:]

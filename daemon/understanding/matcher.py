@@ -38,7 +38,7 @@ from daemon.understanding.correction import (
     verb_of,
     without_enough,
 )
-from daemon.understanding.ellipsis import gapped, parallel, without_same_again
+from daemon.understanding.ellipsis import gapped, names_whose, parallel, without_same_again
 from daemon.understanding.fit import Fit
 from daemon.understanding.follow import about_it, read_it, restored
 from daemon.understanding.free_text import (
@@ -332,6 +332,9 @@ class Matcher:
             start = cut
             if not piece:
                 return None
+            if parses and not joined and start < len(words) and _REASON.match(" ".join(
+                    piece)) and not any(w in AMOUNT_WORDS or w[0].isdigit() for w in piece):
+                continue  # why, between two commands ("..., the kids are getting out, then")
             if parses and joined:  # "... and the sunroof too", "... then close it again"
                 piece = restored(without_same_again(piece))
             if parses and PRONOUN.match(" ".join(w for w in piece if w not in CORRECTIONS)) \
@@ -353,7 +356,7 @@ class Matcher:
             return read_it(piece, before, lambda t: self.clause(t) or self._loose_one(t),
                            self._whole, self._referents)  # what the command before acted on
         parsed = self.clause(" ".join(piece), transcript)
-        if parsed is None and before is not None and joined:  # "... and your voice"
+        if parsed is None and before is not None and (joined or names_whose(piece)):
             parsed = parallel(piece, before, self.clause, self._whole) or gapped(
                 piece, before, self.clause, self._whole, self._topics[before.tool])
         if parsed is None and before is not None:  # "... and the passenger window": the verb

@@ -124,3 +124,21 @@ def test_refinements_and_steps_after_a_pause(text: str,
 ])
 def test_cold_outside_is_no_complaint(text: str) -> None:
     assert understander().understand(text, STATE) is None
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("close my window, open hers halfway",
+     [("set_window", {"position_pct": 0, "window": "driver"}),
+      ("set_window", {"position_pct": 50, "window": "passenger"})]),
+    ("open the passenger window a quarter then close mine",
+     [("set_window", {"position_pct": 25, "window": "passenger"}),
+      ("set_window", {"position_pct": 0, "window": "driver"})]),
+    ("back left window down halfway and the back right one all the way",
+     [("set_window", {"position_pct": 50, "window": "rear_left"}),
+      ("set_window", {"position_pct": 100, "window": "rear_right"})]),
+    ("unlock the car, my mum is getting in, then lock it again",  # why, between two commands
+     [("unlock_doors", {}), ("lock_doors", {})]),
+])
+def test_whose_and_why_between_commands(text: str,
+                                        calls: list[tuple[str, dict[str, Any]]]) -> None:
+    assert _calls(text) == calls
