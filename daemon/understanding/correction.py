@@ -266,3 +266,27 @@ def hesitated(transcript: str) -> str:
             continue
         out.append(word)
     return " ".join(out)
+
+
+_FILLERS = frozenset(("ok", "okay", "um", "uh", "er", "erm", "hmm", "so", "oh", "ah", "right",
+                      "well", "yeah"))
+_RESTART_VERBS = LENT_VERBS | {"play", "call", "ring", "phone", "navigate", "skip", "go"}
+
+
+def restarted(transcript: str) -> str:
+    """``transcript`` without the start of a command said again ("ok um call, call Dana" is
+    "call Dana"; "turn turn on the AC" is "turn on the AC"): a clause that, without fillers,
+    begins the next one is dropped, and a verb said twice in a row is said once."""
+    clauses = [c for c in transcript.split(",")]
+    kept: list[str] = []
+    for index, clause in enumerate(clauses):
+        words = [w for w in normalize(clause).split() if w not in _FILLERS]
+        after = normalize(clauses[index + 1]).split() if index + 1 < len(clauses) else []
+        if words and len(words) < len(after) and after[:len(words)] == words:
+            continue  # begun, then said again in full
+        kept.append(clause)
+    words = ",".join(kept).split()
+    out = [w for i, w in enumerate(words)
+           if not (i + 1 < len(words) and normalize(w) == normalize(words[i + 1])
+                   and normalize(w) in _RESTART_VERBS)]
+    return " ".join(out)

@@ -32,6 +32,7 @@ from daemon.understanding.correction import (
     hesitated,
     pause_cuts,
     refines,
+    restarted,
     starts_a_command,
     strip_markers,
     toward,
@@ -167,7 +168,8 @@ class Matcher:
 
     def parse(self, transcript: str) -> tuple[Parse, ...] | None:
         """Every command in ``transcript``, in order; None when not all of it is understood."""
-        transcript = hesitated(transcript)  # "three um two": "three, no, two"
+        transcript = restarted(hesitated(transcript))  # "three um two": "three, no, two";
+        # "call, call Dana": "call Dana"
         text = " ".join(drop_joiners(normalize(transcript).split()))  # "then speed two"
         if not text:
             return None
@@ -376,7 +378,8 @@ _MARKED = re.compile(r"(?i)(?<![,;.]) \b(no no|no wait|oh wait|oh no|no sorry|so
 _REASON = re.compile(r"^(its|it is|im|i am|were|we are|we need|theres|there is|i cant|i can not|"
                      r"i dont (feel|like|think|trust)|i do not (feel|like|think|trust)|"
                      r"i can (barely|hardly)|(the )?\w+ (is|are) (\w+ing|cold|hot|asleep)|"
-                     r"the \w+ is|my \w+ (is|are))\b")
+                     r"the \w+ is|my \w+ (is|are)|getting (dark|cold|hot|warm|late|chilly|"
+                     r"stuffy|foggy|noisy|loud))\b")
 """A statement of why, before or after a command ("it's dark, ...", "... the kids are cold")."""
 _PURPOSE = re.compile(r"^(so|so that|because|cause|cos|since) (i|we|you|the|they|he|she|it|my)\b")
 """A purpose or cause after a command ("... so the kids can hop out", "... because I'm cold")."""

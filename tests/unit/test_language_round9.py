@@ -109,3 +109,24 @@ def test_injections_are_refused(text: str) -> None:
 ])
 def test_not_an_injection(text: str, calls: Calls) -> None:
     assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("um call, call Priya please", [("call_contact", {"contact": "Priya"})]),  # a restart
+    ("set the, set the fan to three", [("set_fan", {"level": 3})]),
+    ("open open the sunroof", [("set_sunroof", {"position_pct": 100})]),
+    ("set your talking speed back to normal", [("set_assistant_voice", {"speed": 1.0})]),
+    ("skip forward to the next track", [("media_control", {"action": "next"})]),
+    ("the reading light at half brightness",
+     [("set_lights", {"on": True, "brightness_pct": 50, "light": "interior"})]),
+    ("fog lights on it's getting foggy", [("set_lights", {"on": True, "light": "fog_lights"})]),
+    ("the windows up tight", [("set_window", {"position_pct": 0, "window": "all"})]),
+])
+def test_restarts_and_round9_phrasings(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
+
+
+def test_a_clause_that_is_not_begun_again_is_kept() -> None:
+    from daemon.understanding.correction import restarted
+    assert restarted("turn on the ac, turn on the fan") == "turn on the ac, turn on the fan"
+    assert restarted("no no, set it to 20") == "no no, set it to 20"

@@ -111,7 +111,9 @@ SET_ASSISTANT_VOICE_LANGUAGE = Language(
                   args={"volume_pct": 10}, relative="volume_pct"),
         Sentences(("[go back to] (speak|talk|speaking|talking) at (normal|regular|usual|"
                    "your normal|your usual) speed [again]",
-                   "(normal|regular|usual) speed [please] [again]"), args={"speed": 1.0}),
+                   "(normal|regular|usual) speed [please] [again]",
+                   "[(set|put)] [your] (speaking|talking|voice) (speed|rate|pace) [back] to "
+                   "(normal|regular|usual)"), args={"speed": 1.0}),
         Sentences(("(speak|talk) at half [your] [normal|usual] speed", "half speed"),
                   args={"speed": 0.5}),
         Sentences(("(speak|talk) at (a|one) quarter [of] [your] [normal|usual] speed",),

@@ -216,6 +216,10 @@ SET_LIGHTS_LANGUAGE = Language(
             "{light} [on] [at] {percent:brightness_pct} percent",
             "[the] {light} brightness [(to|at)] {percent:brightness_pct} [percent]",
         ), args={"on": True}),
+        Sentences(("[(turn|switch|put|set)] [the] {light} [on] (at|to) half [brightness]",
+                   "[the] {light} at half brightness"), args={"on": True, "brightness_pct": 50}),
+        Sentences(("[(turn|switch|put|set)] [the] {light} [on] (at|to) (full|max|maximum) "
+                   "brightness",), args={"on": True, "brightness_pct": 100}),
         Sentences((  # no light named: "Which light?"
             "(turn|switch|put|flip) [the] light on", "(turn|switch|put|flip) on [the] light",
         ), args={"on": True}),
