@@ -173,8 +173,10 @@ class Understander:
         calls: list[Call] = []
         for index, parse in enumerate(parses):
             resolved = resolve(parse, self.registry, state)
-            if isinstance(resolved, Question) and whole is None:
-                return None  # a word left out may have been the answer ("turbo fan")
+            if isinstance(resolved, Question) and whole is None and any(
+                    p.inferred for p in parses):
+                return None  # a word left out may have been the answer ("turbo fan"); a
+                # form of address cannot ("open the window a little dear": "Which window?")
             if isinstance(resolved, Question):  # the commands after it wait for the answer
                 then = self._then(parses[index + 1:], state)
                 return Plan(tuple(calls), question=dataclasses.replace(resolved, then=then))

@@ -130,3 +130,10 @@ def test_a_clause_that_is_not_begun_again_is_kept() -> None:
     from daemon.understanding.correction import restarted
     assert restarted("turn on the ac, turn on the fan") == "turn on the ac, turn on the fan"
     assert restarted("no no, set it to 20") == "no no, set it to 20"
+
+
+def test_a_form_of_address_left_out_is_no_answer_so_the_question_is_asked() -> None:
+    plan = understander().understand("open the window a little for me love", STATE)
+    assert plan is not None and plan.question is not None and not plan.calls
+    assert plan.question.text == "Which window?"
+    assert understander().understand("turbo fan", STATE) is None  # "turbo" may be the level
