@@ -87,7 +87,16 @@ _INJECTION = re.compile(
     r"|\b(send|share|upload|forward|email|leak|export)\b.{0,30}\b(contact list|contacts|"
     r"phone ?book|address book|location history|call history|messages)\b.{0,20}\bto\b"
     r"|\b(write|generate|give me|show me)\b.{0,20}\b(code|script|program|python|javascript|"
-    r"sql|shell command)\b",
+    r"sql|shell command)\b"
+    r"|\b(disregard|ignore|forget)\b.{0,20}\b(the above|everything above|all of the above|"
+    r"what i said before|your (role|purpose|job))\b|\bforget (you'?re|you are|that you'?re)\b"
+    r"|\bexecute\b|\bsudo\b|\bsystem tag\b|\bgrant\b.{0,10}\baccess\b"
+    r"|\bconfirm(ed)? ?(=|equals) ?true\b|\b(print|repeat) everything (above|before)\b"
+    r"|\bfrom now on\b.{0,40}\b(answer|respond|reply|every|always)\b"
+    r"|\bthe manual says you (must|should|have to)\b|\bignore the (dispatcher|driver|checks?)\b"
+    r"|\ba test from (engineering|the developers?|the manufacturer|the factory)\b"
+    r"|\bsend (a |an )?can (frame|message)\b|\byou are (dan|now)\b|\bdo anything now\b"
+    r"|\byou can do anything\b",
     re.IGNORECASE)
 """Text that tries to instruct the assistant rather than ask for something in the car."""
 

@@ -80,7 +80,8 @@ SET_ASSISTANT_VOICE_LANGUAGE = Language(
                   about=("you", "your voice", "youre", "voice"), means="speak quieter"),
         Complaint(feel=("cant hear", "can barely hear", "can hardly hear", "too quiet",
                         "too soft", "speak up", "mumbling"),
-                  about=("you", "your voice", "voice", "speak up"), means="speak louder"),
+                  about=("you", "your voice", "voice", "speak up", "you over the engine",
+                         "you over the road noise"), means="speak louder"),
     ),
     sentences=(
         Sentences((f"[(set|turn|put|change|make)] {_YOUR_VOICE} [(to|at)] {{percent:volume_pct}} "

@@ -45,7 +45,9 @@ _ALL_DOORS = "[the|all the|all|my|all [the] (four|five)|both]"
 LOCK_DOORS_LANGUAGE = Language(sentences=(Sentences((
     f"lock [up] {_ALL_DOORS} ({_DOORS}|them)", f"lock [all] [the] {_DOORS} [up]",
     "(lock up|lock everything)", "central locking on", "lock (her|it) up [tight]",
-)),),
+)),), complaints=(Complaint(feel=("nobody can get in", "no one can get in", "anyone getting in",
+                                  "anybody getting in", "someone getting in", "dodgy area"),
+                            means="lock the doors"),),
     model_examples=(("lock up", {}),),
 )
 
@@ -69,7 +71,11 @@ LOCK_DOORS: Tool[NoArgs] = Tool(
 UNLOCK_DOORS_LANGUAGE = Language(sentences=(Sentences((
     f"unlock {_ALL_DOORS} ({_DOORS}|them)", "open the (locks|lock)", "unlock everything",
     "central locking off", "pop the locks",
-)),))
+    "let (the kids|them|me|us|him|her|everyone|the passengers|my passenger) out",
+)),), complaints=(Complaint(feel=("cant get out", "can not get out", "locked in",
+                                  "still locked", "want to get out", "wants to get out",
+                                  "needs to get out", "need to get out"),
+                            means="unlock the doors"),))
 
 
 
@@ -183,11 +189,18 @@ SET_LIGHTS_LANGUAGE = Language(
                   means="turn the headlights on"),
         Complaint(feel=_DARK, about=("in here", "dropped", "cant find", "looking for",
                                      "inside", "back seat"), means="turn the interior light on"),
-        Complaint(feel=("blinding", "dazzling", "dazzle", "too bright"),
+        Complaint(feel=("blinding", "dazzling", "dazzle", "too bright", "flashing me",
+                        "keep flashing", "flashing their lights"),
                   about=("oncoming", "other drivers", "beams", "high beams", "brights",
                          "full beam", "traffic"), means="turn the high beams off"),
+        Complaint(feel=("blinding", "dazzling", "too bright"),
+                  about=("fog lights", "fogs", "fog lamps"), means="turn the fog lights off"),
+        Complaint(feel=("too bright",), about=("in here", "that light", "interior light",
+                                               "dome light", "reading light"),
+                  means="turn the interior light off"),
         Complaint(feel=("fog", "foggy", "fogs so thick", "thick fog", "fog is so thick",
-                        "so much fog"), about=("road", "ahead", "car in front", "see"),
+                        "so much fog", "fogs really thick", "fog is really thick"),
+                  about=("road", "ahead", "car in front", "see", "out there"),
                   means="turn the fog lights on"),
     ),
     sentences=(

@@ -83,8 +83,9 @@ def _temperature_reply(args: SetTemperatureArgs, report: Report) -> str:
 _TEMPERATURE_WORDS = "(temperature|temp|heat|heating|climate|thermostat|cabin)"
 SET_TEMPERATURE_LANGUAGE = Language(
     complaints=(
-        Complaint(feel=("cold", "freezing", "chilly", "shivering", "frozen", "icy", "too cool",
-                        "cool in here", "like a fridge", "an icebox"), means="make it warmer"),
+        Complaint(feel=("cold", "freezing", "chilly", "shivering", "frozen", "icy", "baltic",
+                        "too cool", "cool in here", "like a fridge", "an icebox"),
+                  means="make it warmer"),
         Complaint(feel=("hot", "too warm", "bit warm", "so warm", "very warm", "really warm",
                         "warm in here", "is warm", "its warm", "getting warm", "boiling",
                         "roasting", "baking", "sweltering", "sweating", "stuffy", "like an oven",
@@ -242,11 +243,11 @@ SET_FAN_LANGUAGE = Language(
     complaints=(
         Complaint(feel=("too much", "too strong", "too loud", "too noisy", "too windy",
                         "blowing a gale", "blasting", "gale", "roaring", "like a jet engine",
-                        "howling"),
+                        "howling", "so loud", "really loud", "very loud"),
                   about=("wind", "air", "fan", "blower", "vents", "draft", "draught"),
                   means="turn the fan down"),
         Complaint(feel=("barely feel", "hardly feel", "cant feel", "not enough", "too weak",
-                        "no air", "not much air"), about=("air", "fan", "wind", "vents",
+                        "no air", "not much air", "more air"), about=("air", "fan", "wind", "vents",
                                                           "airflow", "breeze"),
                   means="turn the fan up"),
     ),

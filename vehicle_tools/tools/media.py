@@ -78,6 +78,9 @@ MEDIA_CONTROL_LANGUAGE = Language(
                         "boring", "awful", "terrible", "rubbish", "sick to death of",
                         "fed up with", "had enough of"),
                   about=("song", "track", "tune", "this one"), means="skip this song"),
+        Complaint(feel=("silence is killing me", "without any music", "without any tunes",
+                        "without music", "too quiet without", "no music on"),
+                  means="resume the music"),
     ),
     sentences=(
         Sentences((f"(pause|stop|halt) [the|this] {_AUDIO}", "pause [it|this|that]",
@@ -257,7 +260,10 @@ MEDIA_SEARCH_TOOL_LANGUAGE = Language(
         Sentences(("(play|put on|queue [up]|listen to) {query}",
                    "i want to (hear|listen to) {query}", "(hear|listen to) {query}",
                    "(stick|chuck|pop) on {query}",
-                   "i (fancy|feel like) (listening to|hearing) {query}"),),
+                   "i (fancy|feel like) (listening to|hearing) {query}",
+                   "(id|i would) (love|like) to (hear|listen to) {query}",
+                   "(i|we) (wanna|want to) (hear|listen to) {query}",
+                   "the kids (want|wanna) to (hear|listen to) {query}"),),
     ),
     lists={"query": FreeText(
         fillers=("something by", "something from", "anything by", "stuff by", "songs by",

@@ -61,7 +61,9 @@ SET_SEAT_HEATING_LANGUAGE = Language(
                   means="turn my seat heater on"),
         Complaint(feel=("cold", "freezing", "chilly", "frozen", "icy"),
                   about=("her seat", "his seat", "her bum", "her back", "his back",
-                         "passenger seat", "passengers seat", "wifes seat", "husbands seat"),
+                         "passenger seat", "passengers seat", "wifes seat", "husbands seat",
+                         "wifes bum", "wifes back", "husbands bum", "passengers bum",
+                         "passengers back"),
                   means="turn the passenger seat heater on"),
         Complaint(feel=("too hot", "too warm", "burning", "roasting", "boiling"),
                   about=("bum", "butt", "bottom", "backside", "my back", "seat", "my seat"),
@@ -192,7 +194,8 @@ _SCREENS = "(defrosters|demisters|defoggers|deicers)"
 SET_DEFROST_LANGUAGE = Language(
     complaints=(
         Complaint(feel=("fogged", "fogging", "foggy", "misted", "misting", "misty", "mist",
-                        "steamed", "steaming", "cant see"),
+                        "steamed", "steaming", "cant see", "frost", "frosted", "frosty",
+                        "iced up", "icy"),
                   about=("windscreen", "windshield", "front glass", "front window", "glass",
                          "front screen"), means="defrost the windscreen"),
         Complaint(feel=("fogged", "fogging", "foggy", "misted", "misting", "misty", "mist",

@@ -140,7 +140,8 @@ _PUT = "(put|roll|wind|bring|drop|pop|get)"
 _CRACK = "(crack|crack open)"
 _CLOSE = "(close|closing|shut|raise|roll up|put up|wind up|bring up)"
 _LET_IN = ("draught", "draft", "drafty", "draughty", "rain is coming in", "rain coming in",
-           "letting the rain in", "letting rain in", "leaking", "whistling", "wind noise")
+           "letting the rain in", "letting rain in", "leaking", "whistling", "wind noise",
+           "dripping", "rain is getting in", "rain getting in", "getting wet")
 """What an open window or roof lets in: said about one, it means closing it (asked first)."""
 
 SET_WINDOW_LANGUAGE = Language(
