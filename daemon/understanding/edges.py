@@ -120,10 +120,15 @@ NUMBER_LIKE = frozenset((
     "fife", "five", "sex", "sicks", "six", "seven", "ate", "eight", "nein", "nine", "ten",
     "teen", "teens", "ty", "tee", "then", "hundred", "thousand", "half", "point", "oh", "o",
     "and", "per", "cent", "percent", "degree", "degrees", "c", "f", "fahrenheit", "celsius",
+    "kelvin", "k", "kilometres", "kilometers", "km", "kph", "miles", "mph", "metres", "meters",
+    "feet", "foot", "inches", "minutes", "minute", "seconds", "hours", "hour", "notch",
+    "notches", "level", "levels", "clicks", "bars", "psi", "kpa", "litres", "liters",
+    "gallons", "times", "x",
 ))
-"""Words after a number that may be a misheard part of it or its unit ("twenty won" must not
-become 20): never dropped after one. Any other unknown word after a number is ("fan down to
-one hen"), and the reading is asked about first."""
+"""Words after a number that may be a misheard part of it, or a unit that changes what it
+means ("twenty won" must not become 20, "300 kelvin" not 300 degrees): never dropped after
+one. Any other unknown word after a number is ("fan down to one hen"), and the reading is
+asked about first."""
 MEANINGFUL = frozenset((
     "few", "couple", "lot", "lots", "several", "bunch", "enough", "except", "but", "either",
     "neither", "anymore", "outside", "instead", "each", "every",

@@ -50,6 +50,7 @@ def test_another_unknown_word_at_an_end_is_asked_about_first(text: str,
 @pytest.mark.parametrize("text", [
     "set the temperature to 20 won",  # a misheard "twenty one" is never 20
     "fan on 4 too",  # nor "four two" 4
+    "set the temperature to 300 kelvin",  # a unit it does not take
     "zorp zorp call",  # an unknown word may be the name: "call" alone is not read
     "zorp call",
     "tyre pressure numbers?",  # a reading alone: the manual's or the model's
