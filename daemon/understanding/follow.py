@@ -56,18 +56,24 @@ def restored(piece: list[str]) -> list[str]:
     return words or list(piece)
 
 
+def _pronoun_at(piece: list[str]) -> int | None:
+    """Where ``piece`` says "it" or "them" for a thing ("all them shut" names every window)."""
+    return next((i for i, w in enumerate(piece)
+                 if w in PRONOUNS and not (i and piece[i - 1] in _QUANTIFIERS)), None)
+
+
 def about_it(piece: list[str]) -> bool:
-    """Whether ``piece`` acts on "it" or "them" ("all them shut" names every window)."""
-    return any(w in PRONOUNS and not (i and piece[i - 1] in _QUANTIFIERS)
-               for i, w in enumerate(piece))
+    """Whether ``piece`` acts on "it" or "them"."""
+    return _pronoun_at(piece) is not None
 
 
 def read_it(piece: list[str], before: Parse, clause: Clause, whole: Whole,
             referent: Mapping[str, list[str]]) -> Parse | None:
     """``piece`` (joined to ``before``, acting on "it" or "them") as a command, or None (see
     the module docstring)."""
-    at = next(i for i, w in enumerate(piece) if w in PRONOUNS and not (
-        i and piece[i - 1] in _QUANTIFIERS))
+    at = _pronoun_at(piece)
+    if at is None:
+        return None
     clause = _with_plain_verbs(clause)  # "bring it down to 2": "put the fan down to 2"
     said = referent.get(before.tool)
     if said and piece[at] == "it":
