@@ -268,8 +268,7 @@ def hesitated(transcript: str) -> str:
     return " ".join(out)
 
 
-_FILLERS = frozenset(("ok", "okay", "um", "uh", "er", "erm", "hmm", "so", "oh", "ah", "right",
-                      "well", "yeah"))
+_FILLERS = HESITATIONS | frozenset(("ok", "okay", "so", "oh", "right", "well", "yeah"))
 _RESTART_VERBS = LENT_VERBS | {"play", "call", "ring", "phone", "navigate", "skip", "go"}
 
 
@@ -277,7 +276,7 @@ def restarted(transcript: str) -> str:
     """``transcript`` without the start of a command said again ("ok um call, call Dana" is
     "call Dana"; "turn turn on the AC" is "turn on the AC"): a clause that, without fillers,
     begins the next one is dropped, and a verb said twice in a row is said once."""
-    clauses = [c for c in transcript.split(",")]
+    clauses = transcript.split(",")
     kept: list[str] = []
     for index, clause in enumerate(clauses):
         words = [w for w in normalize(clause).split() if w not in _FILLERS]
@@ -286,7 +285,6 @@ def restarted(transcript: str) -> str:
             continue  # begun, then said again in full
         kept.append(clause)
     words = ",".join(kept).split()
-    out = [w for i, w in enumerate(words)
-           if not (i + 1 < len(words) and normalize(w) == normalize(words[i + 1])
-                   and normalize(w) in _RESTART_VERBS)]
-    return " ".join(out)
+    plain = [normalize(w) for w in words]
+    return " ".join(w for i, w in enumerate(words)
+                    if not (plain[i] in _RESTART_VERBS and plain[i + 1:i + 2] == [plain[i]]))

@@ -295,8 +295,9 @@ class Matcher:
                 # or only the value of the same tool's ("warmer on my side ... 23 degrees" is
                 # 23 on the driver's side, not a second command for every zone)
             for words in corrections_of(before, after):
-                candidate = self.clause(normalize(" ".join(words)), transcript) or (  # loosely
-                    None if strict else self._loose_one(" ".join(words)))  # as the command
+                said = normalize(" ".join(words))  # "20 and a half": 20.5
+                candidate = self.clause(said, transcript) or (  # read as loosely as the
+                    None if strict else self._loose_one(said))  # command it corrects
                 if candidate is not None and refines(first, candidate, after, self.grammar.lists):
                     return toward(first, candidate)
         return None
