@@ -291,16 +291,22 @@ POLITE = (
     "do me a favour and", "do me a favor and", "would you mind awfully", "por favor",
     "sorry to bother you but", "sorry to bother you", "if you would", "if you dont mind",
     "if you do not mind", "may i have", "when you get a chance", "when you can",
+    "sil vous plait", "svp", "bitte", "bitte schon", "per favore", "onegai", "onegaishimasu",
+    "kudasai", "lutfen", "prosze", "pozhaluysta", "alsjeblieft", "se faz favor", "faz favor",
 )
 """Fillers and politeness a sentence may carry anywhere: skipped by the matcher, never an
 argument. Anything else left over means the sentence is not understood."""
 
+TAGS = ("po", "jor", "oya", "sha", "abeg", "chur", "lah", "leh", "lor", "innit", "bruv", "ta")
+"""Dialect tags that are no English word ("call Tita Marites po", "play Burna Boy jor", "play
+some Six60 chur", "volume 35 ta"): dropped from the end of any free text, a title too, where
+the other `EDGE_WORDS` ("man", "honey") could end one ("play Piano Man")."""
+
 EDGE_WORDS = (
-    "bro", "bru", "bruh", "brah", "ta", "chur", "hoss", "lad", "lads", "lass", "love", "luv",
+    "bro", "bru", "bruh", "brah", "hoss", "lad", "lads", "lass", "love", "luv",
     "pet", "hun", "hon", "honey", "dear", "darling", "sweetheart", "babe", "dude", "man",
     "buddy", "bud", "pal", "chief", "guv", "mister", "madam", "maam", "cuz", "fam", "mon",
-    "eh", "aye", "yo", "abeg", "innit", "yeah", "yep", "yup", "quick", "sharpish", "pronto",
-    "lah", "boyo", "bruv",
+    "eh", "aye", "yo", "yeah", "yep", "yup", "quick", "sharpish", "pronto", "boyo", *TAGS,
 )
 """Words a driver says before or after a command that ask for nothing: forms of address
 ("fan on 4 bro", "would you switch on the fog lights pet"), dialect tags ("lock the ute up eh",

@@ -44,6 +44,18 @@ def strip_markers(text: str) -> str:
     return text
 
 
+def without_denial(before: list[str], after: list[str]) -> list[str]:
+    """The correcting words without the words they deny, when those were said before ("call
+    Khalid, sorry, not Khalid, Fatima" -> "fatima"; "20, no, not 20, 22" -> "22"): "not" and
+    the longest run of words after it that was said, in that order, before it."""
+    if len(after) < 3 or after[0] != "not":
+        return after
+    said = " " + " ".join(before) + " "
+    run = max((k for k in range(1, len(after) - 1)
+               if f" {' '.join(after[1:1 + k])} " in said), default=0)
+    return after[1 + run:] if run else after
+
+
 def corrections_of(before: list[str], after: list[str]) -> Iterator[list[str]]:
     """Candidate sentences for "<before>, no, <after>", most likely first:
 

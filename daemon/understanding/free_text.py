@@ -22,9 +22,10 @@ def broken_free_text(value: str) -> bool:
 
 NOT_A_NAME_START = frozenset((
     "it", "me", "you", "him", "her", "us", "them", "of", "with", "back", "along", "around",
-    "out", "up", "down", "on", "off", "in", "at", "for", "to", "time", "is", "was"))
+    "out", "up", "down", "on", "off", "in", "at", "for", "to", "time", "is", "was",
+    "uh", "um", "uhm", "er", "erm", "hmm"))
 """First words of a "name" that make it a phrase ("play it by ear", "call me when you land",
-"call of duty is a great game")."""
+"call of duty is a great game") or a hesitation ("navigate the uh the uh")."""
 
 
 def across_a_pause(value: str, transcript: str) -> bool:

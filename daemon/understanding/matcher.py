@@ -37,6 +37,7 @@ from daemon.understanding.correction import (
     strip_markers,
     toward,
     verb_of,
+    without_denial,
     without_enough,
 )
 from daemon.understanding.ellipsis import gapped, names_whose, parallel, without_same_again
@@ -51,6 +52,7 @@ from daemon.understanding.free_text import (
 )
 from daemon.understanding.grammar import Grammar, compile_language
 from daemon.understanding.groups import grouped, groups_of
+from daemon.understanding.inverted import inversions
 from daemon.understanding.joins import (
     SPLIT_WORDS,
     comma_points,
@@ -181,7 +183,9 @@ class Matcher:
         found = self._corrected_or_split(text, transcript)
         if found is not None or whole is not None:
             return found  # (a free text that swallowed more than a name: None)
-        found = grouped(text, self.groups, self.parse)  # "open the back windows"
+        found = grouped(text, self.groups, self.parse) or next(  # "open the back windows"
+            (f for f in map(self.parse, inversions(text))  # "minimum on the temp"
+             if f is not None and len(f) == 1 and not f[0].free_said()), None)
         if found is not None:
             return found
         plain = plain_verbs(transcript)  # "whack the temp up to 23": "put the temp up to 23"
@@ -274,6 +278,8 @@ class Matcher:
             if not corrects and len(pieces) - index > 1:
                 continue  # no marker, and more than a refinement follows
             after = without_enough([w for w in stripped.split() if w not in CORRECTIONS])
+            if (denied := without_denial(before, after)) != after:
+                after, corrects = denied, True  # "..., not Khalid, Fatima"
             if not after:
                 continue
             alone = self.clause(" ".join(after), transcript)

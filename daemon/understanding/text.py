@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 
 from daemon.understanding.numbers import words_to_digits
-from vehicle_tools.language import CASUAL_VERBS, EDGE_WORDS, POLITE
+from vehicle_tools.language import CASUAL_VERBS, EDGE_WORDS, POLITE, TAGS
 
 _POLITE_HEAD = re.compile(r"^(?:(?:um|uh|erm|er|hmm|please)\s+)+")
 """Hesitation before a name ("take me to ... um ... Bondi Junction"); not "just", which can
 start a title."""
 _ADDRESS = frozenset(EDGE_WORDS)
+_TAGS = frozenset(TAGS)
 _POLITE_TAIL = re.compile(
     r"(?:\s+(?:" + "|".join(sorted((re.escape(p) for p in POLITE), key=len, reverse=True))
     + r"))+$")
@@ -46,9 +47,12 @@ def clauses_of(text: str) -> list[str]:
 
 def trim_polite(value: str, *, address: bool = False) -> str:
     """A free-text value without politeness or hesitation around it ("bob smith please" ->
-    "bob smith", "um bondi junction" -> "bondi junction"); with ``address``, without forms of
+    "bob smith", "um bondi junction" -> "bondi junction", "burna boy jor" -> "burna boy": a
+    dialect tag, `TAGS`); with ``address``, without forms of
     address at its end either ("nuala for me pet" -> "nuala"), unless nothing else is left."""
     trimmed = _POLITE_HEAD.sub("", _POLITE_TAIL.sub("", " " + value).strip() + " ").strip()
+    if len(words := trimmed.split()) > 1 and normalize(words[-1]) in _TAGS:
+        return trim_polite(" ".join(words[:-1]), address=address)  # "Burna Boy jor"
     if address:
         words = trimmed.split()
         while len(words) > 1 and normalize(words[-1]) in _ADDRESS:

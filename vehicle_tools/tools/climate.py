@@ -28,10 +28,8 @@ FAN_MAX = 7
 
 Zone = Literal["driver", "passenger", "all"]
 _ZONE_SIGNALS: Mapping[Zone, tuple[str, ...]] = MappingProxyType({
-    "driver": ("TempDriver",),
-    "passenger": ("TempPassenger",),
-    "all": ("TempDriver", "TempPassenger"),
-})
+    "driver": ("TempDriver",), "passenger": ("TempPassenger",),
+    "all": ("TempDriver", "TempPassenger")})
 
 
 def _missing(what: str) -> ToolError:
@@ -80,6 +78,7 @@ def _temperature_reply(args: SetTemperatureArgs, report: Report) -> str:
             f"side to {_degrees(float(passenger))} degrees.")
 
 
+_TEMPERATURE = "(temperature|temp|climate|thermostat|cabin)"
 _TEMPERATURE_WORDS = "(temperature|temp|heat|heating|climate|thermostat|cabin)"
 SET_TEMPERATURE_LANGUAGE = Language(
     complaints=(
@@ -139,8 +138,7 @@ SET_TEMPERATURE_LANGUAGE = Language(
             f"(turn|bring|put) up [the] {_TEMPERATURE_WORDS} [a bit] [{{zone}}]",
             "(a|one) degree (warmer|hotter|more)",
             "(im|i am|its|it is|feeling) [absolutely|feeling|rather|very|a bit|a little|too|really"
-            "|so|freezing] (cold|chilly|freezing|shivering) "
-            "[in here]",
+            "|so|freezing] (cold|chilly|freezing|shivering) [in here]",
             "my (feet|hands) are (freezing|cold)",
         ), args={"celsius": 1.0}, relative="celsius"),
         Sentences((
@@ -153,8 +151,7 @@ SET_TEMPERATURE_LANGUAGE = Language(
             f"(turn|bring|put) down [the] {_TEMPERATURE_WORDS} [a bit] [{{zone}}]",
             "(a|one) degree (cooler|colder|less)", "[make it] [a] little [more] (cool|cooler)",
             "(im|i am|its|it is|feeling) [absolutely|feeling|rather|very|a bit|a little|too|really"
-            "|so|boiling] (hot|warm|boiling|baking|roasting|sweltering) "
-            "[in here]",
+            "|so|boiling] (hot|warm|boiling|baking|roasting|sweltering) [in here]",
         ), args={"celsius": -1.0}, relative="celsius"),
         Sentences((
             "[make it|make things] {celsius} degree[s] (warmer|hotter|more) [{zone}]",
@@ -178,10 +175,14 @@ SET_TEMPERATURE_LANGUAGE = Language(
             f"[the] {_TEMPERATURE_WORDS} [{{zone}}] down [by] {{minus_celsius:celsius}} "
             "[degree[s]] [{zone}]",
         ), relative="celsius"),
-        Sentences(("[make it] a couple [of] degrees (cooler|colder)",),
-                  args={"celsius": -2.0}, relative="celsius"),
-        Sentences(("[make it] a couple [of] degrees (warmer|hotter)",),
-                  args={"celsius": 2.0}, relative="celsius"),
+        *(Sentences((f"[make it] a couple [of] degrees {said}",), args={"celsius": by},
+                    relative="celsius") for said, by in (("(cooler|colder)", -2.0),
+                                                         ("(warmer|hotter)", 2.0))),
+        *(Sentences((f"[{ADJUST_TO}] [the] {_TEMPERATURE} [{{zone}}] [to|at|on] [the] {ends} "
+                     "[setting] [{zone}]", f"{ends} {_TEMPERATURE} [{{zone}}]"),
+                    args={"celsius": end})  # "temperature to the minimum"
+          for ends, end in (("(minimum|min|lowest|coldest)", TEMP_MIN_C),
+                            ("(maximum|max|highest|hottest|warmest)", TEMP_MAX_C))),
     ),
     lists={"celsius": Range(-1000, 1000, tenths=True), "warm": Range(10, 95, halves=True),
            "minus_celsius": Values(tuple((str(n), -float(n)) for n in range(1, 11)))},

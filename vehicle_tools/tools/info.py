@@ -124,7 +124,7 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "do (i|we) need (gas|fuel|petrol|to refuel)", "(fuel|petrol|gas|diesel)",
                    "how much (fuel|gas|petrol|diesel) ([is] left|remains|is remaining)",
                    "(am i|are we) (running|getting) low on (fuel|gas|petrol|diesel)",
-                   "(fuel|gas|petrol|diesel) (status|check|situation|gauge)"),
+                   "(fuel|gas|petrol|diesel) (status|check|situation|gauge|left)"),
                   args={"item": "fuel"}),
         Sentences(("(whats|what is|tell me|check) [the] [my] [remaining] range",
                    "(read|give) [me|us] [out] the [remaining] range",
@@ -156,7 +156,7 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "[(in total|altogether|overall)]",
                    "(odometer|mileage|odo) (reading|check|status)",
                    "[the] (odometer|mileage) please",
-                   "total (miles|kilometers|kilometres|km|mileage) [on the (car|clock)]",
+                   "[the] total (miles|kilometers|kilometres|km|mileage) [on the (car|clock)]",
                    "[(whats|what is)] [the] (mileage|odometer [reading]) on (the|this) "
                    f"(clock|{_CAR})",
                    "how many (miles|kilometers|kilometres|km) (are|is) on the clock",
@@ -177,10 +177,10 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "check [the] [my] (tires|tyres) [pressure]",
                    "[are] [the] [my] (tires|tyres) (ok|okay|fine|alright)"),
                   args={"item": "tire_pressure"}),
-        Sentences(("(are|is) [the|my] (doors|door|car) (locked|unlocked|open|closed|shut)",
+        Sentences(("[check] (are|is) [the|my] (doors|door|car) (locked|unlocked|open|closed|shut)",
                    "did i lock [the] (car|doors)", "is the (trunk|boot) (open|closed)",
                    "(is|are) (a|any|the) door[s] open",
-                   "(are|is) (all|any) [of] the doors (open|shut|closed|locked|unlocked)",
+                   "[check] (are|is) (all|any) [of] the doors (open|shut|closed|locked|unlocked)",
                    "are [the|my] doors [all] locked up [tight]",
                    "are all [of] the doors locked up [tight]",
                    "[the] (doors|door) (locked|unlocked|open|shut|closed) or (not|what)",
@@ -191,7 +191,9 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                   args={"item": "doors"}),
         Sentences((  # a reading named with the word for reading it ("door status")
             "[(whats|what is|check|tell me|give me|show me)] [the] [my] [current] "
-            "{reading:item} (reading|status|check|situation|display)",),),
+            "{reading:item} (reading|status|check|situation|display)",
+            "(check|checking|query|report|read) [the] [my] [current] [vehicle|car] "
+            "{reading:item} [all round|all around]",),),
     ),
     examples=(
               "what is the range",

@@ -96,6 +96,9 @@ MEDIA_CONTROL_LANGUAGE = Language(
                    f"(carry on|keep|go on) playing [the|my] [{_AUDIO}]",
                    f"[the|some|my] {_AUDIO} please"),
                   args={"action": "play"}),
+        # a block of its own: the loose reading of the block above never learns "again"
+        # ("play it again", "play the song again" replay a song: not guessed)
+        Sentences(("(play|start) [the|some] (music|tunes|radio) again",), args={"action": "play"}),
         Sentences((f"(next|skip [ahead|forward] [to the next]) [{_AUDIO}|one]",
                    f"skip [this|the] [{_AUDIO}|one]",
                    f"(play|go to) the next [{_AUDIO}|one]",
@@ -105,7 +108,8 @@ MEDIA_CONTROL_LANGUAGE = Language(
                    f"(play|go back to) the (previous|last) "
                    f"[{_AUDIO}|one]", f"go back [a|one] [{_AUDIO}]",
                    f"(replay|restart) [the|this] {_AUDIO}",
-                   f"play the (previous|last) [{_AUDIO}|one] again"),
+                   f"play the (previous|last) [{_AUDIO}|one] again",
+                   f"[(go back to|play)] the ({_AUDIO}|one) before [(this|that) [one]]"),
                   args={"action": "previous"}),
     ),
     examples=(
@@ -154,7 +158,8 @@ def _volume_reply(a: SetMediaVolumeArgs, report: Report) -> str:
 
 
 _VOLUME = "(volume|sound|music|music volume|media volume|sound volume|radio volume)"
-_LOUDNESS = "(volume|sound|music|radio|stereo|music volume|media volume|sound volume|radio volume)"
+_LOUDNESS = ("(volume|sound|music|radio|stereo|tunes|music volume|media volume|sound volume|"
+             "radio volume)")
 """What is turned up or down, or to a level with "to"/"at" ("turn the radio down a bit"); a
 bare number after the radio is a station ("radio 1"), never a volume: only `_VOLUME` there."""
 SET_MEDIA_VOLUME_LANGUAGE = Language(
@@ -189,7 +194,7 @@ SET_MEDIA_VOLUME_LANGUAGE = Language(
                   args={"volume_pct": 100}),
         Sentences(("half volume", f"[(set|turn|put)] [the] {_LOUDNESS} [(up|down)] (to|at) half "
                    "[volume|way]"), args={"volume_pct": 50}),
-        Sentences(("mute [the] [music|sound|audio|radio|media] [completely]",
+        Sentences(("mute [the] [music|sound|audio|radio|media|tunes|stereo] [completely]",
                    "(turn|switch) [the] (sound|volume) off", "silence [the] [music|radio]"),
                   args={"volume_pct": 0}),
         Sentences((f"(turn|put) [the] {_LOUDNESS} up [a bit|a notch]",

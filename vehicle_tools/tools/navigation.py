@@ -68,7 +68,7 @@ NAVIGATE_TO_LANGUAGE = Language(
         "how do i get to {destination}", "(i|we) need to get to {destination}",
         "[new] destination [is] {destination}",
         "(find|get) me a route to {destination}", "head for {destination}",
-        "(nav|navigation) [to] {destination}",
+        "(nav|navigation|navigate|directions) [to] {destination}",
     )),),
     lists={"destination": FreeText(drop_article=True, addressed=True, whole_ends=frozenset((
         "home", "work", "office", "airport", "station", "hospital", "garage", "parking", "park",
@@ -154,7 +154,8 @@ GET_ETA_LANGUAGE = Language(sentences=(Sentences((
     "how (much|long) [more] time [more] (to|till|until) (reach|we reach|we get there|arrival|"
     "we arrive|the destination)", "how much time [is] left",
     "how far (to go|is it|is left) (to|till|until) [the] (next (stop|drop)|destination)",
-    "(are we there yet|eta)", "[the|my|our] (eta|arrival time) [on this (trip|journey|drive)]",
+    "(are we there yet|eta)",
+    "[the|my|our] (eta|arrival time) [on (this|the) (trip|journey|drive|route)]",
     "(am i|are we) going to be late", "how much (further|farther|longer) [to go]",
     "are we nearly there [yet]", "what time (will|do) (we|i) (arrive|get there)",
     "(time|distance) (to|till|until) [the] destination", "(time|distance) (left|remaining) [to go]",
