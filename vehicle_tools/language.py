@@ -225,11 +225,18 @@ ALL_WINDOWS = values(
     ("[all] [the] windows", "all"), ("[the] windows all", "all"), ("all [of] them", "all"),
 )
 
+PARTNER = ("(wife|husband|missus|missis|hubby|wifey|partner|other half|girlfriend|boyfriend|"
+           "mate in the front|co driver|navigator)")
+"""Who sits beside the driver, as drivers name them ("the missus is shivering", "my wife's
+seat"): the passenger's seat and side; always with "the" or "my" ("... 68 degrees, partner"
+is a form of address)."""
+
 SEAT = values(
     ("driver[s] [seat]", "driver"), ("my [seat]", "driver"), ("me", "driver"),
     ("passenger[s] [seat]", "passenger"), ("[my] rider[s] [seat]", "passenger"),
     ("mine", "driver"), ("(her|his|hers) [seat]", "passenger"),
     ("my passenger[s] [seat]", "passenger"), ("[the|my] wife[s] [seat]", "passenger"),
+    (f"(the|my) {PARTNER}[s] [seat]", "passenger"),
     ("(both|all) [the] [front] seats", "all"), ("[the] front seats", "all"),
     ("[for] both [of us]", "all"),
 )
@@ -242,6 +249,7 @@ ZONE = values(
     ("[on|for] mine", "driver"), ("[on|for] (her|his) side", "passenger"),
     ("[on|for] (hers|his)", "passenger"), ("for my passenger", "passenger"),
     ("[on] [the|my] wifes side", "passenger"), ("[the] driver[s] zone", "driver"),
+    (f"[on|for] (the|my) {PARTNER}[s] [side]", "passenger"),
     ("[the] passenger[s] zone", "passenger"),
     ("(everywhere|everyone|all zones|both zones|[on] both sides|for everyone)", "all"),
     ("for both of us", "all"),
@@ -293,6 +301,10 @@ POLITE = (
     "if you do not mind", "may i have", "when you get a chance", "when you can",
     "sil vous plait", "svp", "bitte", "bitte schon", "per favore", "onegai", "onegaishimasu",
     "kudasai", "lutfen", "prosze", "pozhaluysta", "alsjeblieft", "se faz favor", "faz favor",
+    # a question asked inside another ("i wonder how fast i'm going")
+    "i wonder", "i was wondering", "im wondering", "i wanna know", "i want to know",
+    "id like to know", "i would like to know", "ive no idea", "i have no idea", "do you know",
+    "any idea", "have you any idea", "do you have any idea",
 )
 """Fillers and politeness a sentence may carry anywhere: skipped by the matcher, never an
 argument. Anything else left over means the sentence is not understood."""
@@ -306,7 +318,8 @@ EDGE_WORDS = (
     "bro", "bru", "bruh", "brah", "hoss", "lad", "lads", "lass", "love", "luv",
     "pet", "hun", "hon", "honey", "dear", "darling", "sweetheart", "babe", "dude", "man",
     "buddy", "bud", "pal", "chief", "guv", "mister", "madam", "maam", "cuz", "fam", "mon",
-    "eh", "aye", "yo", "yeah", "yep", "yup", "quick", "sharpish", "pronto", "boyo", *TAGS,
+    "eh", "aye", "yo", "yeah", "yep", "yup", "quick", "sharpish", "pronto", "boyo", "partner",
+    *TAGS,
 )
 """Words a driver says before or after a command that ask for nothing: forms of address
 ("fan on 4 bro", "would you switch on the fog lights pet"), dialect tags ("lock the ute up eh",

@@ -41,10 +41,10 @@ _NOT_A_COMPLAINT = NEGATIONS | frozenset((
     "make", "get", "keep", "let", "want", "like",
     "engine", "coffee", "tea", "food", "drink", "water", "soup", "tyres", "tires", "brakes",
     "oil", "battery", "motor", "pie", "chips", "he", "she", "went", "was", "were", "and",
-    "road", "roads", "night", "winter", "street", "pavement"))
+    "road", "roads", "night", "winter", "street", "pavement", "steering"))
 """Words that make a sentence something else than a complaint (outside its own phrases): a
 negation, a command, a question, the weather, something else that is hot or cold (an "icy
-road", a "cold night")."""
+road", a "cold night", the steering wheel: "my hands are like ice")."""
 _NO_PLACE_ALONE = frozenset(("my", "me", "mine", "for", "i", "on", "all"))
 """Words of a place that say none alone: the driver's, which may be someone else's ("my
 wife's seat"), and "all" ("it's all fogged up")."""

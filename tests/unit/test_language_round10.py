@@ -77,7 +77,34 @@ def test_said_as_other_speakers_say_it(text: str, calls: Calls) -> None:
     assert _plan(text) == (calls, False)
 
 
+@pytest.mark.parametrize(("text", "calls"), [
+    ("i wonder how fast i'm actually going", [("get_vehicle_status", {"item": "speed"})]),
+    ("i wanna know how many miles this old truck has done",
+     [("get_vehicle_status", {"item": "odometer"})]),
+    ("i've no idea how much petrol is in this thing", [("get_vehicle_status", {"item": "fuel"})]),
+    ("do you know what gear i'm in", [("get_vehicle_status", {"item": "gear"})]),
+    ("temperature twenty for the missus", [("set_temperature", {"celsius": 20.0,
+                                                                "zone": "passenger"})]),
+    ("heat my wife's seat", [("set_seat_heating", {"seat": "passenger", "level": 2})]),
+    # "partner" alone is a form of address, not the passenger
+    ("would you mind setting it to 68 degrees partner",
+     [("set_temperature", {"celsius": 20.0, "zone": "all"})]),
+])
+def test_a_question_inside_another_and_who_sits_beside(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize(("text", "zone"), [
+    ("it's like a sauna in this cab", "all"), ("the missus is shivering over there", "passenger"),
+])
+def test_complaints_are_asked_about_first(text: str, zone: str) -> None:
+    found = _plan(text)
+    assert found is not None and found[1], text
+    assert [(tool, args["zone"]) for tool, args in found[0]] == [("set_temperature", zone)]
+
+
 @pytest.mark.parametrize("text", [
+    "heat the steering wheel my hands are like ice",  # not the cabin temperature
     "play it again",  # replays a song, or resumes it: not guessed
     "play the song again",
     "navigate the uh the uh",  # no place in it

@@ -83,12 +83,13 @@ _TEMPERATURE_WORDS = "(temperature|temp|heat|heating|climate|thermostat|cabin)"
 SET_TEMPERATURE_LANGUAGE = Language(
     complaints=(
         Complaint(feel=("cold", "freezing", "chilly", "shivering", "frozen", "icy", "baltic",
-                        "too cool", "cool in here", "like a fridge", "an icebox"),
-                  means="make it warmer"),
-        Complaint(feel=("hot", "too warm", "bit warm", "so warm", "very warm", "really warm",
-                        "warm in here", "is warm", "its warm", "getting warm", "boiling",
-                        "roasting", "baking", "sweltering", "sweating", "stuffy", "like an oven",
-                        "a sauna"), means="make it cooler"),
+                        "too cool", "cool in here", "like a fridge", "an icebox", "like ice",
+                        "like a freezer", "like an igloo"), means="make it warmer"),
+        Complaint(means="make it cooler", feel=(
+            "hot", "too warm", "bit warm", "so warm", "very warm", "really warm", "warm in here",
+            "is warm", "its warm", "getting warm", "boiling", "roasting", "baking", "sweltering",
+            "sweating", "stuffy", "like an oven", "a sauna", "like a sauna", "like a furnace",
+            "like a greenhouse")),
     ),
     sentences=(
         Sentences((
@@ -300,8 +301,7 @@ SET_FAN_LANGUAGE = Language(
             f"(raise|increase) [the] {_FAN} [level|speed] by {{level}} {_STEPS}",
         ), relative="level"),
         Sentences((
-            f"[(turn|put|knock|drop|bring)] [the] {_FAN} down [by] {{minus_level:level}} "
-            f"{_STEPS}",
+            f"[(turn|put|knock|drop|bring)] [the] {_FAN} down [by] {{minus_level:level}} {_STEPS}",
             f"(turn|put|knock|drop|bring) down [the] {_FAN} [by] {{minus_level:level}} {_STEPS}",
             f"(lower|decrease|reduce) [the] {_FAN} [level|speed] by {{minus_level:level}} "
             f"{_STEPS}",

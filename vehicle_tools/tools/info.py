@@ -16,7 +16,7 @@ from vehicle_tools.registry import Report, Tool, ToolArgs
 from vehicle_tools.state import VehicleState
 from vehicle_tools.tools.common import number
 
-_CAR = "(car|ute|bakkie|truck|van|motor)"
+_CAR = "[old] (car|ute|bakkie|truck|van|motor|thing)"
 
 StatusItem = Literal["speed", "fuel", "range", "odometer", "gear", "tire_pressure", "doors"]
 
@@ -117,6 +117,7 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
         Sentences(("(whats|what is|tell me|check) [the] [my] fuel [level]",
                    "how much (fuel|gas|petrol|diesel) (do i have|do we have|is left|have i got|"
                    "is in the tank|ive got|i have|weve got|we have|we got|have we got) [left]",
+                   f"how much (fuel|gas|petrol|diesel) is in (this|the) {_CAR}",
                    "(have|has) (we|i) got enough (fuel|gas|petrol|diesel) [in the tank]",
                    "(is there|do (i|we) have) enough (fuel|gas|petrol|diesel) [in the tank]",
                    "(is|are) (the tank|we|i) (low|full|running low) [on (fuel|gas|petrol)]",
@@ -146,7 +147,8 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
         Sentences(("(whats|what is|tell me|check) [the] [my] (odometer|mileage)[ reading]",
                    "(whats|what is) the (mileage|reading) on the (odometer|clock|car)",
                    "how many (miles|kilometers|kilometres|km) (does|has) (this|the) car (have|got|"
-                   "done)",
+                   "done)", f"how many (miles|kilometers|kilometres|km) (this|the) {_CAR} has "
+                   "(done|got|on it)",
                    "how many (miles|kilometers|kilometres|km) (are|is) on (this|the) car",
                    "how (far|many kilometres|many kilometers|many miles) has (this|the) car "
                    "(done|driven|gone)", "(odometer|mileage)",
