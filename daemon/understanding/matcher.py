@@ -366,8 +366,10 @@ class Matcher:
                            self._whole, self._referents)  # what the command before acted on
         parsed = self.clause(" ".join(piece), transcript)
         if parsed is None and before is not None and (joined or names_whose(piece)):
-            parsed = parallel(piece, before, self.clause, self._whole) or gapped(
-                piece, before, self.clause, self._whole, self._topics[before.tool])
+            read = self.clause if self.clause(before.text) is not None else (
+                lambda t: self.clause(t) or self._loose_one(t))  # as loosely as the one before
+            parsed = parallel(piece, before, read, self._whole) or gapped(
+                piece, before, read, self._whole, self._topics[before.tool])
         if parsed is None and before is not None:  # "... and the passenger window": the verb
             parsed = self.clause(" ".join(verb_of(before.text) + piece), transcript)
             if parsed is not None and parsed.free_said():

@@ -94,6 +94,19 @@ def test_a_question_inside_another_and_who_sits_beside(text: str, calls: Calls) 
     assert _plan(text) == (calls, False)
 
 
+def test_a_seat_not_named_is_asked_with_the_command_before_done() -> None:
+    plan = understander().understand("ac on and heat the seat please", STATE)
+    assert plan is not None and plan.question is not None
+    assert [(c.tool, dict(c.args)) for c in plan.calls] == [("set_ac", {"on": True})]
+
+
+@pytest.mark.parametrize("text", ["close the back left and the back right",
+                                  "close the rear left and back right"])
+def test_a_window_said_again_after_one_read_loosely(text: str) -> None:
+    assert _plan(text) == ([("set_window", {"window": "rear_left", "position_pct": 0}),
+                            ("set_window", {"window": "rear_right", "position_pct": 0})], False)
+
+
 @pytest.mark.parametrize(("text", "zone"), [
     ("it's like a sauna in this cab", "all"), ("the missus is shivering over there", "passenger"),
 ])

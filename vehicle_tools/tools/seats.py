@@ -88,6 +88,7 @@ SET_SEAT_HEATING_LANGUAGE = Language(
             f"(turn|switch|put) on [the] [{{seat}}] {_SEAT_HEAT}",
             f"(turn|switch|put) [the] {_SEAT_HEAT} on (for|on) [the] {{seat}}",
             "heat [up] [the] {seat} seat", "heat [up] {seat}", "heat [the] {seat} seat up",
+            "heat [up] the seat [up]",  # which one is asked
         ), args={"level": 2}),
         Sentences((
             f"(turn|switch|put) [the] [{{seat}}] {_SEAT_HEAT} (to|on) (max|maximum|high|highest|"
