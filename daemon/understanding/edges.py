@@ -41,6 +41,8 @@ from vehicle_tools.language import (
     Values,
 )
 
+_ONE_WORD_JOINS = " " + " ".join(p for p in SPLITTERS if " " not in p and p != "that") + " "
+"""Joiners of one word ("and", "then", "also", "plus")."""
 MAX_EDGE_WORDS = 2
 """At most this many unknown words are dropped at each end."""
 MIN_KEPT = 2
@@ -215,7 +217,8 @@ class Edges:
                 pass  # "is the ac on right now" asks, it is no "ac on" with words before it
             elif words[cut] in self.heads or (_is_number(words[cut]) and "#" in self.starts):
                 found.append(Trimmed(" ".join(words[cut:]), tuple(words[:cut]), False))
-            if words[-cut] in CLAUSE_STARTS:
+            if words[-cut] in CLAUSE_STARTS and not (self._begun(words[:-cut]) and any(
+                    w not in FUNCTION_WORDS | CLAUSE_STARTS for w in words[-cut:])):
                 found.append(Trimmed(" ".join(words[:-cut]), tuple(words[-cut:]), False))
         return tuple(t for t in sorted(found, key=lambda t: len(t.dropped))
                      if len(t.text.split()) >= MIN_KEPT and not any(
@@ -239,6 +242,12 @@ class Edges:
                      if words[cut] in self.starts and not {words[cut - 1], words[cut]}
                      & self.joiners)[:MAX_AROUND]
 
+    @staticmethod
+    def _begun(kept: list[str]) -> bool:
+        """Whether ``kept`` ends on a second command begun: a joiner of one word among its
+        last four words ("... and tell me the")."""
+        return any(f" {w} " in _ONE_WORD_JOINS for w in kept[-4:])
+
     def _droppable(self, word: str) -> bool:
         return word in self.address or (word not in self.known | MEANINGFUL
                                         and not _is_number(word))
@@ -256,6 +265,10 @@ class Edges:
                 words[end - 1]) and not (end >= 2 and _is_number(words[end - 2])
                                          and words[end - 1] in NUMBER_LIKE):
             end -= 1
+        if any(w not in self.address | FUNCTION_WORDS | CLAUSE_STARTS for w in words[end:]) \
+                and self._begun(words[start:end]):
+            end = len(words)  # "pause the podcast and tell me the <leader>": a second command
+            # begun and misheard, never dropped (the first alone would drop it silently)
         found: list[Trimmed] = []
         for first, last in ((start, len(words)), (0, end), (start, end)):
             kept, dropped = words[first:last], (*words[:first], *words[last:])

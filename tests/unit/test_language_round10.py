@@ -107,6 +107,26 @@ def test_a_window_said_again_after_one_read_loosely(text: str) -> None:
                             ("set_window", {"window": "rear_right", "position_pct": 0})], False)
 
 
+@pytest.mark.parametrize("text", [
+    "pause the podcast and tell me the leader",  # "the eta" misheard: not dropped silently
+    "lock the doors and the leader",
+])
+def test_a_second_command_begun_and_misheard_is_not_dropped(text: str) -> None:
+    assert _plan(text) is None, text
+
+
+def test_a_word_of_no_meaning_after_a_second_command_is_still_left_out() -> None:
+    plan = understander().understand("both front windows up and lock it", STATE)
+    assert plan is not None and plan.inferred  # asked first, as before
+    assert [c.tool for c in plan.calls] == ["set_window", "set_window", "lock_doors"]
+
+
+def test_for_her_is_the_passengers_side() -> None:
+    assert _plan("temperature twenty two for me and twenty for her") == (
+        [("set_temperature", {"celsius": 22.0, "zone": "driver"}),
+         ("set_temperature", {"celsius": 20.0, "zone": "passenger"})], False)
+
+
 @pytest.mark.parametrize(("text", "zone"), [
     ("it's like a sauna in this cab", "all"), ("the missus is shivering over there", "passenger"),
 ])
