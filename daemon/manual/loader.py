@@ -7,8 +7,10 @@ import logging
 from daemon.manual.answer import Answerer, AnswerSettings
 from daemon.manual.config import ManualConfig
 from daemon.manual.document import load_manual
+from daemon.manual.gate import Gate
 from daemon.manual.index import ManualIndex
 from daemon.manual.meaning import load_embedder
+from daemon.manual.sentence_model import load_sentence_model
 
 _LOG = logging.getLogger(__name__)
 
@@ -18,8 +20,9 @@ def load_answerer(config: ManualConfig) -> Answerer | None:
 
     Raises:
         ConfigError: the manual cannot be read or is not in the documented format.
-        ModelError: ``manual.meaning`` is on and the embedding model is missing or not the
-            pinned one (daemon/manual/meaning.py).
+        ModelError: ``manual.meaning`` (``manual.judge``) is on and the embedding model
+            (the sentence model) is missing or not the pinned one (daemon/manual/meaning.py,
+            daemon/manual/sentence_model.py).
     """
     if not config.enabled:
         return None
@@ -29,4 +32,5 @@ def load_answerer(config: ManualConfig) -> Answerer | None:
     settings = AnswerSettings(min_score=config.min_score, min_coverage=config.min_coverage,
                               max_chars=config.max_chars, intro=config.intro)
     _LOG.info("owner's manual: %d sections from %s", len(manual.sections), manual.source)
-    return Answerer(index, settings)
+    gate = Gate(load_sentence_model(), manual) if config.judge else None
+    return Answerer(index, settings, gate)
