@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from daemon.understanding.edges import CLAUSE_STARTS
 from daemon.understanding.parse import Parse
 from daemon.understanding.text import normalize
-from vehicle_tools.language import FreeText
+from vehicle_tools.language import CORRECTIONS, FreeText
 
 
 def broken_free_text(value: str) -> bool:
@@ -63,3 +64,15 @@ def comma_in_free_text(parse: Parse) -> bool:
     lists = parse.block.language.lists
     return any(isinstance(lists.get(k), FreeText) and "," in str(parse.args.get(k, ""))
                for k in parse.said)
+
+
+_MARKERS = frozenset(w for c in CORRECTIONS for w in c.split())
+
+
+def a_name_after(before: list[str], after: list[str]) -> bool:
+    """Whether ``after``, said after a pause that follows a command with a name in it
+    (``before``), can be the name it meant ("call my brother ... Tunde", "navigate to the
+    hospital ... St Mary's"): no number, no start of a clause or a phrase ("... he's driving",
+    "... to Providence"), and nothing before it that already corrects ("..., no, ...")."""
+    return bool(after) and not any(w[0].isdigit() for w in after) \
+        and after[0] not in CLAUSE_STARTS | NOT_A_NAME_START and not _MARKERS & set(before)

@@ -45,6 +45,7 @@ from daemon.understanding.fit import Fit
 from daemon.understanding.follow import about_it, read_it, restored
 from daemon.understanding.free_text import (
     NOT_A_NAME_START,
+    a_name_after,
     across_a_pause,
     broken_free_text,
     comma_in_free_text,
@@ -294,7 +295,9 @@ class Matcher:
                 if lent is not None:  # correcting words with its verb ("close the rear left,
                     return lent  # sorry, the rear right window")
                 continue
-            if not corrects and (first.free_said() or (
+            named = not corrects and alone is None and len(before) in paused and a_name_after(
+                before, after)  # "call my brother ... Tunde"
+            if not corrects and not (named and first.free_said()) and (first.free_said() or (
                     alone is not None and not bare_value_for(alone, first))):
                 continue  # a refinement refines a whole command's value, in words that are
                 # not a command themselves ("crack my window a little... maybe ten percent"),

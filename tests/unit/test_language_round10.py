@@ -136,7 +136,18 @@ def test_complaints_are_asked_about_first(text: str, zone: str) -> None:
     assert [(tool, args["zone"]) for tool, args in found[0]] == [("set_temperature", zone)]
 
 
+@pytest.mark.parametrize(("text", "calls"), [
+    ("call my brother ... Tunde", [("call_contact", {"contact": "Tunde"})]),
+    ("navigate to the hospital ... Philippine General Hospital",
+     [("navigate_to", {"destination": "Philippine General Hospital"})]),
+    ("navigate to Boston, no, to Providence", [("navigate_to", {"destination": "Providence"})]),
+])
+def test_a_name_after_a_pause_is_the_name_meant(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
+
+
 @pytest.mark.parametrize("text", [
+    "call my brother ... he's driving",  # a clause, not a name
     "heat the steering wheel my hands are like ice",  # not the cabin temperature
     "play it again",  # replays a song, or resumes it: not guessed
     "play the song again",
