@@ -362,8 +362,15 @@ SPLITTERS = ("and then", "and also", "and", "then", "also", "plus", "after that"
 CORRECTIONS = ("no", "sorry", "i mean", "i meant", "no i mean", "no sorry", "actually",
                "make that", "or rather", "wait", "no wait", "like", "say", "about", "around",
                "hmm", "uh", "er", "erm", "um", "nah", "nope", "oops", "scratch that",
-               "hold on", "hang on", "rather", "correction")
+               "hold on", "hang on", "rather", "correction", "forget that", "forget it",
+               "ah forget that", "never mind that", "cancel that")
 """Words with which a driver corrects what was just said ("set it to 20, no, 22")."""
+
+RETRACTIONS = ("never mind", "nevermind", "forget it", "forget that", "forget about it",
+               "scratch that", "cancel that", "dont bother", "dont do that", "ignore that",
+               "no dont", "no leave it")
+"""What a driver says at the end of a request to take it back ("open the sunroof, never mind"):
+nothing is done, and nothing is handed to the language model."""
 
 DANGLING = frozenset((
     "to", "the", "a", "an", "at", "on", "in", "of", "and", "or", "my", "by", "for", "up", "down",

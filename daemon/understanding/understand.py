@@ -28,6 +28,7 @@ from daemon.understanding.joins import says_what_to_do
 from daemon.understanding.matcher import Matcher
 from daemon.understanding.parse import Parse
 from daemon.understanding.resolve import Call, Question, Readings, Unable, complete, resolve
+from daemon.understanding.retract import RETRACTED, retracted
 from daemon.understanding.text import normalize
 from vehicle_tools.language import POLITE, FreeText
 from vehicle_tools.registry import Registry
@@ -166,8 +167,9 @@ class Understander:
         declared language does not cover it. ``edges``: also read it without unknown words at
         its ends (`_within_edges`); False for judging what a recogniser heard, where a clean
         reading of another hypothesis is worth more ("lock the floors")."""
-        if is_injection(transcript):
-            return Plan(refusal=REFUSAL)
+        if is_injection(transcript) or retracted(transcript):  # "..., never mind": nothing
+            return Plan(refusal=REFUSAL) if is_injection(transcript) else Plan(
+                unable=RETRACTED)
         whole = self.matcher.parse(transcript)
         text = normalize(transcript)
         said = [w for w in text.split() if w not in _ARTICLES]

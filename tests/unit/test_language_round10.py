@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from daemon.understanding.intents import understander
+from daemon.understanding.retract import RETRACTED
 from vehicle_tools.tools.climate import TEMP_MAX_C, TEMP_MIN_C
 
 STATE = {"TempDriver": 21.0, "TempPassenger": 21.0, "FanLevel": 3, "media.Volume": 40,
@@ -163,3 +164,24 @@ def test_the_heat_to_the_max_after_a_seat_is_the_seat() -> None:
     """A refinement after a pause is the seat heating's, not the cabin temperature's."""
     assert _plan("heat the passenger seat ... to the max") == (
         [("set_seat_heating", {"seat": "passenger", "level": 3})], False)
+
+
+@pytest.mark.parametrize("text", [
+    "call mum, forget it",  # had called "mum, forget it"
+    "open the sunroof, never mind",
+    "unlock the doors actually scratch that",
+    "turn on the ac... oh actually never mind",
+    "never mind",
+])
+def test_a_request_taken_back_runs_nothing_and_says_so(text: str) -> None:
+    plan = understander().understand(text, STATE)
+    assert plan is not None and not plan.calls and plan.question is None
+    assert plan.unable == RETRACTED
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("play forget it", [("media_search", {"query": "forget it"})]),  # a title
+    ("volume thirty, ah forget that, forty five", [("set_media_volume", {"volume_pct": 45})]),
+])
+def test_a_retraction_word_that_is_a_title_or_a_correction(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
