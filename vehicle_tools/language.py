@@ -242,9 +242,9 @@ SEAT = values(
 )
 
 ZONE = values(
-    ("[on] [the] driver[s] side", "driver"), ("[on] my side", "driver"),
+    ("[on|for] [the] driver[s] side", "driver"), ("[on|for] my side", "driver"),
     ("[the] driver[s]", "driver"), ("[the] passenger[s]", "passenger"), ("for me", "driver"),
-    ("[on] [the] passenger[s] side", "passenger"), ("for [the] passenger", "passenger"),
+    ("[on|for] [the] passenger[s] side", "passenger"), ("for [the] passenger", "passenger"),
     ("for my rider", "passenger"), ("[on] [my] rider[s] side", "passenger"),
     ("[on|for] mine", "driver"), ("[on|for] (her|his) side", "passenger"),
     ("[on|for] (hers|his)", "passenger"), ("for (her|him)", "passenger"),
@@ -253,7 +253,7 @@ ZONE = values(
     (f"[on|for] (the|my) {PARTNER}[s] [side]", "passenger"),
     ("[the] passenger[s] zone", "passenger"),
     ("(everywhere|everyone|all zones|both zones|[on] both sides|for everyone)", "all"),
-    ("for both of us", "all"),
+    ("for [the] both of us", "all"),
 )
 
 AMOUNT = values(

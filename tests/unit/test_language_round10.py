@@ -122,6 +122,15 @@ def test_a_word_of_no_meaning_after_a_second_command_is_still_left_out() -> None
     assert [c.tool for c in plan.calls] == ["set_window", "set_window", "lock_doors"]
 
 
+@pytest.mark.parametrize(("text", "zone"), [
+    ("temperature 22 for my side", "driver"), ("temperature 22 for the passenger side",
+                                               "passenger"),
+    ("temperature 22 for the both of us", "all"),
+])
+def test_a_side_said_with_for(text: str, zone: str) -> None:
+    assert _plan(text) == ([("set_temperature", {"celsius": 22.0, "zone": zone})], False)
+
+
 def test_for_her_is_the_passengers_side() -> None:
     assert _plan("temperature twenty two for me and twenty for her") == (
         [("set_temperature", {"celsius": 22.0, "zone": "driver"}),
