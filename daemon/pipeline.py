@@ -111,7 +111,7 @@ class Pipeline:
                           confirm_timeout_s=config.dialogue.confirm_timeout_s,
                           model_actions=config.llm.model_actions,
                           confirm_below=config.asr.confirm_below,
-                          manual=load_answerer(config.manual, warm=True))
+                          manual=load_answerer(config.manual))
         self._runner = TurnRunner(stages.recognizer, stages.tts, decider, output=speaker,
                                   log=log, now_ms=lambda: self.now_ms,
                                   interim="" if config.sequential else config.llm.interim,

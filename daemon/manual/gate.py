@@ -109,10 +109,11 @@ class Gate:
     """Decides whether, and from which section, the manual answers a question.
 
     The sentence model and the manual's vectors are loaded at the first question that needs
-    them (`warm` loads them sooner): the vectors from ``stored`` when it holds this manual's
-    (daemon/manual/vectors.py), else embedded then (~3-4 s on one x86 core). A model that
-    cannot be loaded then (missing, not the pinned file) is logged with its fix once, and the
-    word rules answer alone.
+    them (`warm` loads them sooner), so a daemon that is never asked such a question never
+    holds them (~0.5 s and ~28 MB on one x86 core): the vectors from ``stored`` when it holds
+    this manual's (daemon/manual/vectors.py), else embedded then (~3-4 s). A model that cannot
+    be loaded then (missing, not the pinned file) is logged with its fix once, and the word
+    rules answer alone.
 
     Args:
         manual: the manual.
@@ -147,22 +148,6 @@ class Gate:
                           "them beside the manual for the next start)", len(self._sections))
                 self._vectors = compute(self._model, self._manual)
             return self._model, self._vectors
-
-    def warm_in_background(self) -> threading.Thread:
-        """`warm` on a thread of its own (named ``manual-gate-warm``, a daemon thread: the
-        process never waits for it), so the first question does not wait for the model
-        (~0.5 s on one x86 core); a model that cannot be loaded is logged there and again,
-        with its fix, at the first question."""
-        def run() -> None:
-            try:
-                self.warm()
-            except ModelError as exc:
-                _LOG.error("manual: the sentence model cannot be loaded (%s; fix: %s)",
-                           exc, exc.fix)
-
-        thread = threading.Thread(target=run, name="manual-gate-warm", daemon=True)
-        thread.start()
-        return thread
 
     def closeness(self, question: str) -> np.ndarray:
         """Each section's closeness in meaning to ``question``, in the manual's order."""

@@ -16,10 +16,9 @@ from daemon.manual.vectors import stored_path
 _LOG = logging.getLogger(__name__)
 
 
-def load_answerer(config: ManualConfig, *, warm: bool = False) -> Answerer | None:
-    """The answerer for the configured manual; None when ``manual.enabled`` is false.
-    ``warm``: load the meaning gate's model now, on a thread of its own (the daemon), so its
-    first question does not wait for it.
+def load_answerer(config: ManualConfig) -> Answerer | None:
+    """The answerer for the configured manual; None when ``manual.enabled`` is false. The
+    meaning gate's model is loaded at the first question that needs it (daemon/manual/gate.py).
 
     Raises:
         ConfigError: the manual cannot be read or is not in the documented format.
@@ -40,6 +39,4 @@ def load_answerer(config: ManualConfig, *, warm: bool = False) -> Answerer | Non
     if config.judge:
         require_sentence_model()  # its files are checked when first used (gate.py)
         gate = Gate(manual, stored=stored_path(config.manual_path()))
-        if warm:
-            gate.warm_in_background()
     return Answerer(index, settings, gate)
