@@ -39,6 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from daemon.errors import ModelError
+from daemon.manual.meaning import ModelFile
 
 _LOG = logging.getLogger(__name__)
 
@@ -48,16 +49,7 @@ _MODULE = "all_minilm_l6_v2"
 _ARCHIVE = "model.zip"
 
 
-@dataclass(frozen=True)
-class ModelFile:
-    """A member of the package's ``model.zip``, its pinned sha256 and size (bytes)."""
-
-    name: str
-    sha256: str
-    size: int
-
-
-WEIGHTS = ModelFile("model.safetensors",
+WEIGHTS = ModelFile("model.safetensors",  # a member of the package's model.zip
                     "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
                     90_868_376)
 TOKENIZER = ModelFile("tokenizer.json",
@@ -292,9 +284,9 @@ def load_sentence_model(archive: Path | None = None) -> SentenceModel:
 
     try:
         with zipfile.ZipFile(archive) as zipped:
-            with zipped.open(TOKENIZER.name) as member:
+            with zipped.open(TOKENIZER.path) as member:
                 tokenizer_bytes = member.read()
-            with zipped.open(WEIGHTS.name) as member:
+            with zipped.open(WEIGHTS.path) as member:
                 stream = _Hashing(member)
                 weights = dict(_tensors(stream))
                 stream.finish()
@@ -305,7 +297,7 @@ def load_sentence_model(archive: Path | None = None) -> SentenceModel:
             (WEIGHTS, stream.digest.hexdigest(), stream.size),
             (TOKENIZER, hashlib.sha256(tokenizer_bytes).hexdigest(), len(tokenizer_bytes))):
         if digest != file.sha256 or size != file.size:
-            raise ModelError(f"the manual's sentence model {archive}:{file.name} is not the "
+            raise ModelError(f"the manual's sentence model {archive}:{file.path} is not the "
                              f"pinned file (sha256 {digest}, want {file.sha256})", fix=_FIX,
                              code="model_corrupt")
     tokenizer = Tokenizer.from_str(tokenizer_bytes.decode("utf-8"))

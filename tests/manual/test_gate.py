@@ -115,8 +115,8 @@ def test_int8_keeps_a_matrix_within_half_a_step_per_row() -> None:
 def _archive(tmp_path: Path, weights: bytes, tokenizer: bytes) -> Path:
     path = tmp_path / "model.zip"
     with zipfile.ZipFile(path, "w") as z:
-        z.writestr(WEIGHTS.name, weights)
-        z.writestr(TOKENIZER.name, tokenizer)
+        z.writestr(WEIGHTS.path, weights)
+        z.writestr(TOKENIZER.path, tokenizer)
     return path
 
 

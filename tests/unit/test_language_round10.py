@@ -1,4 +1,4 @@
-"""Language round 10 (2026-12-06, night), by failure class of heldout8 (a development split
+"""Language round 10 (2026-12-07), by failure class of heldout8 (a development split
 since its one look): a correction that denies what it replaces ("sorry, not Khalid, Fatima"),
 dialect tags at the end of a name or a title ("Burna Boy jor", "Tita Marites po"), the music
 "again", the song "before", the temperature's ends ("to the minimum"), a value said before the
@@ -7,24 +7,14 @@ thing it is for ("minimum on the temp", "off with the aircon"), readings asked f
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from daemon.understanding.intents import understander
 from daemon.understanding.retract import RETRACTED
+from tests.unit.language_plans import STATE, Calls, plan_of
 from vehicle_tools.tools.climate import TEMP_MAX_C, TEMP_MIN_C
 
-STATE = {"TempDriver": 21.0, "TempPassenger": 21.0, "FanLevel": 3, "media.Volume": 40,
-         "voice.volume_pct": 80}
-Calls = list[tuple[str, dict[str, Any]]]
-
-
-def _plan(text: str) -> tuple[Calls, bool] | None:
-    plan = understander().understand(text, STATE)
-    if plan is None or plan.question is not None:
-        return None
-    return [(c.tool, dict(c.args)) for c in plan.calls], plan.inferred
+_plan = plan_of
 
 
 @pytest.mark.parametrize(("text", "calls"), [

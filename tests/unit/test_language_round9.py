@@ -6,22 +6,12 @@ Every complaint is asked about first (``inferred``); what must not be guessed is
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from daemon.understanding.intents import understander
+from tests.unit.language_plans import STATE, Calls, plan_of
 
-STATE = {"TempDriver": 21.0, "TempPassenger": 21.0, "FanLevel": 3, "media.Volume": 40,
-         "voice.volume_pct": 80}
-Calls = list[tuple[str, dict[str, Any]]]
-
-
-def _plan(text: str) -> tuple[Calls, bool] | None:
-    plan = understander().understand(text, STATE)
-    if plan is None or plan.question is not None:
-        return None
-    return [(c.tool, dict(c.args)) for c in plan.calls], plan.inferred
+_plan = plan_of
 
 
 @pytest.mark.parametrize(("text", "item"), [
