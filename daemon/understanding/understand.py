@@ -167,9 +167,10 @@ class Understander:
         declared language does not cover it. ``edges``: also read it without unknown words at
         its ends (`_within_edges`); False for judging what a recogniser heard, where a clean
         reading of another hypothesis is worth more ("lock the floors")."""
-        if is_injection(transcript) or retracted(transcript):  # "..., never mind": nothing
-            return Plan(refusal=REFUSAL) if is_injection(transcript) else Plan(
-                unable=RETRACTED)
+        early = Plan(refusal=REFUSAL) if is_injection(transcript) else (
+            Plan(unable=RETRACTED) if retracted(transcript) else None)  # "..., never mind"
+        if early is not None:
+            return early
         whole = self.matcher.parse(transcript)
         text = normalize(transcript)
         said = [w for w in text.split() if w not in _ARTICLES]
