@@ -41,7 +41,7 @@ from vehicle_tools.language import (
     Values,
 )
 
-_ONE_WORD_JOINS = " " + " ".join(p for p in SPLITTERS if " " not in p and p != "that") + " "
+_ONE_WORD_JOINS = frozenset(p for p in SPLITTERS if " " not in p and p != "that")
 """Joiners of one word ("and", "then", "also", "plus")."""
 MAX_EDGE_WORDS = 2
 """At most this many unknown words are dropped at each end."""
@@ -217,8 +217,7 @@ class Edges:
                 pass  # "is the ac on right now" asks, it is no "ac on" with words before it
             elif words[cut] in self.heads or (_is_number(words[cut]) and "#" in self.starts):
                 found.append(Trimmed(" ".join(words[cut:]), tuple(words[:cut]), False))
-            if words[-cut] in CLAUSE_STARTS and not (self._begun(words[:-cut]) and any(
-                    w not in FUNCTION_WORDS | CLAUSE_STARTS for w in words[-cut:])):
+            if words[-cut] in CLAUSE_STARTS and not self._begun(words[:-cut], words[-cut:]):
                 found.append(Trimmed(" ".join(words[:-cut]), tuple(words[-cut:]), False))
         return tuple(t for t in sorted(found, key=lambda t: len(t.dropped))
                      if len(t.text.split()) >= MIN_KEPT and not any(
@@ -242,11 +241,12 @@ class Edges:
                      if words[cut] in self.starts and not {words[cut - 1], words[cut]}
                      & self.joiners)[:MAX_AROUND]
 
-    @staticmethod
-    def _begun(kept: list[str]) -> bool:
-        """Whether ``kept`` ends on a second command begun: a joiner of one word among its
-        last four words ("... and tell me the")."""
-        return any(f" {w} " in _ONE_WORD_JOINS for w in kept[-4:])
+    def _begun(self, kept: list[str], dropped: list[str]) -> bool:
+        """Whether leaving out ``dropped`` would cut a second command begun in ``kept``: a
+        joiner of one word among its last four words ("... and tell me the <leader>"), and a
+        dropped word that is no form of address, function word or clause start."""
+        return any(w in _ONE_WORD_JOINS for w in kept[-4:]) and any(
+            w not in self.address | FUNCTION_WORDS | CLAUSE_STARTS for w in dropped)
 
     def _droppable(self, word: str) -> bool:
         return word in self.address or (word not in self.known | MEANINGFUL
@@ -265,8 +265,7 @@ class Edges:
                 words[end - 1]) and not (end >= 2 and _is_number(words[end - 2])
                                          and words[end - 1] in NUMBER_LIKE):
             end -= 1
-        if any(w not in self.address | FUNCTION_WORDS | CLAUSE_STARTS for w in words[end:]) \
-                and self._begun(words[start:end]):
+        if self._begun(words[start:end], words[end:]):
             end = len(words)  # "pause the podcast and tell me the <leader>": a second command
             # begun and misheard, never dropped (the first alone would drop it silently)
         found: list[Trimmed] = []
