@@ -263,8 +263,13 @@ AMOUNT = values(
     ("three quarters [of the way]", 75),
     ("(a|one) third [of the way]", 33), ("two thirds [of the way]", 67),
     ("a (crack|bit|little [bit]|touch|tad|small bit)", 20), ("slightly", 20), ("just a bit", 20),
+    *((f"{'(a|one)' if n == 1 else said} {part}{'' if n == 1 else 's'} [of the way]",
+       round(100 * n / whole))
+      for part, whole in (("fifth", 5), ("tenth", 10)) for n, said in enumerate(
+          ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"), 1)
+      if n < whole),
 )
-"""How far open, in words (percent)."""
+"""How far open, in words (percent): halves, thirds, quarters, fifths and tenths."""
 
 PERCENT = Range(-1000, 1000)
 """A percentage as said (the tool refuses what it cannot do, with its spoken range)."""
@@ -286,7 +291,7 @@ POLITE = (
     "can you", "could you", "would you", "will you", "can i get", "i want you to",
     "id like you to", "i would like you to", "id like to", "i want to", "go ahead and",
     "would you mind", "if you can", "if you could", "kindly", "quickly", "maybe", "actually",
-    "instead", "cheers", "mate", "tell me", "can you tell me", "let me know",
+    "instead", "cheers", "ta", "mate", "tell me", "can you tell me", "let me know",
     "can i have", "could i have", "can we have", "could we have", "can i get", "give me",
     "be a love and", "would you be so kind as to", "i would be grateful if you could",
     "please do the needful and", "do the needful and", "can ya", "would ya", "for us",

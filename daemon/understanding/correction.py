@@ -72,7 +72,8 @@ def corrections_of(before: list[str], after: list[str]) -> Iterator[list[str]]:
     if len(new) == 1 and numbers and (len(after) == 1 or PRONOUN.match(" ".join(after))):
         yield before[:numbers[-1]] + new + before[numbers[-1] + 1:]
     for drop in sorted(range(len(before)), key=lambda k: (abs(k - len(after)), k)):
-        yield before[:len(before) - drop] + after
+        kept = before[:len(before) - drop]  # "navigate to Krakow, no, to Katowice": one "to"
+        yield kept + (after[1:] if kept and len(after) > 1 and kept[-1] == after[0] else after)
     core = list(after)
     if PRONOUN.match(" ".join(core)):
         core = core[2:]
@@ -87,6 +88,9 @@ def corrections_of(before: list[str], after: list[str]) -> Iterator[list[str]]:
     spans.sort(key=lambda s: (abs((s[1] - s[0]) - len(core)), -s[1]))
     for i, j in spans:
         yield before[:i] + core + before[j:]
+    if after[-1] in ("one", "ones"):  # "lights on, no, the fog ones": "fog lights on"
+        for i in range(len(before)):
+            yield before[:i] + core + before[i:]
 
 
 REFINE_STARTS = frozenset(("about", "around", "roughly", "maybe", "perhaps", "say", "like",
@@ -97,10 +101,29 @@ _ENOUGH = re.compile(r"\s*\b(is|will|would|should|that is|thats|that would|would
                      r"(fine|do|enough|plenty|good|ok|okay|great|be fine|be enough|be good)$")
 
 
+_HEDGE = re.compile(r"^(?:(?:like|about|around|roughly|maybe|perhaps|say|something like|"
+                    r"no more than|more than|not more than|at most|a lot|gentle|nice and \w+|"
+                    r"right(?= (?:down|up|to|at)\b)) )+(?=\S)")
+"""Words before the value a refinement says that change nothing ("... like ten percent",
+"... right down to one", "... no more than a crack", "... a lot, to ninety")."""
+
+
+def hedges_joined(pieces: list[str]) -> list[str]:
+    """``pieces`` (normalised clauses) with each that only hedges (`_HEDGE`: "gentle", "a
+    lot") joined to the one after it ("fan on ... gentle, level two": "gentle level 2")."""
+    joined: list[str] = []
+    for piece in reversed(pieces):
+        if joined and _HEDGE.sub("", piece + " x") == "x":
+            joined[-1] = f"{piece} {joined[-1]}"
+        else:
+            joined.append(piece)
+    return joined[::-1]
+
+
 def without_enough(words: list[str]) -> list[str]:
-    """Refining words without what says they are enough ("level one is fine" -> "level 1")
-    or that only they are wanted ("only halfway" -> "halfway")."""
-    text = _ENOUGH.sub("", " ".join(words))
+    """Refining words without what says they are enough ("level one is fine" -> "level 1"),
+    that only they are wanted ("only halfway" -> "halfway") or hedges it (`_HEDGE`)."""
+    text = _HEDGE.sub("", _ENOUGH.sub("", " ".join(words)))
     return [w for w in text.split() if w not in ("only", "just")]
 
 
@@ -108,7 +131,7 @@ def pause_cuts(words: list[str]) -> Iterator[int]:
     """Where a refinement the recogniser heard without a pause may start, latest first: the
     last few words say a number or an amount, and start with a word that refines ("about
     25", "level 1 is fine", "only halfway") or end with a unit ("40 percent")."""
-    for cut in range(len(words) - 1, max(0, len(words) - 6), -1):
+    for cut in range(len(words) - 1, max(0, len(words) - 7), -1):
         tail = without_enough(words[cut:])
         if not tail or not any(_NUMBER.fullmatch(w) or w in AMOUNT_WORDS for w in tail):
             continue
@@ -132,8 +155,10 @@ def refines(first: Parse, candidate: Parse, after: list[str],
                    and _say(v) in said for v in candidate.args.values())  # "..., no, please"
         # changes nothing and is no correction
     swapped = said & (set(candidate.text.split()) - set(first.text.split()))
+    named = after + first.text.split() if after[-1] in ("one", "ones") else after  # "lights
+    # on, no, the fog ones": the fog lights
     return all(_target_kept_or_named(key, value, candidate.args.get(key), lists.get(key),
-                                     after) for key, value in targets(first).items()) \
+                                     named) for key, value in targets(first).items()) \
         and all(_value_said(new, first.args.get(key), said) or (
                     bool(swapped) and key not in candidate.said)  # "fan up, no, down": the
                 for key, new in candidate.args.items())  # word that sets it was replaced

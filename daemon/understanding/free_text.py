@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from daemon.understanding.edges import CLAUSE_STARTS
 from daemon.understanding.parse import Parse
 from daemon.understanding.text import normalize
-from vehicle_tools.language import CORRECTIONS, FreeText
+from vehicle_tools.language import CORRECTIONS, SPLITTERS, FreeText
 
 
 def broken_free_text(value: str) -> bool:
@@ -67,12 +67,15 @@ def comma_in_free_text(parse: Parse) -> bool:
 
 
 _MARKERS = frozenset(w for c in CORRECTIONS for w in c.split())
+_JOINS = frozenset(w for j in SPLITTERS for w in j.split())
 
 
 def a_name_after(before: list[str], after: list[str]) -> bool:
     """Whether ``after``, said after a pause that follows a command with a name in it
     (``before``), can be the name it meant ("call my brother ... Tunde", "navigate to the
     hospital ... St Mary's"): no number, no start of a clause or a phrase ("... he's driving",
-    "... to Providence"), and nothing before it that already corrects ("..., no, ...")."""
+    "... to Providence"), no joining word ("..., also put the headlights on" is a second
+    command), and nothing before it that already corrects ("..., no, ...")."""
     return bool(after) and not any(w[0].isdigit() for w in after) \
-        and after[0] not in CLAUSE_STARTS | NOT_A_NAME_START and not _MARKERS & set(before)
+        and after[0] not in CLAUSE_STARTS | NOT_A_NAME_START and not _MARKERS & set(before) \
+        and not _JOINS & set(after)

@@ -14,6 +14,12 @@ _INVERTED = re.compile(
     r"^(?P<value>(?:\S+ ){0,3}\S+) (?:on|for|with|in) "
     r"(?P<owner>the|my|your|her|his|our|their) (?P<thing>(?:\S+ ){0,3}\S+)$")
 """At most four words of value, a preposition, a determiner and at most four words of thing."""
+_STATEMENT = frozenset((
+    "i", "im", "ive", "id", "ill", "we", "were", "weve", "its", "it", "is", "are", "there",
+    "theres", "this", "that", "thats", "he", "hes", "she", "shes", "they", "theyre", "you",
+    "youre", "getting", "got", "feels", "feel"))
+"""Words that make the words before the preposition a statement, not a value ("it's getting
+chilly with my window open" says why, it asks for no window)."""
 
 
 def inversions(text: str) -> list[str]:
@@ -21,7 +27,7 @@ def inversions(text: str) -> list[str]:
     ("minimum on the temp" -> "the temp minimum", "temp minimum"); [] when it is not said that
     way."""
     match = _INVERTED.match(text)
-    if match is None:
+    if match is None or _STATEMENT & set(match["value"].split()):
         return []
     value, owner, thing = match["value"], match["owner"], match["thing"]
     return [f"{owner} {thing} {value}", f"{thing} {value}"]

@@ -29,6 +29,7 @@ from daemon.understanding.correction import (
     PRONOUN,
     bare_value_for,
     corrections_of,
+    hedges_joined,
     hesitated,
     pause_cuts,
     refines,
@@ -171,8 +172,7 @@ class Matcher:
 
     def parse(self, transcript: str) -> tuple[Parse, ...] | None:
         """Every command in ``transcript``, in order; None when not all of it is understood."""
-        transcript = restarted(hesitated(transcript))  # "three um two": "three, no, two";
-        # "call, call Dana": "call Dana"
+        transcript = restarted(hesitated(transcript))  # "three um two"; "call, call Dana"
         text = " ".join(drop_joiners(normalize(transcript).split()))  # "then speed two"
         if not text:
             return None
@@ -267,8 +267,8 @@ class Matcher:
     def _corrected(self, transcript: str) -> Parse | None:
         """The command with its correction applied (see the module docstring); a correction
         word cuts the sentence like a comma ("temp to 25 no no 22")."""
-        pieces = [p for p in (normalize(p) for p in clauses_of(_MARKED.sub(r", \1", transcript)))
-                  if p]
+        pieces = hedges_joined([p for p in (normalize(p) for p in clauses_of(
+            _MARKED.sub(r", \1", transcript))) if p])  # "fan on ... gentle, level two"
         heard = clauses_of(transcript)  # the pauses the recogniser marked (words before)
         paused = {len(normalize(" ".join(heard[:n])).split()) for n in range(len(heard))}
         for index in range(len(pieces) - 1, 0, -1):

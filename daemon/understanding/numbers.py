@@ -28,6 +28,7 @@ SIGN_WORDS = frozenset(("minus", "negative"))
 _BELOW_ZERO = (("below", "zero"), ("degrees", "below", "zero"), ("degree", "below", "zero"))
 """Words after a number that make it negative ("20 below zero", "20 degrees below zero")."""
 _DIGITS = re.compile(r"-?\d+(\.\d+)?")
+_DOZEN = re.compile(r"\b(?:(half) a|a|one) dozen\b")
 _MINUS_SIGNS = str.maketrans({"\u2212": "-", "\ufe63": "-", "\uff0d": "-"})
 """Unicode minus signs a recogniser or a keyboard may write, as the ASCII hyphen-minus."""
 
@@ -43,7 +44,21 @@ def _and_more(tokens: list[str], j: int) -> int:
 
 
 def _read_integer(tokens: list[str], i: int) -> tuple[int, int] | None:
-    """Parse a spoken integer (0-999) starting at tokens[i]; returns (value, next index)."""
+    """Parse a spoken integer (0-999 999) starting at tokens[i]; returns (value, next index).
+    "a thousand" is 1000; "one fifty" (a hundreds digit said before the tens) is 150."""
+    if tokens[i:i + 2] in (["a", "thousand"], ["one", "thousand"]):
+        thousands: tuple[int, int] | None = (1, i + 1)
+    else:
+        thousands = _read_hundreds(tokens, i)
+    if thousands is None or thousands[1] >= len(tokens) or tokens[thousands[1]] != "thousand":
+        return thousands
+    j = _and_more(tokens, thousands[1] + 1)
+    rest = _read_hundreds(tokens, j) if j < len(tokens) and tokens[j] in _DIGIT_WORDS else None
+    return (thousands[0] * 1000 + rest[0], rest[1]) if rest else (thousands[0] * 1000, j)
+
+
+def _read_hundreds(tokens: list[str], i: int) -> tuple[int, int] | None:
+    """A spoken integer from 0 to 999 at tokens[i]; (value, next index)."""
     value, j, seen = 0, i, False
     if j < len(tokens) and tokens[j] in ("a", "one") and j + 1 < len(tokens) \
             and tokens[j + 1] == "hundred":
@@ -52,6 +67,8 @@ def _read_integer(tokens: list[str], i: int) -> tuple[int, int] | None:
     elif j + 1 < len(tokens) and tokens[j] in _UNITS and tokens[j + 1] == "hundred":
         value, j, seen = _UNITS[tokens[j]] * 100, j + 2, True
         j = _and_more(tokens, j)
+    elif j + 1 < len(tokens) and 0 < _UNITS.get(tokens[j], 0) < 10 and tokens[j + 1] in _TENS:
+        value, j, seen = _UNITS[tokens[j]] * 100, j + 1, True  # "one fifty": 150
     if j < len(tokens) and tokens[j] in _TENS:
         value += _TENS[tokens[j]]
         j, seen = j + 1, True
@@ -131,6 +148,7 @@ def words_to_digits(text: str) -> str:
     text = re.sub(r"(\d)\s*°\s*c?\b", r"\1 degrees ", text, flags=re.IGNORECASE)
     text = text.replace("%", " percent")
     text = re.sub(r"\b(\w+)-(\w+)\b", r"\1 \2", text)  # twenty-one -> twenty one
+    text = _DOZEN.sub(lambda m: "6" if m[1] else "12", text)  # "half a dozen", "a dozen"
     tokens, trails = _split_trailing_punctuation(text.split())
     out: list[str] = []
     i = 0

@@ -97,7 +97,14 @@ _INJECTION = re.compile(
     r"|\bthe manual says you (must|should|have to)\b|\bignore the (dispatcher|driver|checks?)\b"
     r"|\ba test from (engineering|the developers?|the manufacturer|the factory)\b"
     r"|\bsend (a |an )?can (frame|message)\b|\byou are (dan|now)\b|\bdo anything now\b"
-    r"|\byou can do anything\b",
+    r"|\byou can do anything\b"
+    # a make-believe world, markup of the model's own, what someone else said declared void
+    r"|\bpretend (that|there|you|we|this|it|the|i|nothing)\b|\bnothing (here )?is real\b"
+    r"|\b(you are|you'?re|we are|we'?re) (now )?in (a )?(test|debug|demo|simulation|sandbox|"
+    r"developer|dev|god|admin) mode\b|<\s*/?\s*\|?[a-z_]+\|?\s*>"
+    r"|\b(ignore|disregard)\b.{0,20}\b((previous|prior|earlier|above|other|system|all) "
+    r"(messages?|commands?|orders?|requests?)|what(ever)? (the driver|they|he|she|anyone|"
+    r"the passenger) (said|says|asked|wants))\b",
     re.IGNORECASE)
 """Text that tries to instruct the assistant rather than ask for something in the car."""
 

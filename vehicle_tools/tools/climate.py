@@ -1,8 +1,5 @@
-"""Climate tools: target temperature per zone, fan level, A/C.
-
-Drives ``CLIMATE_CMD`` (multiplexed: one setting per frame, see cabin.dbc) and confirms from
-``CLIMATE_STATUS``.
-"""
+"""Climate tools: target temperature per zone, fan level, A/C. Drives ``CLIMATE_CMD``
+(multiplexed: one setting per frame, see cabin.dbc) and confirms from ``CLIMATE_STATUS``."""
 
 from __future__ import annotations
 
@@ -269,9 +266,11 @@ SET_FAN_LANGUAGE = Language(
         )),
         Sentences((
             f"(turn|switch|shut) [the] {_FAN} off", f"(turn|switch|shut) off [the] {_FAN}",
-            f"off the {_FAN}",
-            f"{_FAN} off", f"(stop|kill) [the] {_FAN} [altogether|completely|entirely]",
+            f"off the {_FAN}", f"{_FAN} off",
+            f"(stop|kill) [the] {_FAN} [altogether|completely|entirely]",
         ), args={"level": 0}),
+        Sentences((f"[(set|turn|put)] [the] {_FAN} [down] [(to|at|on)] [the] (min|minimum|lowest)",
+                   f"[the] (min|minimum|lowest) {_FAN}"), args={"level": 1}),
         Sentences((
             f"[(set|turn|put|crank)] [the] {_FAN} [up] [(to|at|on)] (max|maximum|full|highest|"
             "full blast|the max)",
@@ -319,7 +318,6 @@ SET_FAN_LANGUAGE = Language(
     referent="the fan",
     ask={"level": "Which level?"},
 )
-
 
 
 SET_FAN: Tool[SetFanArgs] = Tool(

@@ -305,6 +305,12 @@ SET_SUNROOF_LANGUAGE = Language(
             "slide [the] (sunroof|sun roof|moonroof|moon roof) open [{amount:position_pct}]",
         ), args={"position_pct": 100}),
         Sentences((
+            f"{_CRACK} [the] (sunroof|sun roof|moonroof|moon roof) [a (bit|little|touch)]",
+            f"{_CRACK} [the] (sunroof|sun roof|moonroof|moon roof) [(to|at)] "
+            "{percent:position_pct} percent",
+            f"{_CRACK} [the] (sunroof|sun roof|moonroof|moon roof) {{amount:position_pct}}",
+        ), args={"position_pct": 20}),
+        Sentences((
             f"{_CLOSE} [the] (sunroof|sun roof|moonroof|moon roof|roof) [all the way|fully]",
             "[the] (sunroof|sun roof|moonroof) (closed|shut)",
         ), args={"position_pct": 0}),
