@@ -26,6 +26,7 @@ from daemon.manual.kinds import (
     is_instruction,
     kind_of,
     reported,
+    seen_light,
     value_of,
     without_purpose,
 )
@@ -312,6 +313,9 @@ class Answerer:
                 f"{sentences[best]} {sentences[then]}") <= self.settings.max_chars:
             # "the tyre warning came on": what it means and what to do (the driver sees it)
             return f"{sentences[best]} {sentences[then]}"
+        seen = seen_light(question, kind, sentences, best)
+        if seen is not None and len(seen) <= self.settings.max_chars:
+            return seen
         picked = {best}
         alone = False  # a next step said without the step before it
         if best > 0 and _PRONOUN_START.match(sentences[best]):

@@ -13,6 +13,8 @@ from typing import Literal
 Kind = Literal["meaning", "action", "amount", "where", "howto", "other"]
 
 _KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
+    # a distance or a count asked for is an amount, even after a light or "can I still"
+    ("amount", re.compile(r"\bhow (far|many)\b", re.I)),
     ("action", re.compile(r"\bwhat (should|do|must|can) (i|we) do\b|\bwhat to do\b|"
                           r"\b(what|so what)( happens)? (now|next)\b|\bnow what\b|"
                           r"\bwhat do i do (now|next)\b|"
@@ -47,6 +49,12 @@ _ASKED = re.compile(r"\b(mean(s|ing)?|what|what'?s|why|which|how|is that|is it)\
 _FLASHING = re.compile(r"\b(flash|blink|flicker)(s|es|ing)?\b", re.I)
 
 _VALUES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (re.compile(r"\bhow far\b", re.I), re.compile(r"\d\s*(km|metres|miles)\b")),
+    # a count ("how many phones", "how many speeds"): a number said with a noun ("5 phones")
+    (re.compile(r"\bhow many (?!(km|miles|months|years|litres|liters|kilomet\w*|kms)\b)",
+                re.I),
+     re.compile(r"\b\d+ (?!(km|mm|cm|kg|litres?|kPa|psi|Ah|seconds?|minutes?|hours?|days?|"
+                r"months?|years?|to|and|or|of|the|for|in|on|at|per)\b)[a-z]+\b")),
     (re.compile(r"\bhow (fast|slow)\b|\bspeed\b|\bmph\b|\bkph\b", re.I),
      re.compile(r"km/h|\b(fast|slow)(er)?\b")),
     (re.compile(r"\bpressures?\b|\bpsi\b|\bkpa\b|\binflat", re.I),
@@ -162,3 +170,25 @@ def fits(kind: Kind, sentence: str) -> bool:
             return _PLACE.search(sentence) is not None
         case _:
             return False
+
+
+def seen_light(question: str, kind: Kind, sentences: tuple[str, ...], best: int) -> str | None:
+    """For a light the driver describes rather than asks about ("steam from the bonnet and
+    the temperature warning", "the SRS light is staying on", "the red fella with a belt keeps
+    dinging"), when the sentence found is the one naming the light (its colour and shape, the
+    sentence before "It means ..."): what it means and what to do after it (or, with no
+    instruction after it, the sentence after it), not what the driver already sees. None:
+    not such a question (a question about how the light looks keeps the sentence naming
+    it)."""
+    meaning = best if best > 0 and fits("meaning", sentences[best]) else best + 1
+    if kind != "other" or meaning >= len(sentences) or fits("meaning", sentences[meaning - 1]) or (
+            not fits("meaning", sentences[meaning])) or _LOOKS.search(question):
+        return None
+    after = range(meaning + 1, len(sentences))
+    then = next((i for i in after if fits("action", sentences[i])), meaning + 1)
+    picked = [meaning] + ([then] if then < len(sentences) else [])
+    return " ".join(sentences[i] for i in picked)
+
+
+_LOOKS = re.compile(r"\blooks? like\b|\bcolou?rs?\b|\bshaped?\b", re.I)
+"""A question about how a light looks ("what colour is the ...", "what does ... look like")."""

@@ -1,0 +1,69 @@
+"""Which sentences of the right section answer a question (the fifth answer round,
+docs/manual.md): each class on real sentences of the shipped manual, in phrasings of our own."""
+
+from __future__ import annotations
+
+import pytest
+
+from daemon.manual.answer import Answerer
+from daemon.manual.config import ManualConfig
+from daemon.manual.kinds import kind_of, value_of
+from daemon.manual.loader import load_answerer
+
+
+@pytest.fixture(scope="module")
+def answerer() -> Answerer:
+    loaded = load_answerer(ManualConfig())
+    assert loaded is not None
+    return loaded
+
+
+def _said(answerer: Answerer, question: str, section_id: str) -> str:
+    return answerer.extract(question, answerer.index.manual.get(section_id))
+
+
+@pytest.mark.parametrize(("question", "section", "fact"), [
+    # a light described, not asked about: what it means and what to do, not its looks
+    ("there's steam coming out and the thermometer thing is red", "light-coolant",
+     "at least 30 minutes"),
+    ("airbag light with the little man stays lit", "light-airbag", "as soon as possible"),
+    ("the red steering wheel symbol and it's hard to turn", "light-steering",
+     "call for assistance"),
+    ("orange ABS letters, have I lost my brakes", "light-abs", "wheels can lock"),
+    # no instruction after what it means: the sentence after it
+    ("the belt man keeps pinging at my passenger", "light-seatbelt", "Above 20 km/h"),
+])
+def test_a_light_described_gets_its_meaning_and_what_to_do(
+        answerer: Answerer, question: str, section: str, fact: str) -> None:
+    said = _said(answerer, question, section)
+    assert fact in said, said
+    assert "It means" in said or "it means" in said, said
+    assert " shows " not in said and "shaped like" not in said, said  # not what it looks like
+
+
+def test_how_a_light_looks_keeps_the_sentence_naming_it(answerer: Answerer) -> None:
+    said = _said(answerer, "what colour is the thermometer warning", "light-coolant")
+    assert said.startswith("The engine temperature warning light is red"), said
+
+
+@pytest.mark.parametrize(("question", "section", "fact"), [
+    ("the pump light is on, how far will the rest of the tank get me", "light-fuel", "80 km"),
+    ("fuel light on, how many kilometres can I still do", "light-fuel", "80 km"),
+    ("once the sealant is in, how far should I go", "tyre-repair-kit", "10 km"),
+])
+def test_how_far_wants_a_distance(
+        answerer: Answerer, question: str, section: str, fact: str) -> None:
+    assert kind_of(question) == "amount"
+    assert fact in _said(answerer, question, section)
+
+
+@pytest.mark.parametrize(("question", "section", "fact"), [
+    ("how many fan settings are there", "climate", "7 levels"),
+    ("how many mobiles will it store", "phone-pairing", "5 phones"),
+])
+def test_how_many_wants_a_number_said_with_a_noun(
+        answerer: Answerer, question: str, section: str, fact: str) -> None:
+    assert kind_of(question) == "amount"
+    value = value_of(question)
+    assert value is not None and value.search("from 16 to 28 °C") is None  # not a range
+    assert fact in _said(answerer, question, section)
