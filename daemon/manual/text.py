@@ -125,6 +125,13 @@ WEAK_WORDS = frozenset((
     # the driver's stance on the question, not its topic ("what's the deal", "am I allowed
     # to", "I want to understand how it decides", "definitely off", "is that possible")
     "deal", "allowed", "allow", "understand", "decide", "decides", "wonder", "curious",
+    "matter", "matters", "mistake",
+    # small ("a *wee* green light", "a *tiny* drip"), like "little"
+    "wee", "tiny",
+    # the people in the driver's life, not the car's topics ("my *mate* in the front seat",
+    # "the *wife* keeps moving the seat")
+    "mate", "mates", "wife", "husband", "partner", "friend", "friends", "sister", "brother",
+    "mum", "mom", "dad", "grandkids", "grandchildren", "family", "boss", "neighbour",
 ))
 """Words that say nothing about which topic a question is on ("keep", "put", "light",
 "symbol", "this morning"): they count for retrieval, but not for or against a section
@@ -154,6 +161,18 @@ STOP_WORDS = frozenset((
     "but", "over", "their", "theirs", "own", "because", "until", "each", "other", "others",
     # irregular forms of the stop verbs (the regular ones: `INFLECTED_STOP_WORDS`)
     "told", "knew", "known", "took", "taken",
+    # the pronouns' other forms ("shut *himself* in", "put E10 in *her*"; "by itself", which
+    # the manual says of what the car does alone, is kept)
+    "him", "her", "his", "hers", "himself", "herself", "myself", "yourself", "ourselves",
+    "us", "mine", "yours", "ours",
+    # interjections, fillers and terms of address said around any question ("uh, I'm new to
+    # this", "what now eh", "serious or not lah", "what must I do boet", "abeg")
+    "uh", "um", "er", "erm", "hmm", "oh", "ah", "eh", "oi", "hi", "hello", "yeah", "yes",
+    "yep", "nah", "ja", "lah", "leh", "lor", "hen", "boet", "bru", "bro", "abeg", "innit",
+    "dude", "buddy", "pal", "cheers", "thanks",
+    # hedges and intensifiers ("roughly how many", "what can you actually do", "totally dead")
+    "actually", "totally", "roughly", "basically", "literally", "completely", "quite", "very",
+    "alright", "whys", "somewhere", "wrong",
 ))
 """Words too common to tell sections apart ("car" is in every question about the car)."""
 

@@ -67,3 +67,32 @@ def test_how_many_wants_a_number_said_with_a_noun(
     value = value_of(question)
     assert value is not None and value.search("from 16 to 28 °C") is None  # not a range
     assert fact in _said(answerer, question, section)
+
+
+@pytest.mark.parametrize(("question", "left"), [
+    # pronouns' other forms, interjections, terms of address, hedges: no topic's words
+    ("can he open it himself, eh", ["open"]),
+    ("uh, how much diesel does her tank take, bro", ["diesel", "tank"]),
+    ("is the wiper basically totally broken, lah", ["wiper", "broken"]),
+    # the driver's people and stance count for no topic, like "little"
+    ("my wife says the wee orange light matters", ["orange"]),
+])
+def test_words_of_the_drivers_talk_name_no_topic(
+        answerer: Answerer, question: str, left: list[str]) -> None:
+    analyzer = answerer.index.analyzer
+    assert set(answerer._content(question)) == set(analyzer.stems(left)), question
+
+
+def test_by_itself_is_kept_the_manual_says_it_of_the_car(answerer: Answerer) -> None:
+    assert "itself" in answerer.index.analyzer.question_terms("does the sunroof close by itself")
+
+
+@pytest.mark.parametrize(("question", "section"), [
+    ("the oil can light just came on, what do I do now eh", "light-oil"),
+    ("uh, so what can you basically do, mate", "assistant"),
+    ("would it matter if my husband put diesel in by mistake", "fuel"),
+])
+def test_a_question_with_such_words_is_answered(
+        answerer: Answerer, question: str, section: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.covered and answer.section_id == section, answer
