@@ -248,6 +248,7 @@ ZONE = values(
     ("for my rider", "passenger"), ("[on] [my] rider[s] side", "passenger"),
     ("[on|for] mine", "driver"), ("[on|for] (her|his) side", "passenger"),
     ("[on|for] (hers|his)", "passenger"), ("for (her|him)", "passenger"),
+    ("(her|his)", "passenger"),
     ("for my passenger", "passenger"),
     ("[on] [the|my] wifes side", "passenger"), ("[the] driver[s] zone", "driver"),
     (f"[on|for] (the|my) {PARTNER}[s] [side]", "passenger"),
@@ -256,32 +257,32 @@ ZONE = values(
     ("for [the] both of us", "all"),
 )
 
+_ORDINALS = ("(a|one)", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_FRACTIONS = (
+    ("[a|of] quarter of the way", 25), ("(a|one) quarter [open|down]", 25),
+    *((f"{said} {part}{'s' * (n > 1)} [of the way]", round(100 * n / whole))
+      for part, whole in (("third", 3), ("quarter", 4), ("fifth", 5), ("tenth", 10))
+      for n, said in enumerate(_ORDINALS[:whole - 1], 1)),
+)
+FRACTION = values(*_FRACTIONS)
+"""A part of the whole, in words (percent): a quarter, two thirds, seven tenths."""
+
 AMOUNT = values(
     ("all the way [down|open]", 100), ("fully", 100), ("completely", 100), ("wide open", 100),
-    ("(halfway|half way|half)", 50), ("(half|halfway) (open|down)", 50),
-    ("[a|of] quarter of the way", 25), ("(a|one) quarter [open|down]", 25),
-    ("three quarters [of the way]", 75),
-    ("(a|one) third [of the way]", 33), ("two thirds [of the way]", 67),
+    ("(halfway|half way|half)", 50), ("(half|halfway) (open|down)", 50), *_FRACTIONS,
     ("a (crack|bit|little [bit]|touch|tad|small bit)", 20), ("slightly", 20), ("just a bit", 20),
-    *((f"{'(a|one)' if n == 1 else said} {part}{'' if n == 1 else 's'} [of the way]",
-       round(100 * n / whole))
-      for part, whole in (("fifth", 5), ("tenth", 10)) for n, said in enumerate(
-          ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"), 1)
-      if n < whole),
 )
 """How far open, in words (percent): halves, thirds, quarters, fifths and tenths."""
 
 PERCENT = Range(-1000, 1000)
 """A percentage as said (the tool refuses what it cannot do, with its spoken range)."""
-
 LEVEL = Range(-1000, 1000)
 """A level as said (fan, seat heating)."""
-
 ON = values(("on", True), ("off", False))
 
 SHARED_LISTS: Mapping[str, SlotList] = MappingProxyType({
     "window": WINDOW, "all_windows": ALL_WINDOWS, "seat": SEAT, "zone": ZONE,
-    "amount": AMOUNT, "percent": PERCENT, "level": LEVEL, "on": ON,
+    "amount": AMOUNT, "fraction": FRACTION, "percent": PERCENT, "level": LEVEL, "on": ON,
 })
 """Slot lists every tool may use by name."""
 
@@ -295,7 +296,9 @@ POLITE = (
     "can i have", "could i have", "can we have", "could we have", "can i get", "give me",
     "be a love and", "would you be so kind as to", "i would be grateful if you could",
     "please do the needful and", "do the needful and", "can ya", "would ya", "for us",
-    "if you please", "thank you very much", "thanks a lot", "sir", "boss",
+    "if you please", "thank you very much", "thanks a lot", "sir", "boss", "eh", "boet",
+    "thank you so much", "thanks so much", "thank you ever so much", "thanks ever so much",
+    "much appreciated", "hey cabin", "okay cabin", "ok cabin",
     "for the kids", "for the children", "for the little ones", "for the baby", "for everyone",
     "for everybody", "would you ever", "could you ever", "would ye", "would ye mind",
     "would you kindly", "could you kindly", "looking like", "do you reckon", "you reckon",

@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 
 from daemon.understanding.edges import CLAUSE_STARTS
+from daemon.understanding.joins import SAYS_WHAT_TO_DO
 from daemon.understanding.parse import Parse
 from daemon.understanding.text import normalize
 from vehicle_tools.language import CORRECTIONS, SPLITTERS, FreeText
@@ -79,3 +80,24 @@ def a_name_after(before: list[str], after: list[str]) -> bool:
     return bool(after) and not any(w[0].isdigit() for w in after) \
         and after[0] not in CLAUSE_STARTS | NOT_A_NAME_START and not _MARKERS & set(before) \
         and not _JOINS & set(after)
+
+
+_NAME_AND_MAX = 4
+"""At most this many words after the "and" inside a name ("Toots and the Maytals")."""
+
+
+def joins_commands(words: list[str]) -> bool:
+    """Whether a join word in a free text (``words``, normalised) joins two commands rather
+    than two parts of one name: "Simon and Garfunkel", "Toots and the Maytals" and "mum and
+    dad" are one name each; "then", "also", an "and" at either end, or an "and" followed by
+    a verb ("and put it at sixty"), a number, a pronoun or more than `_NAME_AND_MAX` words
+    join commands. (The matcher also looks for a whole command in the words.)"""
+    for index, word in enumerate(words):
+        if word not in _JOINS:
+            continue
+        rest = words[index + 1:]
+        if word != "and" or index == 0 or not rest or len(rest) > _NAME_AND_MAX \
+                or rest[0] in SAYS_WHAT_TO_DO | NOT_A_NAME_START | _JOINS \
+                or any(w[0].isdigit() or w in _JOINS for w in rest):
+            return True
+    return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from daemon.understanding.correction import LENT_VERBS, overridden
 from daemon.understanding.parse import Parse
 from daemon.understanding.text import clauses_of, normalize
-from vehicle_tools.language import SPLITTERS
+from vehicle_tools.language import SPLITTERS, TAGS
 
 SAYS_WHAT_TO_DO = LENT_VERBS | frozenset((
     "play", "skip", "resume", "next", "previous", "on", "off", "up", "down", "call", "ring",
@@ -14,6 +14,7 @@ SAYS_WHAT_TO_DO = LENT_VERBS | frozenset((
 """Words that say what to do: a later command read loosely has one, or says a value."""
 SPLIT_WORDS = frozenset(w for joiner in SPLITTERS for w in joiner.split())
 """The words that join two commands ("and", "then")."""
+_TAGS = frozenset(TAGS)
 
 
 def says_what_to_do(parse: Parse) -> bool:
@@ -37,10 +38,11 @@ def latest(parses: tuple[Parse, ...]) -> tuple[Parse, ...]:
 
 
 def drop_joiners(piece: list[str]) -> list[str]:
-    """``piece`` without joining words at its ends ("and then ...")."""
+    """``piece`` without joining words at its ends ("and then ...") and without dialect tags
+    at its end ("aircon on lah and fan to four": "aircon on", `TAGS`)."""
     while piece and piece[0] in SPLIT_WORDS:
         piece = piece[1:]
-    while piece and piece[-1] in SPLIT_WORDS:
+    while piece and (piece[-1] in SPLIT_WORDS or piece[-1] in _TAGS):
         piece = piece[:-1]
     return piece
 

@@ -50,6 +50,7 @@ from daemon.understanding.free_text import (
     across_a_pause,
     broken_free_text,
     comma_in_free_text,
+    joins_commands,
     names_a_device,
 )
 from daemon.understanding.grammar import Grammar, compile_language
@@ -179,8 +180,7 @@ class Matcher:
         whole = self.clause(text, transcript)
         if whole is not None and not self._swallows(whole, transcript):
             split = self._split(text, transcript) if comma_in_free_text(whole) else None
-            return (whole,) if split is None else latest(split)  # "play, activate the fog
-            # lights" is two commands, not a search
+            return (whole,) if split is None else latest(split)  # "play, fog lights on"
         found = self._corrected_or_split(text, transcript)
         if found is not None or whole is not None:
             return found  # (a free text that swallowed more than a name: None)
@@ -224,10 +224,10 @@ class Matcher:
         if len(pieces) > 1 and _REASON.match(normalize(pieces[0])):
             return self.parse(", ".join(pieces[1:]))
         words = normalize(transcript).split()
-        for cut in range(len(words) - 1, 0, -1):
-            why = words[cut:]
+        for cut in (c - (words[c - 1] == "i") for c in range(len(words) - 1, 0, -1)):
+            why = words[cut:]  # "... i can't see": from "i", never leaving it before
             if (_REASON.match(" ".join(why)) or _PURPOSE.match(" ".join(why))) and not any(
-                    w in AMOUNT_WORDS or w[0].isdigit() for w in why):
+                    w in AMOUNT_WORDS or w[0].isdigit() for w in why) and cut:
                 found = self.parse(" ".join(words[:cut]))
                 if found is not None:
                     return found
@@ -248,7 +248,7 @@ class Matcher:
             words = normalize(value).split()
             if across_a_pause(value, transcript) \
                     or names_a_device(words, parse.tool, self._topics) \
-                    or any(w in SPLIT_WORDS or w in _CORRECTION_WORDS for w in words) \
+                    or joins_commands(words) or any(w in _CORRECTION_WORDS for w in words) \
                     or _CORRECTION_PHRASE.search(" ".join(words)) \
                     or (words and words[0] in NOT_A_NAME_START) \
                     or any(_PURPOSE.match(" ".join(words[i:])) for i in range(1, len(words))) \
@@ -387,7 +387,7 @@ _MARKED = re.compile(r"(?i)(?<![,;.]) \b(no no|no wait|oh wait|oh no|no sorry|so
                      r"(er |um |uh )?i meant?|no|sorry|make that|actually|scratch that|wait|nah|"
                      r"i beg your pardon|correction|(oh )?(hang|hold) on( i meant?)?)\b")
 """Correction words said without a pause the recogniser marked with a comma."""
-_REASON = re.compile(r"^(its|it is|im|i am|were|we are|we need|theres|there is|i cant|i can not|"
+_REASON = re.compile(r"^(its|it is|im|i am|were|we are|we need|theres|there is|(i )?cant|i can not|"
                      r"i dont (feel|like|think|trust)|i do not (feel|like|think|trust)|"
                      r"i can (barely|hardly)|(the )?\w+ (is|are) (\w+ing|cold|hot|asleep)|"
                      r"the \w+ is|my \w+ (is|are)|getting (dark|cold|hot|warm|late|chilly|"

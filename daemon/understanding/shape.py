@@ -37,7 +37,7 @@ word of its block that is not among these ("turn it up" names nothing)."""
 
 NEGATIONS = frozenset(("not", "dont", "never", "no", "nothing", "without", "cant", "wont",
                        "didnt", "doesnt", "isnt", "nor"))
-_MAX_EXPANSIONS = 256
+_MAX_EXPANSIONS = 1024
 QUERY_PREFIX = "get_"
 """Tools named so only read the car (`daemon/understanding/model_calls.py` the same)."""
 _PLAIN_VERBS = frozenset(("turn", "switch", "set", "put", "make", "change", "get", "give",

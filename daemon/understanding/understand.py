@@ -21,10 +21,11 @@ from dataclasses import dataclass
 
 from hassil import Intents, recognize_all
 
+from daemon.understanding.correction import LENT_VERBS, POLITE_WORDS
 from daemon.understanding.edges import Edges
 from daemon.understanding.free_text import broken_free_text
 from daemon.understanding.grammar import list_dict, with_digits
-from daemon.understanding.joins import says_what_to_do
+from daemon.understanding.joins import SAYS_WHAT_TO_DO, says_what_to_do
 from daemon.understanding.matcher import Matcher
 from daemon.understanding.parse import Parse
 from daemon.understanding.resolve import Call, Question, Readings, Unable, complete, resolve
@@ -143,6 +144,24 @@ def _asked_first(parses: tuple[Parse, ...]) -> bool:
         for slot in p.block.language.lists.values())
 
 
+_ASKING = frozenset((*LENT_VERBS, *SAYS_WHAT_TO_DO, "go", "let", "give", "get", "navigate",
+                     "take", "find", "tell", "show", "call", "ring", "dial", "play"))
+"""First words that make a sentence ending in "?" a request ("open it?")."""
+_REQUEST = frozenset(("can", "could", "would", "will", "please", "mind", "want"))
+"""Words that make a sentence ending in "?" a request wherever they are ("can you ...?")."""
+
+
+def _a_state_asked_about(transcript: str, parses: tuple[Parse, ...]) -> bool:
+    """Whether ``transcript`` asks whether a state holds ("sunroof open?", "windows up?")
+    rather than asks for it: it ends with "?", starts with no verb, says no request word, and
+    is read as an action. Asked about first ("Do you want me to open the sunroof?")."""
+    words = [w for w in normalize(transcript).split() if w not in _ARTICLES]
+    while words and words[0] in POLITE_WORDS:  # "hey jarvis, um, open the sunroof?"
+        words = words[1:]
+    return transcript.rstrip().endswith("?") and bool(words) and words[0] not in _ASKING \
+        and not set(words) & _REQUEST and not all(p.tool.startswith("get_") for p in parses)
+
+
 class Understander:
     """The fast path's decision over the registry's declared language.
 
@@ -202,7 +221,8 @@ class Understander:
             if isinstance(resolved, Unable):
                 return Plan(tuple(calls), unable=resolved.text)
             calls.append(resolved)
-        return Plan(tuple(calls), inferred=any(p.inferred for p in parses))
+        return Plan(tuple(calls), inferred=any(p.inferred for p in parses)
+                    or _a_state_asked_about(transcript, parses))
 
     def _within_edges(self, transcript: str) -> tuple[Parse, ...] | None:
         """The commands between words at the ends the language does not know

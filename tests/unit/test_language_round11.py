@@ -118,3 +118,63 @@ def test_fractions_dozens_and_big_numbers(text: str, calls: Calls) -> None:
 ])
 def test_cracks_ends_and_hedged_refinements(text: str, calls: Calls) -> None:
     assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("play Toots and the Maytals", [("media_search", {"query": "Toots and the Maytals"})]),
+    ("play Simon and Garfunkel", [("media_search", {"query": "Simon and Garfunkel"})]),
+    ("navigate to Marks and Spencer", [("navigate_to", {"destination": "Marks and Spencer"})]),
+    # an "and" that starts a command still joins two
+    ("call Dave and lock the doors", [("call_contact", {"contact": "Dave"}), ("lock_doors", {})]),
+    ("play jazz and fan to 4", [("media_search", {"query": "jazz"}), ("set_fan", {"level": 4})]),
+])
+def test_an_and_inside_a_name(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
+
+
+def test_an_and_before_a_verb_is_never_part_of_a_name() -> None:
+    plan = understander().understand("play Burna Boy and put it at sixty", STATE)
+    assert plan is None or not any(c.tool == "media_search" and "put" in str(c.args)
+                                   for c in plan.calls)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("aircon on lah and fan to four", [("set_ac", {"on": True}), ("set_fan", {"level": 4})]),
+    ("seat heater on three for me innit",
+     [("set_seat_heating", {"level": 3, "seat": "driver"})]),
+    ("could you please turn the aircon off, thank you ever so much", [("set_ac", {"on": False})]),
+    ("fogs on eh, can't see the rink", [("set_lights", {"on": True, "light": "fog_lights"})]),
+    ("the back window is all misted up i can't see behind",
+     [("set_defrost", {"on": True, "screen": "rear"})]),
+    ("Kindly switch on the cabin light.", [("set_lights", {"on": True, "light": "interior"})]),
+    ("volume, three quarters", [("set_media_volume", {"volume_pct": 75})]),
+    ("turn the temperature back down to twenty",
+     [("set_temperature", {"celsius": 20.0, "zone": "all"})]),
+    ("switch the fog lights off and the normal headlights on",
+     [("set_lights", {"on": False, "light": "fog_lights"}),
+      ("set_lights", {"on": True, "light": "headlights"})]),
+    ("put the passenger seat heat on two and her temperature to twenty two",
+     [("set_seat_heating", {"seat": "passenger", "level": 2}),
+      ("set_temperature", {"zone": "passenger", "celsius": 22.0})]),
+    ("open the sunroof and then close it halfway",
+     [("set_sunroof", {"position_pct": 100}), ("set_sunroof", {"position_pct": 50})]),
+    ("volume down to fifteen and slow down your talking",
+     [("set_media_volume", {"volume_pct": 15}), ("set_assistant_voice", {"speed": 0.8})]),
+    ("windows up, aircon on, music paused",
+     [("set_window", {"position_pct": 0, "window": "all"}), ("set_ac", {"on": True}),
+      ("media_control", {"action": "pause"})]),
+])
+def test_tags_courtesy_and_several_commands(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize("text", [
+    "music paused?", "sunroof open?", "passenger seat heat on three?", "hey jarvis, windows up?"])
+def test_a_state_asked_about_with_a_question_mark_is_asked_first(text: str) -> None:
+    assert (_plan(text) or ([], False))[1] is True
+
+
+@pytest.mark.parametrize("text", ["doors locked or not, quick", "doors all locked"])
+def test_doors_locked_alone_is_no_command_to_lock(text: str) -> None:
+    plan = understander().understand(text, STATE)
+    assert plan is None or not any(c.tool in ("lock_doors", "unlock_doors") for c in plan.calls)

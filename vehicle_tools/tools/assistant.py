@@ -89,7 +89,8 @@ SET_ASSISTANT_VOICE_LANGUAGE = Language(
                    "(speak|talk) [at] [a] [volume [of]] {percent:volume_pct} percent [volume]",
                    f"(reduce|lower|raise|increase) {_YOUR_VOICE} (to|at) {{percent:volume_pct}} "
                    "[percent]")),
-        Sentences(("(speak|talk) (slower|more slowly|slowly)", "slow down [your (voice|speech)]",
+        Sentences(("(speak|talk) (slower|more slowly|slowly)",
+                   "slow down [your (voice|speech|talking)]",
                    "(speak|talk) [a bit|a little] (slower|more slowly)",
                    "slower voice", "[your] voice slower"), args={"speed": 0.8}),
         Sentences(("(speak|talk) (faster|quicker|more quickly|quickly)",

@@ -244,7 +244,8 @@ SET_LIGHTS_LANGUAGE = Language(
     ask={"light": "Which light?", "on": "On or off?",
          "brightness_pct": "How bright, in percent?"},
     lists={"light": values(
-        ("(headlights|headlight|head lights|head light|headlamp[s]|head lamp[s]|low beam[s]|"
+        ("[normal|regular|ordinary] (headlights|headlight|head lights|head light|headlamp[s]|"
+         "head lamp[s]|low beam[s]|"
          "dipped beam[s]|dipped (lights|headlights)|dip beam[s]|lights)",
          "headlights"),
         ("(high beam[s]|full beam[s]|brights|main beam[s])", "high_beam"),

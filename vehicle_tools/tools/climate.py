@@ -115,6 +115,8 @@ SET_TEMPERATURE_LANGUAGE = Language(
             "(set|make it) {celsius} degrees [celsius] [{zone}]",
             "(i (want|need|would like|like)|id like) it [at] {celsius} [degrees] [{zone}]",
         )),
+        Sentences((f"[(turn|bring|put)] [the] {_TEMPERATURE} back [(up|down)] to {{celsius}} "
+                   "[degrees] [{zone}]",)),  # its own block: a loose reading needs the word
         Sentences((f"(set|change|adjust) [the] {_TEMPERATURE_WORDS} [{{zone}}]",)),
         Sentences(("[(set|keep|put)] [the] (ac|aircon) (temperature|temp) [(to|at)] "
                    "{warm:celsius}",)),

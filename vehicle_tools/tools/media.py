@@ -87,7 +87,7 @@ MEDIA_CONTROL_LANGUAGE = Language(
                    "stop playing", "(turn|switch|put) [the] (radio|music) off",
                    "(turn|switch) off [the] (radio|music)", "[the] (radio|music) off",
                    f"(pause|stop|hold) [the|this] {_AUDIO} [for] [a|one] [(second|sec|moment|"
-                   "bit|minute|min)]"),
+                   "bit|minute|min)]", f"[the] {_AUDIO} (paused|stopped)"),
                   args={"action": "pause"}),
         Sentences((f"(play|resume|continue|unpause|start) [the|some|my] {_AUDIO}",
                    f"(put|turn) (on|back on) [the|some|my] {_AUDIO}",
@@ -194,6 +194,8 @@ SET_MEDIA_VOLUME_LANGUAGE = Language(
                   args={"volume_pct": 100}),
         Sentences(("half volume", f"[(set|turn|put)] [the] {_LOUDNESS} [(up|down)] (to|at) half "
                    "[volume|way]"), args={"volume_pct": 50}),
+        Sentences((f"[(set|turn|put)] [the] {_VOLUME} [(up|down)] [(to|at)] "
+                   "{fraction:volume_pct} [volume|way]",)),  # "volume, three quarters"
         Sentences(("mute [the] [music|sound|audio|radio|media|tunes|stereo] [completely]",
                    "(turn|switch) [the] (sound|volume) off", "silence [the] [music|radio]"),
                   args={"volume_pct": 0}),

@@ -95,7 +95,7 @@ SET_SEAT_HEATING_LANGUAGE = Language(
             "full)",
             f"[{{seat}}] {_SEAT_HEAT} (to|on) (max|maximum|high|highest|full)",
             "heat [up] [the] {seat} seat (to|on) (max|maximum|high|highest|full)",
-            "{seat} seat [heat|heating] [(to|on|at)] (the (max|maximum|highest)|"
+            "{seat} seat [heat] [(to|on|at)] (the (max|maximum|highest)|"
             "(hot|high) as it goes)",
             "(max|maximum|full) heat on [the] {seat} seat",
         ), args={"level": 3}),
@@ -103,7 +103,7 @@ SET_SEAT_HEATING_LANGUAGE = Language(
             f"(turn|switch|put) [the] [{{seat}}] {_SEAT_HEAT} (to|on) (low|lowest|minimum)",
             f"[{{seat}}] {_SEAT_HEAT} (to|on) (low|lowest|minimum)",
             "heat [up] [the] {seat} seat (to|on|at) [the] (low|lowest|minimum)",
-            "{seat} seat [heat|heating] [(to|on|at)] the (lowest|minimum)",
+            "{seat} seat [heat] [(to|on|at)] the (lowest|minimum)",
         ), args={"level": 1}),
         Sentences((
             f"[(turn|switch|put)] [the] [{{seat}}] {_SEAT_HEAT} (to|on) (medium|mid|middle)",

@@ -314,6 +314,8 @@ SET_SUNROOF_LANGUAGE = Language(
             f"{_CLOSE} [the] (sunroof|sun roof|moonroof|moon roof|roof) [all the way|fully]",
             "[the] (sunroof|sun roof|moonroof) (closed|shut)",
         ), args={"position_pct": 0}),
+        Sentences((f"{_CLOSE} [the] (sunroof|sun roof|moonroof|roof) (halfway|half way)",),
+                  args={"position_pct": 50}),
     ),
     examples=(
               "open the sunroof",
