@@ -27,6 +27,7 @@ from daemon.manual.kinds import (
     kind_of,
     reported,
     seen_light,
+    signalled,
     value_of,
     without_purpose,
 )
@@ -157,24 +158,24 @@ class Answerer:
 
     def _answering(self, question: str, hits: list[Hit]) -> Hit | None:
         """The hit whose section answers ``question`` (``hits``: the top 3): the best one when
-        it covers it, unless the question asks for a value or a light's meaning it does not
-        state and another does (with more of the question's words in its title: "tell me the
-        tyre pressures" is not about checking them). Else the next that covers it and either
-        has a word of the question the best section never uses in its own topic ("the
-        temporary *spare*" is about the spare wheel, not the cruise control that "speed limit"
-        found) or states the value asked for that the best one does not ("what should the
-        front tyres be *inflated to*": the pressures, not how to inflate)."""
+        it covers it, unless another covers it with more of the question's words in its title
+        and the shape asked for (a value, a light's meaning: "tell me the tyre pressures" is
+        not about checking them; a light's section only for a question about a light). Else
+        the next that covers it and either has a word of the question the best section never
+        uses in its own topic ("the temporary *spare*" is about the spare wheel, not the cruise
+        control that "speed limit" found) or states the value asked for that the best one does
+        not ("what should the front tyres be *inflated to*": the pressures, not inflating)."""
         if not hits:
             return None
         if self.covers(question, hits[0]):
-            if self._shaped(question, hits[0].section):
-                return hits[0]
-            # "tell me the tyre pressures": the section stating them, not the one on checking
-            # them, when its title has more of the question's words
+            # "how often should the oil be checked": the engine oil, not the services that
+            # change it ("the back doors won't open" is no door open warning: no light named)
             wanted = set(self.index.analyzer.question_terms(question))
             titled = len(wanted & self._title[hits[0].section.id])
+            light = kind_of(question) == "meaning" or signalled(question)
             return next((h for h in hits[1:] if self._shaped(question, h.section)
                          and len(wanted & self._title[h.section.id]) > titled
+                         and (light or not any(fits("meaning", s) for s in h.section.sentences))
                          and self.covers(question, h)), hits[0])
         content = self._content(question)
         unused = content - self._terms[hits[0].section.id] - self._forms(

@@ -124,6 +124,11 @@ def without_purpose(question: str) -> str:
     return question[:match.start()] if match and match.start() > 0 else question
 
 
+def signalled(question: str) -> bool:
+    """Whether ``question`` names a light, warning or symbol ("the tyre *light*")."""
+    return _SIGNAL.search(question) is not None
+
+
 def reported(question: str) -> bool:
     """Whether ``question`` reports a light or warning as on without asking what it is
     ("the tyre warning popped up", "abs light"): the driver sees it; what it means and what

@@ -96,3 +96,22 @@ def test_a_question_with_such_words_is_answered(
         answerer: Answerer, question: str, section: str) -> None:
     answer = answerer.answer(question)
     assert answer.covered and answer.section_id == section, answer
+
+
+@pytest.mark.parametrize(("question", "section"), [
+    # BM25 finds the services (they change the oil); the section titled with the question's
+    # word answers it
+    ("how often should the oil be checked", "engine-oil"),
+    ("how often should I look at the oil", "engine-oil"),
+])
+def test_a_covering_section_titled_with_more_of_the_question_answers(
+        answerer: Answerer, question: str, section: str) -> None:
+    assert answerer.index.search(question, k=1)[0].section.id != section
+    answer = answerer.answer(question)
+    assert answer.section_id == section, answer
+
+
+def test_no_light_is_taken_for_a_question_about_no_light(answerer: Answerer) -> None:
+    # "door" and "open" are the door open warning's title, but nothing says a light is on
+    answer = answerer.answer("my rear doors will not open from the inside")
+    assert answer.section_id == "child-locks", answer
