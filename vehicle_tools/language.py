@@ -298,7 +298,7 @@ POLITE = (
     "please do the needful and", "do the needful and", "can ya", "would ya", "for us",
     "if you please", "thank you very much", "thanks a lot", "sir", "boss", "eh", "boet",
     "thank you so much", "thanks so much", "thank you ever so much", "thanks ever so much",
-    "much appreciated", "hey cabin", "okay cabin", "ok cabin",
+    "much appreciated", "hey cabin", "okay cabin", "ok cabin", "roughly", "approximately",
     "for the kids", "for the children", "for the little ones", "for the baby", "for everyone",
     "for everybody", "would you ever", "could you ever", "would ye", "would ye mind",
     "would you kindly", "could you kindly", "looking like", "do you reckon", "you reckon",
@@ -318,7 +318,7 @@ POLITE = (
 """Fillers and politeness a sentence may carry anywhere: skipped by the matcher, never an
 argument. Anything else left over means the sentence is not understood."""
 
-TAGS = ("po", "jor", "oya", "sha", "abeg", "chur", "lah", "leh", "lor", "innit", "bruv", "ta")
+TAGS = ("po", "jor", "oya", "sha", "abeg", "chur", "lah", "leh", "lor", "innit", "bruv", "ta", "ja")
 """Dialect tags that are no English word ("call Tita Marites po", "play Burna Boy jor", "play
 some Six60 chur", "volume 35 ta"): dropped from the end of any free text, a title too, where
 the other `EDGE_WORDS` ("man", "honey") could end one ("play Piano Man")."""

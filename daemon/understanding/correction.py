@@ -67,6 +67,8 @@ def corrections_of(before: list[str], after: list[str]) -> Iterator[list[str]]:
        replace up to `MAX_SPAN` words anywhere: "fog lamps on, sorry, high beam" -> "high beam
        on", "AC on, no, leave it off" -> "AC off".
     """
+    if len(after) > 1 and after[1] in ("it", "them") and before:  # "close the sunroof,
+        yield after[:1] + before[1:] + after[2:]  # sorry, open it halfway": its thing
     numbers = [i for i, w in enumerate(before) if _NUMBER.fullmatch(w)]
     new = [w for w in after if _NUMBER.fullmatch(w)]
     if len(new) == 1 and numbers and (len(after) == 1 or PRONOUN.match(" ".join(after))):
@@ -108,14 +110,15 @@ _HEDGE = re.compile(r"^(?:(?:like|about|around|roughly|maybe|perhaps|say|somethi
 "... right down to one", "... no more than a crack", "... a lot, to ninety")."""
 
 
-def hedges_joined(pieces: list[str]) -> list[str]:
+def tidied(pieces: list[str]) -> list[str]:
     """``pieces`` (normalised clauses) with each that only hedges (`_HEDGE`: "gentle", "a
-    lot") joined to the one after it ("fan on ... gentle, level two": "gentle level 2")."""
+    lot") joined to the one after it ("fan on ... gentle, level two": "gentle level 2"), and
+    a piece said again right after itself said once ("..., no, off, off")."""
     joined: list[str] = []
     for piece in reversed(pieces):
         if joined and _HEDGE.sub("", piece + " x") == "x":
             joined[-1] = f"{piece} {joined[-1]}"
-        else:
+        elif not joined or piece != joined[-1]:
             joined.append(piece)
     return joined[::-1]
 

@@ -29,13 +29,13 @@ from daemon.understanding.correction import (
     PRONOUN,
     bare_value_for,
     corrections_of,
-    hedges_joined,
     hesitated,
     pause_cuts,
     refines,
     restarted,
     starts_a_command,
     strip_markers,
+    tidied,
     toward,
     verb_of,
     without_denial,
@@ -267,7 +267,7 @@ class Matcher:
     def _corrected(self, transcript: str) -> Parse | None:
         """The command with its correction applied (see the module docstring); a correction
         word cuts the sentence like a comma ("temp to 25 no no 22")."""
-        pieces = hedges_joined([p for p in (normalize(p) for p in clauses_of(
+        pieces = tidied([p for p in (normalize(p) for p in clauses_of(
             _MARKED.sub(r", \1", transcript))) if p])  # "fan on ... gentle, level two"
         heard = clauses_of(transcript)  # the pauses the recogniser marked (words before)
         paused = {len(normalize(" ".join(heard[:n])).split()) for n in range(len(heard))}
@@ -387,11 +387,11 @@ _MARKED = re.compile(r"(?i)(?<![,;.]) \b(no no|no wait|oh wait|oh no|no sorry|so
                      r"(er |um |uh )?i meant?|no|sorry|make that|actually|scratch that|wait|nah|"
                      r"i beg your pardon|correction|(oh )?(hang|hold) on( i meant?)?)\b")
 """Correction words said without a pause the recogniser marked with a comma."""
-_REASON = re.compile(r"^(its|it is|im|i am|were|we are|we need|theres|there is|(i )?cant|i can not|"
-                     r"i dont (feel|like|think|trust)|i do not (feel|like|think|trust)|"
+_REASON = re.compile(r"^(its|it is|im|i am|were|we are|we need|theres|there is|(i )?cant|"
+                     r"i can not|i dont (feel|like|think|trust)|i do not (feel|like|think|trust)|"
                      r"i can (barely|hardly)|(the )?\w+ (is|are) (\w+ing|cold|hot|asleep)|"
-                     r"the \w+ is|my \w+ (is|are)|getting (dark|cold|hot|warm|late|chilly|"
-                     r"stuffy|foggy|noisy|loud))\b")
+                     r"the \w+ is|my \w+ (is|are|isnt|arent)|getting (dark|cold|hot|warm|late|"
+                     r"chilly|stuffy|foggy|noisy|loud))\b")
 """A statement of why, before or after a command ("it's dark, ...", "... the kids are cold")."""
 _PURPOSE = re.compile(r"^(so|so that|because|cause|cos|since) (i|we|you|the|they|he|she|it|my)\b")
 """A purpose or cause after a command ("... so the kids can hop out", "... because I'm cold")."""

@@ -105,6 +105,9 @@ def _read_magnitude(tokens: list[str], i: int, *, first: bool) -> tuple[float, i
         value = float(tok)
         frac, j = _fraction(tokens, i + 1)
         return (value - frac if tok.startswith("-") else value + frac), j
+    if tok == "point":  # "to point eight": 0.8
+        frac, j = _fraction(tokens, i)
+        return (frac, j) if j > i else None
     if tok not in _DIGIT_WORDS and tok != "a":
         return None
     parsed = _read_integer(tokens, i)

@@ -25,13 +25,23 @@ _A_BIT = re.compile(r"\ba (tad|touch|smidge|smidgen|wee bit|little bit|tiny bit|
 templates, which all say "a bit" where they say any of them."""
 
 
+_MORE = re.compile(r"\bmore (warm|hot|cold|cool|loud|quiet|slow|fast|bright)\b")
+_COMPARATIVE = {"warm": "warmer", "hot": "hotter", "cold": "colder", "cool": "cooler",
+                "loud": "louder", "quiet": "quieter", "slow": "slower", "fast": "faster",
+                "bright": "brighter"}
+""""More" before a plain adjective ("make more warm", "put more loud the music"), as the
+comparative the templates say."""
+
+
 def normalize(text: str) -> str:
-    """Lower case, spoken numbers as digits, "a touch" / "a wee bit" as "a bit", punctuation
+    """Lower case, spoken numbers as digits, "a touch" / "a wee bit" as "a bit", "more warm"
+    as "warmer", punctuation
     and apostrophes removed ("driver's" -> "drivers"); decimal points and a leading minus sign
     kept ("-20", "21.5")."""
     text = text.lower().replace("a/c", "ac")
     text = words_to_digits(text)
     text = _A_BIT.sub("a bit", text)
+    text = _MORE.sub(lambda m: _COMPARATIVE[m[1]], text)
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
     text = re.sub(r"[^\w\s.\-']", " ", text).replace("'", "").replace("\u2019", "")
     text = re.sub(r"(?<![\w])-(?!\d)|(?<=\w)-(?=\w)", " ", text)  # a dash that is no sign

@@ -178,3 +178,27 @@ def test_a_state_asked_about_with_a_question_mark_is_asked_first(text: str) -> N
 def test_doors_locked_alone_is_no_command_to_lock(text: str) -> None:
     plan = understander().understand(text, STATE)
     assert plan is None or not any(c.tool in ("lock_doors", "unlock_doors") for c in plan.calls)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("close the sunroof, sorry, open it halfway", [("set_sunroof", {"position_pct": 50})]),
+    ("turn the aircon on, no, off, off", [("set_ac", {"on": False})]),
+    ("two more degrees", [("set_temperature", {"celsius": 23.0, "zone": "all"})]),
+    ("please turn on both the front and rear defrosters",
+     [("set_defrost", {"on": True, "screen": "all"})]),
+    ("make more warm, please", [("set_temperature", {"celsius": 22.0, "zone": "all"})]),
+    ("put more loud the music", [("set_media_volume", {"volume_pct": 50})]),
+    ("could you tell me roughly what time we'll arrive, please", [("get_eta", {})]),
+    ("could you speak a little more slowly please, my hearing isn't what it was",
+     [("set_assistant_voice", {"speed": 0.8})]),
+    ("slow your voice down ... to point eight", [("set_assistant_voice", {"speed": 0.8})]),
+    ("my seat on level four", [("set_seat_heating", {"seat": "driver", "level": 4})]),
+    ("fan two ja", [("set_fan", {"level": 2})]),
+])
+def test_round11_corrections_steps_and_courtesy(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
+
+
+def test_point_eight_is_a_number_and_a_point_alone_is_none() -> None:
+    assert words_to_digits("to point eight") == "to 0.8"
+    assert words_to_digits("whats the point") == "whats the point"

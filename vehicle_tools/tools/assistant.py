@@ -101,7 +101,8 @@ SET_ASSISTANT_VOICE_LANGUAGE = Language(
                    "(speak|talk) at {speed} speed",
                    f"[(set|change|put|make)] {_YOUR_SPEED} [(to|at)] {{speed}} [(times|x)] "
                    "[speed]",
-                   "(speak|talk) at a speed of {speed}"),),
+                   "(speak|talk) at a speed of {speed}",
+                   "(slow|speed) [your] (voice|speech|talking) (down|up) (to|at) {speed}"),),
         Sentences((f"{_TALK} (twice|two times|double) as (fast|quick|quickly)",
                    "[your] voice (twice|two times|double) as (fast|quick)"),
                   args={"speed": 2.0}),

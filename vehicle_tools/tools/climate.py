@@ -155,7 +155,7 @@ SET_TEMPERATURE_LANGUAGE = Language(
         ), args={"celsius": -1.0}, relative="celsius"),
         Sentences((
             "[make it|make things] {celsius} degree[s] (warmer|hotter|more) [{zone}]",
-            "(up {celsius} degree[s]|{celsius} (warmer|hotter)) [{zone}]",
+            "(up {celsius} degree[s]|{celsius} (warmer|hotter)|{celsius} more degree[s]) [{zone}]",
             f"(turn|bring|put) [the] {_TEMPERATURE_WORDS} up [by] {{celsius}} degree[s] [{{zone}}]",
             f"(raise|increase) [the] {_TEMPERATURE_WORDS} [by] {{celsius}} degree[s] [{{zone}}]",
             f"((turn|bring|put) [the] {_TEMPERATURE_WORDS} up|(raise|increase) [the] "

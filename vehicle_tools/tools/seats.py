@@ -82,6 +82,7 @@ SET_SEAT_HEATING_LANGUAGE = Language(
             f"{_SEAT_HEAT} (on|to|at) [level] {{level}} [on] {{seat}} side",
             f"[(set|turn|put|switch)] [the] {_SEAT_HEAT} [(to|at|on)] [level] {{level}} (for|on) "
             "[the] {seat}",
+            "[(set|turn|put|switch)] [the] {seat} seat (on|to|at) level {level}",  # its only level
         )),
         Sentences((
             f"(turn|switch|put) [the] [{{seat}}] {_SEAT_HEAT} on",
@@ -265,7 +266,7 @@ SET_DEFROST_LANGUAGE = Language(
          "front"),
         ("(rear|back|rear window|back window|rear windscreen|rear windshield|rear glass|back "
          "glass|rear screen)", "rear"),
-        ("(all [the]|both|front and rear|front and back)", "all"))},
+        ("(all [the]|both [the]|[both [the]] front and (rear|back))", "all"))},
     model_examples=(("the windscreen is all fogged up", {"on": True, "screen": "front"}),),
     ask={"on": "On or off?"},
 )
