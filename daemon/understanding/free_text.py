@@ -42,13 +42,16 @@ def across_a_pause(value: str, transcript: str) -> bool:
 
 def names_a_device(words: list[str], tool: str, topics: Mapping[str, frozenset[str]]) -> bool:
     """Whether a free text (``words``, normalised: "the heat", "the heater", "the demister for
-    the windscreen") starts with "the" and names what another tool than ``tool`` is about
+    the windscreen", "fresh air") is, in two words or more, what another tool than ``tool`` is
+    about, or starts with "the" and names what another tool is about
     (``topics``: tool name -> `Tool.topics`, normalised) in one of its forms ("heating",
     "lights", "heater", "demister") within its first `DEVICE_WORDS` words."""
-    if len(words) < 2 or words[0] != "the":
-        return False
     others = frozenset().union(*(w for name, w in topics.items() if name != tool)) - topics.get(
         tool, frozenset())  # "the Bluey theme song" is a search: songs are its own topic
+    if len(words) > 1 and " ".join(words) in others:
+        return True  # "go for some fresh air" is no song
+    if len(words) < 2 or words[0] != "the":
+        return False
     rest = " ".join(words[1:])
     if rest in others:
         return True

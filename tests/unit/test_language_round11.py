@@ -202,3 +202,21 @@ def test_round11_corrections_steps_and_courtesy(text: str, calls: Calls) -> None
 def test_point_eight_is_a_number_and_a_point_alone_is_none() -> None:
     assert words_to_digits("to point eight") == "to 0.8"
     assert words_to_digits("whats the point") == "whats the point"
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("I'm in the mood for some Bob Marley", [("media_search", {"query": "Bob Marley"})]),
+    ("I could really go for some Fleetwood Mac right now",
+     [("media_search", {"query": "Fleetwood Mac"})]),
+    ("I wonder when we'll finally get there", [("get_eta", {})]),
+    ("it's cold enough already, we don't need the aircon", [("set_ac", {"on": False})]),
+    ("get the air con going", [("set_ac", {"on": True})]),
+])
+def test_moods_wishes_and_what_is_not_needed(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize("text", ["I could really go for some fresh air", "play fresh air"])
+def test_another_tools_thing_is_no_title(text: str) -> None:
+    plan = understander().understand(text, STATE)
+    assert plan is None or not any(c.tool == "media_search" for c in plan.calls)

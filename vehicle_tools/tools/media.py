@@ -270,7 +270,9 @@ MEDIA_SEARCH_TOOL_LANGUAGE = Language(
                    "i (fancy|feel like) (listening to|hearing) {query}",
                    "(id|i would) (love|like) to (hear|listen to) {query}",
                    "(i|we) (wanna|want to) (hear|listen to) {query}",
-                   "the kids (want|wanna) to (hear|listen to) {query}"),),
+                   "the kids (want|wanna) to (hear|listen to) {query}",
+                   "(im|i am|were|we are) in the mood for [some] {query}",
+                   "(i|we) could [really] go for some {query}"),),
     ),
     lists={"query": FreeText(
         fillers=("something by", "something from", "anything by", "stuff by", "songs by",

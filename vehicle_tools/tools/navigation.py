@@ -146,7 +146,8 @@ def _eta_reply(a: NoArgs, r: Report) -> str:
 GET_ETA_LANGUAGE = Language(sentences=(Sentences((
     "(whats|what is) [the|my|our] (eta|arrival time|estimated time of arrival)",
     "when (will|do|are) (we|i) (arrive|get there|be there|going to arrive)",
-    "when (well|were|ill|im) (arrive|get there|be there|going to arrive|arriving|getting there)",
+    "when (well|were|ill|im) [finally] (arrive|get there|be there|going to arrive|arriving|"
+    "getting there)", "when (will|do|are) (we|i) finally (arrive|get there|be there)",
     "how (much longer|long until we arrive|long until we get there|long till we arrive|long "
     "till we get there|long to go|long is left|far is it|far to go)",
     "how long (until|till|before) (we|i) (arrive|get there|are there)",
