@@ -60,6 +60,10 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bamp(ere)?[\s-]*hours?\b"), "ah"),
     (re.compile(r"\b(rear|back) screen\b"), "rear window"),
     (re.compile(r"\bfront screen\b"), "windscreen"),
+    # the back of the car is its rear ("the *back* seats", "a USB port *in the back*")
+    (re.compile(r"\bback (?=(seats?|doors?|windows?|tyres?|tires?|wheels?|passengers?)\b)"),
+     "rear "),
+    (re.compile(r"\b(in|at) the back\b(?! of)"), r"\1 the rear"),
 )
 """Spellings of one word in several pieces, joined before the text is split into words
 ("A/C", "air con" -> "ac"; "air bag" -> "airbag"; "12v" -> "12 volt"; "handbrake" ->
@@ -166,8 +170,9 @@ STOP_WORDS = frozenset((
     "him", "her", "his", "hers", "himself", "herself", "myself", "yourself", "ourselves",
     "us", "mine", "yours", "ours",
     # interjections, fillers and terms of address said around any question ("uh, I'm new to
-    # this", "what now eh", "serious or not lah", "what must I do boet", "abeg")
-    "uh", "um", "er", "erm", "hmm", "oh", "ah", "eh", "oi", "hi", "hello", "yeah", "yes",
+    # this", "what now eh", "serious or not lah", "what must I do boet", "abeg"; not "ah",
+    # the unit Ah)
+    "uh", "um", "er", "erm", "hmm", "oh", "eh", "oi", "hi", "hello", "yeah", "yes",
     "yep", "nah", "ja", "lah", "leh", "lor", "hen", "boet", "bru", "bro", "abeg", "innit",
     "dude", "buddy", "pal", "cheers", "thanks",
     # hedges and intensifiers ("roughly how many", "what can you actually do", "totally dead")

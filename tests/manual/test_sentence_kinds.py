@@ -115,3 +115,16 @@ def test_no_light_is_taken_for_a_question_about_no_light(answerer: Answerer) -> 
     # "door" and "open" are the door open warning's title, but nothing says a light is on
     answer = answerer.answer("my rear doors will not open from the inside")
     assert answer.section_id == "child-locks", answer
+
+
+def test_the_back_of_the_car_is_its_rear(answerer: Answerer) -> None:
+    terms = answerer.index.analyzer.question_terms("the back seats, in the back, lower back")
+    assert terms.count("rear") == 2 and "back" in terms, terms  # "back" alone is a weak word
+    answer = answerer.answer("how much air should the back tyres have")
+    assert answer.section_id == "tyre-pressures", answer
+    assert "220 kPa" in answer.text
+
+
+def test_a_rear_part_the_manual_does_not_have_is_declined(answerer: Answerer) -> None:
+    # the manual has the front USB port only
+    assert not answerer.answer("is there a USB port at the back").covered
