@@ -3,9 +3,8 @@
 Extractive: the answer is made of the retrieved section's own sentences, the ones that share
 the most (rare) words with the question, in the section's order, at most two and at most
 `AnswerSettings.max_chars`. No language model, so an answer costs about a millisecond. When
-no section matches well enough (`AnswerSettings`) the answer is `NOT_COVERED`.
-Pure apart from the index: feed it questions.
-"""
+no section matches well enough (`AnswerSettings`) the answer is `NOT_COVERED`. Pure apart
+from the index: feed it questions."""
 
 from __future__ import annotations
 
@@ -28,6 +27,7 @@ from daemon.manual.kinds import (
     reported,
     seen_light,
     signalled,
+    uncounted,
     value_of,
     without_purpose,
 )
@@ -216,7 +216,7 @@ class Answerer:
         sid = hit.section.id
         content = self._content(question)
         have = self._terms[sid] | self._forms(question, sid)
-        if not content & self._anchors[sid]:
+        if not content & self._anchors[sid] or uncounted(question, hit.section.text):
             return False  # no word of the section's own ("weather" in a demisting tip)
         if len(content) == 1 and not content <= self._topic[sid]:
             return False

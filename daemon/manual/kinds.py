@@ -48,13 +48,17 @@ value; not when it names a warning about the property ("low tyre pressure light"
 _ASKED = re.compile(r"\b(mean(s|ing)?|what|what'?s|why|which|how|is that|is it)\b", re.I)
 _FLASHING = re.compile(r"\b(flash|blink|flicker)(s|es|ing)?\b", re.I)
 
+_COUNT_ASKED = re.compile(
+    r"\bhow many (?!(km|miles|months|years|litres|liters|kilomet\w*|kms)\b)", re.I)
+_COUNT = re.compile(
+    r"\b(\d+|two|three|four|five|six|seven|eight|nine|ten|twelve) (?!(km|mm|cm|kg|litres?|kPa|"
+    r"psi|Ah|seconds?|minutes?|hours?|days?|months?|years?|to|and|or|of|the|for|in|on|at|"
+    r"per)\b)[a-z]+\b")
+
 _VALUES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
     (re.compile(r"\bhow far\b", re.I), re.compile(r"\d\s*(km|metres|miles)\b")),
     # a count ("how many phones", "how many speeds"): a number said with a noun ("5 phones")
-    (re.compile(r"\bhow many (?!(km|miles|months|years|litres|liters|kilomet\w*|kms)\b)",
-                re.I),
-     re.compile(r"\b\d+ (?!(km|mm|cm|kg|litres?|kPa|psi|Ah|seconds?|minutes?|hours?|days?|"
-                r"months?|years?|to|and|or|of|the|for|in|on|at|per)\b)[a-z]+\b")),
+    (_COUNT_ASKED, _COUNT),
     (re.compile(r"\bhow (fast|slow)\b|\bspeed\b|\bmph\b|\bkph\b", re.I),
      re.compile(r"km/h|\b(fast|slow)(er)?\b")),
     (re.compile(r"\bpressures?\b|\bpsi\b|\bkpa\b|\binflat", re.I),
@@ -148,6 +152,16 @@ def value_of(question: str) -> re.Pattern[str] | None:
         if asked.search(question):
             return value
     return None
+
+
+def uncounted(question: str, text: str) -> bool:
+    """Whether ``question`` asks how many of a thing ("how many airbags") and ``text`` has no
+    number at all ("level 1, 2 or 3" counts): it cannot answer it."""
+    return _COUNT_ASKED.search(question) is not None and _ANY_NUMBER.search(text) is None
+
+
+_ANY_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
+                         r"single|both|each|every)\b", re.I)
 
 
 def is_instruction(sentence: str) -> bool:

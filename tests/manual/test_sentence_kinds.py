@@ -128,3 +128,11 @@ def test_the_back_of_the_car_is_its_rear(answerer: Answerer) -> None:
 def test_a_rear_part_the_manual_does_not_have_is_declined(answerer: Answerer) -> None:
     # the manual has the front USB port only
     assert not answerer.answer("is there a USB port at the back").covered
+
+
+def test_how_many_is_not_answered_by_a_section_without_a_number(answerer: Answerer) -> None:
+    # the airbag light's section counts nothing
+    assert not answerer.answer("how many airbags does it have").covered
+    # "level 1, 2 or 3" is a number: answered
+    answer = answerer.answer("how many levels does the seat heating have")
+    assert answer.section_id == "seat-heating" and "level 1, 2 or 3" in answer.text, answer
