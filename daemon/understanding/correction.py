@@ -157,6 +157,10 @@ def refines(first: Parse, candidate: Parse, after: list[str],
         return any(isinstance(v, int | float) and not isinstance(v, bool)  # its number again;
                    and _say(v) in said for v in candidate.args.values())  # "..., no, please"
         # changes nothing and is no correction
+    if targets(first) and targets(candidate) == targets(first) and said & _TARGET_NOUNS & set(
+            first.text.split()) and not any(_named(v, lists.get(k), after)
+                                            for k, v in targets(first).items()):
+        return False  # "my side 23, the side 21": a side named again, not heard ("her side")
     swapped = said & (set(candidate.text.split()) - set(first.text.split()))
     named = after + first.text.split() if after[-1] in ("one", "ones") else after  # "lights
     # on, no, the fog ones": the fog lights
@@ -165,6 +169,10 @@ def refines(first: Parse, candidate: Parse, after: list[str],
         and all(_value_said(new, first.args.get(key), said) or (
                     bool(swapped) and key not in candidate.said)  # "fan up, no, down": the
                 for key, new in candidate.args.items())  # word that sets it was replaced
+
+
+_TARGET_NOUNS = frozenset(("side", "window", "seat", "zone"))
+"""Nouns of a target: said again after a command, they name a target that must be heard."""
 
 
 def _target_kept_or_named(key: str, old: str, new: object, slot: object,

@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from daemon.understanding.grammar import Block, Grammar
+from daemon.understanding.joins import SAYS_WHAT_TO_DO
 from daemon.understanding.shape import (
     LOOSE_FILLERS,
     NEGATIONS,
@@ -52,6 +53,11 @@ _BLOCKING_PHRASES = re.compile(r"\b(" + "|".join(
     re.escape(p) for p in (*CORRECTIONS, *SPLITTERS) if " " in p) + r")\b")
 """Words that change what a sentence means in ways a bag of words cannot read (a negation, a
 correction, a second command, a condition): such sentences are not read loosely."""
+_DETERMINERS = frozenset(("the", "a", "an", "my", "some", "this", "that", "our"))
+_OPPOSITES = (frozenset(("up", "down")), frozenset(("open", "close")), frozenset(("open", "shut")),
+              frozenset(("warmer", "cooler")), frozenset(("louder", "quieter")))
+"""Words of opposite directions: said together, two commands ("my window up the window
+down"), never one read loosely ("on" and "off" not: "switch off the heating on both seats")."""
 _ASKS = frozenset(("what", "whats", "how", "hows", "when", "where", "which", "is", "are", "will",
                    "tell", "check", "show", "any", "did", "do", "does", "have", "has"))
 """Words of a question: a loose reading of a query needs one (and one of a command none)."""
@@ -129,9 +135,13 @@ class LooseReader:
 
     Args:
         grammar: the compiled language.
+        topics: tool name -> its topics, normalised: a sentence of only those (and
+            determiners) is no command of that tool.
     """
 
-    def __init__(self, grammar: Grammar) -> None:
+    def __init__(self, grammar: Grammar,
+                 topics: Mapping[str, frozenset[str]] | None = None) -> None:
+        self._topics = topics or {}
         self._shapes = tuple(s for s in (shape_of(b, grammar) for b in grammar.blocks)
                              if s is not None and not s.free)
         self._lists = grammar.lists
@@ -151,6 +161,7 @@ class LooseReader:
         words = text.split()
         plain = self._without_polite(words)
         if not plain or any(w in _BLOCKERS for w in plain) or _step(plain) \
+                or any(pair <= set(plain) for pair in _OPPOSITES) \
                 or _BLOCKING_PHRASES.search(" ".join(plain)):
             return None
         asks = bool(_ASKS & set(plain)) or plain[0] == "and"
@@ -172,7 +183,11 @@ class LooseReader:
                 found.setdefault(key, match)
         if len(found) != 1:
             return None
-        return next(iter(found.values()))
+        match = next(iter(found.values()))
+        if not match.said and not asks and not set(plain) & SAYS_WHAT_TO_DO \
+                and set(plain) - _DETERMINERS <= self._topics.get(match.block.tool, frozenset()):
+            return None  # the tool's thing alone asks for nothing ("the music", heard for
+        return match  # "the music, pause")
 
     def _without_polite(self, words: list[str]) -> list[str]:
         return [w for w, polite in zip(words, self._polite_marks(words, [False] * len(words)),

@@ -96,11 +96,11 @@ class Matcher:
 
     def __init__(self, registry: Registry) -> None:
         self.grammar: Grammar = compile_language(registry)
-        self.loose = LooseReader(self.grammar)
-        self.fit = Fit(self.grammar, registry)
-        self.complaints = ComplaintReader(registry, self.grammar.lists)
         self._topics = {tool.name: frozenset(normalize(t) for t in tool.topics)
                         for tool in registry}
+        self.loose = LooseReader(self.grammar, self._topics)
+        self.fit = Fit(self.grammar, registry)
+        self.complaints = ComplaintReader(registry, self.grammar.lists)
         self.groups = groups_of(tool.language for tool in registry if tool.language)
         self._referents = referents(registry)
         self._registry = registry

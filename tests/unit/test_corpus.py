@@ -151,3 +151,10 @@ def test_summary_rates() -> None:
     assert numbers["overall"]["right_pct"] == 50.0
     assert numbers["overall"]["asked_pct"] == 50.0
     assert numbers["overall"]["wrong_pct"] == 0.0
+
+
+def test_a_title_written_short_is_the_same_name() -> None:
+    """The recogniser writes "Dr. Evans" for "Doctor Evans": the same contact."""
+    assert same_value("Doctor Evans", "Dr. Evans")
+    assert same_value("St Mary's", "Saint Mary's")
+    assert not same_value("Evans", "Dr Evans")
