@@ -46,7 +46,7 @@ _SIGNAL = re.compile(r"\b(light|lamp|warning|symbol|sign|message|monitor\w*|sens
 value; not when it names a warning about the property ("low tyre pressure light")."""
 
 _ASKED = re.compile(r"\b(mean(s|ing)?|what|what'?s|why|which|how|is that|is it)\b", re.I)
-_FLASHING = re.compile(r"\b(flash|blink|flicker)(s|es|ing)?\b", re.I)
+_FLASHING = re.compile(r"\b(flash|blink|flicker)(s|es|ed|ing)?\b", re.I)
 
 _COUNT_ASKED = re.compile(
     r"\bhow many (?!(km|miles|months|years|litres|liters|kilomet\w*|kms)\b)", re.I)

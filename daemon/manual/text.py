@@ -203,10 +203,17 @@ class Analyzer:
     synonyms: bool = True
     _stemmer: object = field(default=None, repr=False, compare=False)
     _stop: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    _forms: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.stem:
             object.__setattr__(self, "_stemmer", Stemmer.Stemmer("english"))
+            if self.synonyms:  # every form of a synonym: "blinked" as "blinking" (flashing)
+                stemmer = self._stemmer
+                pairs = zip(stemmer.stemWords(list(SYNONYMS)),  # type: ignore[attr-defined]
+                            stemmer.stemWords(list(SYNONYMS.values())),  # type: ignore[attr-defined]
+                            strict=True)
+                object.__setattr__(self, "_forms", {k: v for k, v in pairs if k != v})
             object.__setattr__(self, "_stop", frozenset(self.stems(INFLECTED_STOP_WORDS)))
 
     @property
@@ -257,4 +264,4 @@ class Analyzer:
         if self._stemmer is None:
             return listed
         stemmed: list[str] = self._stemmer.stemWords(listed)  # type: ignore[attr-defined]
-        return stemmed
+        return [self._forms.get(t, t) for t in stemmed]

@@ -136,3 +136,15 @@ def test_how_many_is_not_answered_by_a_section_without_a_number(answerer: Answer
     # "level 1, 2 or 3" is a number: answered
     answer = answerer.answer("how many levels does the seat heating have")
     assert answer.section_id == "seat-heating" and "level 1, 2 or 3" in answer.text, answer
+
+
+def test_every_form_of_a_synonym_is_the_manuals_word(answerer: Answerer) -> None:
+    terms = answerer.index.analyzer.terms
+    assert terms("blinked flickered blink") == terms("flashing flashing flashing")
+    assert terms("trunks hoods") == terms("boot bonnet")
+
+
+def test_a_light_that_blinked_then_stayed_on(answerer: Answerer) -> None:
+    answer = answerer.answer("my tyre warning blinked for a minute and then stayed lit")
+    assert answer.section_id == "light-tyre-pressure", answer
+    assert "monitoring system itself has a fault" in answer.text, answer
