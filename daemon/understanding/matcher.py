@@ -10,9 +10,7 @@ declared in `vehicle_tools.language.POLITE` aside). In order, `Matcher.parse` tr
 3. several commands joined by "and", "then", a comma: every piece must parse on its own (or
    with the verb of the piece before it: "open the driver window and the passenger window").
 
-Anything else is not understood (None): never a partial action. Pure; hassil does the
-matching.
-"""
+Anything else is not understood (None): never a partial action. Pure; hassil matches."""
 
 from __future__ import annotations
 
@@ -299,10 +297,12 @@ class Matcher:
                 before, after)  # "call my brother ... Tunde"
             if not corrects and not (named and first.free_said()) and (first.free_said() or (
                     alone is not None and not bare_value_for(alone, first))):
-                continue  # a refinement refines a whole command's value, in words that are
-                # not a command themselves ("crack my window a little... maybe ten percent"),
-                # or only the value of the same tool's ("warmer on my side ... 23 degrees" is
-                # 23 on the driver's side, not a second command for every zone)
+                continue  # a refinement refines a whole value, in words that are no command
+                # ("crack my window a little... maybe ten percent") or the same tool's value
+            titled = named and self.clause(" ".join(verb_of(" ".join(before))[:1] + after),
+                                           transcript)  # "play some music ... Edith Piaf"
+            if isinstance(titled, Parse) and titled.free_said():
+                return titled
             for words in corrections_of(before, after):
                 said = normalize(" ".join(words))  # "20 and a half": 20.5
                 candidate = self.clause(said, transcript) or (  # read as loosely as the

@@ -250,3 +250,13 @@ def test_what_was_heard_of_two_commands_or_of_none_is_not_acted_on(text: str) ->
 ])
 def test_what_those_guards_leave_alone(text: str, calls: Calls) -> None:
     assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("play some music ... Edith Piaf", [("media_search", {"query": "Edith Piaf"})]),
+    ("play some music ... Hugh Masekela", [("media_search", {"query": "Hugh Masekela"})]),
+    ("call my brother ... Tunde", [("call_contact", {"contact": "Tunde"})]),
+    ("navigate to the hospital ... St Mary's", [("navigate_to", {"destination": "St Mary's"})]),
+])
+def test_a_name_after_a_pause_is_what_the_verb_before_takes(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
