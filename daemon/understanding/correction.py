@@ -161,7 +161,8 @@ def refines(first: Parse, candidate: Parse, after: list[str],
             first.text.split()) and not any(_named(v, lists.get(k), after)
                                             for k, v in targets(first).items()):
         return False  # "my side 23, the side 21": a side named again, not heard ("her side")
-    swapped = said & (set(candidate.text.split()) - set(first.text.split()))
+    swapped = said & (set(candidate.text.split()) - set(first.text.split())) - POLITE_WORDS
+    # (a courtesy swapped in changes nothing: "turn off the seat heating, thanks" is no "on")
     named = after + first.text.split() if after[-1] in ("one", "ones") else after  # "lights
     # on, no, the fog ones": the fog lights
     return all(_target_kept_or_named(key, value, candidate.args.get(key), lists.get(key),

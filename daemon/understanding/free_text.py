@@ -17,9 +17,12 @@ from vehicle_tools.language import CORRECTIONS, SPLITTERS, FreeText
 def broken_free_text(value: str) -> bool:
     """Whether a free-text value reads as pieces rather than a name: three or more pieces
     between commas, at least two of them one word ("camera, John, turn": the recogniser heard
-    noise as words). "10 Downing Street, London" and "Paris, France" read as names."""
+    noise as words), or a piece that is a correction word ("Oma Hilde, nee, Opa Gerrit": a
+    correction in a language the matcher does not read). "10 Downing Street, London" and
+    "Paris, France" read as names."""
     pieces = [p.split() for p in re.split(r"[,;]", value) if p.strip()]
-    return len(pieces) >= 3 and sum(len(p) == 1 for p in pieces) >= 2
+    return (len(pieces) >= 3 and sum(len(p) == 1 for p in pieces) >= 2) or any(
+        len(p) == 1 and normalize(p[0]) in _MARKERS for p in pieces[1:])
 
 
 NOT_A_NAME_START = frozenset((
@@ -78,11 +81,12 @@ def a_name_after(before: list[str], after: list[str]) -> bool:
     """Whether ``after``, said after a pause that follows a command with a name in it
     (``before``), can be the name it meant ("call my brother ... Tunde", "navigate to the
     hospital ... St Mary's"): no number, no start of a clause or a phrase ("... he's driving",
-    "... to Providence"), no joining word ("..., also put the headlights on" is a second
-    command), and nothing before it that already corrects ("..., no, ...")."""
+    "... to Providence"), no joining word in it or before it ("..., also put the headlights
+    on" is a second command; "play X then volume 45, ..." is two already), and nothing before
+    it that already corrects ("..., no, ...")."""
     return bool(after) and not any(w[0].isdigit() for w in after) \
         and after[0] not in CLAUSE_STARTS | NOT_A_NAME_START and not _MARKERS & set(before) \
-        and not _JOINS & set(after)
+        and not _JOINS & (set(after) | set(before))
 
 
 _NAME_AND_MAX = 4

@@ -260,3 +260,36 @@ def test_what_those_guards_leave_alone(text: str, calls: Calls) -> None:
 ])
 def test_a_name_after_a_pause_is_what_the_verb_before_takes(text: str, calls: Calls) -> None:
     assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    # a courtesy after a comma was read as a correction that swapped "off" for "on"
+    ("please turn off the seat heating on both seats, thanks",
+     [("set_seat_heating", {"level": 0, "seat": "all"})]),
+    ("please turn off the seat heating on both seats, asante",
+     [("set_seat_heating", {"level": 0, "seat": "all"})]),
+    ("fan up, no, down", [("set_fan", {"level": 2})]),
+    # thanks in the driver's first language, and tags, never end a name or a title
+    ("please play Khruangbin, khop khun kha", [("media_search", {"query": "Khruangbin"})]),
+    ("please ring Jan de Vries, dank u wel", [("call_contact", {"contact": "Jan de Vries"})]),
+    ("could you call Nana Yaw please, I beg", [("call_contact", {"contact": "Nana Yaw"})]),
+    ("ring Kwame chale", [("call_contact", {"contact": "Kwame"})]),
+    ("play Iz, actually no, play Kolohe Kai brah", [("media_search", {"query": "Kolohe Kai"})]),
+    ("I'd love to hear some Dolly Parton right about now",
+     [("media_search", {"query": "Dolly Parton"})]),
+    ("play Oliver Mtukudzi and volume fifty five, asante",
+     [("media_search", {"query": "Oliver Mtukudzi"}), ("set_media_volume", {"volume_pct": 55})]),
+])
+def test_courtesy_is_never_a_correction_nor_part_of_a_name(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize("text", [
+    "call Oma Hilde, nee, Opa Gerrit",  # a correction in Dutch: who is not guessed
+    "play Mighty Sparrow then volume forty five, allyuh go love it",  # no title after two
+])
+def test_no_name_is_made_of_a_correction_or_of_words_after_two_commands(text: str) -> None:
+    plan = understander().understand(text, STATE)
+    assert plan is None or plan.question is not None or not any(
+        (c.tool in ("call_contact", "media_search") and "," in str(c.args)) or "allyuh" in str(
+            c.args) for c in plan.calls)
