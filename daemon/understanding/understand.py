@@ -220,7 +220,8 @@ class Understander:
                 return Plan(tuple(calls), question=dataclasses.replace(resolved, then=then))
             if isinstance(resolved, Unable):
                 return Plan(tuple(calls), unable=resolved.text)
-            calls.append(resolved)
+            if not calls or calls[-1] != resolved:  # "demister, front, on": one call
+                calls.append(resolved)
         return Plan(tuple(calls), inferred=any(p.inferred for p in parses)
                     or _a_state_asked_about(transcript, parses))
 

@@ -293,3 +293,12 @@ def test_no_name_is_made_of_a_correction_or_of_words_after_two_commands(text: st
     assert plan is None or plan.question is not None or not any(
         (c.tool in ("call_contact", "media_search") and "," in str(c.args)) or "allyuh" in str(
             c.args) for c in plan.calls)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("demister, front, on", [("set_defrost", {"on": True, "screen": "front"})]),
+    ("open the driver window and open the driver window",
+     [("set_window", {"position_pct": 100, "window": "driver"})]),
+])
+def test_the_same_call_twice_in_a_row_runs_once(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
