@@ -9,11 +9,11 @@ FOREIGN_THANKS = (
     "merci", "mersi", "merci beaucoup", "dank u wel", "dank u", "dank je wel", "danke",
     "danke schon", "gracias", "muchas gracias", "obrigado", "obrigada", "grazie", "asante",
     "asante sana", "khop khun kha", "khop khun khrap", "cam on", "xie xie", "arigato",
-    "shukran", "toda", "toda raba", "spasibo", "dziekuje", "efharisto", "mahalo", "dyakuyu",
-    "merci merci", "tack", "kiitos", "i beg", "right about now", "about now",
+    "shukran", "toda raba", "spasibo", "dziekuje", "efharisto", "mahalo", "dyakuyu",
+    "kiitos", "i beg", "right about now", "about now",
 )
 """Thanks said in the driver's first language, and tails that ask for nothing ("... I beg",
-"... right about now")."""
+"... right about now"); not the short ones that are also titles or words ("toda", "tack")."""
 
 POLITE = (
     *FOREIGN_THANKS,
