@@ -8,10 +8,10 @@ import re
 from collections.abc import Mapping
 
 from daemon.understanding.edges import CLAUSE_STARTS
-from daemon.understanding.joins import SAYS_WHAT_TO_DO
+from daemon.understanding.joins import SAYS_WHAT_TO_DO, SPLIT_WORDS
 from daemon.understanding.parse import Parse
 from daemon.understanding.text import normalize
-from vehicle_tools.language import CORRECTIONS, SPLITTERS, FreeText
+from vehicle_tools.language import CORRECTIONS, FreeText
 
 
 def broken_free_text(value: str) -> bool:
@@ -74,7 +74,7 @@ def comma_in_free_text(parse: Parse) -> bool:
 
 
 _MARKERS = frozenset(w for c in CORRECTIONS for w in c.split())
-_JOINS = frozenset(w for j in SPLITTERS for w in j.split())
+_JOINS = SPLIT_WORDS
 
 
 def a_name_after(before: list[str], after: list[str]) -> bool:

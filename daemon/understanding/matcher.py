@@ -222,7 +222,7 @@ class Matcher:
         if len(pieces) > 1 and _REASON.match(normalize(pieces[0])):
             return self.parse(", ".join(pieces[1:]))
         words = normalize(transcript).split()
-        for cut in (c - (words[c - 1] == "i") for c in range(len(words) - 1, 0, -1)):
+        for cut in dict.fromkeys(c - (words[c - 1] == "i") for c in range(len(words) - 1, 0, -1)):
             why = words[cut:]  # "... i can't see": from "i", never leaving it before
             if (_REASON.match(" ".join(why)) or _PURPOSE.match(" ".join(why))) and not any(
                     w in AMOUNT_WORDS or w[0].isdigit() for w in why) and cut:

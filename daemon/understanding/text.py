@@ -35,9 +35,8 @@ comparative the templates say."""
 
 def normalize(text: str) -> str:
     """Lower case, spoken numbers as digits, "a touch" / "a wee bit" as "a bit", "more warm"
-    as "warmer", punctuation
-    and apostrophes removed ("driver's" -> "drivers"); decimal points and a leading minus sign
-    kept ("-20", "21.5")."""
+    as "warmer", punctuation and apostrophes removed ("driver's" -> "drivers"); decimal points
+    and a leading minus sign kept ("-20", "21.5")."""
     text = text.lower().replace("a/c", "ac")
     text = words_to_digits(text)
     text = _A_BIT.sub("a bit", text)

@@ -145,7 +145,7 @@ def _asked_first(parses: tuple[Parse, ...]) -> bool:
 
 
 _ASKING = frozenset((*LENT_VERBS, *SAYS_WHAT_TO_DO, "go", "let", "give", "get", "navigate",
-                     "take", "find", "tell", "show", "call", "ring", "dial", "play"))
+                     "find", "tell", "show", "dial"))
 """First words that make a sentence ending in "?" a request ("open it?")."""
 _REQUEST = frozenset(("can", "could", "would", "will", "please", "mind", "want"))
 """Words that make a sentence ending in "?" a request wherever they are ("can you ...?")."""
