@@ -331,7 +331,8 @@ CORRECTIONS = ("no", "sorry", "i mean", "i meant", "no i mean", "no sorry", "act
 
 RETRACTIONS = ("never mind", "nevermind", "forget it", "forget that", "forget about it",
                "scratch that", "cancel that", "dont bother", "dont do that", "ignore that",
-               "no dont", "no leave it")
+               "no dont", "no leave it", "just kidding", "only kidding", "im kidding", "kidding",
+               "just joking", "only joking", "im joking", "not really", "psych")
 """What a driver says at the end of a request to take it back ("open the sunroof, never mind"):
 nothing is done, and nothing is handed to the language model."""
 

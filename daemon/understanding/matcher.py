@@ -20,6 +20,7 @@ import re
 from hassil import recognize_all
 from hassil.recognize import RecognizeResult
 
+from daemon.understanding.aside import PURPOSE, is_why, vocabulary, why_cuts, without_remark
 from daemon.understanding.complaint import ComplaintReader
 from daemon.understanding.correction import (
     AMOUNT_WORDS,
@@ -102,6 +103,7 @@ class Matcher:
         self.groups = groups_of(tool.language for tool in registry if tool.language)
         self._referents = referents(registry)
         self._registry = registry
+        self._carrying = vocabulary(self.grammar, (t for ts in self._topics.values() for t in ts))
 
     def _whole(self, parse: Parse) -> bool:
         return not isinstance(complete(parse.tool, parse.args, self._registry), Question)
@@ -219,17 +221,16 @@ class Matcher:
         the statement asks for nothing itself. A trailing one that says an amount or a number
         is a refinement, never dropped ("open the window so it's half open")."""
         pieces = clauses_of(transcript)
-        if len(pieces) > 1 and _REASON.match(normalize(pieces[0])):
+        if len(pieces) > 1 and is_why(normalize(pieces[0])):
             return self.parse(", ".join(pieces[1:]))
         words = normalize(transcript).split()
-        for cut in dict.fromkeys(c - (words[c - 1] == "i") for c in range(len(words) - 1, 0, -1)):
-            why = words[cut:]  # "... i can't see": from "i", never leaving it before
-            if (_REASON.match(" ".join(why)) or _PURPOSE.match(" ".join(why))) and not any(
-                    w in AMOUNT_WORDS or w[0].isdigit() for w in why) and cut:
-                found = self.parse(" ".join(words[:cut]))
-                if found is not None:
-                    return found
-        return None
+        for cut in why_cuts(words):
+            found = self.parse(" ".join(words[:cut]))
+            if found is not None:
+                return found
+        rest = without_remark(transcript, self._carrying)  # "..., nobody out here"
+        found = None if rest is None else self.parse(rest)
+        return None if found is None or found[-1].free_said() else found
 
     def _swallows(self, parse: Parse, transcript: str = "") -> bool:
         """Whether a free-text value swallowed more than a name: words across a pause ("put on
@@ -249,7 +250,7 @@ class Matcher:
                     or joins_commands(words) or any(w in _CORRECTION_WORDS for w in words) \
                     or _CORRECTION_PHRASE.search(" ".join(words)) \
                     or (words and words[0] in NOT_A_NAME_START) \
-                    or any(_PURPOSE.match(" ".join(words[i:])) for i in range(1, len(words))) \
+                    or any(PURPOSE.match(" ".join(words[i:])) for i in range(1, len(words))) \
                     or self._holds_a_command(words):
                 return True
         return False
@@ -344,7 +345,7 @@ class Matcher:
             start = cut
             if not piece:
                 return None
-            if parses and not joined and start < len(words) and _REASON.match(" ".join(
+            if parses and not joined and start < len(words) and is_why(" ".join(
                     piece)) and not any(w in AMOUNT_WORDS or w[0].isdigit() for w in piece):
                 continue  # why, between two commands ("..., the kids are getting out, then")
             if parses and joined:  # "... and the sunroof too", "... then close it again"
@@ -387,14 +388,6 @@ _MARKED = re.compile(r"(?i)(?<![,;.]) \b(no no|no wait|oh wait|oh no|no sorry|so
                      r"(er |um |uh )?i meant?|no|sorry|make that|actually|scratch that|wait|nah|"
                      r"i beg your pardon|correction|(oh )?(hang|hold) on( i meant?)?)\b")
 """Correction words said without a pause the recogniser marked with a comma."""
-_REASON = re.compile(r"^(its|it is|im|i am|were|we are|we need|theres|there is|(i )?cant|"
-                     r"i can not|i dont (feel|like|think|trust)|i do not (feel|like|think|trust)|"
-                     r"i can (barely|hardly)|(the )?\w+ (is|are) (\w+ing|cold|hot|asleep)|"
-                     r"the \w+ is|my \w+ (is|are|isnt|arent)|getting (dark|cold|hot|warm|late|"
-                     r"chilly|stuffy|foggy|noisy|loud))\b")
-"""A statement of why, before or after a command ("it's dark, ...", "... the kids are cold")."""
-_PURPOSE = re.compile(r"^(so|so that|because|cause|cos|since) (i|we|you|the|they|he|she|it|my)\b")
-"""A purpose or cause after a command ("... so the kids can hop out", "... because I'm cold")."""
 _CORRECTION_WORDS = frozenset(("no", "sorry", "actually", "instead", "wait", "correction"))
 _CORRECTION_PHRASE = re.compile(r"\b(i mean|i meant|or rather|make that|scratch that|hold on|"
                                 r"hang on)\b")

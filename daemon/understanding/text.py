@@ -103,6 +103,7 @@ _GERUNDS = {
     "warming": "warm", "cooling": "cool", "dimming": "dim", "muting": "mute",
 }
 """A command verb asked for in its -ing form ("would you mind putting the air con on")."""
+_VERBS = frozenset(_GERUNDS.values())
 
 
 _PARTICIPLES = {
@@ -166,9 +167,43 @@ def plain_requests(text: str) -> list[str]:
         if words[0] in _GERUNDS:
             words = [_GERUNDS[words[0]], *words[1:]]
         stages.append(" ".join(words))
+    stages += [n for n in (_narrated(t) for t in (text, *stages)) if n is not None]
     commanded = [c for c in (as_commanded(t) for t in (text, *stages)) if c is not None]
     wanted = [w for w in (_wanted(t) for t in (text, *stages)) if w is not None]
     return stages + commanded + [w for w in wanted if w not in commanded]
+
+
+_NARRATED = re.compile(r"^(?:(?:so|now|okay|ok|alright|right|and) )*(?:im|i am|ill|i will|let me|"
+                       r"lemme)(?: (?:just|now|quickly|gonna|going to|also))* (\w+)\b")
+
+
+_NAMING = frozenset(("play", "call", "ring", "navigate", "give", "take"))
+"""Verbs whose command takes a name: never read from a narration ("I'm calling Mom")."""
+_LATER = re.compile(r"\b(later|tomorrow|tonight|when|once|after|soon|before|in a (minute|bit|sec|"
+                    r"second|moment|while))\b")
+
+
+def narrates(text: str) -> bool:
+    """Whether ``text`` (normalised) narrates a command ("I'm putting on some Vivaldi"): no
+    statement of why, even when no command is read from it."""
+    found = _NARRATED.match(text)
+    return found is not None and (found.group(1) in _GERUNDS or found.group(1) in _VERBS)
+
+
+def _narrated(text: str) -> str | None:
+    """A command the driver narrates ("now I'm setting the heat to twenty", "so I'll cancel
+    the route") as the command; None when ``text`` (normalised) is not one: the word after
+    the narration must be a command verb, plain or in its -ing form ("I'm cold" is none), one
+    that takes no name, and nothing may put it off ("I'll open it later")."""
+    found = _NARRATED.match(text)
+    if found is None:
+        return None
+    verb, rest = found.group(1), text[found.end():].strip()
+    plain = _GERUNDS.get(verb, verb if verb in _VERBS else None)
+    if plain is None or plain in _NAMING or (plain == "put" and rest.startswith("on ")) \
+            or _LATER.search(rest):
+        return None  # "I'm playing golf tomorrow", "I'm putting on my coat", "... later"
+    return f"{plain} {rest}".strip()
 
 
 def _wanted(text: str) -> str | None:

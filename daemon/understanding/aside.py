@@ -1,0 +1,95 @@
+"""What a driver says beside the commands that asks for nothing. Pure.
+
+- A statement of why or a purpose, before or after them ("it's noisy, close the windows",
+  "unlock the car so the kids can hop out"): `is_why`, `why_cuts`. A narrated command ("I'm
+  putting on some Vivaldi") is no statement of why.
+- A remark after the last pause ("close the sunroof and put the high beams on, nobody out
+  here", "lock the doors, the dog's in", "eta, over"): its words name nothing of the car's
+  language (no word of a template or a slot list, no device, no number, no correction,
+  negation or retraction), so the commands before it are read alone (`without_remark`). Never
+  after a name or a title (the matcher checks: a free text could have gone on, "navigate to
+  Main Street, Springfield"), never when the remark is long, never when it may take something
+  back ("..., not that one").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from daemon.understanding.correction import AMOUNT_WORDS
+from daemon.understanding.grammar import Grammar
+from daemon.understanding.joins import SAYS_WHAT_TO_DO
+from daemon.understanding.text import clauses_of, narrates, normalize
+from vehicle_tools.language import CORRECTIONS, RETRACTIONS, Values
+
+MAX_REMARK_WORDS = 8
+"""A longer tail is more than a remark: not understood, as before."""
+
+_FUNCTION = frozenset((
+    "the", "a", "an", "my", "our", "your", "his", "her", "their", "its", "this", "that",
+    "these", "those", "in", "at", "to", "of", "for", "with", "by", "from", "is", "are", "be",
+    "am", "was", "i", "me", "we", "you", "he", "she", "they", "us", "him", "them",
+    "and", "or", "so", "then", "please", "here", "there", "out", "im", "youre", "were", "s"))
+"""Words of the templates that carry nothing alone: a remark may use them ("the dog's in")."""
+_TAKES_BACK = frozenset((
+    "not", "dont", "do", "never", "no", "nope", "nah", "kidding", "joking", "cancel", "stop",
+    "leave", "keep", "undo", "instead", "only", "except", "but", "wait", "hold", "hang", "it",
+    "them", "that", "those", "one", "ones", "again", "too", "also", "either", "neither"))
+"""Words that may take back, limit or point at what was asked ("..., just kidding", "..., not
+that one", "..., leave it"): a tail with one is never a remark."""
+_WORD = re.compile(r"[a-z]+")
+_REASON = re.compile(r"^(its|it is|im|i am|were|we are|we need|theres|there is|(i )?cant|"
+                     r"i can not|i dont (feel|like|think|trust)|i do not (feel|like|think|trust)|"
+                     r"i can (barely|hardly)|(the )?\w+ (is|are) (\w+ing|cold|hot|asleep)|"
+                     r"the \w+ is|my \w+ (is|are|isnt|arent)|getting (dark|cold|hot|warm|late|"
+                     r"chilly|stuffy|foggy|noisy|loud))\b")
+"""A statement of why, before or after a command ("it's dark, ...", "... the kids are cold")."""
+
+
+def is_why(text: str) -> bool:
+    """Whether ``text`` (normalised) states why ("the kids are cold"); a narrated command ("I'm
+    putting on some Vivaldi") does not."""
+    return bool(_REASON.match(text)) and not narrates(text)
+
+
+PURPOSE = re.compile(r"^(so|so that|because|cause|cos|since) (i|we|you|the|they|he|she|it|my)\b")
+"""A purpose or cause after a command ("... so the kids can hop out", "... because I'm cold")."""
+
+
+def why_cuts(words: list[str]) -> list[int]:
+    """Where a statement of why or a purpose starts after a command, last first ("... i
+    can't see": from "i", never leaving it before); one that says an amount or a number is a
+    refinement, never cut off ("open the window so it's half open")."""
+    cuts = dict.fromkeys(c - (words[c - 1] == "i") for c in range(len(words) - 1, 0, -1))
+    return [cut for cut in cuts if cut and (is_why(" ".join(words[cut:])) or PURPOSE.match(
+        " ".join(words[cut:]))) and not any(w in AMOUNT_WORDS or w[0].isdigit()
+                                            for w in words[cut:])]
+
+
+def vocabulary(grammar: Grammar, topics: Iterable[str]) -> frozenset[str]:
+    """Every word that may carry meaning for the car: template and slot-list words (function
+    words aside), devices, what-to-do words, amounts, corrections and retractions."""
+    words: set[str] = set()
+    for block in grammar.blocks:
+        for template in block.sentences.templates:
+            words.update(_WORD.findall(re.sub(r"\{[^}]*\}", " ", template.lower())))
+    for slot in grammar.lists.values():
+        if isinstance(slot, Values):
+            for spoken, _ in slot.values:
+                words.update(_WORD.findall(spoken.lower()))
+    for phrase in (*topics, *CORRECTIONS, *RETRACTIONS):
+        words.update(normalize(phrase).split())
+    return frozenset((words - _FUNCTION) | SAYS_WHAT_TO_DO | AMOUNT_WORDS | _TAKES_BACK)
+
+
+def without_remark(transcript: str, carrying: frozenset[str]) -> str | None:
+    """``transcript`` without a remark after its last pause, or None when its last clause is
+    no remark (or there is nothing before it)."""
+    pieces = [p for p in clauses_of(transcript) if normalize(p)]
+    if len(pieces) < 2:
+        return None
+    tail = normalize(pieces[-1]).split()
+    if len(tail) > MAX_REMARK_WORDS or any(w in carrying or w[0].isdigit() for w in tail):
+        return None
+    return ", ".join(pieces[:-1])

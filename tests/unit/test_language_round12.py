@@ -1,0 +1,101 @@
+"""Language round 12 (2026-12-07, afternoon), by failure class of heldout10 (a development split
+since its one look): a remark after the commands that names nothing of the car's language
+("..., nobody out here", "..., over"), a request taken back as a joke ("..., just kidding"),
+and commands the driver narrates ("so I'll cancel the route")."""
+
+from __future__ import annotations
+
+import pytest
+
+from daemon.understanding.aside import is_why, vocabulary, without_remark
+from daemon.understanding.intents import understander
+from daemon.understanding.text import narrates
+from tests.unit.language_plans import STATE, Calls, plan_of
+
+_plan = plan_of
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("close the sunroof and put the high beams on, nobody out here",
+     [("set_sunroof", {"position_pct": 0}), ("set_lights", {"on": True, "light": "high_beam"})]),
+    ("open the back left window halfway and lock the doors, the dog's in",
+     [("set_window", {"position_pct": 50, "window": "rear_left"}), ("lock_doors", {})]),
+    ("ac on and fan to four, over", [("set_ac", {"on": True}), ("set_fan", {"level": 4})]),
+    ("eta, over", [("get_eta", {})]),
+    ("stop guidance, stop music, roger out",
+     [("cancel_navigation", {}), ("media_control", {"action": "pause"})]),
+    ("sunroof a bit open and the AC off, nice evening",
+     [("set_sunroof", {"position_pct": 20}), ("set_ac", {"on": False})]),
+])
+def test_a_remark_after_the_commands_asks_for_nothing(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize("text", [
+    "navigate to Main Street, Springfield",  # a free text could have gone on: never cut
+    "call Abena, the one from church",
+    "open the window, not that one",  # a word that limits or takes back: no remark
+    "turn on the AC, not now",
+])
+def test_no_remark_is_cut_after_a_name_or_when_it_limits(text: str) -> None:
+    plan = understander().understand(text, STATE)
+    if plan is not None and plan.question is None:
+        for call in plan.calls:
+            assert call.args.get("destination") != "Main Street"
+            assert call.args.get("contact") != "Abena"
+            assert call.tool not in ("set_ac",)
+            assert not (call.tool == "set_window" and call.args.get("window") == "driver")
+
+
+def test_the_remark_vocabulary_comes_from_the_language() -> None:
+    matcher = understander().matcher
+    words = vocabulary(matcher.grammar, ("sunroof",))
+    assert {"sunroof", "window", "fan", "not", "it"} <= words  # devices, slots, take-backs
+    assert not {"the", "dog", "nobody", "over"} & words
+    assert without_remark("lock the doors, the dog's in", words) == "lock the doors"
+    assert without_remark("lock the doors, the window", words) is None
+    assert without_remark("lock the doors, 2", words) is None
+    assert without_remark("lock the doors", words) is None
+    assert without_remark("lock the doors, " + "la " * 9, words) is None  # too long
+
+
+@pytest.mark.parametrize("text", [
+    "lock the doors, just kidding",
+    "open the sunroof ... only joking",
+    "turn the heat up to 28, not really",
+])
+def test_a_joke_takes_the_request_back(text: str) -> None:
+    plan = understander().understand(text, STATE)
+    assert plan is not None and not plan.calls
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("so I'll cancel the route and give Siosaia a call",
+     [("cancel_navigation", {}), ("call_contact", {"contact": "Siosaia"})]),
+    ("I'm setting the heat to twenty", [("set_temperature", {"celsius": 20.0, "zone": "all"})]),
+    ("I am locking the doors", [("lock_doors", {})]),
+    ("let me open the sunroof", [("set_sunroof", {"position_pct": 100})]),
+])
+def test_a_narrated_command_is_the_command(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize("text", [
+    "I'm playing golf tomorrow",  # a verb that takes a name: never from a narration
+    "I'm calling Mom",
+    "I'm putting on my coat",
+    "I'll open the window when we stop",  # put off
+    "I'll play it later",
+])
+def test_a_narration_never_makes_a_name_or_acts_now_on_what_is_put_off(text: str) -> None:
+    plan = understander().understand(text, STATE)
+    assert plan is None or plan.question is not None or not plan.calls
+
+
+def test_a_narrated_second_command_is_never_dropped_as_a_reason() -> None:
+    """"... and I'm putting on some Vivaldi" was cut off as a statement of why: the heat was set
+    and the music silently dropped."""
+    assert narrates("im putting on some vivaldi") and not is_why("im putting on some vivaldi")
+    assert is_why("im freezing") and not narrates("im freezing")
+    plan = _plan("now I'm setting the heat to twenty and I'm putting on some Vivaldi")
+    assert plan is None or len(plan[0]) == 2
