@@ -181,6 +181,10 @@ class Language:
             heater on" -> "Which seat?", like an unnamed window.
         groups: targets named together (`Group`: "the back windows" are the rear left and
             the rear right window).
+        wholes: for an argument whose one value stands for every target (``screen="all"``
+            is the front and the rear screen), that value and the targets: the same request
+            said for each of them in a row runs as one call ("defrost the front and the
+            back").
         referent: the words that name what the tool acts on in its own templates and in
             those of the tools acting on the same thing ("the music"), for "it" in a command
             after this tool's ("skip this song and turn it up": "turn the music up"); empty:
@@ -197,6 +201,8 @@ class Language:
     complaints: tuple[Complaint, ...] = ()
     asked_unnamed: frozenset[str] = frozenset()
     groups: tuple[Group, ...] = ()
+    wholes: Mapping[str, tuple[str, frozenset[str]]] = field(
+        default_factory=lambda: MappingProxyType({}))
     referent: str = ""
 
 

@@ -3,13 +3,13 @@
 - A statement of why or a purpose, before or after them ("it's noisy, close the windows",
   "unlock the car so the kids can hop out"): `is_why`, `why_cuts`. A narrated command ("I'm
   putting on some Vivaldi") is no statement of why.
-- A remark after the last pause ("close the sunroof and put the high beams on, nobody out
-  here", "lock the doors, the dog's in", "eta, over"): its words name nothing of the car's
-  language (no word of a template or a slot list, no device, no number, no correction,
-  negation or retraction), so the commands before it are read alone (`without_remark`). Never
-  after a name or a title (the matcher checks: a free text could have gone on, "navigate to
-  Main Street, Springfield"), never when the remark is long, never when it may take something
-  back ("..., not that one").
+- A remark after the last pause or before the first ("close the sunroof and put the high
+  beams on, nobody out here", "lock the doors, the dog's in", "eta, over", "breaker breaker,
+  fan on seven"): its words name nothing of the car's language (no word of a template or a
+  slot list, no device, no number, no correction, negation or retraction), so the commands
+  beside it are read alone (`without_remarks`). Never after a name or a title (the matcher
+  checks: a free text could have gone on, "navigate to Main Street, Springfield"), never when
+  the remark is long, never when it may take something back ("..., not that one").
 """
 
 from __future__ import annotations
@@ -83,13 +83,18 @@ def vocabulary(grammar: Grammar, topics: Iterable[str]) -> frozenset[str]:
     return frozenset((words - _FUNCTION) | SAYS_WHAT_TO_DO | AMOUNT_WORDS | _TAKES_BACK)
 
 
-def without_remark(transcript: str, carrying: frozenset[str]) -> str | None:
-    """``transcript`` without a remark after its last pause, or None when its last clause is
-    no remark (or there is nothing before it)."""
-    pieces = [p for p in clauses_of(transcript) if normalize(p)]
+def without_remarks(transcript: str, carrying: frozenset[str]) -> list[tuple[str, bool]]:
+    """``transcript`` without a remark after its last pause (True: the remark came after the
+    commands) or before its first one ("breaker breaker, fan on seven": False); empty when
+    neither clause is a remark (or there is nothing beside it)."""
+    pieces = [p.strip() for p in clauses_of(transcript, as_said=True) if normalize(p)]
     if len(pieces) < 2:
-        return None
-    tail = normalize(pieces[-1]).split()
-    if len(tail) > MAX_REMARK_WORDS or any(w in carrying or w[0].isdigit() for w in tail):
-        return None
-    return ", ".join(pieces[:-1])
+        return []
+    return [(", ".join(rest), after) for rest, remark, after in (
+        (pieces[:-1], pieces[-1], True), (pieces[1:], pieces[0], False)) if _a_remark(
+            normalize(remark).split(), carrying)]
+
+
+def _a_remark(words: list[str], carrying: frozenset[str]) -> bool:
+    return len(words) <= MAX_REMARK_WORDS and not any(
+        w in carrying or w[0].isdigit() for w in words)

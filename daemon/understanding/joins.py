@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from daemon.understanding.correction import LENT_VERBS, overridden
 from daemon.understanding.parse import Parse
 from daemon.understanding.text import clauses_of, normalize
@@ -32,9 +34,28 @@ def latest(parses: tuple[Parse, ...]) -> tuple[Parse, ...]:
         again = overridden(kept[-1], parse) if kept else None
         if again is not None:
             kept[-1] = again
+        elif kept and (whole := as_whole(kept[-1], parse)) is not None:
+            kept[-1] = whole  # "defrost the front and the back": one call for both screens
         else:
             kept.append(parse)
     return tuple(kept)
+
+
+def as_whole(first: Parse, second: Parse) -> Parse | None:
+    """The two commands as one, when they ask the same of the two targets a tool's value
+    stands for together (its language's ``wholes``: the front and the rear screen are
+    ``screen="all"``); else None."""
+    if first.tool != second.tool or first.args.keys() != second.args.keys() or any(
+            p.toward or p.inferred or p.block.sentences.relative for p in (first, second)):
+        return None  # a step is relative to each target's own reading
+    differ = [k for k in first.args if first.args[k] != second.args[k]]
+    if len(differ) != 1 or differ[0] not in first.block.language.wholes:
+        return None
+    value, targets = first.block.language.wholes[differ[0]]
+    if {first.args[differ[0]], second.args[differ[0]]} != targets:
+        return None
+    return replace(first, args={**first.args, differ[0]: value}, said=first.said | second.said,
+                   text=f"{first.text} and {second.text}")
 
 
 def drop_joiners(piece: list[str]) -> list[str]:

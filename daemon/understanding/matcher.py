@@ -20,7 +20,7 @@ import re
 from hassil import recognize_all
 from hassil.recognize import RecognizeResult
 
-from daemon.understanding.aside import PURPOSE, is_why, vocabulary, why_cuts, without_remark
+from daemon.understanding.aside import PURPOSE, is_why, vocabulary, why_cuts, without_remarks
 from daemon.understanding.complaint import ComplaintReader
 from daemon.understanding.correction import (
     AMOUNT_WORDS,
@@ -220,7 +220,7 @@ class Matcher:
         "close all the windows the kids are cold", "unlock the car so the kids can hop out"):
         the statement asks for nothing itself. A trailing one that says an amount or a number
         is a refinement, never dropped ("open the window so it's half open")."""
-        pieces = clauses_of(transcript)
+        pieces = clauses_of(transcript, as_said=True)  # "it's noisy, call Dana": Dana
         if len(pieces) > 1 and is_why(normalize(pieces[0])):
             return self.parse(", ".join(pieces[1:]))
         words = normalize(transcript).split()
@@ -228,9 +228,11 @@ class Matcher:
             found = self.parse(" ".join(words[:cut]))
             if found is not None:
                 return found
-        rest = without_remark(transcript, self._carrying)  # "..., nobody out here"
-        found = None if rest is None else self.parse(rest)
-        return None if found is None or found[-1].free_said() else found
+        for rest, after in without_remarks(transcript, self._carrying):  # "..., over"
+            found = self.parse(rest)
+            if found is not None and not (after and found[-1].free_said()):
+                return found
+        return None
 
     def _swallows(self, parse: Parse, transcript: str = "") -> bool:
         """Whether a free-text value swallowed more than a name: words across a pause ("put on

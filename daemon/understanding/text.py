@@ -47,11 +47,12 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def clauses_of(text: str) -> list[str]:
-    """The lower-cased text cut at commas, semicolons and sentence ends ("set it to 20, no,
-    22" -> three pieces), before `normalize` removes the punctuation."""
-    return [part for part in re.split(r"[,;]|(?<!\d)[.!?](?!\d)|\.\.\.|\u2026", text.lower())
-            if part.strip()]
+def clauses_of(text: str, *, as_said: bool = False) -> list[str]:
+    """The lower-cased text (``as_said``: in its own case, names kept) cut at commas,
+    semicolons and sentence ends ("set it to 20, no, 22" -> three pieces), before `normalize`
+    removes the punctuation."""
+    return [part for part in re.split(r"[,;]|(?<!\d)[.!?](?!\d)|\.\.\.|\u2026",
+                                      text if as_said else text.lower()) if part.strip()]
 
 
 def trim_polite(value: str, *, address: bool = False) -> str:

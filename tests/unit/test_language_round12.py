@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from daemon.understanding.aside import is_why, vocabulary, without_remark
+from daemon.understanding.aside import is_why, vocabulary, without_remarks
 from daemon.understanding.intents import understander
 from daemon.understanding.text import narrates
 from tests.unit.language_plans import STATE, Calls, plan_of
@@ -52,11 +52,12 @@ def test_the_remark_vocabulary_comes_from_the_language() -> None:
     words = vocabulary(matcher.grammar, ("sunroof",))
     assert {"sunroof", "window", "fan", "not", "it"} <= words  # devices, slots, take-backs
     assert not {"the", "dog", "nobody", "over"} & words
-    assert without_remark("lock the doors, the dog's in", words) == "lock the doors"
-    assert without_remark("lock the doors, the window", words) is None
-    assert without_remark("lock the doors, 2", words) is None
-    assert without_remark("lock the doors", words) is None
-    assert without_remark("lock the doors, " + "la " * 9, words) is None  # too long
+    assert without_remarks("lock the doors, the dog's in", words) == [("lock the doors", True)]
+    assert without_remarks("breaker breaker, lock up", words) == [("lock up", False)]
+    assert without_remarks("lock the doors, the window", words) == []
+    assert without_remarks("lock the doors, 2", words) == []
+    assert without_remarks("lock the doors", words) == []
+    assert without_remarks("lock the doors, " + "la " * 9, words) == []  # too long
 
 
 @pytest.mark.parametrize("text", [
@@ -99,3 +100,32 @@ def test_a_narrated_second_command_is_never_dropped_as_a_reason() -> None:
     assert is_why("im freezing") and not narrates("im freezing")
     plan = _plan("now I'm setting the heat to twenty and I'm putting on some Vivaldi")
     assert plan is None or len(plan[0]) == 2
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("breaker breaker, fan on seven and get me directions to Amarillo",
+     [("set_fan", {"level": 7}), ("navigate_to", {"destination": "Amarillo"})]),  # case kept
+    ("please my dear, kindly put on the AC, God bless you", [("set_ac", {"on": True})]),
+    ("it's noisy, call Dana", [("call_contact", {"contact": "Dana"})]),  # was "dana"
+])
+def test_a_remark_before_the_commands_asks_for_nothing(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("defrost the front and the back, roger", [("set_defrost", {"on": True, "screen": "all"})]),
+    ("rear demister on and the front one too", [("set_defrost", {"on": True, "screen": "all"})]),
+    ("heat the driver seat and the passenger seat to two",
+     [("set_seat_heating", {"level": 2, "seat": "all"})]),
+    # different values, or a different target set: one call each, as said
+    ("heat my seat to 2 and the passenger's to 3",
+     [("set_seat_heating", {"seat": "driver", "level": 2}),
+      ("set_seat_heating", {"seat": "passenger", "level": 3})]),
+    ("front defrost on and rear defrost off",
+     [("set_defrost", {"on": True, "screen": "front"}),
+      ("set_defrost", {"on": False, "screen": "rear"})]),
+])
+def test_the_same_request_for_both_targets_is_one_call_for_both(text: str,
+                                                                 calls: Calls) -> None:
+    """The tool's language declares which value stands for both (``wholes``)."""
+    assert _plan(text) == (calls, False)

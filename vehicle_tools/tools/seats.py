@@ -142,6 +142,7 @@ SET_SEAT_HEATING_LANGUAGE = Language(
     ),
     ask={"seat": "Which seat?", "level": "Which level?"},
     asked_unnamed=frozenset(("seat",)),
+    wholes={"seat": ("all", frozenset(("driver", "passenger")))},
     model_examples=(("heat my seat to level 2", {"level": 2, "seat": "driver"}),),
 )
 
@@ -269,6 +270,7 @@ SET_DEFROST_LANGUAGE = Language(
         ("(all [the]|both [the]|[both [the]] front and (rear|back))", "all"))},
     model_examples=(("the windscreen is all fogged up", {"on": True, "screen": "front"}),),
     ask={"on": "On or off?"},
+    wholes={"screen": ("all", frozenset(("front", "rear")))},
 )
 
 
