@@ -18,10 +18,12 @@ import re
 from collections.abc import Iterable
 
 from daemon.understanding.correction import AMOUNT_WORDS
+from daemon.understanding.edges import said_words
 from daemon.understanding.grammar import Grammar
 from daemon.understanding.joins import SAYS_WHAT_TO_DO
+from daemon.understanding.shape import NEGATIONS
 from daemon.understanding.text import clauses_of, narrates, normalize
-from vehicle_tools.language import CORRECTIONS, RETRACTIONS, Values
+from vehicle_tools.language import CORRECTIONS, RETRACTIONS
 
 MAX_REMARK_WORDS = 8
 """A longer tail is more than a remark: not understood, as before."""
@@ -33,12 +35,11 @@ _FUNCTION = frozenset((
     "and", "or", "so", "then", "please", "here", "there", "out", "im", "youre", "were", "s"))
 """Words of the templates that carry nothing alone: a remark may use them ("the dog's in")."""
 _TAKES_BACK = frozenset((
-    "not", "dont", "do", "never", "no", "nope", "nah", "kidding", "joking", "cancel", "stop",
+    "do", "nope", "nah", "kidding", "joking", "cancel", "stop",
     "leave", "keep", "undo", "instead", "only", "except", "but", "wait", "hold", "hang", "it",
     "them", "that", "those", "one", "ones", "again", "too", "also", "either", "neither"))
 """Words that may take back, limit or point at what was asked ("..., just kidding", "..., not
 that one", "..., leave it"): a tail with one is never a remark."""
-_WORD = re.compile(r"[a-z]+")
 _REASON = re.compile(r"^(its|it is|im|i am|were|we are|we need|theres|there is|(i )?cant|"
                      r"i can not|i dont (feel|like|think|trust)|i do not (feel|like|think|trust)|"
                      r"i can (barely|hardly)|(the )?\w+ (is|are) (\w+ing|cold|hot|asleep)|"
@@ -69,18 +70,12 @@ def why_cuts(words: list[str]) -> list[int]:
 
 def vocabulary(grammar: Grammar, topics: Iterable[str]) -> frozenset[str]:
     """Every word that may carry meaning for the car: template and slot-list words (function
-    words aside), devices, what-to-do words, amounts, corrections and retractions."""
-    words: set[str] = set()
-    for block in grammar.blocks:
-        for template in block.sentences.templates:
-            words.update(_WORD.findall(re.sub(r"\{[^}]*\}", " ", template.lower())))
-    for slot in grammar.lists.values():
-        if isinstance(slot, Values):
-            for spoken, _ in slot.values:
-                words.update(_WORD.findall(spoken.lower()))
+    words aside), devices, what-to-do words, amounts, negations, corrections and
+    retractions."""
+    words = said_words(grammar) | SAYS_WHAT_TO_DO | AMOUNT_WORDS
     for phrase in (*topics, *CORRECTIONS, *RETRACTIONS):
         words.update(normalize(phrase).split())
-    return frozenset((words - _FUNCTION) | SAYS_WHAT_TO_DO | AMOUNT_WORDS | _TAKES_BACK)
+    return frozenset((words - _FUNCTION) | NEGATIONS | _TAKES_BACK)
 
 
 def without_remarks(transcript: str, carrying: frozenset[str]) -> list[tuple[str, bool]]:

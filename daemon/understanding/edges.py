@@ -101,10 +101,9 @@ class Trimmed:
     declared: bool
 
 
-def vocabulary(grammar: Grammar) -> frozenset[str]:
-    """Every word the language can say: templates, slot lists, politeness, corrections,
-    joiners, negations and the function words a loose reading allows."""
-    words: set[str] = set(FUNCTION_WORDS | NEGATIONS)
+def said_words(grammar: Grammar) -> set[str]:
+    """Every word a template or a slot list (names aside) of the language can say."""
+    words: set[str] = set()
     for block in grammar.blocks:
         for template in block.sentences.templates:
             words |= template_words(template)
@@ -112,6 +111,13 @@ def vocabulary(grammar: Grammar) -> frozenset[str]:
         if isinstance(slot, Values):
             for phrase in phrases(slot):
                 words.update(phrase)
+    return words
+
+
+def vocabulary(grammar: Grammar) -> frozenset[str]:
+    """Every word the language can say: templates, slot lists, politeness, corrections,
+    joiners, negations and the function words a loose reading allows."""
+    words = said_words(grammar) | FUNCTION_WORDS | NEGATIONS
     for said in (*POLITE, *CORRECTIONS, *SPLITTERS):
         words.update(normalize(said).split())
     return frozenset(words)

@@ -66,6 +66,7 @@ from daemon.understanding.loose import LooseReader
 from daemon.understanding.parse import Parse
 from daemon.understanding.reference import referents
 from daemon.understanding.resolve import Question, complete
+from daemon.understanding.stammer import unstammered
 from daemon.understanding.text import (
     clauses_of,
     normalize,
@@ -173,7 +174,7 @@ class Matcher:
 
     def parse(self, transcript: str) -> tuple[Parse, ...] | None:
         """Every command in ``transcript``, in order; None when not all of it is understood."""
-        transcript = restarted(hesitated(transcript))  # "three um two"; "call, call Dana"
+        transcript = restarted(hesitated(unstammered(transcript, self._carrying)))  # "c c call"
         text = " ".join(drop_joiners(normalize(transcript).split()))  # "then speed two"
         if not text:
             return None

@@ -168,7 +168,7 @@ def plain_requests(text: str) -> list[str]:
         if words[0] in _GERUNDS:
             words = [_GERUNDS[words[0]], *words[1:]]
         stages.append(" ".join(words))
-    stages += [n for n in (_narrated(t) for t in (text, *stages)) if n is not None]
+    stages += [n for n in (_narrated(t) or _asked_if(t) for t in (text, *stages)) if n]
     commanded = [c for c in (as_commanded(t) for t in (text, *stages)) if c is not None]
     wanted = [w for w in (_wanted(t) for t in (text, *stages)) if w is not None]
     return stages + commanded + [w for w in wanted if w not in commanded]
@@ -176,6 +176,17 @@ def plain_requests(text: str) -> list[str]:
 
 _NARRATED = re.compile(r"^(?:(?:so|now|okay|ok|alright|right|and) )*(?:im|i am|ill|i will|let me|"
                        r"lemme)(?: (?:just|now|quickly|gonna|going to|also))* (\w+)\b")
+
+
+_IF = re.compile(r"^(?:if|whether) ((?:the|my|all|any|all the|any of the) \w+(?: \w+)?) (is|are) "
+                 r"(\w+)$")
+
+
+def _asked_if(text: str) -> str | None:
+    """A question asked as "if" after "tell me" ("tell me if the doors are locked" -> "are
+    the doors locked"), or None."""
+    found = _IF.match(text)
+    return None if found is None else f"{found[2]} {found[1]} {found[3]}"
 
 
 _NAMING = frozenset(("play", "call", "ring", "navigate", "give", "take"))

@@ -129,3 +129,41 @@ def test_the_same_request_for_both_targets_is_one_call_for_both(text: str,
                                                                  calls: Calls) -> None:
     """The tool's language declares which value stands for both (``wholes``)."""
     assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("o o open the sunroof and t turn the fan to two",
+     [("set_sunroof", {"position_pct": 100}), ("set_fan", {"level": 2})]),
+    ("c c call Nadia and p pause the music",
+     [("call_contact", {"contact": "Nadia"}), ("media_control", {"action": "pause"})]),
+    # a name's initials are no stammer
+    ("play B B King", [("media_search", {"query": "B B King"})]),
+    ("call J Jones", [("call_contact", {"contact": "J Jones"})]),
+])
+def test_a_stammered_start_of_a_word_of_the_car_is_dropped(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
+
+
+def test_unstammered_keeps_short_words_and_unknown_words() -> None:
+    from daemon.understanding.stammer import unstammered
+    words = understander().matcher._carrying
+    assert unstammered("t turn the f fan to to one", words) == "turn the fan to to one"
+    assert unstammered("a all the windows", words) == "a all the windows"  # "a" is a word
+    assert unstammered("call Jo Jones", words) == "call Jo Jones"
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("be a darlin' and set the heat to seventy, cher",
+     [("set_temperature", {"celsius": 21.0, "zone": "all"})]),
+    ("would you be so good as to close my window, my lover",
+     [("set_window", {"position_pct": 0, "window": "driver"})]),
+    ("may I know the odometer reading please", [("get_vehicle_status", {"item": "odometer"})]),
+    ("would you kindly tell me if the doors are locked",
+     [("get_vehicle_status", {"item": "doors"})]),
+    ("back left one, all the way down", [("set_window", {"position_pct": 100,
+                                                         "window": "rear_left"})]),
+    ("please could you put the windows all the way up",
+     [("set_window", {"position_pct": 0, "window": "all"})]),
+])
+def test_more_ways_of_asking(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
