@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
+from daemon.understanding.injection import is_injection
 from daemon.understanding.intents import understander
 from daemon.understanding.sample import every_template
-from daemon.understanding.understand import Plan, is_injection
+from daemon.understanding.understand import Plan
 from vehicle_tools.language import FreeText
 from vehicle_tools.tools import default_registry
 
