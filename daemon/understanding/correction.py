@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from daemon.understanding.parse import Parse
 from daemon.understanding.text import normalize
@@ -279,6 +279,31 @@ def overridden(earlier: Parse, later: Parse) -> Parse | None:
             or any(key in earlier.said for key in targets(earlier)):
         return None
     return toward(earlier, later)
+
+
+_VALUE_UNITS = frozenset(("percent", "degrees", "degree", "level", "notch", "speed", "point"))
+
+
+def stepped_to(first: Parse, after: list[str], topics: Iterable[str],
+               read: Callable[[str], Parse | None]) -> Parse | None:
+    """A bare value said after a step as the value of the step's own thing ("louder ... 65" is
+    the volume at 65, "less fan ... just one" the fan at 1), in the step's direction
+    (`toward`: a value the other way is asked about); None when ``first`` is no step, names a
+    target, or ``after`` says more than one number and its unit. ``topics``: the words that
+    name the step's tool, tried in order ("volume to 65")."""
+    if first.block.sentences.relative is None or any(k in first.said for k in targets(first)):
+        return None
+    words = [w for w in without_enough(after) if w not in POLITE_WORDS]
+    if sum(1 for w in words if _NUMBER.fullmatch(w)) != 1 or not all(
+            _NUMBER.fullmatch(w) or w in _VALUE_UNITS for w in words):
+        return None
+    for topic in topics:
+        candidate = read(f"{topic} to {' '.join(words)}")
+        if candidate is not None and candidate.block.sentences.relative is None \
+                and first.block.sentences.relative in candidate.said \
+                and bare_value_for(candidate, first):  # the stepped argument itself
+            return toward(first, candidate)
+    return None
 
 
 def toward(first: Parse, candidate: Parse) -> Parse:

@@ -33,6 +33,7 @@ from daemon.understanding.correction import (
     refines,
     restarted,
     starts_a_command,
+    stepped_to,
     strip_markers,
     tidied,
     toward,
@@ -313,6 +314,9 @@ class Matcher:
                     None if strict else self._loose_one(said))  # command it corrects
                 if candidate is not None and refines(first, candidate, after, self.grammar.lists):
                     return toward(first, candidate)
+            stepped = stepped_to(first, after, self._registry.get(first.tool).topics, self.clause)
+            if stepped is not None:  # "louder ... sixty five": the volume at 65
+                return stepped
         return None
 
     def _with_verb_of(self, before: list[str], after: list[str],

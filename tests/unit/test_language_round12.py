@@ -185,3 +185,17 @@ def test_another_persona_a_secret_or_a_computer_command_is_refused(text: str) ->
 def test_a_request_for_the_car_is_no_injection(text: str) -> None:
     from daemon.understanding.injection import is_injection
     assert not is_injection(text)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("louder please ... sixty five", [("set_media_volume", {"volume_pct": 65})]),
+    ("less fan ... just one", [("set_fan", {"level": 1})]),
+    ("warm it up a bit ... say 24", [("set_temperature", {"celsius": 24.0, "zone": "all"})]),
+])
+def test_a_bare_value_after_a_step_is_the_steps_own_value(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
+
+
+def test_a_bare_value_against_the_steps_direction_is_asked() -> None:
+    plan = understander().understand("louder ... twenty", STATE)  # the volume is at 40
+    assert plan is not None and plan.question is not None and not plan.calls
