@@ -32,7 +32,8 @@ _FUNCTION = frozenset((
     "the", "a", "an", "my", "our", "your", "his", "her", "their", "its", "this", "that",
     "these", "those", "in", "at", "to", "of", "for", "with", "by", "from", "is", "are", "be",
     "am", "was", "i", "me", "we", "you", "he", "she", "they", "us", "him", "them",
-    "and", "or", "so", "then", "please", "here", "there", "out", "im", "youre", "were", "s"))
+    "and", "or", "so", "then", "please", "here", "there", "out", "im", "youre", "were", "s",
+    "like", "say"))
 """Words of the templates that carry nothing alone: a remark may use them ("the dog's in")."""
 _TAKES_BACK = frozenset((
     "do", "nope", "nah", "kidding", "joking", "cancel", "stop",

@@ -362,3 +362,12 @@ def restarted(transcript: str) -> str:
     plain = [normalize(w) for w in words]
     return " ".join(w for i, w in enumerate(words)
                     if not (plain[i] in _RESTART_VERBS and plain[i + 1:i + 2] == [plain[i]]))
+
+
+MARKED = re.compile(r"(?i)(?<![,;.]) \b(no no|no wait|oh wait|oh no|no sorry|sorry i mean|"
+                     r"(er |um |uh )?i meant?|no|sorry|make that|actually|scratch that|wait|nah|"
+                     r"i beg your pardon|correction|(oh )?(hang|hold) on( i meant?)?)\b")
+"""Correction words said without a pause the recogniser marked with a comma."""
+CORRECTION_WORDS = frozenset(("no", "sorry", "actually", "instead", "wait", "correction"))
+CORRECTION_PHRASE = re.compile(r"\b(i mean|i meant|or rather|make that|scratch that|hold on|"
+                                r"hang on)\b")

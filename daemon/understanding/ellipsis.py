@@ -21,6 +21,7 @@ Pure: ``clause`` is the matcher's one-command reader.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 
 from daemon.understanding.correction import AMOUNT_WORDS, POLITE_WORDS
@@ -55,6 +56,19 @@ def without_same_again(piece: list[str]) -> list[str]:
     while words and words[0] in SAME_AGAIN:
         words = words[1:]
     return words or list(piece)
+
+
+def lent_too(parsed: Parse, before: Parse) -> Parse:
+    """``parsed``, said with "too" after ``before``, with the numbers ``before`` said for the
+    arguments both tools take and ``parsed`` did not say ("open the back right window a crack
+    and the sunroof too": the sunroof a crack too); the command itself for the same tool (the
+    words before lend theirs: `gapped`)."""
+    if parsed.tool == before.tool:
+        return parsed
+    lent = {k: v for k in sorted(before.said & (parsed.args.keys() - parsed.said))
+            if isinstance(v := before.args[k], int | float) and not isinstance(v, bool)}
+    return dataclasses.replace(parsed, args={**parsed.args, **lent},
+                               said=parsed.said | lent.keys()) if lent else parsed
 
 
 def names_whose(piece: list[str]) -> bool:

@@ -24,7 +24,10 @@ from daemon.understanding.aside import PURPOSE, is_why, vocabulary, why_cuts, wi
 from daemon.understanding.complaint import ComplaintReader
 from daemon.understanding.correction import (
     AMOUNT_WORDS,
+    CORRECTION_PHRASE,
+    CORRECTION_WORDS,
     LENT_VERBS,
+    MARKED,
     PRONOUN,
     bare_value_for,
     corrections_of,
@@ -41,7 +44,13 @@ from daemon.understanding.correction import (
     without_denial,
     without_enough,
 )
-from daemon.understanding.ellipsis import gapped, names_whose, parallel, without_same_again
+from daemon.understanding.ellipsis import (
+    gapped,
+    lent_too,
+    names_whose,
+    parallel,
+    without_same_again,
+)
 from daemon.understanding.fit import Fit
 from daemon.understanding.follow import about_it, read_it, restored
 from daemon.understanding.free_text import (
@@ -213,9 +222,8 @@ class Matcher:
 
     def _loose_one(self, text: str) -> Parse | None:
         match = self.loose.read(text)
-        if match is None:
-            return None
-        return Parse(match.block.tool, match.args, match.said, match.block, text)
+        return None if match is None else Parse(
+            match.block.tool, match.args, match.said, match.block, text)
 
     def _after_a_reason(self, transcript: str) -> tuple[Parse, ...] | None:
         """The commands before or after a statement of why ("it's noisy, close the windows",
@@ -251,8 +259,8 @@ class Matcher:
             words = normalize(value).split()
             if across_a_pause(value, transcript) \
                     or names_a_device(words, parse.tool, self._topics) \
-                    or joins_commands(words) or any(w in _CORRECTION_WORDS for w in words) \
-                    or _CORRECTION_PHRASE.search(" ".join(words)) \
+                    or joins_commands(words) or any(w in CORRECTION_WORDS for w in words) \
+                    or CORRECTION_PHRASE.search(" ".join(words)) \
                     or (words and words[0] in NOT_A_NAME_START) \
                     or any(PURPOSE.match(" ".join(words[i:])) for i in range(1, len(words))) \
                     or self._holds_a_command(words):
@@ -271,7 +279,7 @@ class Matcher:
         """The command with its correction applied (see the module docstring); a correction
         word cuts the sentence like a comma ("temp to 25 no no 22")."""
         pieces = tidied([p for p in (normalize(p) for p in clauses_of(
-            _MARKED.sub(r", \1", transcript))) if p])  # "fan on ... gentle, level two"
+            MARKED.sub(r", \1", transcript))) if p])  # "fan on ... gentle, level two"
         heard = clauses_of(transcript)  # the pauses the recogniser marked (words before)
         paused = {len(normalize(" ".join(heard[:n])).split()) for n in range(len(heard))}
         for index in range(len(pieces) - 1, 0, -1):
@@ -355,6 +363,7 @@ class Matcher:
             if parses and not joined and start < len(words) and is_why(" ".join(
                     piece)) and not any(w in AMOUNT_WORDS or w[0].isdigit() for w in piece):
                 continue  # why, between two commands ("..., the kids are getting out, then")
+            said_too = bool(parses) and joined and without_same_again(piece) != piece
             if parses and joined:  # "... and the sunroof too", "... then close it again"
                 piece = restored(without_same_again(piece))
             if parses and PRONOUN.match(" ".join(w for w in piece if w not in CORRECTIONS)) \
@@ -366,7 +375,7 @@ class Matcher:
             if parses and parsed.tool != parses[-1].tool and not self.fit.names_its_tool(
                     parsed, parses[-1], piece):
                 return None  # "heat my seat to 3 and the passenger's to 1" is about the seat
-            parses.append(parsed)
+            parses.append(lent_too(parsed, parses[-1]) if said_too else parsed)
         return tuple(parses)
 
     def _piece(self, piece: list[str], before: Parse | None, joined: bool,
@@ -389,12 +398,3 @@ class Matcher:
         if loose is not None and before is not None and not says_what_to_do(loose):
             return None  # a thing named after a pause is no command ("open the sunroof, just a
         return parsed or loose  # track" heard for "a crack" is not "play")
-
-
-_MARKED = re.compile(r"(?i)(?<![,;.]) \b(no no|no wait|oh wait|oh no|no sorry|sorry i mean|"
-                     r"(er |um |uh )?i meant?|no|sorry|make that|actually|scratch that|wait|nah|"
-                     r"i beg your pardon|correction|(oh )?(hang|hold) on( i meant?)?)\b")
-"""Correction words said without a pause the recogniser marked with a comma."""
-_CORRECTION_WORDS = frozenset(("no", "sorry", "actually", "instead", "wait", "correction"))
-_CORRECTION_PHRASE = re.compile(r"\b(i mean|i meant|or rather|make that|scratch that|hold on|"
-                                r"hang on)\b")

@@ -59,7 +59,6 @@ def test_the_direction_of_a_complaint_follows_the_car() -> None:
     "the engine is hot",                              # something else is hot
     "the coffee is too hot",
     "he went to the shops and the car went hot",      # a story
-    "warm it up a bit say 24",                        # "warm" as a verb is no complaint
     "the kids can't see their books back here",       # no declared complaint says this
     "it's lovely in here",
     "make it hot",                                    # a request for heat, not a complaint
@@ -67,6 +66,14 @@ def test_the_direction_of_a_complaint_follows_the_car() -> None:
 ])
 def test_what_is_no_complaint_moves_nothing(text: str) -> None:
     assert _calls(text) == []
+
+
+def test_warm_as_a_verb_is_no_complaint() -> None:
+    """A request with its refinement (the step's own value since round 12), not a complaint."""
+    plan = understander().understand("warm it up a bit say 24", DEFAULT_STATE)
+    assert plan is not None and not plan.inferred
+    assert [(c.tool, dict(c.args)) for c in plan.calls] == [
+        ("set_temperature", {"celsius": 24.0, "zone": "all"})]
 
 
 def test_complaints_that_disagree_are_not_read() -> None:

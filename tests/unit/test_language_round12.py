@@ -199,3 +199,20 @@ def test_a_bare_value_after_a_step_is_the_steps_own_value(text: str, calls: Call
 def test_a_bare_value_against_the_steps_direction_is_asked() -> None:
     plan = understander().understand("louder ... twenty", STATE)  # the volume is at 40
     assert plan is not None and plan.question is not None and not plan.calls
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("open the back right window a crack and the sunroof too",
+     [("set_window", {"position_pct": 20, "window": "rear_right"}),
+      ("set_sunroof", {"position_pct": 20})]),
+    ("open my window halfway and the sunroof as well",
+     [("set_window", {"position_pct": 50, "window": "driver"}),
+      ("set_sunroof", {"position_pct": 50})]),
+    # without "too" nothing is lent: the sunroof opens as asked
+    ("open my window halfway and open the sunroof",
+     [("set_window", {"position_pct": 50, "window": "driver"}),
+      ("set_sunroof", {"position_pct": 100})]),
+])
+def test_too_lends_the_amount_to_another_tool(text: str, calls: Calls) -> None:
+    """It opened the sunroof fully after "the back right window a crack and the sunroof too"."""
+    assert _plan(text) == (calls, False)
