@@ -12,8 +12,8 @@ import logging
 import math
 import re
 import time
-from dataclasses import dataclass
 
+from daemon.manual.clauses import asking_clause
 from daemon.manual.document import Section
 from daemon.manual.gate import Gate
 from daemon.manual.grounding import ungrounded
@@ -32,6 +32,7 @@ from daemon.manual.kinds import (
     without_purpose,
 )
 from daemon.manual.related import RelatedWords
+from daemon.manual.settings import AnswerSettings
 from daemon.manual.speak import spoken
 from daemon.manual.types import NOT_COVERED, ManualAnswer
 
@@ -49,39 +50,7 @@ _NEXT_STEP = re.compile(r"^(Then|After that)\b")
 """A step that follows another: it reads well alone, so the step before it comes along only
 when both fit in `AnswerSettings.max_chars`."""
 
-
-@dataclass(frozen=True)
-class AnswerSettings:
-    """How answers are chosen.
-
-    Attributes:
-        min_score: the best section's BM25 score below which the manual "doesn't cover" the
-            question (chosen on the tune split of tools/eval_sets/manual_questions.yaml).
-        min_coverage: the share of the question's words (weighted by how rare they are in
-            the manual) the best section must contain, 0-1; below it the manual "doesn't
-            cover" the question ("what time does the bakery close" shares "close" with the
-            windows but "bakery" with nothing).
-        full_coverage_score: the lower BM25 score enough when the section uses every word of
-            the question ("what can you do" has one word to score with).
-        unknown_df: the document frequency given to a word the manual never uses (the
-            smaller, the more such a word counts against covering the question).
-        title_word_weight: how much a word of the section's title counts when its sentences
-            are scored (retrieval found the topic; the sentence is found by what else the
-            question asks: "coolant *level*").
-        max_sentences: sentences in an answer.
-        max_chars: characters in an answer (a second sentence that would pass it is left out).
-        intro: said before every answer from the manual, citing it ("Here's what the manual
-            says."); pre-rendered by the pipeline, so it plays at once; "" for none.
-    """
-
-    min_score: float = 2.0
-    min_coverage: float = 0.55
-    full_coverage_score: float = 1.0
-    unknown_df: float = 0.5
-    title_word_weight: float = 0.5
-    max_sentences: int = 2
-    max_chars: int = 260
-    intro: str = ""
+_DEFAULTS = AnswerSettings()
 
 
 class Answerer:
@@ -94,7 +63,7 @@ class Answerer:
             (daemon/manual/gate.py); None: the word rules alone.
     """
 
-    def __init__(self, index: ManualIndex, settings: AnswerSettings = AnswerSettings(),
+    def __init__(self, index: ManualIndex, settings: AnswerSettings = _DEFAULTS,
                  gate: Gate | None = None) -> None:
         self.index = index
         self.settings = settings
@@ -201,6 +170,32 @@ class Answerer:
         return True
 
     def covers(self, question: str, hit: Hit) -> bool:
+        """Whether the section of ``hit`` matches ``question`` (`_covers`) or the clause of it
+        that asks, apart from the driver's situation around it (`clauses.asking_clause`: "...,
+        how much air in the back tyres"): when that clause has a word naming a topic (not
+        only `text.WEAK_WORDS`: "how do I start the car" after "the fob is dead") and the
+        section is the closest in meaning to the whole question (`Gate.closest`; without
+        the gate: the whole question names no other section's topic this one lacks)."""
+        if self._covers(question, hit):
+            return True
+        clause = asking_clause(question)
+        if clause is None or not self._content(clause) - self._weak:
+            return False
+        sid = hit.section.id
+        closest = None if self.gate is None else self.gate.closest(question)
+        return (closest == sid if closest is not None else not self._foreign(question, sid)
+                ) and self._covers(clause, hit)
+
+    def _foreign(self, question: str, sid: str) -> bool:
+        """Whether ``question`` has a word naming another section's topic (`_names_topic`)
+        that section ``sid`` never uses ("a *heated* steering wheel" is not the power
+        steering light)."""
+        have = self._terms[sid] | self._forms(question, sid)
+        asked = set(self.index.analyzer.question_terms(question, topic=True))
+        return any(self._names_topic(t, asked) and t not in have and t not in self._attribute
+                   for t in self._content(question))
+
+    def _covers(self, question: str, hit: Hit) -> bool:
         """Whether the section of ``hit`` matches ``question`` well enough to answer it.
 
         The question's content words (`text.WEAK_WORDS` left out: "keep", "put", "light")
@@ -215,14 +210,11 @@ class Answerer:
         s = self.settings
         sid = hit.section.id
         content = self._content(question)
-        have = self._terms[sid] | self._forms(question, sid)
         if not content & self._anchors[sid] or uncounted(question, hit.section.text):
             return False  # no word of the section's own ("weather" in a demisting tip)
         if len(content) == 1 and not content <= self._topic[sid]:
             return False
-        asked = set(self.index.analyzer.question_terms(question, topic=True))
-        if any(self._names_topic(t, asked) and t not in have and t not in self._attribute
-               for t in content):
+        if self._foreign(question, sid):
             return False  # another section's topic, not this one's
         coverage = self.coverage(question, hit.section)
         value = value_of(question)

@@ -157,6 +157,16 @@ class Gate:
         np.maximum.at(best_sentence, vectors.owner, vectors.sentences @ vector)
         return np.asarray((vectors.whole @ vector + best_sentence) / 2.0, dtype=np.float64)
 
+    def closest(self, question: str) -> str | None:
+        """The id of the section closest in meaning to ``question``; None when the sentence
+        model cannot be used."""
+        if self._broken:
+            return None
+        try:
+            return self._sections[int(np.argmax(self.closeness(question)))].id
+        except ModelError:
+            return None
+
     def features(self, question: str, hits: list[Hit], covered: Hit | None) -> tuple[
             int, Features]:
         """The closest section's index, and the features for ``question`` (``hits``: BM25's

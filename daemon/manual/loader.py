@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from daemon.manual.answer import Answerer, AnswerSettings
+from daemon.manual.answer import Answerer
 from daemon.manual.config import ManualConfig
 from daemon.manual.document import load_manual
 from daemon.manual.gate import Gate
 from daemon.manual.index import ManualIndex
 from daemon.manual.meaning import load_embedder
 from daemon.manual.sentence_model import require_sentence_model
+from daemon.manual.settings import AnswerSettings
 from daemon.manual.vectors import stored_path
 
 _LOG = logging.getLogger(__name__)
