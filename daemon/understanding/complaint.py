@@ -64,6 +64,11 @@ class _Hit:
         return 0 if self.about is None else self.about[1] - self.about[0]
 
 
+_CONTENT = re.compile(r"\b(?:(?:the|my|our|his|her) )?\w+ (?:side )?(?:is|are|s|seems|feels) "
+                      r"(?:fine|ok|okay|alright|all right|good|happy|comfortable|perfect)\b")
+"""A place said to be fine: not where the complaint is."""
+
+
 def _find(words: list[str], phrase: str) -> tuple[int, int] | None:
     """Where ``phrase`` is said in ``words`` (a word may carry the "s" normalising leaves of
     "'s": "my bum's" -> "bums")."""
@@ -98,7 +103,7 @@ class ComplaintReader:
         parsed = None if found is None else clause(found[0])
         if found is None or parsed is None:
             return None
-        means, rest = found
+        means, rest = found[0], _CONTENT.sub(" ", found[1])  # "..., the passenger is fine"
         singular = re.sub(r"\b(\w{3,}[^s])s\b", r"\1", rest)  # "my sides" -> "my side"
         elsewhere = False
         for place, value in self._places:

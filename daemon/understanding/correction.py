@@ -126,8 +126,12 @@ def tidied(pieces: list[str]) -> list[str]:
 def without_enough(words: list[str]) -> list[str]:
     """Refining words without what says they are enough ("level one is fine" -> "level 1"),
     that only they are wanted ("only halfway" -> "halfway") or hedges it (`_HEDGE`)."""
-    text = _HEDGE.sub("", _ENOUGH.sub("", " ".join(words)))
-    return [w for w in text.split() if w not in ("only", "just")]
+    text = " ".join(words)
+    enough = _ENOUGH.search(text)
+    if enough is not None and any(_NUMBER.fullmatch(w) or w in AMOUNT_WORDS
+                                  for w in text[:enough.start()].split()):
+        text = text[:enough.start()]  # a value is enough; "the passenger is fine" says no value
+    return [w for w in _HEDGE.sub("", text).split() if w not in ("only", "just")]
 
 
 def pause_cuts(words: list[str]) -> Iterator[int]:
@@ -342,6 +346,7 @@ def hesitated(transcript: str) -> str:
     return " ".join(out)
 
 
+_ONCE_MORE = frozenset(("again", "once more", "one more time", "too", "as well", "more"))
 _FILLERS = HESITATIONS | frozenset(("ok", "okay", "so", "oh", "right", "well", "yeah"))
 _RESTART_VERBS = LENT_VERBS | {"play", "call", "ring", "phone", "navigate", "skip", "go"}
 
@@ -355,8 +360,9 @@ def restarted(transcript: str) -> str:
     for index, clause in enumerate(clauses):
         words = [w for w in normalize(clause).split() if w not in _FILLERS]
         after = normalize(clauses[index + 1]).split() if index + 1 < len(clauses) else []
-        if words and len(words) < len(after) and after[:len(words)] == words:
-            continue  # begun, then said again in full
+        if words and len(words) < len(after) and after[:len(words)] == words \
+                and " ".join(after[len(words):]) not in _ONCE_MORE:
+            continue  # begun, then said again in full ("louder, louder again" is two)
         kept.append(clause)
     words = ",".join(kept).split()
     plain = [normalize(w) for w in words]

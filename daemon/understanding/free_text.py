@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from daemon.understanding.edges import CLAUSE_STARTS
 from daemon.understanding.joins import SAYS_WHAT_TO_DO, SPLIT_WORDS
 from daemon.understanding.parse import Parse
-from daemon.understanding.text import normalize
-from vehicle_tools.language import CORRECTIONS, FreeText
+from daemon.understanding.text import normalize, original_words, trim_polite
+from vehicle_tools.language import CORRECTIONS, FreeText, SlotList
 
 
 def broken_free_text(value: str) -> bool:
@@ -108,3 +108,23 @@ def joins_commands(words: list[str]) -> bool:
                 or any(w[0].isdigit() or w in _JOINS for w in rest):
             return True
     return False
+
+
+def spoken_free_text(slot: SlotList | None, value: str, original: str) -> str:
+    """The driver's own wording of a free-text ``value`` (as ``original`` says it, its case
+    kept), without trailing politeness and, where ``slot`` declares it, without a leading
+    lower-case article or filler; empty when it names nothing ("the last song again")."""
+    text = original_words(original, trim_polite(
+        value, address=isinstance(slot, FreeText) and slot.addressed))
+    if not isinstance(slot, FreeText):
+        return text.strip(" ,.!?;:")
+    if slot.drop_article:
+        text = re.sub(r"^(the|a|an)\s+", "", text)
+    for filler in sorted(slot.fillers, key=len, reverse=True):
+        if text.startswith(filler + " "):
+            text = text[len(filler) + 1:]
+            break
+    text = text.strip(" ,.!?;:")
+    if slot.not_alone and all(w in slot.not_alone for w in normalize(text).split()):
+        return ""
+    return text

@@ -17,6 +17,9 @@ SAYS_WHAT_TO_DO = LENT_VERBS | frozenset((
 SPLIT_WORDS = frozenset(w for joiner in SPLITTERS for w in joiner.split())
 """The words that join two commands ("and", "then")."""
 _TAGS = frozenset(TAGS)
+_JOINERS = tuple(sorted((tuple(j.split()) for j in SPLITTERS), key=len, reverse=True))
+_JOINERS_AT_END = tuple(j for j in _JOINERS if j != ("after", "that"))
+"""At the end, "after that" says which one ("the one after that"), no join."""
 
 
 def says_what_to_do(parse: Parse) -> bool:
@@ -61,11 +64,20 @@ def as_whole(first: Parse, second: Parse) -> Parse | None:
 def drop_joiners(piece: list[str]) -> list[str]:
     """``piece`` without joining words at its ends ("and then ...") and without dialect tags
     at its end ("aircon on lah and fan to four": "aircon on", `TAGS`)."""
-    while piece and piece[0] in SPLIT_WORDS:
-        piece = piece[1:]
-    while piece and (piece[-1] in SPLIT_WORDS or piece[-1] in _TAGS):
-        piece = piece[:-1]
+    while piece and (joiner := _joiner_at(piece, start=True)):
+        piece = piece[joiner:]
+    while piece and (joiner := _joiner_at(piece, start=False) or int(piece[-1] in _TAGS)):
+        piece = piece[:-joiner]
     return piece
+
+
+def _joiner_at(piece: list[str], *, start: bool) -> int:
+    """How many words of a whole joiner (`SPLITTERS`) ``piece`` starts (or ends) with: 0 for
+    none ("that" alone joins nothing)."""
+    for joiner in _JOINERS if start else _JOINERS_AT_END:
+        if (piece[:len(joiner)] if start else piece[-len(joiner):]) == list(joiner):
+            return len(joiner)
+    return 0
 
 
 def comma_points(transcript: str, words: list[str]) -> set[int]:

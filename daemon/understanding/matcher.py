@@ -14,8 +14,8 @@ Anything else is not understood (None): never a partial action. Pure; hassil mat
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
-import re
 
 from hassil import recognize_all
 from hassil.recognize import RecognizeResult
@@ -61,6 +61,7 @@ from daemon.understanding.free_text import (
     comma_in_free_text,
     joins_commands,
     names_a_device,
+    spoken_free_text,
 )
 from daemon.understanding.grammar import Grammar, compile_language
 from daemon.understanding.groups import grouped, groups_of
@@ -80,12 +81,10 @@ from daemon.understanding.stammer import unstammered
 from daemon.understanding.text import (
     clauses_of,
     normalize,
-    original_words,
     plain_requests,
     plain_verbs,
-    trim_polite,
 )
-from vehicle_tools.language import CORRECTIONS, ArgValue, FreeText
+from vehicle_tools.language import CORRECTIONS, ArgValue
 from vehicle_tools.registry import Registry
 
 MAX_SPLITS = 4
@@ -164,23 +163,8 @@ class Matcher:
         return Parse(block.tool, args, frozenset(said), block, text, frozenset(doubtful))
 
     def free_text(self, name: str, value: str, original: str) -> str:
-        """The driver's own wording of a free-text slot, without trailing politeness and, where
-        declared, without a leading lower-case article."""
-        slot = self.grammar.lists.get(name)
-        text = original_words(original, trim_polite(
-            value, address=isinstance(slot, FreeText) and slot.addressed))
-        if not isinstance(slot, FreeText):
-            return text.strip(" ,.!?;:")
-        if slot.drop_article:
-            text = re.sub(r"^(the|a|an)\s+", "", text)
-        for filler in sorted(slot.fillers, key=len, reverse=True):
-            if text.startswith(filler + " "):
-                text = text[len(filler) + 1:]
-                break
-        text = text.strip(" ,.!?;:")
-        if slot.not_alone and all(w in slot.not_alone for w in normalize(text).split()):
-            return ""  # "the last song again": no name in it
-        return text
+        """The driver's own wording of the free-text slot ``name`` (`spoken_free_text`)."""
+        return spoken_free_text(self.grammar.lists.get(name), value, original)
 
     def parse(self, transcript: str) -> tuple[Parse, ...] | None:
         """Every command in ``transcript``, in order; None when not all of it is understood."""
@@ -356,6 +340,7 @@ class Matcher:
         start = 0
         for cut in (*cuts, len(words)):
             joined = words[start] in SPLIT_WORDS  # "and"/"then", not a comma
+            sequenced = "then" in words[start:start + 2]  # "... and then the one after that"
             piece = drop_joiners(words[start:cut])
             start = cut
             if not piece:
@@ -375,6 +360,9 @@ class Matcher:
             if parses and parsed.tool != parses[-1].tool and not self.fit.names_its_tool(
                     parsed, parses[-1], piece):
                 return None  # "heat my seat to 3 and the passenger's to 1" is about the seat
+            if parses and sequenced and (parsed.tool, parsed.args) == (parses[-1].tool,
+                                                                       parses[-1].args):
+                parsed = dataclasses.replace(parsed, follows=True)  # a second skip, not again
             parses.append(lent_too(parsed, parses[-1]) if said_too else parsed)
         return tuple(parses)
 

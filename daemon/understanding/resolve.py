@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol, get_origin
 
 from daemon.understanding.parse import Parse
-from vehicle_tools.language import ArgValue
+from vehicle_tools.language import ArgValue, Language
 from vehicle_tools.registry import Registry
 
 
@@ -117,6 +117,29 @@ class Readings(Protocol):
 
     def get(self, key: str, /) -> object:
         """The value of ``key``, or None."""
+
+
+@dataclass(frozen=True)
+class _After:
+    """Readings with the values a call will set."""
+
+    changed: Mapping[str, object]
+    before: Readings
+
+    def get(self, key: str, /) -> object:
+        return self.changed[key] if key in self.changed else self.before.get(key)
+
+
+def after_call(call: Call, language: Language, state: Readings | None) -> Readings | None:
+    """``state`` as the car will report it once ``call`` ran, for a step said after it
+    ("louder, then louder again": 50, then 60); only the keys of the arguments the call
+    sets (`Language.state_keys`)."""
+    if state is None:
+        return None
+    changed = {key: value for name, value in call.args.items()
+               if (key := _state_key(language.state_keys, name, call.args)) is not None
+               and isinstance(value, int | float) and not isinstance(value, bool)}
+    return _After(changed, state) if changed else state
 
 
 def resolve(parse: Parse, registry: Registry,

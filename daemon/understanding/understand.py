@@ -29,7 +29,15 @@ from daemon.understanding.injection import is_injection
 from daemon.understanding.joins import SAYS_WHAT_TO_DO, says_what_to_do
 from daemon.understanding.matcher import Matcher
 from daemon.understanding.parse import Parse
-from daemon.understanding.resolve import Call, Question, Readings, Unable, complete, resolve
+from daemon.understanding.resolve import (
+    Call,
+    Question,
+    Readings,
+    Unable,
+    after_call,
+    complete,
+    resolve,
+)
 from daemon.understanding.retract import RETRACTED, retracted
 from daemon.understanding.text import normalize
 from vehicle_tools.language import POLITE, FreeText
@@ -142,8 +150,9 @@ class Understander:
                 return Plan(tuple(calls), question=dataclasses.replace(resolved, then=then))
             if isinstance(resolved, Unable):
                 return Plan(tuple(calls), unable=resolved.text)
-            if not calls or calls[-1] != resolved:  # "demister, front, on": one call
-                calls.append(resolved)
+            if not calls or calls[-1] != resolved or parse.follows:  # "demister, front,
+                calls.append(resolved)  # on": one call; "next, then the one after that": two
+                state = after_call(resolved, parse.block.language, state)
         return Plan(tuple(calls), inferred=any(p.inferred for p in parses)
                     or _a_state_asked_about(transcript, parses))
 

@@ -216,3 +216,24 @@ def test_a_bare_value_against_the_steps_direction_is_asked() -> None:
 def test_too_lends_the_amount_to_another_tool(text: str, calls: Calls) -> None:
     """It opened the sunroof fully after "the back right window a crack and the sunroof too"."""
     assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("play the next one and then the one after that",
+     [("media_control", {"action": "next"}), ("media_control", {"action": "next"})]),
+    ("go back to the last song, then louder, then louder again",
+     [("media_control", {"action": "previous"}), ("set_media_volume", {"volume_pct": 50}),
+      ("set_media_volume", {"volume_pct": 60})]),  # each step from where the last one left it
+    ("play the one after that", [("media_control", {"action": "next"})]),  # searched "the one"
+    ("demister, front, on", [("set_defrost", {"on": True, "screen": "front"})]),  # still one
+])
+def test_steps_said_in_sequence_each_run(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
+
+
+def test_a_place_said_to_be_fine_is_not_the_complaints() -> None:
+    """It proposed cooling the passenger's side: "the passenger is fine" read as a correction."""
+    plan = understander().understand("I'm baking on my side, the passenger is fine", STATE)
+    assert plan is not None and plan.inferred
+    assert [(c.tool, dict(c.args)) for c in plan.calls] == [
+        ("set_temperature", {"celsius": 20.0, "zone": "driver"})]

@@ -102,7 +102,8 @@ MEDIA_CONTROL_LANGUAGE = Language(
         Sentences((f"(next|skip [ahead|forward] [to the next]) [{_AUDIO}|one]",
                    f"skip [this|the] [{_AUDIO}|one]",
                    f"(play|go to) the next [{_AUDIO}|one]",
-                   f"i (dont|do not) like (this|the) {_AUDIO}"),
+                   f"i (dont|do not) like (this|the) {_AUDIO}",
+                   f"[(go to|play|skip to)] the ({_AUDIO}|one) after [(this|that) [one]]"),
                   args={"action": "next"}),
         Sentences((f"(previous|last) {_AUDIO}", "previous one", f"back one [{_AUDIO}]",
                    f"(play|go back to) the (previous|last) "
