@@ -49,7 +49,8 @@ def as_whole(first: Parse, second: Parse) -> Parse | None:
     stands for together (its language's ``wholes``: the front and the rear screen are
     ``screen="all"``); else None."""
     if first.tool != second.tool or first.args.keys() != second.args.keys() or any(
-            p.toward or p.inferred or p.block.sentences.relative for p in (first, second)):
+            p.toward or p.inferred or p.follows or p.block.sentences.relative
+            for p in (first, second)):
         return None  # a step is relative to each target's own reading
     differ = [k for k in first.args if first.args[k] != second.args[k]]
     if len(differ) != 1 or differ[0] not in first.block.language.wholes:

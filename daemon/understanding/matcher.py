@@ -360,9 +360,11 @@ class Matcher:
             if parses and parsed.tool != parses[-1].tool and not self.fit.names_its_tool(
                     parsed, parses[-1], piece):
                 return None  # "heat my seat to 3 and the passenger's to 1" is about the seat
-            if parses and sequenced and (parsed.tool, parsed.args) == (parses[-1].tool,
-                                                                       parses[-1].args):
-                parsed = dataclasses.replace(parsed, follows=True)  # a second skip, not again
+            again = bool(parses) and (parsed.tool, parsed.args) == (parses[-1].tool,
+                                                                   parses[-1].args)
+            if (sequenced and again) or (said_too and parsed.tool == parses[-1].tool):
+                parsed = dataclasses.replace(parsed, follows=True)  # a second skip; "the rear
+                # demister on and the front one too" asks for each on its own
             parses.append(lent_too(parsed, parses[-1]) if said_too else parsed)
         return tuple(parses)
 

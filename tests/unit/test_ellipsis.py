@@ -37,8 +37,9 @@ def _question(text: str) -> str:
     ("open my window and the passenger one",
      [("set_window", {"position_pct": 100, "window": "driver"}),
       ("set_window", {"position_pct": 100, "window": "passenger"})]),
-    ("rear defrost on and the front one too",  # both screens: one call (wholes)
-     [("set_defrost", {"on": True, "screen": "all"})]),
+    ("rear defrost on and the front one too",  # "too": each asked for on its own
+     [("set_defrost", {"on": True, "screen": "rear"}),
+      ("set_defrost", {"on": True, "screen": "front"})]),
     ("turn the fog lights on and the radio off",
      [("set_lights", {"on": True, "light": "fog_lights"}), ("media_control", {"action": "pause"})]),
     ("close the windows and the sunroof too",

@@ -114,7 +114,11 @@ def test_a_remark_before_the_commands_asks_for_nothing(text: str, calls: Calls) 
 
 @pytest.mark.parametrize(("text", "calls"), [
     ("defrost the front and the back, roger", [("set_defrost", {"on": True, "screen": "all"})]),
-    ("rear demister on and the front one too", [("set_defrost", {"on": True, "screen": "all"})]),
+    ("defrost on front and back", [("set_defrost", {"on": True, "screen": "all"})]),
+    # "too" asks for each on its own: two calls, as said
+    ("rear demister on and the front one too",
+     [("set_defrost", {"on": True, "screen": "rear"}),
+      ("set_defrost", {"on": True, "screen": "front"})]),
     ("heat the driver seat and the passenger seat to two",
      [("set_seat_heating", {"level": 2, "seat": "all"})]),
     # different values, or a different target set: one call each, as said
