@@ -64,4 +64,5 @@ def test_without_the_gate_a_clause_needs_no_other_topic_named() -> None:
     assert without is not None
     answer = without.answer("the lane's narrow up here, how do i tuck the side mirrors in")
     assert answer.section_id == "mirrors"
-    assert not without.answer("the key fob died on me, how do I start the car").covered
+    assert without.answer("the key fob died on me, how do I start the car").section_id != (
+        "jump-starting")
