@@ -136,6 +136,21 @@ class Complaint:
 
 
 @dataclass(frozen=True)
+class Wonder:
+    """What a driver unsure of something the car can read says about it ("I wonder if a
+    tyre's gone soft", "not sure I put it in park"): read as the query, asked about first
+    (daemon/understanding/wonder.py), only for a tool that reads the car.
+
+    Attributes:
+        said: phrases, in normalised words, that name the reading ("tyre", "in park").
+        means: a sentence of the tool's own templates that reads it.
+    """
+
+    said: tuple[str, ...]
+    means: str
+
+
+@dataclass(frozen=True)
 class Group:
     """Several targets named at once ("the back windows"): the request is read once for each
     member, and runs as one call per member, in order (daemon/understanding/groups.py).
@@ -181,6 +196,7 @@ class Language:
             heater on" -> "Which seat?", like an unnamed window.
         groups: targets named together (`Group`: "the back windows" are the rear left and
             the rear right window).
+        wonders: what a driver unsure of a reading says about it (`Wonder`).
         wholes: for an argument whose one value stands for every target (``screen="all"``
             is the front and the rear screen), that value and the targets: the same request
             said for each of them in a row runs as one call ("defrost the front and the
@@ -201,6 +217,7 @@ class Language:
     complaints: tuple[Complaint, ...] = ()
     asked_unnamed: frozenset[str] = frozenset()
     groups: tuple[Group, ...] = ()
+    wonders: tuple[Wonder, ...] = ()
     wholes: Mapping[str, tuple[str, frozenset[str]]] = field(
         default_factory=lambda: MappingProxyType({}))
     referent: str = ""

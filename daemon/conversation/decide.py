@@ -202,13 +202,13 @@ class Decider:
 
     def _instead_of(self, request: TurnInput, plan: Plan) -> str | None:
         """The manual's answer to a question the fast path read only through free text ("how
-        do I get to the 12 volt battery" -> navigate_to): when the manual covers both that text
-        and the question; None: the plan stands."""
-        if self._manual is None:
-            return None
-        free = yields_to_manual(request.text, [(c.tool, c.args) for c in plan.calls],
-                                gave_up=plan.question is None and not plan.refusal)
-        if not free or not self._manual.answer(free).covered:
+        do I get to the 12 volt battery" -> navigate_to) or as a doubt about a reading, when
+        the manual covers it; None: the plan stands."""
+        doubt = plan.inferred and all(c.tool.startswith("get_") for c in plan.calls)
+        free = request.text if doubt and for_the_manual(request.text) else yields_to_manual(
+            request.text, [(c.tool, c.args) for c in plan.calls],
+            gave_up=plan.question is None and not plan.refusal)
+        if not free or self._manual is None or not self._manual.answer(free).covered:
             return None
         return self._from_manual(request, must_answer=False)
 

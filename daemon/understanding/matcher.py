@@ -84,6 +84,7 @@ from daemon.understanding.text import (
     plain_requests,
     plain_verbs,
 )
+from daemon.understanding.wonder import WonderReader
 from vehicle_tools.language import CORRECTIONS, ArgValue
 from vehicle_tools.registry import Registry
 
@@ -110,6 +111,7 @@ class Matcher:
         self.loose = LooseReader(self.grammar, self._topics)
         self.fit = Fit(self.grammar, registry)
         self.complaints = ComplaintReader(registry, self.grammar.lists)
+        self.wonders = WonderReader(registry)
         self.groups = groups_of(tool.language for tool in registry if tool.language)
         self._referents = referents(registry)
         self._registry = registry
@@ -187,7 +189,8 @@ class Matcher:
         plain = plain_verbs(transcript)  # "whack the temp up to 23": "put the temp up to 23"
         if plain != transcript:
             return self.parse(plain)
-        loose = self._loose_one(text) or self.complaints.read(text, self.clause)  # loosely
+        loose = self._loose_one(text) or self.complaints.read(text, self.clause) \
+            or self.wonders.read(text, self.clause)  # loosely
         return None if loose is None else (loose,)  # (loose.py), or what is wrong
 
     def _corrected_or_split(self, text: str, transcript: str) -> tuple[Parse, ...] | None:

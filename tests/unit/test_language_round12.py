@@ -241,3 +241,31 @@ def test_a_place_said_to_be_fine_is_not_the_complaints() -> None:
     assert plan is not None and plan.inferred
     assert [(c.tool, dict(c.args)) for c in plan.calls] == [
         ("set_temperature", {"celsius": 20.0, "zone": "driver"})]
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("the car feels like it's pulling left, I wonder if a tyre's gone soft",
+     [("get_vehicle_status", {"item": "tire_pressure"})]),
+    ("I need to know if we'll reach the next town on what's in the tank",
+     [("get_vehicle_status", {"item": "range"})]),  # the longest phrase: not the fuel level
+    ("I've a feeling one of the doors isn't shut properly",
+     [("get_vehicle_status", {"item": "doors"})]),
+    ("i can't remember if i put it in park", [("get_vehicle_status", {"item": "gear"})]),
+    ("I'd like to know when we'll roll into the lake cabin", [("get_eta", {})]),
+])
+def test_a_doubt_about_a_reading_reads_it_asked_first(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, True)
+
+
+@pytest.mark.parametrize("text", [
+    "what psi for the back tires when the car is fully loaded",  # the manual's
+    "do the doors lock automatically when I drive off",
+    "I want to know which petrol to buy",
+    "how long is the car in millimetres, i need to know if it fits my garage",
+    "when do I need to change the tyres",
+    "I wonder if you could play some jazz and check the tyres",  # a command: not a doubt
+])
+def test_no_doubt_is_read_from_a_manual_question_or_a_command(text: str) -> None:
+    from daemon.understanding.text import normalize
+    matcher = understander().matcher
+    assert matcher.wonders.read(normalize(text), matcher.clause) is None

@@ -11,7 +11,7 @@ from typing import Literal
 from pydantic import Field
 
 from vehicle_tools.errors import ToolError
-from vehicle_tools.language import Language, Sentences, values
+from vehicle_tools.language import Language, Sentences, Wonder, values
 from vehicle_tools.registry import Report, Tool, ToolArgs
 from vehicle_tools.state import VehicleState
 from vehicle_tools.tools.common import number
@@ -214,6 +214,23 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
         ("(gear|gearbox|transmission)", "gear"),
         ("(tire|tyre) pressure[s]", "tire_pressure"),
         ("(door|doors|door locks|locks)", "doors"))},
+    wonders=(
+        Wonder(("tyre", "tyres", "tire", "tires", "flat", "gone soft", "going soft",
+                "puncture", "pulling to one side", "pulling left", "pulling right"),
+               "check the tyre pressure"),
+        Wonder(("door", "doors", "lock up", "locked up", "locked the car", "lock the car",
+                "shut properly", "properly shut"), "are the doors locked"),
+        Wonder(("in park", "in gear", "gear", "gearbox", "in reverse", "in neutral"),
+               "what gear am i in"),
+        Wonder(("fuel", "petrol", "diesel", "gas", "tank"), "whats the fuel level"),
+        Wonder(("enough fuel", "enough in the tank", "enough petrol", "enough diesel",
+                "enough gas", "reach the next", "make it to the next", "get back on"),
+               "whats the range"),
+        Wonder(("speeding", "how fast", "too fast", "over the limit", "the speed limit"),
+               "how fast am i going"),
+        Wonder(("mileage", "odometer", "miles are on", "kilometres are on", "kilometers are on",
+                "miles on", "kilometres on", "has done", "have done"),
+               "whats the odometer reading")),
 )
 
 

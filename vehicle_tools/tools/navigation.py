@@ -9,7 +9,7 @@ from pydantic import AfterValidator, Field
 from vehicle_tools.commands import DbusCall
 from vehicle_tools.dbus_api import NAV_NOT_FOUND, NAVIGATION, PHONE, UNKNOWN_CONTACT
 from vehicle_tools.errors import ToolError
-from vehicle_tools.language import FreeText, Language, Sentences
+from vehicle_tools.language import FreeText, Language, Sentences, Wonder
 from vehicle_tools.names import Directory
 from vehicle_tools.registry import Report, Tool, ToolArgs
 from vehicle_tools.safety import RateLimit, ToolPolicy
@@ -170,6 +170,8 @@ GET_ETA_LANGUAGE = Language(sentences=(Sentences((
     "how long (will it|is it going to|itll|does it) take [(us|me)] [to get there]",
 )),),
     model_examples=(("when do we get there", {}),),
+    wonders=(Wonder(("get there", "get in", "arrive", "roll into", "roll in", "be there",
+                     "how long", "how much longer", "eta", "arrival"), "when will we arrive"),),
 )
 
 
