@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from daemon.understanding.parse import Parse
 from daemon.understanding.text import normalize
-from vehicle_tools.language import CORRECTIONS, POLITE, FreeText, SlotList, Values
+from vehicle_tools.language import CORRECTIONS, EDGE_WORDS, POLITE, FreeText, SlotList, Values
 
 MAX_SPAN = 3
 """At most this many words before the correction are replaced by the correcting words."""
@@ -285,6 +285,7 @@ def overridden(earlier: Parse, later: Parse) -> Parse | None:
     return toward(earlier, later)
 
 
+_EDGES = frozenset(EDGE_WORDS)
 _VALUE_UNITS = frozenset(("percent", "degrees", "degree", "level", "notch", "speed", "point"))
 
 
@@ -297,7 +298,7 @@ def stepped_to(first: Parse, after: list[str], topics: Iterable[str],
     name the step's tool, tried in order ("volume to 65")."""
     if first.block.sentences.relative is None or any(k in first.said for k in targets(first)):
         return None
-    words = [w for w in without_enough(after) if w not in POLITE_WORDS]
+    words = [w for w in without_enough(after) if w not in POLITE_WORDS and w not in _EDGES]
     if sum(1 for w in words if _NUMBER.fullmatch(w)) != 1 or not all(
             _NUMBER.fullmatch(w) or w in _VALUE_UNITS for w in words):
         return None

@@ -269,3 +269,12 @@ def test_no_doubt_is_read_from_a_manual_question_or_a_command(text: str) -> None
     from daemon.understanding.text import normalize
     matcher = understander().matcher
     assert matcher.wonders.read(normalize(text), matcher.clause) is None
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("turn up the tunes ... seventy five brah", [("set_media_volume", {"volume_pct": 75})]),
+    ("put the volume on forty", [("set_media_volume", {"volume_pct": 40})]),
+])
+def test_a_tag_after_a_refining_value_and_the_volume_on_a_number(text: str,
+                                                                 calls: Calls) -> None:
+    assert _plan(text) == (calls, False)

@@ -174,8 +174,8 @@ SET_MEDIA_VOLUME_LANGUAGE = Language(
                   means="turn the music up"),
     ),
     sentences=(
-        Sentences((f"[(set|turn|put|change|make)] [the] {_VOLUME} [(to|at)] {{percent:volume_pct}} "
-                   "[percent]",
+        Sentences((f"[(set|turn|put|change|make)] [the] {_VOLUME} [(to|at|on)] "
+                   "{percent:volume_pct} [percent]",
                    f"(turn|put) [the] {_VOLUME} (up|down) to {{percent:volume_pct}} [percent]",
                    f"{ADJUST_TO} [the] {_VOLUME} (to|at) {{percent:volume_pct}} [percent]",
                    "volume {percent:volume_pct} [percent]")),
