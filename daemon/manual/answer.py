@@ -29,6 +29,7 @@ from daemon.manual.kinds import (
     signalled,
     uncounted,
     value_of,
+    which_kind,
     without_purpose,
 )
 from daemon.manual.related import RelatedWords
@@ -343,7 +344,7 @@ class Answerer:
         a light said to flash, the sentence for when it flashes; for "how do I", the step
         that starts the procedure ("To pair a phone, ..."); else the best scored."""
         shaped = [i for i in order if kind != "howto" and fits(kind, sentences[i])]
-        value = value_of(question) if kind == "amount" else None
+        value = value_of(question) if kind == "amount" or which_kind(question) else None
         if value is not None:  # "how fast": the sentence with km/h, not any number
             valued = [i for i in order if value.search(sentences[i])]
             shaped = valued + [i for i in shaped if i not in valued]

@@ -14,8 +14,9 @@ Kind = Literal["meaning", "action", "amount", "where", "howto", "other"]
 
 _KINDS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     # a distance or a count asked for is an amount, even after a light or "can I still"
-    ("amount", re.compile(r"\bhow (far|many)\b", re.I)),
+    ("amount", re.compile(r"\bhow (far|many|long|hard)\b", re.I)),
     ("action", re.compile(r"\bwhat (should|do|must|can) (i|we) do\b|\bwhat to do\b|"
+                          r"\bwhat (should|must) (i|we) (be )?\w+ing\b|"
                           r"\b(what|so what)( happens)? (now|next)\b|\bnow what\b|"
                           r"\bwhat do i do (now|next)\b|"
                           r"\bis it (safe|ok|okay) to\b|"
@@ -77,8 +78,8 @@ _VALUES: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(r"\bevery\b|\d\s*(km|months?|years?)\b")),
     (re.compile(r"\b(what|which) colou?rs?\b|\bcolou?rs?\b", re.I),
      re.compile(r"\b(red|orange|pink|blue|green|white|black|yellow|purple|grey)\b")),
-    (re.compile(r"\b(type|spec|specification|grade|part number)\b|\bwhat \w+ (does|do) (it|they|"
-                r"the \w+) (take|use|need)\b", re.I),
+    (re.compile(r"\b(type|spec|specification|grade|part number|kind of|sort of)\b|"
+                r"\bwhat \w+ (does|do) (it|they|the \w+) (take|use|need)\b", re.I),
      re.compile(r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9][A-Z0-9-]{2,}\b|\b\d+ RON\b")),
     (re.compile(r"\bhow long\b", re.I),
      re.compile(r"\d\s*(seconds?|minutes?|hours?|days?|months?|years?|km|mm|cm|metres)\b")),
@@ -152,6 +153,15 @@ def value_of(question: str) -> re.Pattern[str] | None:
         if asked.search(question):
             return value
     return None
+
+
+_WHICH_KIND = re.compile(r"\b(which|what) (kind|sort|type|make) of\b", re.I)
+
+
+def which_kind(question: str) -> bool:
+    """Whether ``question`` asks which kind of a thing ("what kind of battery goes in the
+    key fob"): the sentence naming its type or code answers it (`value_of`), when one does."""
+    return _WHICH_KIND.search(question) is not None
 
 
 def uncounted(question: str, text: str) -> bool:

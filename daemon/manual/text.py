@@ -53,6 +53,8 @@ SYNONYMS: dict[str, str] = {
     "bong": "chime", "bonging": "chiming", "blower": "fan",
     "clicker": "fob", "keyfob": "fob", "gap": "distance", "undo": "loosen",
     "bum": "seat", "balloon": "airbag",
+    "bags": "luggage", "bag": "luggage", "suitcases": "luggage", "baggage": "luggage",
+    "ring": "call", "ringing": "calling",
     # a person drawn on a light ("the red *fella* with a belt across him")
     "fella": "person", "fellow": "person", "bloke": "person", "figure": "person",
 
@@ -83,6 +85,8 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(tea\s*pot|genie'?s? lamp|aladdin'?s? lamp|magic lamp)\b"), "oil can"),
     (re.compile(r"\b(big |round |large )?ball in front\b"), "airbag in front"),
     (re.compile(r"\bfrom the top\b"), "from above"),
+    # what the car does alone, as the manual says it ("lock *on their own*": by themselves)
+    (re.compile(r"\bon (its|their) own\b"), "by themselves"),
     # a term of address after a comma ("what should I switch off, *pet*", "..., my lover")
     (re.compile(r",\s*(my )?(pet|love|lover|duck|darling|dear|honey|sweetheart|babe|chief|"
                 r"sir|madam|maam|mister|missus)\b(?=\s*(,|$|[?.!]))"), ","),
