@@ -238,11 +238,12 @@ def _say(value: float) -> str:
 
 def verb_of(text: str) -> list[str]:
     """The verb that starts a command, to lend to the next piece ("turn off the seat heating
-    and the demister" -> "turn off"): politeness before it skipped."""
+    and the demister" -> "turn off", "tell me the speed, the fuel" -> "tell me"): politeness
+    before it skipped."""
     words = text.split()
     while words and words[0] in POLITE_WORDS:
         words = words[1:]
-    return words[:2] if len(words) > 1 and words[1] in ("on", "off", "up", "down") \
+    return words[:2] if len(words) > 1 and words[1] in ("on", "off", "up", "down", "me", "us") \
         else words[:1]
 
 

@@ -47,7 +47,9 @@ def grouped(text: str, groups: Sequence[Said], parse: Parser) -> tuple[Parse, ..
         match = group.pattern.search(text)
         if match is None:
             continue
-        readings = [parse(f"{text[:match.start()]}{member}{text[match.end():]}".strip())
+        rest = re.sub(r"^\s+both\b|\s+each$", "", text[match.end():])  # "... both ...",
+        # "... a third each"
+        readings = [parse(f"{text[:match.start()]}{member}{rest}".strip())
                     for member in group.each]
         merged = _merged(readings)
         if merged is not None:

@@ -278,3 +278,22 @@ def test_no_doubt_is_read_from_a_manual_question_or_a_command(text: str) -> None
 def test_a_tag_after_a_refining_value_and_the_volume_on_a_number(text: str,
                                                                  calls: Calls) -> None:
     assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("tell me the speed, the fuel and the eta",  # "tell me" lent to each
+     [("get_vehicle_status", {"item": "speed"}), ("get_vehicle_status", {"item": "fuel"}),
+      ("get_eta", {})]),
+    ("open the rear left and rear right windows a third each",
+     [("set_window", {"position_pct": 33, "window": "rear_left"}),
+      ("set_window", {"position_pct": 33, "window": "rear_right"})]),
+    ("my window and the passenger's both a quarter down",
+     [("set_window", {"position_pct": 25, "window": "driver"}),
+      ("set_window", {"position_pct": 25, "window": "passenger"})]),
+    ("open the driver and passenger windows all the way",  # "all" is the amount's
+     [("set_window", {"position_pct": 100, "window": "driver"}),
+      ("set_window", {"position_pct": 100, "window": "passenger"})]),
+])
+def test_targets_named_together_and_a_lent_request_for_a_reading(text: str,
+                                                                  calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
