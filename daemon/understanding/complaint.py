@@ -64,6 +64,10 @@ class _Hit:
         return 0 if self.about is None else self.about[1] - self.about[0]
 
 
+_NOISE = re.compile(r"\bover (?:the |this )?(?:(?:road|engine|wind|tyre|tire|diesel|traffic) )?"
+                    r"(?:noise|roar|rumble|racket|din|engine|diesel|road|traffic)\b")
+"""What drowns out the music or the voice ("over the road noise", "over the engine"): not
+the engine or the road a complaint is about."""
 _CONTENT = re.compile(r"\b(?:(?:the|my|our|his|her) )?\w+ (?:side )?(?:is|are|s|seems|feels) "
                       r"(?:fine|ok|okay|alright|all right|good|happy|comfortable|perfect)\b")
 """A place said to be fine: not where the complaint is."""
@@ -98,7 +102,7 @@ class ComplaintReader:
     def read(self, text: str, clause: Callable[[str], Parse | None]) -> Parse | None:
         """``text`` (normalised) as the command its complaint means, parsed by ``clause``
         (the matcher's); None when it says no complaint, or several that disagree."""
-        words = text.split()
+        words = _NOISE.sub("over the noise", text).split()  # the engine is no complaint's
         found = self._complaint(words)
         parsed = None if found is None else clause(found[0])
         if found is None or parsed is None:

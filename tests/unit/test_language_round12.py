@@ -297,3 +297,18 @@ def test_a_tag_after_a_refining_value_and_the_volume_on_a_number(text: str,
 def test_targets_named_together_and_a_lent_request_for_a_reading(text: str,
                                                                   calls: Calls) -> None:
     assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("I can barely hear this song over the road noise", [("set_media_volume",
+                                                          {"volume_pct": 50})]),
+    ("I can't hear you over the engine", [("set_assistant_voice", {"volume_pct": 90})]),
+    ("the dome light is blinding me", [("set_lights", {"on": False, "light": "interior"})]),
+])
+def test_what_drowns_out_the_sound_and_a_blinding_light_inside(text: str,
+                                                                calls: Calls) -> None:
+    assert _plan(text) == (calls, True)
+
+
+def test_the_engine_itself_is_still_no_complaint() -> None:
+    assert _plan("the engine is hot") is None
