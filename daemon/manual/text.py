@@ -85,6 +85,12 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(tea\s*pot|genie'?s? lamp|aladdin'?s? lamp|magic lamp)\b"), "oil can"),
     (re.compile(r"\b(big |round |large )?ball in front\b"), "airbag in front"),
     (re.compile(r"\bfrom the top\b"), "from above"),
+    # seats folded "flat" or "down" are folded; what "fits" is what a space holds
+    (re.compile(r"\bfold(ed|s|ing)? (flat|down)\b"), r"fold\1"),
+    (re.compile(r"\b(how much (?:\w+ ){0,2})(?:fits|will fit|can fit|fit)\b"), r"\1holds"),
+    # being online, as the manual says it ("without a *connection*")
+    (re.compile(r"\b(mobile data|phone signal|phone reception|the internet|internet|"
+                r"signal|reception)\b"), "connection"),
     # what the car does alone, as the manual says it ("lock *on their own*": by themselves)
     (re.compile(r"\bon (its|their) own\b"), "by themselves"),
     # a term of address after a comma ("what should I switch off, *pet*", "..., my lover")

@@ -65,3 +65,16 @@ def test_questions_in_drivers_words_are_answered(answerer: Answerer, question: s
     answer = answerer.answer(question)
     assert answer.section_id == section, answer
     assert fact in answer.text, answer.text
+
+
+@pytest.mark.parametrize(("question", "section", "fact"), [
+    ("how much shopping fits in with the rear seats folded down", "boot", "1,250 litres"),
+    ("luggage space with the back seats folded flat", "boot", "1,250 litres"),
+    ("do the maps still work with no signal in the mountains", "navigation-setup",
+     "without a connection"),
+])
+def test_folded_flat_what_fits_and_being_online_are_the_manuals_words(
+        answerer: Answerer, question: str, section: str, fact: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.section_id == section, answer
+    assert fact in answer.text, answer.text
