@@ -83,6 +83,10 @@ class FreeText:
         addressed: a form of address (`EDGE_WORDS`) at the end is the driver's, not part of
             the value ("ring Nuala for me pet" calls Nuala), unless it is all the value
             ("call Honey"). Names and places; not titles ("play Love").
+        paused_tail: a short remark after a pause at the end (no word of the car's language:
+            "call Siobhan, dead on", "play Celia Cruz, oye") is the driver's, not the value's:
+            dropped, and the call asked about first (it may have been part of the name). Not
+            for places ("Main Street, Springfield").
     """
 
     whole_ends: frozenset[str] = frozenset()
@@ -90,6 +94,7 @@ class FreeText:
     fillers: tuple[str, ...] = ()
     not_alone: frozenset[str] = frozenset()
     addressed: bool = False
+    paused_tail: bool = False
 
 
 SlotList = Values | Range | FreeText

@@ -27,6 +27,8 @@ from vehicle_tools.language import CORRECTIONS, RETRACTIONS
 
 MAX_REMARK_WORDS = 8
 """A longer tail is more than a remark: not understood, as before."""
+MAX_NAME_REMARK_WORDS = 3
+"""After a name, at most this many words after the pause may be the driver's remark."""
 
 _FUNCTION = frozenset((
     "the", "a", "an", "my", "our", "your", "his", "her", "their", "its", "this", "that",
@@ -94,3 +96,14 @@ def without_remarks(transcript: str, carrying: frozenset[str]) -> list[tuple[str
 def _a_remark(words: list[str], carrying: frozenset[str]) -> bool:
     return len(words) <= MAX_REMARK_WORDS and not any(
         w in carrying or w[0].isdigit() for w in words)
+
+
+def before_a_remark(value: str, carrying: frozenset[str]) -> str | None:
+    """The name before a short remark said after a pause at its end ("Siobhan, dead on" ->
+    "Siobhan", "Celia Cruz, oye" -> "Celia Cruz"), or None when it ends on none."""
+    head, comma, tail = value.rpartition(",")
+    words = normalize(tail).split()
+    if not comma or not normalize(head) or not words or len(words) > MAX_NAME_REMARK_WORDS \
+            or not _a_remark(words, carrying):
+        return None
+    return head.strip(" ,")

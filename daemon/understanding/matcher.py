@@ -20,7 +20,7 @@ import itertools
 from hassil import recognize_all
 from hassil.recognize import RecognizeResult
 
-from daemon.understanding.aside import PURPOSE, is_why, vocabulary, why_cuts, without_remarks
+from daemon.understanding import aside
 from daemon.understanding.complaint import ComplaintReader
 from daemon.understanding.correction import (
     AMOUNT_WORDS,
@@ -85,7 +85,7 @@ from daemon.understanding.text import (
     plain_verbs,
 )
 from daemon.understanding.wonder import WonderReader
-from vehicle_tools.language import CORRECTIONS, ArgValue
+from vehicle_tools.language import CORRECTIONS, ArgValue, FreeText
 from vehicle_tools.registry import Registry
 
 MAX_SPLITS = 4
@@ -115,7 +115,8 @@ class Matcher:
         self.groups = groups_of(tool.language for tool in registry if tool.language)
         self._referents = referents(registry)
         self._registry = registry
-        self._carrying = vocabulary(self.grammar, (t for ts in self._topics.values() for t in ts))
+        self._carrying = aside.vocabulary(self.grammar, (t for tool in registry
+                                                         for t in tool.topics))
 
     def _whole(self, parse: Parse) -> bool:
         return not isinstance(complete(parse.tool, parse.args, self._registry), Question)
@@ -148,9 +149,14 @@ class Matcher:
         args: dict[str, ArgValue] = dict(block.sentences.args)
         said: set[str] = set()
         doubtful: set[str] = set()
+        remarked = False
         for entity in best.entities_list:
             if entity.is_wildcard:
                 value: ArgValue = self.free_text(entity.name, str(entity.value), original)
+                slot = self.grammar.lists.get(entity.name)
+                if isinstance(slot, FreeText) and slot.paused_tail and (
+                        head := aside.before_a_remark(str(value), self._carrying)):
+                    value, remarked = self.free_text(entity.name, head, original), True  # asked
                 if not str(value).strip():
                     return None
                 if broken_free_text(str(value)):
@@ -162,7 +168,8 @@ class Matcher:
                 value = int(value)
             args[entity.name] = value
             said.add(entity.name)
-        return Parse(block.tool, args, frozenset(said), block, text, frozenset(doubtful))
+        return Parse(block.tool, args, frozenset(said), block, text, frozenset(doubtful),
+                     inferred=remarked)
 
     def free_text(self, name: str, value: str, original: str) -> str:
         """The driver's own wording of the free-text slot ``name`` (`spoken_free_text`)."""
@@ -218,14 +225,14 @@ class Matcher:
         the statement asks for nothing itself. A trailing one that says an amount or a number
         is a refinement, never dropped ("open the window so it's half open")."""
         pieces = clauses_of(transcript, as_said=True)  # "it's noisy, call Dana": Dana
-        if len(pieces) > 1 and is_why(normalize(pieces[0])):
+        if len(pieces) > 1 and aside.is_why(normalize(pieces[0])):
             return self.parse(", ".join(pieces[1:]))
         words = normalize(transcript).split()
-        for cut in why_cuts(words):
+        for cut in aside.why_cuts(words):
             found = self.parse(" ".join(words[:cut]))
             if found is not None:
                 return found
-        for rest, after in without_remarks(transcript, self._carrying):  # "..., over"
+        for rest, after in aside.without_remarks(transcript, self._carrying):  # "..., over"
             found = self.parse(rest)
             if found is not None and not (after and found[-1].free_said()):
                 return found
@@ -249,7 +256,7 @@ class Matcher:
                     or joins_commands(words) or any(w in CORRECTION_WORDS for w in words) \
                     or CORRECTION_PHRASE.search(" ".join(words)) \
                     or (words and words[0] in NOT_A_NAME_START) \
-                    or any(PURPOSE.match(" ".join(words[i:])) for i in range(1, len(words))) \
+                    or any(aside.PURPOSE.match(" ".join(words[i:])) for i in range(1, len(words))) \
                     or self._holds_a_command(words):
                 return True
         return False
@@ -348,7 +355,7 @@ class Matcher:
             start = cut
             if not piece:
                 return None
-            if parses and not joined and start < len(words) and is_why(" ".join(
+            if parses and not joined and start < len(words) and aside.is_why(" ".join(
                     piece)) and not any(w in AMOUNT_WORDS or w[0].isdigit() for w in piece):
                 continue  # why, between two commands ("..., the kids are getting out, then")
             said_too = bool(parses) and joined and without_same_again(piece) != piece

@@ -33,14 +33,18 @@ _COMPARATIVE = {"warm": "warmer", "hot": "hotter", "cold": "colder", "cool": "co
 comparative the templates say."""
 
 
+_ME = re.compile(r"\bme (?=(window|seat|side|door|light|heater|seat heater)s?\b)")
+
+
 def normalize(text: str) -> str:
     """Lower case, spoken numbers as digits, "a touch" / "a wee bit" as "a bit", "more warm"
-    as "warmer", punctuation and apostrophes removed ("driver's" -> "drivers"); decimal points
-    and a leading minus sign kept ("-20", "21.5")."""
+    as "warmer", "me window" as "my window", punctuation and apostrophes removed ("driver's"
+    -> "drivers"); decimal points and a leading minus sign kept ("-20", "21.5")."""
     text = text.lower().replace("a/c", "ac")
     text = words_to_digits(text)
     text = _A_BIT.sub("a bit", text)
     text = _MORE.sub(lambda m: _COMPARATIVE[m[1]], text)
+    text = _ME.sub("my ", text)  # "close me window" (Scouse, Irish, Geordie)
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
     text = re.sub(r"[^\w\s.\-']", " ", text).replace("'", "").replace("\u2019", "")
     text = re.sub(r"(?<![\w])-(?!\d)|(?<=\w)-(?=\w)", " ", text)  # a dash that is no sign

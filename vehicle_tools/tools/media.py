@@ -276,6 +276,7 @@ MEDIA_SEARCH_TOOL_LANGUAGE = Language(
                    "(i|we) could [really] go for some {query}"),),
     ),
     lists={"query": FreeText(
+        paused_tail=True,
         fillers=("something by", "something from", "anything by", "stuff by", "songs by",
                  "a song by", "some songs by", "some music by", "music by", "some stuff by",
                  "a bit of", "some", "something of", "music of", "some music of",

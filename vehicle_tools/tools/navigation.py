@@ -218,7 +218,7 @@ CALL_CONTACT_LANGUAGE = Language(
         "i need to (call|phone|ring|talk to|speak to|speak with) {contact}",
         "give {contact} a bell", "(call|phone|ring) to {contact}",
     )), Sentences(("(call|phone|ring|dial) [someone|somebody]", "make a [phone] call"),)),
-    lists={"contact": FreeText(addressed=True, whole_ends=frozenset((
+    lists={"contact": FreeText(paused_tail=True, addressed=True, whole_ends=frozenset((
         "wife", "husband", "mom", "mum", "mother", "dad", "father", "son", "daughter",
         "brother", "sister", "partner", "boss", "grandma", "grandpa", "office", "home",
         "work")))},
