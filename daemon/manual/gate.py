@@ -133,6 +133,7 @@ class Gate:
         self._model: SentenceModel | None = None
         self._broken = False
         self._lock = threading.Lock()
+        self._last: tuple[str, np.ndarray] | None = None
 
     def warm(self) -> tuple[SentenceModel, ManualVectors]:
         """The model and the manual's vectors, loaded (or embedded) now if not yet.
@@ -150,12 +151,18 @@ class Gate:
             return self._model, self._vectors
 
     def closeness(self, question: str) -> np.ndarray:
-        """Each section's closeness in meaning to ``question``, in the manual's order."""
+        """Each section's closeness in meaning to ``question``, in the manual's order (the
+        last question's kept: the word rules and the gate ask for it once each)."""
+        last = self._last
+        if last is not None and last[0] == question:
+            return last[1]
         model, vectors = self.warm()
         vector = model.embed([question])[0]
         best_sentence = np.full(len(self._sections), -1.0)
         np.maximum.at(best_sentence, vectors.owner, vectors.sentences @ vector)
-        return np.asarray((vectors.whole @ vector + best_sentence) / 2.0, dtype=np.float64)
+        close = np.asarray((vectors.whole @ vector + best_sentence) / 2.0, dtype=np.float64)
+        self._last = (question, close)
+        return close
 
     def closest(self, question: str) -> str | None:
         """The id of the section closest in meaning to ``question``; None when the sentence

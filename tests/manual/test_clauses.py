@@ -66,3 +66,12 @@ def test_without_the_gate_a_clause_needs_no_other_topic_named() -> None:
     assert answer.section_id == "mirrors"
     assert without.answer("the key fob died on me, how do I start the car").section_id != (
         "jump-starting")
+
+
+def test_the_closest_section_is_found_once_per_question(answerer: Answerer) -> None:
+    gate = answerer.gate
+    assert gate is not None
+    question = "full van of kids and their bags, how much air in the back tyres"
+    first = gate.closeness(question)
+    assert gate.closeness(question) is first  # kept, not embedded again
+    assert gate.closeness("how do I pair my phone") is not first
