@@ -57,7 +57,6 @@ SYNONYMS: dict[str, str] = {
     "ring": "call", "ringing": "calling",
     # a person drawn on a light ("the red *fella* with a belt across him")
     "fella": "person", "fellow": "person", "bloke": "person", "figure": "person",
-
 }
 """Word -> the spelling the manual's sections use (both sides are mapped the same way)."""
 

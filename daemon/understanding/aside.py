@@ -38,9 +38,9 @@ _FUNCTION = frozenset((
     "like", "say"))
 """Words of the templates that carry nothing alone: a remark may use them ("the dog's in")."""
 _TAKES_BACK = frozenset((
-    "do", "nope", "nah", "kidding", "joking", "cancel", "stop",
-    "leave", "keep", "undo", "instead", "only", "except", "but", "wait", "hold", "hang", "it",
-    "them", "that", "those", "one", "ones", "again", "too", "also", "either", "neither"))
+    "do", "nope", "nah", "kidding", "joking", "cancel", "stop", "leave", "keep", "undo",
+    "instead", "only", "except", "but", "wait", "hold", "hang", "it", "them", "that", "those",
+    "one", "ones", "again", "too", "also", "either", "neither"))
 """Words that may take back, limit or point at what was asked ("..., just kidding", "..., not
 that one", "..., leave it"): a tail with one is never a remark."""
 _REASON = re.compile(r"^(its|it is|im|i am|were|we are|we need|theres|there is|(i )?cant|"

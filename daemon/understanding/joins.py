@@ -63,7 +63,8 @@ def as_whole(first: Parse, second: Parse) -> Parse | None:
 
 
 def drop_joiners(piece: list[str]) -> list[str]:
-    """``piece`` without joining words at its ends ("and then ...") and without dialect tags
+    """``piece`` without whole joiners at its ends ("and then ...", `SPLITTERS`; at the end
+    never "after that", which says which one: "the one after that") and without dialect tags
     at its end ("aircon on lah and fan to four": "aircon on", `TAGS`)."""
     while piece and (joiner := _joiner_at(piece, start=True)):
         piece = piece[joiner:]
