@@ -10,10 +10,11 @@ FOREIGN_THANKS = (
     "danke schon", "gracias", "muchas gracias", "obrigado", "obrigada", "grazie", "asante",
     "asante sana", "khop khun kha", "khop khun khrap", "cam on", "xie xie", "arigato",
     "shukran", "toda raba", "spasibo", "dziekuje", "efharisto", "mahalo", "dyakuyu",
-    "kiitos", "i beg", "right about now", "about now",
+    "kiitos", "i beg", "right about now", "about now", "dead on",
 )
 """Thanks said in the driver's first language, and tails that ask for nothing ("... I beg",
-"... right about now"); not the short ones that are also titles or words ("toda", "tack")."""
+"... right about now", Belfast's "dead on": all right); not the short ones that are also
+titles or words ("toda", "tack")."""
 
 POLITE = (
     *FOREIGN_THANKS,
@@ -27,6 +28,7 @@ POLITE = (
     "be a love and", "would you be so kind as to", "i would be grateful if you could",
     "be a darling and", "be a darlin and", "be a dear and", "be a doll and", "be a star and",
     "be a sweetheart and", "be a gem and", "be a pal and", "be a mate and",
+    "be a good lass and", "be a good lad and",
     "would you be so good as to", "could you be so good as to", "be so good as to",
     "would you be good enough to", "may i know", "could i know", "can i know",
     "please do the needful and", "do the needful and", "can ya", "would ya", "for us",
@@ -37,7 +39,7 @@ POLITE = (
     "for everybody", "would you ever", "could you ever", "would ye", "would ye mind",
     "would you kindly", "could you kindly", "looking like", "do you reckon", "you reckon",
     "if its no trouble", "if its not too much trouble", "for the little one",
-    "ah", "ahh", "oh god", "oh my god", "oh gosh", "oh dear",
+    "ey up", "eh up", "ay up", "ah", "ahh", "oh god", "oh my god", "oh gosh", "oh dear",
     "help me", "please help me", "can help me", "could help me", "help me to", "or not",
     "do me a favour and", "do me a favor and", "would you mind awfully", "por favor",
     "sorry to bother you but", "sorry to bother you", "if you would", "if you dont mind",
@@ -63,6 +65,7 @@ EDGE_WORDS = (
     "pet", "hun", "hon", "honey", "dear", "darling", "sweetheart", "babe", "dude", "man",
     "buddy", "bud", "pal", "chief", "guv", "mister", "madam", "maam", "cuz", "fam", "mon",
     "eh", "aye", "yo", "yeah", "yep", "yup", "quick", "sharpish", "pronto", "boyo", "partner",
+    "la", "bab", "chef",  # Scouse "la", Brummie "bab"
     *TAGS,
 )
 """Words a driver says before or after a command that ask for nothing: forms of address

@@ -300,7 +300,8 @@ FRACTION = values(*_FRACTIONS)
 """A part of the whole, in words (percent): a quarter, two thirds, seven tenths."""
 
 AMOUNT = values(
-    ("all the way [down|open]", 100), ("fully", 100), ("completely", 100), ("wide open", 100),
+    ("all the way [down|open]", 100), ("right (down|open)", 100), ("fully", 100),
+    ("completely", 100), ("wide open", 100),
     ("(halfway|half way|half)", 50), ("(half|halfway) (open|down)", 50), *_FRACTIONS,
     ("a (crack|bit|little [bit]|touch|tad|small bit)", 20), ("slightly", 20), ("just a bit", 20),
 )

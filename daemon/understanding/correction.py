@@ -123,10 +123,22 @@ def tidied(pieces: list[str]) -> list[str]:
     return joined[::-1]
 
 
+_LEFT_OPEN = re.compile(r"^(?:but )?(?:leave|keep) (?:it|them) (?:(open) )?(?:at )?(.+?)"
+                        r"(?: (open))?$")
+"""How far open a refinement leaves a window or the roof, said as "... open" ("close my
+window ... but leave it ten percent open", "close the sunroof ... leave it open a
+quarter": "a quarter open") or as where to ("... leave it at ten percent": "to 10 percent")."""
+
+
 def without_enough(words: list[str]) -> list[str]:
     """Refining words without what says they are enough ("level one is fine" -> "level 1"),
-    that only they are wanted ("only halfway" -> "halfway") or hedges it (`_HEDGE`)."""
+    that only they are wanted ("only halfway" -> "halfway"), hedges it (`_HEDGE`) or says it
+    is how far open to leave it (`_LEFT_OPEN`)."""
     text = " ".join(words)
+    left = _LEFT_OPEN.fullmatch(text)
+    if left is not None and any(_NUMBER.fullmatch(w) or w in AMOUNT_WORDS - {"off"}
+                                for w in left[2].split()):  # not "..., no, leave it off"
+        text = f"{left[2]} open" if left[1] or left[3] else f"to {left[2]}"
     enough = _ENOUGH.search(text)
     if enough is not None and any(_NUMBER.fullmatch(w) or w in AMOUNT_WORDS
                                   for w in text[:enough.start()].split()):

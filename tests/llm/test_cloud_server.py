@@ -19,7 +19,8 @@ from daemon.llm.router import Router
 from tests.llm.conftest import ask, model_gguf
 from tests.llm.stub_server import Peer
 from vehicle_tools.registry import Registry
-from vehicle_tools.tools.climate import SET_AC, SET_FAN, SET_TEMPERATURE
+from vehicle_tools.tools.climate import SET_AC, SET_FAN
+from vehicle_tools.tools.temperature import SET_TEMPERATURE
 from vehicle_tools.tools.windows import SET_WINDOW
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,7 @@ import pytest
 from daemon.understanding.intents import understander
 from daemon.understanding.retract import RETRACTED
 from tests.unit.language_plans import STATE, Calls, plan_of
-from vehicle_tools.tools.climate import TEMP_MAX_C, TEMP_MIN_C
+from vehicle_tools.tools.temperature import TEMP_MAX_C, TEMP_MIN_C
 
 _plan = plan_of
 

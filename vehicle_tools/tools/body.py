@@ -226,14 +226,18 @@ SET_LIGHTS_LANGUAGE = Language(
             "{light} on at {percent:brightness_pct} percent",
             # only a brightness is a percentage: a bare number after "to"/"at" is one
             "[(turn|switch|put|set)] [the] {light} [on] (to|at) {percent:brightness_pct}",
-            "(dim|brighten) [the] {light} [(to|at)] {percent:brightness_pct} [percent]",
+            "(dim|brighten) [the] {light} [(down|up)] [(to|at)] {percent:brightness_pct} "
+            "[percent]", "(turn|switch|put) on [the] {light} (to|at) {percent:brightness_pct} "
+            "[percent]",
             "{light} [on] [at] {percent:brightness_pct} percent",
             "[the] {light} brightness [(to|at)] {percent:brightness_pct} [percent]",
         ), args={"on": True}),
         Sentences(("[(turn|switch|put|set)] [the] {light} [on] (at|to) half [brightness]",
                    "[the] {light} at half brightness"), args={"on": True, "brightness_pct": 50}),
         Sentences(("[(turn|switch|put|set)] [the] {light} [on] (at|to) (full|max|maximum) "
-                   "brightness",), args={"on": True, "brightness_pct": 100}),
+                   "brightness", "(turn|switch|put) [on] [the] (interior|dome|cabin|reading) "
+                   "(light|lamp) [on] at (full|max|maximum) [brightness]"),
+                  args={"on": True, "brightness_pct": 100, "light": "interior"}),
         Sentences((  # no light named: "Which light?"
             "(turn|switch|put|flip) [the] light on", "(turn|switch|put|flip) on [the] light",
         ), args={"on": True}),

@@ -107,10 +107,10 @@ def _reply(args: VehicleStatusArgs, report: Report) -> str:  # noqa: PLR0911 - o
 
 GET_VEHICLE_STATUS_LANGUAGE = Language(
     sentences=(
-        Sentences(("(whats|what is|tell me|check) [the] [my] [current] (speed|current speed)",
+        Sentences(("(whats|what is|tell me|check) [the] [my|our] [current] (speed|current speed)",
                    "how fast (am i|are we) (going|driving|doing)", "(whats|what is) my speed",
                    "(what|which) speed (am i|are we) (doing|going|at)",
-                   "[my] [current] speed (reading|check)", "[my] current speed",
+                   "[my|our] [current] speed (reading|check)", "[my|our] current speed",
                    "how fast (im|i am|were|we are) (going|driving|doing)",
                    f"how fast is (the|this) {_CAR} going"),
                   args={"item": "speed"}),
@@ -153,6 +153,7 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
                    "how (far|many kilometres|many kilometers|many miles) has (this|the) car "
                    "(done|driven|gone)", "(odometer|mileage)",
                    "what (does|do) the (odometer|clock|mileage) (say|read|show)",
+                   "what the (odometer|clock|mileage) (reads|shows)",  # not "says": "..., she says"
                    "whats the (odometer|clock) (say|read|show|saying|reading|showing)",
                    "how far (have i|have we|has it) (driven|gone|done) [(this|the) car] "
                    "[(in total|altogether|overall)]",
@@ -174,7 +175,7 @@ GET_VEHICLE_STATUS_LANGUAGE = Language(
         Sentences(("(whats|what is|tell me|check) [the] [my] (tire|tyre) pressure[s] [all round|"
                    f"all around|on (the|this) {_CAR}]",
                    "how are [the] [my] (tires|tyres)",
-                   "(tire|tyre) pressure[s] [all round|all around]",
+                   "[the] (tire|tyre) pressure[s] [all round|all around]",
                    "are [the] [my] (tires|tyres) (ok|okay|fine|inflated)",
                    "check [the] [my] (tires|tyres) [pressure]",
                    "[are] [the] [my] (tires|tyres) (ok|okay|fine|alright)"),

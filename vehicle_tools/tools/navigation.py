@@ -54,7 +54,7 @@ class NavigateToArgs(ToolArgs):
 
 NAVIGATE_TO_LANGUAGE = Language(
     sentences=(Sentences(("(navigate [us]|take (me|us) [back]|drive (me|us)|go [back]|head [back]"
-                          "|drive) home",),
+                          "|drive) home", "home"),
                          args={"destination": "home"}),
                Sentences(("(i|we) (need|want) directions", "give me directions",
                           "start [the] (navigation|satnav|route guidance)"), args={}),
@@ -68,7 +68,7 @@ NAVIGATE_TO_LANGUAGE = Language(
         "how do i get to {destination}", "(i|we) need to get to {destination}",
         "[new] destination [is] {destination}",
         "(find|get) me a route to {destination}", "head for {destination}",
-        "(nav|navigation|navigate|directions) [to] {destination}",
+        "(nav|navigation|navigate|directions|satnav|sat nav) [to] {destination}",
     )),),
     lists={"destination": FreeText(drop_article=True, addressed=True, whole_ends=frozenset((
         "home", "work", "office", "airport", "station", "hospital", "garage", "parking", "park",
@@ -158,7 +158,9 @@ GET_ETA_LANGUAGE = Language(sentences=(Sentences((
     "(are we there yet|eta)",
     "[the|my|our] (eta|arrival time) [on (this|the) (trip|journey|drive|route)]",
     "(am i|are we) going to be late", "how much (further|farther|longer) [to go]",
-    "are we nearly there [yet]", "what time (will|do) (we|i) (arrive|get there)",
+    "are we nearly there [yet]", "how long now",
+    "what time (will|do|shall) (we|i) (arrive|get there|be arriving|get in)",
+    "what time (well|were|ill|im) (be arriving|arriving|getting there|getting in)",
     "(time|distance) (to|till|until) [the] destination", "(time|distance) (left|remaining) [to go]",
     "(time|distance) (left|remaining) [to go] on (the|this) (trip|journey|drive)",
     "(read|give|tell) [me|us] [out] the (eta|arrival time)",

@@ -83,7 +83,12 @@ SET_SEAT_HEATING_LANGUAGE = Language(
             f"[(set|turn|put|switch)] [the] {_SEAT_HEAT} [(to|at|on)] [level] {{level}} (for|on) "
             "[the] {seat}",
             "[(set|turn|put|switch)] [the] {seat} seat (on|to|at) level {level}",  # its only level
+            # a seat named, then a level ("her seat, three"); "seat" said: "the passenger one"
+            # is no level 1
+            "[(set|turn|put|switch)] [the] {seat} seat [heat|heating] [(on|to|at)] {level}",
         )),
+        Sentences(("[(set|turn|put|switch)] (both|all) [the] [front] seats [heat|heating] "
+                   "[(on|to|at)] {level}",), args={"seat": "all"}),
         Sentences((
             f"(turn|switch|put) [the] [{{seat}}] {_SEAT_HEAT} on",
             f"(turn|switch|put) on [the] [{{seat}}] {_SEAT_HEAT}",
@@ -114,6 +119,8 @@ SET_SEAT_HEATING_LANGUAGE = Language(
             f"(turn|switch|shut) off [the] [{{seat}}] {_SEAT_HEAT}",
             f"(turn|switch|shut) [the] {_SEAT_HEAT} off (for|on) [the] {{seat}}",
             f"[{{seat}}] {_SEAT_HEAT} off", f"{_SEAT_HEAT} off (for|on) [the] {{seat}}",
+            "[(turn|switch|shut)] [the] {seat} (heat|heating) off",
+            "(turn|switch|shut) off the (heat|heating) (on|for|in) [the] {seat}",
         ), args={"level": 0}),
         Sentences((
             "(turn|switch|shut) off [the|both] (heated seats|seat heaters|seat warmers)",
@@ -238,6 +245,8 @@ SET_DEFROST_LANGUAGE = Language(
             "(turn|switch|put) [the] (rear|back) (window|windscreen|windshield|screen) "
             "(heater|heating) on",
             "[the] heated (rear|back) (window|screen|windscreen) on",
+            "(heat|warm) [up] the (rear|back) (window|windscreen|windshield|screen)",
+            "[the] (rear|back) (windscreen|windshield|screen) heat[ing] [on]",
         ), args={"on": True, "screen": "rear"}),
         Sentences((
             "(turn|switch|put) on [the] (windscreen|windshield|front screen) heater",
@@ -254,6 +263,7 @@ SET_DEFROST_LANGUAGE = Language(
             "(turn|switch|shut) [the] (rear|back) (window|windscreen|windshield|screen) "
             "(heater|heating) off",
             "[the] heated (rear|back) (window|screen|windscreen) off",
+            "[the] (rear|back) (windscreen|windshield|screen) heat[ing] off",
         ), args={"on": False, "screen": "rear"}),
         Sentences((
             f"(turn|switch|shut) [the] [{{screen}}] {_SCREEN} off",

@@ -164,6 +164,7 @@ SET_WINDOW_LANGUAGE = Language(
             f"{_OPEN} [the] {{window}} (window|one) down",
             "[the] {window} (window|one) (down|open) [{amount:position_pct}]",
             "{all_windows:window} (down|open) [{amount:position_pct}]",
+            "{all_windows:window} [(to|at)] {amount:position_pct}",  # "windows, all the way down"
             "[the] {window} (window|one) [(to|at)] {amount:position_pct}",
             "[the] {window} (window|one) [down] [(to|at)] {percent:position_pct} percent",
             # a bare number after "to"/"at" is the percentage open, the window's only unit
@@ -195,6 +196,16 @@ SET_WINDOW_LANGUAGE = Language(
             f"{_PUT} [the] {{window}} (window|one) up [all the way|completely|fully]",
             f"{_PUT} {{all_windows:window}} [all the way] up [all the way|completely|fully]",
         ), args={"position_pct": 0}),
+        Sentences((  # how far open it is left: "close my window to ten percent", "... a
+            # quarter open" (its own block: "close the driver window" still ends the turn)
+            f"{_CLOSE} [the] {{window}} (window|one) (to|at) {{percent:position_pct}} [percent] "
+            "[open]", f"{_CLOSE} {{all_windows:window}} (to|at) {{percent:position_pct}} "
+            "[percent] [open]",
+            f"{_CLOSE} [the] {{window}} (window|one) [(to|at)] ({{percent:position_pct}} "
+            "percent|{fraction:position_pct}) open",
+            f"{_CLOSE} {{all_windows:window}} [(to|at)] ({{percent:position_pct}} percent|"
+            "{fraction:position_pct}) open",
+        )),
         Sentences((
             f"{_CLOSE} [the] {{window}} (window|one) (halfway|half way)",
             f"{_CLOSE} {{all_windows:window}} (halfway|half way)",
@@ -311,15 +322,21 @@ SET_SUNROOF_LANGUAGE = Language(
             "slide [the] (sunroof|sun roof|moonroof|moon roof) open [{amount:position_pct}]",
         ), args={"position_pct": 100}),
         Sentences((
-            f"{_CRACK} [the] (sunroof|sun roof|moonroof|moon roof) [a (bit|little|touch)]",
+            f"{_CRACK} [the] (sunroof|sun roof|moonroof|moon roof|roof) [a (bit|little|touch)]",
             f"{_CRACK} [the] (sunroof|sun roof|moonroof|moon roof) [(to|at)] "
             "{percent:position_pct} percent",
             f"{_CRACK} [the] (sunroof|sun roof|moonroof|moon roof) {{amount:position_pct}}",
         ), args={"position_pct": 20}),
         Sentences((
             f"{_CLOSE} [the] (sunroof|sun roof|moonroof|moon roof|roof) [all the way|fully]",
-            "[the] (sunroof|sun roof|moonroof) (closed|shut)",
+            "[the] (sunroof|sun roof|moonroof|roof) (closed|shut)",
         ), args={"position_pct": 0}),
+        Sentences((
+            f"{_CLOSE} [the] (sunroof|sun roof|moonroof|moon roof|roof) (to|at) "
+            "{percent:position_pct} [percent] [open]",
+            f"{_CLOSE} [the] (sunroof|sun roof|moonroof|moon roof|roof) [(to|at)] "
+            "({percent:position_pct} percent|{fraction:position_pct}) open",
+        )),
         Sentences((f"{_CLOSE} [the] (sunroof|sun roof|moonroof|roof) (halfway|half way)",),
                   args={"position_pct": 50}),
     ),
