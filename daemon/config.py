@@ -82,12 +82,15 @@ class EndpointConfig(Section):
 
 
 class AsrConfig(Section):
-    """Speech recognition: Vosk (product default, streaming) or faster-whisper."""
+    """Speech recognition: Vosk (product default, streaming), faster-whisper or Moonshine."""
 
-    backend: Literal["auto", "vosk", "faster_whisper"] = Field(
-        "auto", description="auto: Vosk when its model is installed, else faster-whisper")
+    backend: Literal["auto", "vosk", "faster_whisper", "moonshine"] = Field(
+        "auto", description="auto: Vosk when its model is installed, else faster-whisper; "
+                            "moonshine: Moonshine base (measured, not shipped: docs/eval.md; "
+                            "never chosen by auto)")
     vosk_model: str = "vosk-small-en-us"
     whisper_model: str = "whisper-tiny-en"
+    moonshine_model: str = "moonshine-base-en"
     language: str = Field("en", min_length=2, max_length=5)
     beam_size: int = Field(1, ge=1, le=8, description="faster-whisper beam width")
     no_repeat_ngram: int = Field(

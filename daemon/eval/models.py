@@ -13,6 +13,7 @@ from daemon.config import CabinConfig
 from daemon.errors import ModelError
 from daemon.eval.common import Int16Array
 from daemon.hearing.biasing import Vocabulary, build_vocabulary, whisper_hotwords, whisper_prompt
+from daemon.hearing.moonshine import MoonshineModel
 from daemon.hearing.vad import SileroVad
 from daemon.hearing.wake import WakeWordDetector, WakeWordModel
 from daemon.hearing.whisper_decoding import open_whisper, whisper_decode
@@ -67,6 +68,7 @@ class EvalModels:
             WakeSpec(n, PHRASES.get(n, n.removeprefix("wake-").replace("-", " ")),
                      configured.get(n, RECOMMENDED_THRESHOLDS.get(n, 0.5))) for n in names)
         self._whisper: object | None = None
+        self._moonshine: MoonshineModel | None = None
         self.vocabulary: Vocabulary = build_vocabulary()
 
     @property
@@ -101,13 +103,25 @@ class EvalModels:
             self._whisper = open_whisper(path, self.config.asr)
         return self._whisper
 
+    @property
+    def moonshine(self) -> MoonshineModel | None:
+        """The Moonshine model when ``asr.backend`` is ``moonshine`` (loaded once), else None."""
+        if self.config.asr.backend != "moonshine":
+            return None
+        if self._moonshine is None:
+            path = self.models_dir / self.config.asr.moonshine_model
+            self._moonshine = MoonshineModel(path, self.config.asr.threads)
+        return self._moonshine
+
     def transcribe(self, audio: Int16Array, *, biased: bool) -> str:
         """faster-whisper on a whole utterance; `biased` adds the vocabulary prompt+hotwords.
 
         The daemon's decode (`daemon.hearing.whisper_decoding.whisper_decode`): the same window,
         budget
-        and options.
+        and options. With ``asr.backend: moonshine``, Moonshine's decode instead (never biased).
         """
+        if self.moonshine is not None:
+            return self.moonshine.decode_scored(audio.astype(np.float32) / 32768.0)[0]
         prompt = whisper_prompt(self.vocabulary) if biased else None
         hotwords = whisper_hotwords(self.vocabulary) if biased else None
         return whisper_decode(self._whisper_model(), audio.astype(np.float32) / 32768.0,

@@ -1,9 +1,11 @@
-"""Speech recognition behind one interface, with two backends.
+"""Speech recognition behind one interface, with three backends.
 
 - Vosk (the product default): streaming; every chunk is decoded as it arrives and partial
   transcripts are available while the driver speaks.
 - faster-whisper (CTranslate2): decodes the whole utterance at the end; used for English on
   machines without an English Vosk model.
+- Moonshine base (onnxruntime, daemon/hearing/moonshine.py): only when ``asr.backend`` names it
+  (measured against tiny.en in docs/eval.md; no vocabulary biasing).
 
 Both are blocking native code: the pipeline calls `accept` and `finish` through
 `asyncio.to_thread`. `choose_backend` implements ``asr.backend: auto`` and says why.
@@ -55,7 +57,8 @@ class RecognizerStream(Protocol):
             None before it, for an empty transcript, or when the backend gives none. The unit
             is the backend's: faster-whisper, the lowest ``avg_logprob`` of the decoded
             segments (natural-log probability per token, <= 0; -0.3 is sure, below -1 is a
-            guess); Vosk, the mean word ``conf`` (0-1). Set by the stream's own thread, with
+            guess); Moonshine, the mean token log-probability (natural log, <= 0); Vosk,
+            the mean word ``conf`` (0-1). Set by the stream's own thread, with
             the transcript it belongs to.
     """
 
@@ -99,6 +102,9 @@ def choose_backend(config: AsrConfig, models_dir: Path) -> BackendChoice:
         return BackendChoice("vosk", vosk_dir, "asr.backend is vosk")
     if config.backend == "faster_whisper":
         return BackendChoice("faster_whisper", whisper_dir, "asr.backend is faster_whisper")
+    if config.backend == "moonshine":
+        return BackendChoice("moonshine", models_dir / config.moonshine_model,
+                             "asr.backend is moonshine")
     if (vosk_dir / "am").is_dir():
         return BackendChoice("vosk", vosk_dir, f"auto: Vosk model {config.vosk_model} installed")
     return BackendChoice(
@@ -117,6 +123,10 @@ def load_recognizer(choice: BackendChoice, config: AsrConfig,
                          code="model_missing")
     if choice.backend == "vosk":
         return VoskRecognizer(choice.model_dir)
+    if choice.backend == "moonshine":  # no biasing: Moonshine has no prompt (moonshine.py)
+        from daemon.hearing.moonshine import MoonshineRecognizer
+
+        return MoonshineRecognizer(choice.model_dir, config)
     return WhisperRecognizer(choice.model_dir, config, vocabulary, understands)
 
 

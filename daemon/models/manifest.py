@@ -26,7 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from daemon.errors import ModelError
 
 ModelKind = Literal[
-    "wake_features", "wake_word", "vad", "tts_voice", "asr_whisper", "asr_vosk", "llm"
+    "wake_features", "wake_word", "vad", "tts_voice", "asr_whisper", "asr_vosk", "asr_moonshine",
+    "llm"
 ]
 _SHA256 = r"^[0-9a-f]{64}$"
 _REQUIREMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*==[A-Za-z0-9.+!_-]+$")
