@@ -39,7 +39,8 @@ POLITE = (
     "for everybody", "would you ever", "could you ever", "would ye", "would ye mind",
     "would you kindly", "could you kindly", "looking like", "do you reckon", "you reckon",
     "if its no trouble", "if its not too much trouble", "for the little one",
-    "ey up", "eh up", "ay up", "ah", "ahh", "oh god", "oh my god", "oh gosh", "oh dear",
+    "my lover", "ey up", "eh up", "ay up",
+    "ah", "ahh", "oh god", "oh my god", "oh gosh", "oh dear",
     "help me", "please help me", "can help me", "could help me", "help me to", "or not",
     "do me a favour and", "do me a favor and", "would you mind awfully", "por favor",
     "sorry to bother you but", "sorry to bother you", "if you would", "if you dont mind",
@@ -55,10 +56,10 @@ POLITE = (
 argument. Anything else left over means the sentence is not understood."""
 
 TAGS = ("po", "jor", "oya", "sha", "abeg", "chur", "lah", "leh", "lor", "innit", "bruv", "ta", "ja",
-        "brah", "chale", "cher", "machan", "bhai", "yaar", "habibi", "wai", "sah")
+        "brah", "chale", "cher", "machan", "bhai", "yaar", "habibi", "wai", "sah", "nat")
 """Dialect tags that are no English word ("call Tita Marites po", "play Burna Boy jor", "play
-some Six60 chur", "volume 35 ta"): dropped from the end of any free text, a title too, where
-the other `EDGE_WORDS` ("man", "honey") could end one ("play Piano Man")."""
+some Six60 chur", "volume 35 ta", Pittsburgh's "n'at"): dropped from the end of any free text,
+a title too, where the other `EDGE_WORDS` ("man", "honey") could end one ("play Piano Man")."""
 
 EDGE_WORDS = (
     "bro", "bru", "bruh", "brah", "hoss", "lad", "lads", "lass", "love", "luv",

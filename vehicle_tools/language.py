@@ -85,8 +85,10 @@ class FreeText:
             ("call Honey"). Names and places; not titles ("play Love").
         paused_tail: a short remark after a pause at the end (no word of the car's language:
             "call Siobhan, dead on", "play Celia Cruz, oye") is the driver's, not the value's:
-            dropped, and the call asked about first (it may have been part of the name). Not
-            for places ("Main Street, Springfield").
+            dropped, and the call asked about first (it may have been part of the name).
+        keeps_tail: with ``paused_tail``, such a tail is kept, and the call still asked about
+            first: places ("Main Street, Springfield" names a town; "Kampala Road, webale"
+            thanks the car).
     """
 
     whole_ends: frozenset[str] = frozenset()
@@ -95,6 +97,7 @@ class FreeText:
     not_alone: frozenset[str] = frozenset()
     addressed: bool = False
     paused_tail: bool = False
+    keeps_tail: bool = False
 
 
 SlotList = Values | Range | FreeText

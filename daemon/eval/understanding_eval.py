@@ -34,7 +34,7 @@ import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -234,6 +234,34 @@ def score(item: Item, plan: Any,
     return Scored(item, scored.outcome, scored.plan, scored.reason or ASKED_FIRST)
 
 
+def _wholes(tool: str) -> Mapping[str, tuple[str, frozenset[str]]]:
+    from daemon.understanding.intents import understander
+
+    language = understander().registry.get(tool).language
+    return {} if language is None else language.wholes
+
+
+def as_expected(calls: Sequence[Any], expected: Sequence[ExpectedCall],
+                defaults: Callable[[str], Mapping[str, Any]] = _defaults,
+                wholes: Callable[[str], Mapping[str, tuple[str, frozenset[str]]]] = _wholes,
+                ) -> tuple[Any, ...]:
+    """``calls`` with one for a whole (``set_defrost(screen="all")``, `Language.wholes`) read
+    as the calls for its parts where the item expects one per part, in the item's order
+    ("front demister on and rear demister on": the same on the bus)."""
+    out: list[Any] = []
+    for call in calls:
+        for arg, (whole, parts) in wholes(call.tool).items():
+            want = expected[len(out):len(out) + len(parts)]
+            said = [w.args.get(arg, defaults(call.tool).get(arg)) for w in want]
+            if call.args.get(arg) == whole and len(want) == len(parts) and set(said) == parts \
+                    and all(w.tool == call.tool for w in want):
+                out += [replace(call, args={**call.args, arg: value}) for value in said]
+                break
+        else:
+            out.append(call)
+    return tuple(out)
+
+
 def _score(item: Item, plan: Any, defaults: Callable[[str], Mapping[str, Any]]) -> Scored:
     shown = describe_plan(plan)
     if not item.expected:
@@ -241,6 +269,7 @@ def _score(item: Item, plan: Any, defaults: Callable[[str], Mapping[str, Any]]) 
     calls = tuple(plan.calls) if plan is not None else ()
     if plan is not None and plan.question is not None:  # run once the question is answered
         calls += tuple(getattr(plan.question, "then", ()))
+    calls = as_expected(calls, item.expected, defaults)
     for n, call in enumerate(calls):
         problem = f"extra call {call.tool}" if n >= len(item.expected) else call_problem(
             item.expected[n], call.tool, call.args, item.tolerance, defaults)

@@ -21,6 +21,7 @@ from daemon.understanding.correction import AMOUNT_WORDS
 from daemon.understanding.edges import said_words
 from daemon.understanding.grammar import Grammar
 from daemon.understanding.joins import SAYS_WHAT_TO_DO
+from daemon.understanding.parse import Parse
 from daemon.understanding.shape import NEGATIONS
 from daemon.understanding.text import clauses_of, narrates, normalize
 from vehicle_tools.language import CORRECTIONS, RETRACTIONS
@@ -98,12 +99,27 @@ def _a_remark(words: list[str], carrying: frozenset[str]) -> bool:
         w in carrying or w[0].isdigit() for w in words)
 
 
+_OH = re.compile(r"\boh\b", re.IGNORECASE)
+
+
 def before_a_remark(value: str, carrying: frozenset[str]) -> str | None:
     """The name before a short remark said after a pause at its end ("Siobhan, dead on" ->
     "Siobhan", "Celia Cruz, oye" -> "Celia Cruz"), or None when it ends on none."""
     head, comma, tail = value.rpartition(",")
-    words = normalize(tail).split()
+    words = normalize(_OH.sub(" ", tail)).split()  # "..., oh my heck": no number 0
     if not comma or not normalize(head) or not words or len(words) > MAX_NAME_REMARK_WORDS \
             or not _a_remark(words, carrying):
         return None
     return head.strip(" ,")
+
+
+def without_reasons(parses: tuple[Parse, ...], transcript: str) -> tuple[Parse, ...]:
+    """``parses`` without a last one that states how the driver feels (`is_why`: "I'm boiling
+    now") said after a pause, once others have said what to do: "the air con on, I'm boiling
+    now" asks for the A/C only, never a cooler cabin as well. Joined ("..., and then my back
+    is cold"), first, or alone, a feeling is still a request."""
+    heard = clauses_of(transcript)
+    if len(parses) > 1 and len(heard) > 1 and is_why(parses[-1].text) \
+            and normalize(heard[-1]) == parses[-1].text:
+        return parses[:-1]
+    return parses

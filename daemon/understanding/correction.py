@@ -324,9 +324,12 @@ def stepped_to(first: Parse, after: list[str], topics: Iterable[str],
     return None
 
 
-def toward(first: Parse, candidate: Parse) -> Parse:
+def toward(first: Parse, candidate: Parse, *, asked: bool = False) -> Parse:
     """``candidate`` knowing the direction of the step it refines ("turn the music down ...
-    about 25" must lower the volume)."""
+    about 25" must lower the volume); ``asked``: asked about first (a name said after a pause
+    may be a remark: "play the music, sound as a pound")."""
+    if asked:
+        candidate = dataclasses.replace(candidate, inferred=True)
     relative = first.block.sentences.relative
     step = first.args.get(relative) if relative is not None else None
     if candidate.block.sentences.relative is not None or not isinstance(step, int | float) \

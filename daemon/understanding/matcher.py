@@ -138,9 +138,8 @@ class Matcher:
             return None
         parses = [p for p, _ in read]
         tied = [p for p, rank in read if rank == read[0][1]]
-        # Of equal readings, one whose numbers its tool takes ("heat passengers 1": the seat
-        # heater's level 1, not 1 degree C); else the first declared.
-        return next((p for p in tied if self.fit.within_limits(p)), parses[0])
+        return next((p for p in tied if self.fit.within_limits(p)), parses[0])  # of equal
+        # readings, one whose numbers its tool takes ("heat passengers 1": level 1, not 1 C)
 
     def _read(self, best: RecognizeResult, text: str, original: str) -> Parse | None:
         """One recognised reading as a `Parse`; None when its free text is no value."""
@@ -156,7 +155,8 @@ class Matcher:
                 slot = self.grammar.lists.get(entity.name)
                 if isinstance(slot, FreeText) and slot.paused_tail and (
                         head := aside.before_a_remark(str(value), self._carrying)):
-                    value, remarked = self.free_text(entity.name, head, original), True  # asked
+                    value, remarked = (value if slot.keeps_tail else  # asked first
+                                       self.free_text(entity.name, head, original)), True
                 if not str(value).strip():
                     return None
                 if broken_free_text(str(value)):
@@ -212,7 +212,7 @@ class Matcher:
         split = self._split(text, transcript)
         if split is None:
             split = self._after_a_reason(transcript)
-        return None if split is None else latest(split)
+        return None if split is None else latest(aside.without_reasons(split, transcript))
 
     def _loose_one(self, text: str) -> Parse | None:
         match = self.loose.read(text)
@@ -281,8 +281,8 @@ class Matcher:
             after_text = " ".join(pieces[index:])
             stripped = strip_markers(after_text)
             corrects = stripped != after_text
-            if not corrects and len(pieces) - index > 1:
-                continue  # no marker, and more than a refinement follows
+            if not (strip_markers(pieces[index - 1]) and (corrects or len(pieces) - index == 1)):
+                continue  # a marker just before, or none and more than a refinement follows
             after = without_enough([w for w in stripped.split() if w not in CORRECTIONS])
             if (denied := without_denial(before, after)) != after:
                 after, corrects = denied, True  # "..., not Khalid, Fatima"
@@ -308,14 +308,14 @@ class Matcher:
                 # ("crack my window a little... maybe ten percent") or the same tool's value
             titled = named and self.clause(" ".join(verb_of(" ".join(before))[:1] + after),
                                            transcript)  # "play some music ... Edith Piaf"
-            if isinstance(titled, Parse) and titled.free_said():
-                return titled
+            if isinstance(titled, Parse) and titled.free_said():  # (a name after a pause
+                return dataclasses.replace(titled, inferred=True)  # may be a remark: asked)
             for words in corrections_of(before, after):
                 said = normalize(" ".join(words))  # "20 and a half": 20.5
                 candidate = self.clause(said, transcript) or (  # read as loosely as the
                     None if strict else self._loose_one(said))  # command it corrects
                 if candidate is not None and refines(first, candidate, after, self.grammar.lists):
-                    return toward(first, candidate)
+                    return toward(first, candidate, asked=named and candidate.free_said())
             stepped = stepped_to(first, after, self._registry.get(first.tool).topics, self.clause)
             if stepped is not None:  # "louder ... sixty five": the volume at 65
                 return stepped

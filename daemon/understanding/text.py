@@ -89,9 +89,13 @@ def original_words(original: str, value: str) -> str:
     if not target:
         return value
     for start in range(len(keys) - len(target) + 1):
-        if keys[start:start + len(target)] == target:
+        if all(k == t or {k, t} <= _ZERO for k, t in zip(keys[start:], target, strict=False)):
             return " ".join(words[start:start + len(target)]).strip(" ,.!?;:")
     return value
+
+
+_ZERO = frozenset(("0", "oh", "o"))
+"""A word the numbers may have read as zero ("..., oh my heck": "0 my heck")."""
 
 
 _POLITE_PHRASES = tuple(sorted({normalize(p) for p in POLITE}, key=len, reverse=True))

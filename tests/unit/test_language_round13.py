@@ -61,10 +61,12 @@ def test_how_far_open_a_closing_refinement_leaves_it(text: str, calls: Calls) ->
 
 
 def test_leave_it_open_words_become_a_position() -> None:
-    assert without_enough("but leave it 10 percent open".split()) == ["10", "percent", "open"]
-    assert without_enough("leave it open a quarter".split()) == ["a", "quarter", "open"]
-    assert without_enough("leave it at 10 percent".split()) == ["to", "10", "percent"]
-    assert without_enough("leave it off".split()) == ["leave", "it", "off"]
+    def refined(said: str) -> str:
+        return " ".join(without_enough(said.split(" ")))
+    assert refined("but leave it 10 percent open") == "10 percent open"
+    assert refined("leave it open a quarter") == "a quarter open"
+    assert refined("leave it at 10 percent") == "to 10 percent"
+    assert refined("leave it off") == "leave it off"
 
 
 @pytest.mark.parametrize(("text", "calls"), [
@@ -114,3 +116,58 @@ def test_a_reported_remark_is_still_a_remark() -> None:
     """No template says "says": "..., she says" stays a remark, not a word of the car."""
     assert _plan("the wife's bum is cold, she says") == (
         [("set_seat_heating", {"level": 2, "seat": "passenger"})], True)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("play the music, sound as a pound", [("media_search", {"query": "sound as a pound"})]),
+    ("call my brother ... Tunde", [("call_contact", {"contact": "Tunde"})]),
+    ("please take me to kampala road, webale",
+     [("navigate_to", {"destination": "kampala road, webale"})]),
+    ("navigate to Main Street, Springfield",
+     [("navigate_to", {"destination": "Main Street, Springfield"})]),
+])
+def test_a_name_after_a_pause_or_a_place_with_a_tail_is_asked_first(text: str,
+                                                                     calls: Calls) -> None:
+    """Said after a pause, a name may be a remark ("..., sound as a pound") and a place's
+    tail a thank-you as well as a town: the call is asked about first, never made unasked."""
+    assert _plan(text) == (calls, True)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("my seat warmer off and the air con on, I'm boiling now",
+     [("set_seat_heating", {"level": 0, "seat": "driver"}), ("set_ac", {"on": True})]),
+    ("air con on, I'm boiling", [("set_ac", {"on": True})]),
+    ("take me to the strip district, wait no, to station square",
+     [("navigate_to", {"destination": "station square"})]),
+    ("lock the doors then play some dolly parton",
+     [("lock_doors", {}), ("media_search", {"query": "dolly parton"})]),
+    ("could you navigate to bristol temple meads please my lover",
+     [("navigate_to", {"destination": "bristol temple meads"})]),
+    ("navigate to heinz field n'at", [("navigate_to", {"destination": "heinz field"})]),
+])
+def test_a_feeling_after_the_commands_a_correction_and_tails(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
+
+
+def test_a_feeling_alone_joined_or_first_is_still_a_request() -> None:
+    assert _plan("I'm boiling") == ([("set_temperature", {"celsius": 20.0, "zone": "all"})],
+                                    False)
+    assert _plan("turn the fan up and then my back is cold") == (
+        [("set_fan", {"level": 4}), ("set_seat_heating", {"level": 2, "seat": "driver"})], False)
+
+
+def test_a_remark_tail_of_oh_is_no_number() -> None:
+    plan = _plan("lock the doors then play some dolly parton, oh my heck")
+    assert plan == ([("lock_doors", {}), ("media_search", {"query": "dolly parton"})], True)
+
+
+def test_the_eval_reads_a_call_for_a_whole_as_its_parts() -> None:
+    from daemon.eval.understanding_eval import ExpectedCall, as_expected
+    from daemon.understanding.resolve import Call
+
+    whole = Call("set_defrost", {"on": True, "screen": "all"})
+    parts = (ExpectedCall("set_defrost", {"on": True}),
+             ExpectedCall("set_defrost", {"on": True, "screen": "rear"}))
+    assert [c.args["screen"] for c in as_expected([whole], parts)] == ["front", "rear"]
+    one = (ExpectedCall("set_defrost", {"on": True, "screen": "rear"}),)
+    assert as_expected([whole], one) == (whole,)  # one expected: "all" stays wrong

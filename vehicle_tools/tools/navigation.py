@@ -70,7 +70,8 @@ NAVIGATE_TO_LANGUAGE = Language(
         "(find|get) me a route to {destination}", "head for {destination}",
         "(nav|navigation|navigate|directions|satnav|sat nav) [to] {destination}",
     )),),
-    lists={"destination": FreeText(drop_article=True, addressed=True, whole_ends=frozenset((
+    lists={"destination": FreeText(drop_article=True, addressed=True, paused_tail=True,
+                                   keeps_tail=True, whole_ends=frozenset((
         "home", "work", "office", "airport", "station", "hospital", "garage", "parking", "park",
         "hotel", "restaurant", "cafe", "pharmacy", "supermarket", "school", "mall", "centre",
         "center", "beach", "museum", "stadium", "university", "terminal", "port", "charger",
