@@ -10,7 +10,8 @@ FOREIGN_THANKS = (
     "danke schon", "gracias", "muchas gracias", "obrigado", "obrigada", "grazie", "asante",
     "asante sana", "khop khun kha", "khop khun khrap", "cam on", "xie xie", "arigato",
     "shukran", "toda raba", "spasibo", "dziekuje", "efharisto", "mahalo", "dyakuyu",
-    "kiitos", "i beg", "right about now", "about now", "dead on",
+    "kiitos", "i beg", "right about now", "about now", "dead on", "shukriya", "takk", "spas",
+    "webale", "mesi", "faafetai", "copy that", "cheers drive",
 )
 """Thanks said in the driver's first language, and tails that ask for nothing ("... I beg",
 "... right about now", Belfast's "dead on": all right); not the short ones that are also

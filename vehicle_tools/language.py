@@ -358,8 +358,10 @@ CORRECTIONS = ("no", "sorry", "i mean", "i meant", "no i mean", "no sorry", "act
                "hmm", "uh", "er", "erm", "um", "nah", "nope", "oops", "scratch that",
                "hold on", "hang on", "rather", "correction", "forget that", "forget it",
                "ah forget that", "never mind that", "cancel that", "nee", "nein", "hapana",
-               "nahi")
-"""Words with which a driver corrects what was just said ("set it to 20, no, 22")."""
+               "nahi", "nahin", "non", "nej", "nei", "voch", "leai", "belay that",
+               "strike that")
+"""Words with which a driver corrects what was just said ("set it to 20, no, 22"), in the
+driver's first language too ("..., nej, ...") and in radio or legal talk ("belay that")."""
 
 RETRACTIONS = ("never mind", "nevermind", "forget it", "forget that", "forget about it",
                "scratch that", "cancel that", "dont bother", "dont do that", "ignore that",

@@ -121,8 +121,8 @@ def test_a_reported_remark_is_still_a_remark() -> None:
 @pytest.mark.parametrize(("text", "calls"), [
     ("play the music, sound as a pound", [("media_search", {"query": "sound as a pound"})]),
     ("call my brother ... Tunde", [("call_contact", {"contact": "Tunde"})]),
-    ("please take me to kampala road, webale",
-     [("navigate_to", {"destination": "kampala road, webale"})]),
+    ("I need to get to the royal infirmary, stat",
+     [("navigate_to", {"destination": "royal infirmary, stat"})]),
     ("navigate to Main Street, Springfield",
      [("navigate_to", {"destination": "Main Street, Springfield"})]),
 ])
@@ -171,3 +171,16 @@ def test_the_eval_reads_a_call_for_a_whole_as_its_parts() -> None:
     assert [c.args["screen"] for c in as_expected([whole], parts)] == ["front", "rear"]
     one = (ExpectedCall("set_defrost", {"on": True, "screen": "rear"}),)
     assert as_expected([whole], one) == (whole,)  # one expected: "all" stays wrong
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("fan to five, belay that, four", [("set_fan", {"level": 4})]),
+    ("play abba, strike that, play roxette", [("media_search", {"query": "roxette"})]),
+    ("rear left window down, non, rear right",
+     [("set_window", {"position_pct": 100, "window": "rear_right"})]),
+    ("high beams on, copy that", [("set_lights", {"on": True, "light": "high_beam"})]),
+    ("cancel navigation then take me to reykjavik harbour instead, takk",
+     [("cancel_navigation", {}), ("navigate_to", {"destination": "reykjavik harbour"})]),
+])
+def test_corrections_and_thanks_of_heldout12s_speakers(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
