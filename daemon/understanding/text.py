@@ -80,6 +80,10 @@ def _word_key(word: str) -> str:
     return normalize(word).rstrip(".")
 
 
+_ZERO = frozenset(("0", "oh", "o"))
+"""A word the numbers may have read as zero ("..., oh my heck": "0 my heck")."""
+
+
 def original_words(original: str, value: str) -> str:
     """The driver's own wording (case, digits) of ``value``, a normalised run of words found in
     ``original``; ``value`` itself when the run cannot be found (numbers spelled out)."""
@@ -92,10 +96,6 @@ def original_words(original: str, value: str) -> str:
         if all(k == t or {k, t} <= _ZERO for k, t in zip(keys[start:], target, strict=False)):
             return " ".join(words[start:start + len(target)]).strip(" ,.!?;:")
     return value
-
-
-_ZERO = frozenset(("0", "oh", "o"))
-"""A word the numbers may have read as zero ("..., oh my heck": "0 my heck")."""
 
 
 _POLITE_PHRASES = tuple(sorted({normalize(p) for p in POLITE}, key=len, reverse=True))
