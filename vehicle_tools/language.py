@@ -87,8 +87,8 @@ class FreeText:
             "call Siobhan, dead on", "play Celia Cruz, oye") is the driver's, not the value's:
             dropped, and the call asked about first (it may have been part of the name).
         keeps_tail: with ``paused_tail``, such a tail is kept, and the call still asked about
-            first: places ("Main Street, Springfield" names a town; "Kampala Road, webale"
-            thanks the car).
+            first: places ("Main Street, Springfield" names a town; "the royal infirmary,
+            stat" does not).
     """
 
     whole_ends: frozenset[str] = frozenset()
