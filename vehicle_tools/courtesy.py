@@ -57,10 +57,21 @@ POLITE = (
 argument. Anything else left over means the sentence is not understood."""
 
 TAGS = ("po", "jor", "oya", "sha", "abeg", "chur", "lah", "leh", "lor", "innit", "bruv", "ta", "ja",
-        "brah", "chale", "cher", "machan", "bhai", "yaar", "habibi", "wai", "sah", "nat")
-"""Dialect tags that are no English word ("call Tita Marites po", "play Burna Boy jor", "play
-some Six60 chur", "volume 35 ta", Pittsburgh's "n'at"): dropped from the end of any free text,
-a title too, where the other `EDGE_WORDS` ("man", "honey") could end one ("play Piano Man")."""
+        "brah", "chale", "cher", "machan", "bhai", "yaar", "habibi", "wai", "sah", "nat",
+        "bai", "sebo", "nyabo", "uso")
+"""Dialect tags and forms of address that are no English word ("call Tita Marites po", "play
+Burna Boy jor", "play some Six60 chur", "volume 35 ta", Pittsburgh's "n'at", Guyanese "bai",
+Luganda "sebo" and "nyabo", Samoan "uso"): dropped from the end of any free text, a title too,
+where the other `EDGE_WORDS` ("man", "honey") could end one ("play Piano Man")."""
+
+DOUBTFUL_ENDS = ("fuh me", "fuh us", "me lover", "tack", "toda")
+"""Words that end a driver's sentence more often than a name or a title, but may end one (a
+Swedish "tack", Bristol's "me lover", "fuh me"): cut from the end of a free text, and the call
+asked about first ("play abba tack": "Play abba?"; never acted on as heard)."""
+
+TITLE_ENDS = ("again", "la")
+"""Words that end a driver's sentence ("the kids want to hear baby shark again", Scouse "la")
+as often as a title ("Hello Again", "Ooh La La"): kept, and the call asked about first."""
 
 EDGE_WORDS = (
     "bro", "bru", "bruh", "brah", "hoss", "lad", "lads", "lass", "love", "luv",

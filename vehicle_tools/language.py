@@ -26,9 +26,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from vehicle_tools.courtesy import EDGE_WORDS, POLITE, TAGS
+from vehicle_tools.courtesy import DOUBTFUL_ENDS, EDGE_WORDS, POLITE, TAGS, TITLE_ENDS
 
-__all__ = ["EDGE_WORDS", "POLITE", "TAGS"]  # declared in courtesy.py, read from here too
+__all__ = ["DOUBTFUL_ENDS", "EDGE_WORDS", "POLITE", "TAGS", "TITLE_ENDS"]  # from courtesy.py
 
 ArgValue = str | int | float | bool
 """A fixed argument value a block of templates implies (``position_pct: 0`` for "close")."""

@@ -38,7 +38,7 @@ _FUNCTION = frozenset((
     "and", "or", "so", "then", "please", "here", "there", "out", "im", "youre", "were", "s",
     "like", "say"))
 """Words of the templates that carry nothing alone: a remark may use them ("the dog's in")."""
-_TAKES_BACK = frozenset((
+TAKES_BACK = frozenset((
     "do", "nope", "nah", "kidding", "joking", "cancel", "stop", "leave", "keep", "undo",
     "instead", "only", "except", "but", "wait", "hold", "hang", "it", "them", "that", "those",
     "one", "ones", "again", "too", "also", "either", "neither"))
@@ -79,7 +79,7 @@ def vocabulary(grammar: Grammar, topics: Iterable[str]) -> frozenset[str]:
     words = said_words(grammar) | SAYS_WHAT_TO_DO | AMOUNT_WORDS
     for phrase in (*topics, *CORRECTIONS, *RETRACTIONS):
         words.update(normalize(phrase).split())
-    return frozenset((words - _FUNCTION) | NEGATIONS | _TAKES_BACK)
+    return frozenset((words - _FUNCTION) | NEGATIONS | TAKES_BACK)
 
 
 def without_remarks(transcript: str, carrying: frozenset[str]) -> list[tuple[str, bool]]:

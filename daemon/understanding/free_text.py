@@ -5,13 +5,15 @@ the recogniser or the sentence put there: pure checks the matcher applies before
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
+from daemon.understanding import aside
+from daemon.understanding.correction import verb_of
 from daemon.understanding.edges import CLAUSE_STARTS
 from daemon.understanding.joins import SAYS_WHAT_TO_DO, SPLIT_WORDS
 from daemon.understanding.parse import Parse
 from daemon.understanding.text import normalize, original_words, trim_polite
-from vehicle_tools.language import CORRECTIONS, FreeText, SlotList
+from vehicle_tools.language import CORRECTIONS, DOUBTFUL_ENDS, TITLE_ENDS, FreeText, SlotList
 
 
 def broken_free_text(value: str) -> bool:
@@ -80,13 +82,36 @@ _JOINS = SPLIT_WORDS
 def a_name_after(before: list[str], after: list[str]) -> bool:
     """Whether ``after``, said after a pause that follows a command with a name in it
     (``before``), can be the name it meant ("call my brother ... Tunde", "navigate to the
-    hospital ... St Mary's"): no number, no start of a clause or a phrase ("... he's driving",
-    "... to Providence"), no joining word in it or before it ("..., also put the headlights
+    hospital ... St Mary's", "put some music on ... the Weeknd"): no number, no start of a
+    clause or a phrase ("... he's driving", "... to Providence"; a short "the ..." may be a
+    name, `_A_BAND`), no joining word in it or before it ("..., also put the headlights
     on" is a second command; "play X then volume 45, ..." is two already), and nothing before
-    it that already corrects ("..., no, ...")."""
+    it that already corrects ("..., no, ...", "hang on": not the "on" of "put some music
+    on")."""
     return bool(after) and not any(w[0].isdigit() for w in after) \
-        and after[0] not in CLAUSE_STARTS | NOT_A_NAME_START and not _MARKERS & set(before) \
+        and (after[0] not in CLAUSE_STARTS | NOT_A_NAME_START or (_A_BAND.fullmatch(
+            " ".join(after)) is not None and not aside.is_why(" ".join(after)))) and not any(
+            f" {m} " in f" {' '.join(before)} " for m in CORRECTIONS) \
         and not _JOINS & (set(after) | set(before))
+
+
+def read_as_named(before: list[str], after: list[str],
+                  read: Callable[[str], Parse | None]) -> Parse | None:
+    """The command ``before`` (words, normalised) with ``after``, said after a pause, as the
+    name it left out, its verb lent ("play some music ... Edith Piaf": "play Edith Piaf") with
+    its last word when the verb alone takes no name ("put some music on ... the Weeknd": "put
+    on the Weeknd"); None when neither reads. ``read``: one command from words."""
+    verb = verb_of(" ".join(before))[:1]
+    for lent in (verb, [*verb, *before[-1:]]):
+        parse = read(" ".join(lent + after))
+        if parse is not None:
+            return parse
+    return None
+
+
+_A_BAND = re.compile(r"the \w+( \w+)?")
+"""A name after a pause may start with "the" when it is short ("... the Weeknd", "... the
+Rolling Stones"); not a statement ("... the kids are cold")."""
 
 
 _NAME_AND_MAX = 4
@@ -128,3 +153,39 @@ def spoken_free_text(slot: SlotList | None, value: str, original: str) -> str:
     if slot.not_alone and all(w in slot.not_alone for w in normalize(text).split()):
         return ""
     return text
+
+
+_DOUBTFUL = tuple(sorted((normalize(e).split() for e in DOUBTFUL_ENDS), key=len, reverse=True))
+_TITLE_ENDS = frozenset(normalize(e) for e in TITLE_ENDS)
+
+
+def told_value(slot: SlotList | None, value: str, carrying: frozenset[str],
+               commands: Callable[[list[str]], bool]) -> tuple[str, bool]:
+    """A free-text ``value`` (the driver's wording) as the call should carry it, and whether
+    the call is asked about first because its end may not be the value's:
+    - a `DOUBTFUL_ENDS` word at its end is cut ("abba tack": "abba", asked), a `TITLE_ENDS`
+      word kept ("baby shark again", asked);
+    - with ``slot.paused_tail``, the words after its last pause (a comma) are the driver's
+      when they are a short remark (`aside.before_a_remark`: "Celia Cruz, oye"; kept for
+      places, ``keeps_tail``: "Main Street, Springfield"), or longer than a name's tail with
+      no command, number or word that points or limits in them ("Taylor Swift, the kids in
+      the back insist": cut; not "Abena, the one from church"); any other tail ("the
+      Trafford Centre, sound") is kept, and asked about all the same (one that holds a
+      command, "Mihaela, navigate to Luton airport", is no value: the matcher splits it).
+    ``carrying``: the words that carry meaning for the car (`aside.vocabulary`);
+    ``commands``: whether words (normalised) hold a command."""
+    if not isinstance(slot, FreeText):
+        return value, False
+    words, keys = value.split(), normalize(value).split()
+    end = next((e for e in _DOUBTFUL if len(keys) > len(e) and keys[-len(e):] == e), ())
+    if end and len(words) > len(end):
+        return " ".join(words[:-len(end)]).strip(" ,"), True
+    head, comma, tail = value.rpartition(",")
+    paused = slot.paused_tail and bool(comma and normalize(head) and normalize(tail))
+    if not paused or slot.keeps_tail:
+        return value, paused or (len(keys) > 1 and keys[-1] in _TITLE_ENDS)
+    said = normalize(tail).split()
+    cut = aside.before_a_remark(value, carrying) or (
+        head.strip(" ,") if len(said) > aside.MAX_NAME_REMARK_WORDS and not commands(said)
+        and not any(w in aside.TAKES_BACK or w[0].isdigit() for w in said) else None)
+    return cut or value, True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from daemon.understanding.correction import LENT_VERBS, overridden
@@ -42,6 +43,41 @@ def latest(parses: tuple[Parse, ...]) -> tuple[Parse, ...]:
         else:
             kept.append(parse)
     return tuple(kept)
+
+
+def restated_steps(parses: tuple[Parse, ...], read: Callable[[str], Parse | None],
+                   topics: Mapping[str, frozenset[str]]) -> tuple[Parse, ...]:
+    """Several commands without a bare step that says again how to change what the step
+    before it changed: "speak up ... a bit louder" is the assistant's voice a bit louder, not
+    the media volume as well. The bare step names nothing (no value, no device of its own tool:
+    "a bit louder", not "turn the music up") and reads, after a word for the earlier step's
+    tool ("voice a bit louder"), as a step of that tool the same way; it then replaces that
+    step. ``read``: one command from normalised words; ``topics``: tool name -> the words
+    that name it (normalised)."""
+    kept: list[Parse] = []
+    for parse in parses:
+        again = _step_again(kept[-1], parse, read, topics) if kept else None
+        if again is not None:
+            kept[-1] = again
+        else:
+            kept.append(parse)
+    return tuple(kept)
+
+
+def _step_again(first: Parse, later: Parse, read: Callable[[str], Parse | None],
+                topics: Mapping[str, frozenset[str]]) -> Parse | None:
+    step = first.block.sentences.relative
+    if step is None or later.block.sentences.relative is None or later.tool == first.tool \
+            or later.said or set(later.text.split()) & topics.get(later.tool, frozenset()):
+        return None
+    before = first.args.get(step)
+    for topic in sorted(topics.get(first.tool, frozenset())):
+        again = read(f"{topic} {later.text}")
+        now = again.args.get(step) if again is not None else None
+        if again is not None and again.tool == first.tool and isinstance(now, int | float) \
+                and isinstance(before, int | float) and now * before > 0:
+            return again
+    return None
 
 
 def as_whole(first: Parse, second: Parse) -> Parse | None:

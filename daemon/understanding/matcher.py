@@ -61,7 +61,9 @@ from daemon.understanding.free_text import (
     comma_in_free_text,
     joins_commands,
     names_a_device,
+    read_as_named,
     spoken_free_text,
+    told_value,
 )
 from daemon.understanding.grammar import Grammar, compile_language
 from daemon.understanding.groups import grouped, groups_of
@@ -71,6 +73,7 @@ from daemon.understanding.joins import (
     comma_points,
     drop_joiners,
     latest,
+    restated_steps,
     says_what_to_do,
 )
 from daemon.understanding.loose import LooseReader
@@ -85,7 +88,7 @@ from daemon.understanding.text import (
     plain_verbs,
 )
 from daemon.understanding.wonder import WonderReader
-from vehicle_tools.language import CORRECTIONS, ArgValue, FreeText
+from vehicle_tools.language import CORRECTIONS, ArgValue
 from vehicle_tools.registry import Registry
 
 MAX_SPLITS = 4
@@ -106,8 +109,7 @@ class Matcher:
 
     def __init__(self, registry: Registry) -> None:
         self.grammar: Grammar = compile_language(registry)
-        self._topics = {tool.name: frozenset(normalize(t) for t in tool.topics)
-                        for tool in registry}
+        self._topics = {tool.name: frozenset(map(normalize, tool.topics)) for tool in registry}
         self.loose = LooseReader(self.grammar, self._topics)
         self.fit = Fit(self.grammar, registry)
         self.complaints = ComplaintReader(registry, self.grammar.lists)
@@ -136,10 +138,9 @@ class Matcher:
                 if p is not None]  # best first; a free text that is no value gives way
         if not read:
             return None
-        parses = [p for p, _ in read]
-        tied = [p for p, rank in read if rank == read[0][1]]
-        return next((p for p in tied if self.fit.within_limits(p)), parses[0])  # of equal
-        # readings, one whose numbers its tool takes ("heat passengers 1": level 1, not 1 C)
+        tied = [p for p, rank in read if rank == read[0][1]]  # of equal readings, one whose
+        return next((p for p in tied if self.fit.within_limits(p)), read[0][0])  # numbers its
+        # tool takes ("heat passengers 1": level 1, not 1 C)
 
     def _read(self, best: RecognizeResult, text: str, original: str) -> Parse | None:
         """One recognised reading as a `Parse`; None when its free text is no value."""
@@ -152,11 +153,10 @@ class Matcher:
         for entity in best.entities_list:
             if entity.is_wildcard:
                 value: ArgValue = self.free_text(entity.name, str(entity.value), original)
-                slot = self.grammar.lists.get(entity.name)
-                if isinstance(slot, FreeText) and slot.paused_tail and (
-                        head := aside.before_a_remark(str(value), self._carrying)):
-                    value, remarked = (value if slot.keeps_tail else  # asked first
-                                       self.free_text(entity.name, head, original)), True
+                told, asked = told_value(self.grammar.lists.get(entity.name), str(value),
+                                         self._carrying, self._holds_a_command)  # asked first
+                value = value if told == value else self.free_text(entity.name, told, original)
+                remarked = remarked or asked
                 if not str(value).strip():
                     return None
                 if broken_free_text(str(value)):
@@ -212,7 +212,8 @@ class Matcher:
         split = self._split(text, transcript)
         if split is None:
             split = self._after_a_reason(transcript)
-        return None if split is None else latest(aside.without_reasons(split, transcript))
+        return None if split is None else latest(restated_steps(aside.without_reasons(
+            split, transcript), self.clause, self._topics))  # "speak up ... a bit louder"
 
     def _loose_one(self, text: str) -> Parse | None:
         match = self.loose.read(text)
@@ -306,8 +307,7 @@ class Matcher:
                     alone is not None and not bare_value_for(alone, first))):
                 continue  # a refinement refines a whole value, in words that are no command
                 # ("crack my window a little... maybe ten percent") or the same tool's value
-            titled = named and self.clause(" ".join(verb_of(" ".join(before))[:1] + after),
-                                           transcript)  # "play some music ... Edith Piaf"
+            titled = named and read_as_named(before, after, lambda t: self.clause(t, transcript))
             if isinstance(titled, Parse) and titled.free_said():  # (a name after a pause
                 return dataclasses.replace(titled, inferred=True)  # may be a remark: asked)
             for words in corrections_of(before, after):
