@@ -117,6 +117,13 @@ class AsrConfig(Section):
         -1.0, ge=-10.0, le=0.0,
         description="faster-whisper: a beam hypothesis less probable than this (natural log "
                     "per token) is never taken")
+    value_margin: float | None = Field(
+        0.15, ge=0.0, le=2.0,
+        description="faster-whisper: when the best text's plan names a free text (a title, a "
+                    "contact, a destination), decode the beam (asr.alternatives) and ask "
+                    "before acting when a hypothesis at most this much less probable (natural "
+                    "log per token) names another (\"lucky\" / \"lucky you\" for \"Lucky "
+                    "Dube\"); None: off (docs/corpus.md)")
     confirm_below: float | None = Field(
         -0.3, ge=-10.0, le=0.0,
         description="faster-whisper: a command heard with a confidence (the lowest segment "

@@ -89,6 +89,8 @@ class Transcript(Event):
     processing_ms: float = 0.0
     confidence: float | None = None
     alternative: bool = False
+    doubted: bool = False
+    """The recogniser's beam named another free text as likely (``asr.value_margin``)."""
 
 
 @dataclass(frozen=True, kw_only=True)

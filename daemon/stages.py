@@ -20,7 +20,7 @@ from daemon.hearing.wake import WakeWordDetector, WakeWordModel
 from daemon.models import ModelStore, default_manifest_path, load_manifest
 from daemon.speaking.speech import Lexicon
 from daemon.speaking.tts import PiperTts
-from daemon.understanding.intents import understander, understood
+from daemon.understanding.intents import free_values, understander, understood
 
 _LOG = logging.getLogger(__name__)
 
@@ -82,7 +82,8 @@ def load_stages(config: CabinConfig) -> Stages:
     _LOG.info("ASR backend: %s (%s)", choice.backend, choice.reason)
     resolve(store, choice.model_dir.name)
     with store.loading(choice.model_dir.name):
-        recognizer = load_recognizer(choice, config.asr, build_vocabulary(), understood)
+        recognizer = load_recognizer(choice, config.asr, build_vocabulary(), understood,
+                                     free_values)
     voice = resolve(store, config.tts.voice)
     with store.loading(config.tts.voice):
         tts = PiperTts(voice, length_scale=config.tts.length_scale, volume=config.tts.volume,

@@ -35,19 +35,20 @@ _THANKS = frozenset({"thanks", "thank"})
 
 
 def doubted(plan: Plan, registry: Registry, confidence: float | None,
-            confirm_below: float | None) -> tuple[Call, ...]:
+            confirm_below: float | None, *, beam: bool = False) -> tuple[Call, ...]:
     """The calls of ``plan`` to ask about instead of acting, when the recogniser was unsure of
     the words: all of them, in order, when ``confidence`` is below ``confirm_below`` (both the
     recogniser's unit: for faster-whisper the lowest segment avg_logprob, natural log per
     token) and the plan has an action (not a ``get_`` query, not a tool the dispatcher asks
     about anyway); empty: act. Every call is asked about, so a yes runs the whole request and
     a no runs none of it ("turn on the AC and close the windows", heard unsure). A plan read
-    from a complaint (`Plan.inferred`: "my feet are freezing") is asked about whatever the
+    from a complaint (`Plan.inferred`: "my feet are freezing"), or whose free text the
+    recogniser's beam doubts (``beam``: "lucky" / "lucky you"), is asked about whatever the
     confidence."""
     actions = [c for c in plan.calls if not c.tool.startswith("get_")
                and not registry.get(c.tool).policy.needs_confirmation]  # asked anyway
-    if actions and plan.inferred:
-        return tuple(plan.calls)  # read from a complaint, not asked for: asked first
+    if actions and (plan.inferred or beam):
+        return tuple(plan.calls)  # not asked for as heard: asked first
     if (confirm_below is None or confidence is None or not actions
             or confidence >= confirm_below):
         return ()

@@ -217,8 +217,8 @@ class Decider:
         (`asr.confirm_below`) or the plan was read from a complaint (`Plan.inferred`): every
         call of the plan, restated in one question; None: act."""
         calls = doubted(plan, self._understander.registry, request.confidence,
-                        self.confirm_below)
-        if not calls or (request.confidence is None and not plan.inferred):
+                        self.confirm_below, beam=request.doubted)
+        if not calls or (request.confidence is None and not (plan.inferred or request.doubted)):
             return None  # the recogniser's doubt needs its confidence; a complaint's does not
         question = restate_all([ModelCall(c.tool, c.args) for c in calls],
                                self._understander.registry)

@@ -94,12 +94,15 @@ class TurnInput:
         cancel: set when the turn is interrupted (stops the language model).
         confidence: the recogniser's confidence in ``text`` (faster-whisper: the lowest
             segment avg_logprob, natural log per token; None: typed, or not reported).
+        doubted: the recogniser's beam named another free text as likely (``asr.value_margin``):
+            the plan is asked about before it acts.
     """
 
     turn: int
     text: str
     cancel: CancelToken
     confidence: float | None = None
+    doubted: bool = False
 
 
 class Clock(Protocol):

@@ -197,7 +197,8 @@ class TurnRunner:
             confidence = getattr(eou.stream, "confidence", None)
             async for piece in self.decider.decide(TurnInput(
                     eou.turn, text, handle.cancel,
-                    confidence if isinstance(confidence, float) else None)):
+                    confidence if isinstance(confidence, float) else None,
+                    doubted=getattr(eou.stream, "doubted", False) is True)):
                 yield piece
         except CabinError as exc:
             _LOG.error("turn %d failed: %s", eou.turn, exc)
@@ -230,7 +231,8 @@ class TurnRunner:
             backend="text" if eou.stream is None else self._recognizer.name,
             processing_ms=round((time.perf_counter() - started) * 1000.0, 1),
             confidence=round(confidence, 3) if isinstance(confidence, float) else None,
-            alternative=getattr(eou.stream, "alternative", False) is True))
+            alternative=getattr(eou.stream, "alternative", False) is True,
+            doubted=getattr(eou.stream, "doubted", False) is True))
         return text
 
     def _error(self, turn: int, code: str, message: str) -> None:

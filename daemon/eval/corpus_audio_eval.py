@@ -76,6 +76,9 @@ class FileResult:
     """The plan was read from a complaint or proposed by the language model: the Decider asks
     about it first whatever the confidence (its right answers are asked first at every
     threshold; a wrong one is scored as asked)."""
+    doubted: bool = False
+    """The recogniser's beam named another free text as likely (``asr.value_margin``): asked
+    about first whatever the confidence, as ``inferred``."""
     heard: str = field(default="", repr=False)
     """What the recogniser heard; written only to ``--rows`` (never to the figures)."""
     plan: str = field(default="", repr=False)
@@ -166,7 +169,7 @@ def confidence_rows(results: Sequence[FileResult],
     right = [r for r in heard if r.outcome == "right"]
 
     def below(r: FileResult, t: float | None) -> bool:
-        return r.acts and (r.inferred or (
+        return r.acts and (r.inferred or r.doubted or (
             t is not None and r.confidence is not None and r.confidence < t))
 
     rows = []
@@ -263,6 +266,7 @@ def hear_and_understand(models: Any, item: AudioItem, fe: Any, params: Any,
     `gate`: a `daemon.hearing.driver_level.GateParams` for the endpointing (an experiment, see
     docs/corpus.md), None for the product's endpointing."""
     from daemon.eval.common import WerCounter, load_audio
+    from daemon.eval.hearing import transcribe_scored, value_doubted_of
     from daemon.eval.lookup import stopped
     from daemon.eval.turn import run_turn
     from daemon.eval.understanding_eval import DEFAULT_STATE, Item, score
@@ -276,6 +280,7 @@ def hear_and_understand(models: Any, item: AudioItem, fe: Any, params: Any,
         return FileResult(corpus_item.id, corpus_item.split, item.condition, voice,
                           corpus_item.category, "not_heard", 0, 0)
     text, confidence = transcribe_scored(models, turn.utterance)
+    doubted = value_doubted_of(models, turn.utterance, (text, confidence))
     plan = understand(text, {**DEFAULT_STATE, **(corpus_item.state or {})})
     wer = WerCounter()
     errors = wer.add(corpus_item.text, text)
@@ -285,28 +290,8 @@ def hear_and_understand(models: Any, item: AudioItem, fe: Any, params: Any,
     return FileResult(corpus_item.id, corpus_item.split, item.condition, voice,
                       corpus_item.category, scored.outcome, errors, wer.words,
                       confidence, acts, stopped(calls), bool(getattr(plan, "inferred", False)),
+                      doubted,
                       heard=text, plan=scored.plan)
-
-
-def transcribe_scored(models: Any, audio: Any) -> tuple[str, float | None]:
-    """`EvalModels.transcribe` (biased) with the decode's confidence, as the daemon's
-    recogniser decodes an utterance at its end: the best text, or the first beam hypothesis the
-    fast path understands when it does not understand the best
-    (`daemon.hearing.whisper_decoding.whisper_decode_understood`, ``asr.alternatives``).
-    With ``asr.backend: moonshine``, Moonshine's greedy decode (no biasing, no beam)."""
-    import numpy as np
-
-    from daemon.hearing.biasing import whisper_hotwords, whisper_prompt
-    from daemon.hearing.whisper_decoding import whisper_decode_understood
-    from daemon.understanding.intents import understood
-
-    if models.moonshine is not None:
-        scored: tuple[str, float | None] = models.moonshine.decode_scored(
-            audio.astype(np.float32) / 32768.0)
-        return scored
-    return whisper_decode_understood(models._whisper_model(), audio.astype(np.float32) / 32768.0,
-                                     models.config.asr, whisper_prompt(models.vocabulary),
-                                     whisper_hotwords(models.vocabulary), understands=understood)
 
 
 def write_rows(path: Path, results: Sequence[FileResult],
@@ -325,7 +310,8 @@ def write_rows(path: Path, results: Sequence[FileResult],
                 "id": r.id, "split": r.split, "condition": r.condition, "voice": r.voice,
                 "category": r.category, "outcome": r.outcome, "said": row.get("text", ""),
                 "heard": r.heard, "plan": r.plan, "expected": expected,
-                "confidence": r.confidence, "acts": r.acts, "inferred": r.inferred}) + "\n")
+                "confidence": r.confidence, "acts": r.acts, "inferred": r.inferred,
+                "doubted": r.doubted}) + "\n")
 
 
 def splits_for(split: str) -> tuple[str, ...]:

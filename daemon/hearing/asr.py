@@ -33,11 +33,14 @@ from daemon.hearing.whisper_decoding import (
     open_whisper,
     take_encoded,
     understood_or_alternative,
+    value_doubted,
     whisper_decode_scored,
 )
 
 _LOG = logging.getLogger(__name__)
 RATE_HZ = 16000
+Values = Callable[[str], tuple[tuple[str, str], ...] | None]
+"""The free-text values of the fast path's plan of a text (`intents.free_values`)."""
 
 
 @dataclass(frozen=True)
@@ -115,8 +118,11 @@ def choose_backend(config: AsrConfig, models_dir: Path) -> BackendChoice:
 
 def load_recognizer(choice: BackendChoice, config: AsrConfig,
                     vocabulary: Vocabulary | None = None,
-                    understands: Callable[[str], bool] | None = None) -> Recognizer:
-    """Load the chosen backend's model (seconds; call it off the event loop)."""
+                    understands: Callable[[str], bool] | None = None,
+                    values: Values | None = None) -> Recognizer:
+    """Load the chosen backend's model (seconds; call it off the event loop). ``understands``
+    and ``values``: the fast path's views of a text the beam is judged by (faster-whisper:
+    `daemon.understanding.intents.understood`, `free_values`)."""
     if not choice.model_dir.is_dir():
         raise ModelError(f"ASR model directory missing: {choice.model_dir}",
                          fix=f"run `cabin models fetch {choice.model_dir.name}`",
@@ -127,7 +133,7 @@ def load_recognizer(choice: BackendChoice, config: AsrConfig,
         from daemon.hearing.moonshine import MoonshineRecognizer
 
         return MoonshineRecognizer(choice.model_dir, config)
-    return WhisperRecognizer(choice.model_dir, config, vocabulary, understands)
+    return WhisperRecognizer(choice.model_dir, config, vocabulary, understands, values)
 
 
 class VoskRecognizer:
@@ -235,11 +241,13 @@ class WhisperRecognizer:
 
     def __init__(self, model_dir: Path, config: AsrConfig,
                  vocabulary: Vocabulary | None = None,
-                 understands: Callable[[str], bool] | None = None) -> None:
+                 understands: Callable[[str], bool] | None = None,
+                 values: Values | None = None) -> None:
         started = time.perf_counter()
         self._model = open_whisper(model_dir, config)
         self._config = config
         self._understands = understands
+        self._values = values
         self._prompt = whisper_prompt(vocabulary) if vocabulary else None
         self._hotwords = whisper_hotwords(vocabulary) if vocabulary else None
         _LOG.info("faster-whisper model %s loaded in %.2f s", model_dir.name,
@@ -262,6 +270,13 @@ class WhisperRecognizer:
                                          self._hotwords, understands=self._understands,
                                          heard=heard, encoded=encoded)
 
+    def doubts_value(self, audio: npt.NDArray[np.float32], heard: tuple[str, float | None],
+                     *, encoded: Any = None) -> bool:
+        """Whether the beam doubts the free text of ``heard``, the settled decode of ``audio``
+        (`value_doubted`)."""
+        return value_doubted(self._model, audio, self._config, self._prompt, self._hotwords,
+                             values=self._values, heard=heard, encoded=encoded)
+
     def transcribe_scored(self, audio: npt.NDArray[np.float32]) -> tuple[str, float | None]:
         """(text, confidence) of a whole utterance (`whisper_decode_scored`)."""
         return whisper_decode_scored(self._model, audio, self._config, self._prompt,
@@ -282,6 +297,9 @@ class WhisperStream:
         self.confidence: float | None = None
         self.alternative = False
         """Whether the transcript is a beam hypothesis taken for the best text (`settle`)."""
+        self.doubted = False
+        """Whether the beam named another free text as likely (`WhisperRecognizer.doubts_value`):
+        the plan is asked about before it acts."""
 
     def accept(self, samples: npt.NDArray[np.int16]) -> str | None:
         """Buffer `samples`; faster-whisper gives no partial transcripts."""
@@ -306,9 +324,12 @@ class WhisperStream:
     def _settle(self, text: str, encoded: Any) -> str:
         if not self._chunks or not text:
             return text
+        audio = self._audio()
         settled, self.confidence = self._owner.settle_scored(
-            self._audio(), (text, self.confidence), encoded=encoded)
+            audio, (text, self.confidence), encoded=encoded)
         self.alternative = settled != text
+        self.doubted = not self.alternative and self._owner.doubts_value(
+            audio, (settled, self.confidence), encoded=encoded)
         return settled
 
     def _audio(self) -> npt.NDArray[np.float32]:

@@ -8,6 +8,11 @@ faster-whisper's ``avg_logprob``). `choose` is the pure decision: which hypothes
 replaces the best text. A hypothesis keeps its own, lower, confidence, so the decider's
 ``asr.confirm_below`` asks before acting on one it doubts ("Do you want me to move the window:
 rear right?"); a question to the car ("how do I pair my phone") is never traded for a command.
+`values_doubted` is the other way round: when the best text *is* understood and its plan
+carries a free text no list can check before acting (a title; a contact or a destination,
+checked later by the phone book or the map), the beam is asked whether it agrees on that
+value; a hypothesis nearly as probable that names another ("lucky" / "lucky you" / "lucky new"
+for "Lucky Dube") makes the plan asked about first.
 Blocking native code: call it off the event loop.
 """
 
@@ -62,6 +67,36 @@ def choose(best: str, hypotheses: Sequence[Hypothesis], understands: Callable[[s
         if understands(hypothesis.text):
             return hypothesis
     return None
+
+
+VALUE_MATCH = 90.0
+"""Two free-text values agree at this `rapidfuzz.fuzz.ratio` (0-100) or above, spaces and case
+aside ("Kurdish community centre" / "center", "car wind pause" / "carwin pause")."""
+
+
+def values_doubted(best: Hypothesis, hypotheses: Sequence[Hypothesis],
+                   values: Callable[[str], tuple[tuple[str, str], ...] | None], *,
+                   margin: float) -> bool:
+    """Whether the beam doubts the free-text values of ``best``'s plan (``values``: (tool,
+    value) pairs of the fast path's plan of a text, None when not understood): a hypothesis
+    at most ``margin`` (natural log per token) less probable than ``best``, understood, with
+    the same tools, names a value that does not agree (`VALUE_MATCH`). A best text with no
+    free text, or not understood, is never doubted; hypotheses not understood say nothing."""
+    from rapidfuzz import fuzz
+
+    said = values(best.text)
+    if not said:
+        return False
+    for hypothesis in hypotheses:
+        if hypothesis.confidence < best.confidence - margin:
+            continue
+        other = values(hypothesis.text)
+        if not other or [t for t, _ in other] != [t for t, _ in said]:
+            continue
+        if any(fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")) < VALUE_MATCH
+               for (_, a), (_, b) in zip(said, other, strict=True)):
+            return True
+    return False
 
 
 def beam_hypotheses(model: Any, encoded: Any, config: AsrConfig, prompt: str | None,

@@ -26,7 +26,7 @@ import numpy.typing as npt
 from daemon.audio.wavio import PIPELINE_RATE_HZ as RATE_HZ
 from daemon.config import AsrConfig
 from daemon.errors import AsrError, ModelError
-from daemon.hearing.nbest import beam_hypotheses, choose
+from daemon.hearing.nbest import Hypothesis, beam_hypotheses, choose, values_doubted
 
 _LOG = logging.getLogger(__name__)
 
@@ -176,6 +176,33 @@ def understood_or_alternative(model: Any, audio: npt.NDArray[np.float32], config
               "best %s)", chosen.confidence,
               "none" if confidence is None else f"{confidence:.2f}")  # the words are private
     return collapse_repeats(chosen.text), chosen.confidence
+
+
+def value_doubted(model: Any, audio: npt.NDArray[np.float32], config: AsrConfig,
+                  prompt: str | None, hotwords: str | None, *,
+                  values: Callable[[str], tuple[tuple[str, str], ...] | None] | None,
+                  heard: tuple[str, float | None], encoded: Any = None) -> bool:
+    """Whether the beam doubts the free text of ``heard`` (text, confidence of the decode of
+    ``audio`` whose plan acts on it; `daemon.hearing.nbest.values_doubted` with
+    ``asr.value_margin``): the beam is decoded only when the plan has a free text (``values``:
+    its (tool, value) pairs, `daemon.understanding.intents.free_values`). Off (False) with
+    ``asr.value_margin`` None, ``asr.alternatives`` below 2, no ``values`` or no confidence.
+    ``encoded``: the best decode's encoder output, when at hand."""
+    text, confidence = heard
+    if values is None or config.value_margin is None or config.alternatives < 2 \
+            or confidence is None or not text or not values(text):
+        return False
+    seconds = len(audio) / RATE_HZ
+    if encoded is None:
+        encoded = encode_utterance(model, audio, encoder_frames(seconds, config.window_s))
+    hypotheses = beam_hypotheses(model, encoded, config, prompt, hotwords,
+                                 max_new_tokens=token_budget(model, seconds, prompt, hotwords))
+    doubted = values_doubted(Hypothesis(text, confidence), hypotheses, values,
+                             margin=config.value_margin)
+    if doubted:
+        _LOG.info("the beam names another value as likely (best %.2f): asked first",
+                  confidence)  # the words are private
+    return doubted
 
 
 def _decode(model: Any, audio: npt.NDArray[np.float32], config: AsrConfig, prompt: str | None,

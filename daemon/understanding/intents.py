@@ -3,8 +3,8 @@
 The language itself is declared next to each tool (`vehicle_tools.language`, ``language=`` of
 every `vehicle_tools.registry.Tool`); daemon/understanding/ compiles and matches it. This
 module keeps the process-wide `Understander` of the default registry (built once, warmed up)
-and the one-call views of it, `parse` and `understood`, that endpointing, the recogniser's
-beam alternatives and the evaluations use.
+and the one-call views of it, `parse`, `understood` and `free_values`, that endpointing, the
+recogniser's beam alternatives and the evaluations use.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from daemon.understanding.text import normalize
 from daemon.understanding.understand import Understander
 from vehicle_tools.tools import default_registry
 
-__all__ = ["ParsedIntent", "normalize", "parse", "understander", "understood"]
+__all__ = ["ParsedIntent", "free_values", "normalize", "parse", "understander", "understood"]
 
 
 @dataclass(frozen=True)
@@ -57,3 +57,17 @@ def understood(transcript: str) -> bool:
     Read whole: a reading without unknown words at the ends does not count ("lock the floors"
     is not understood, so the beam's "lock the doors" is taken)."""
     return understander().understand(transcript, edges=False) is not None
+
+
+def free_values(transcript: str) -> tuple[tuple[str, str], ...] | None:
+    """The free-text values (a title, a contact, a destination) of the fast path's plan of
+    ``transcript``, as (tool, value normalised) pairs in order, empty when it has none; None
+    when it is not understood or asks a question back. What the recogniser's beam is asked to
+    agree on before a name is acted on (`daemon.hearing.nbest.values_doubted`)."""
+    u = understander()
+    plan = u.understand(transcript, edges=False)
+    if plan is None or plan.question is not None:
+        return None
+    free = u.matcher.grammar.free_text
+    return tuple((c.tool, normalize(str(v))) for c in plan.calls for k, v in c.args.items()
+                 if k in free)

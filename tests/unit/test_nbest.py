@@ -88,7 +88,7 @@ def test_a_kept_peek_is_settled_with_the_beam_when_it_is_not_understood(
     monkeypatch.setattr(whisper_decoding, "token_budget", lambda *_a: 20)
     rec = object.__new__(WhisperRecognizer)
     rec._model, rec._config, rec._prompt, rec._hotwords = None, AsrConfig(), None, None
-    rec._understands = understood
+    rec._understands, rec._values = understood, None
     stream = WhisperStream(rec)
     stream.accept(np.zeros(16000, np.int16))
     stream.confidence = -0.2
