@@ -15,6 +15,7 @@ import time
 
 from daemon.manual.clauses import asking_clause
 from daemon.manual.document import Section
+from daemon.manual.framing import framed
 from daemon.manual.gate import Gate
 from daemon.manual.grounding import ungrounded
 from daemon.manual.index import Hit, ManualIndex
@@ -108,6 +109,7 @@ class Answerer:
         """The answer to ``question``: one or two sentences of the best section, or
         `NOT_COVERED`."""
         started = time.perf_counter()
+        question = framed(question, self.index.analyzer, self._idf)  # "..., sebo": not asked
         hits = self.index.search(question, k=3)
         best = self._answering(question, hits)
         if self.gate is not None:  # meaning as well as words (daemon/manual/gate.py)
@@ -183,9 +185,11 @@ class Answerer:
         if clause is None or not self._content(clause) - self._weak:
             return False
         sid = hit.section.id
-        closest = None if self.gate is None else self.gate.closest(question)
-        return (closest == sid if closest is not None else not self._foreign(question, sid)
-                ) and self._covers(clause, hit)
+        if not self._covers(clause, hit):
+            return False
+        if self.gate is None:
+            return not self._foreign(question, sid)
+        return sid in (self.gate.closest(question), self.gate.closest(clause))
 
     def _foreign(self, question: str, sid: str) -> bool:
         """Whether ``question`` has a word naming another section's topic (`_names_topic`)

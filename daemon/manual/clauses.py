@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-_ASKS = re.compile(
+ASKS = re.compile(
     r"^(what|what's|whats|how|where|where's|wheres|when|why|which|who|is|are|can|could|do|"
     r"does|did|should|will|would|at what|anything)\b", re.IGNORECASE)
 """A clause that asks: it starts with a question word or an auxiliary verb."""
@@ -27,5 +27,5 @@ def asking_clause(question: str) -> str | None:
     clauses = [c for c in _CLAUSES.split(question.strip().rstrip("?!. ")) if c]
     if len(clauses) < 2:
         return None
-    asking = [c for c in clauses if _ASKS.match(c)]
+    asking = [c for c in clauses if ASKS.match(c)]
     return asking[0] if len(asking) == 1 else None

@@ -37,6 +37,9 @@ from daemon.manual.vectors import ManualVectors, compute, read
 
 _LOG = logging.getLogger(__name__)
 
+_KEPT = 4
+"""Texts whose closeness `Gate.closeness` keeps."""
+
 
 @dataclass(frozen=True)
 class Features:
@@ -133,7 +136,7 @@ class Gate:
         self._model: SentenceModel | None = None
         self._broken = False
         self._lock = threading.Lock()
-        self._last: tuple[str, np.ndarray] | None = None
+        self._last: dict[str, np.ndarray] = {}
 
     def warm(self) -> tuple[SentenceModel, ManualVectors]:
         """The model and the manual's vectors, loaded (or embedded) now if not yet.
@@ -152,16 +155,19 @@ class Gate:
 
     def closeness(self, question: str) -> np.ndarray:
         """Each section's closeness in meaning to ``question``, in the manual's order (the
-        last question's kept: the word rules and the gate ask for it once each)."""
-        last = self._last
-        if last is not None and last[0] == question:
-            return last[1]
+        last few texts' kept: the word rules ask for the question's and its asking clause's,
+        then the gate for the question's again)."""
+        kept = self._last.get(question)
+        if kept is not None:
+            return kept
         model, vectors = self.warm()
         vector = model.embed([question])[0]
         best_sentence = np.full(len(self._sections), -1.0)
         np.maximum.at(best_sentence, vectors.owner, vectors.sentences @ vector)
         close = np.asarray((vectors.whole @ vector + best_sentence) / 2.0, dtype=np.float64)
-        self._last = (question, close)
+        if len(self._last) >= _KEPT:
+            self._last.pop(next(iter(self._last)))
+        self._last[question] = close
         return close
 
     def closest(self, question: str) -> str | None:

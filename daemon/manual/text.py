@@ -212,6 +212,10 @@ STOP_WORDS = frozenset((
     # hedges and intensifiers ("roughly how many", "what can you actually do", "totally dead")
     "actually", "totally", "roughly", "basically", "literally", "completely", "quite", "very",
     "alright", "whys", "somewhere", "wrong",
+    # how the driver frames it, not what is asked ("what am I *meant* to do" is "supposed to",
+    # "what should they be at *normally*", "does it turn off *eventually*", "heated *as well*",
+    # "orange *rather* than red", "only *ever*"; "he's", "she's" like "it's")
+    "meant", "normally", "usually", "eventually", "ever", "rather", "well", "hes", "shes",
 ))
 """Words too common to tell sections apart ("car" is in every question about the car)."""
 
