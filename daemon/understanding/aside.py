@@ -24,7 +24,7 @@ from daemon.understanding.joins import SAYS_WHAT_TO_DO
 from daemon.understanding.parse import Parse
 from daemon.understanding.shape import NEGATIONS
 from daemon.understanding.text import clauses_of, narrates, normalize
-from vehicle_tools.language import CORRECTIONS, RETRACTIONS
+from vehicle_tools.language import CORRECTIONS, RETRACTIONS, Values
 
 MAX_REMARK_WORDS = 8
 """A longer tail is more than a remark: not understood, as before."""
@@ -50,6 +50,9 @@ _REASON = re.compile(r"^(its|it is|im|i am|were|we are|we need|theres|there is|(
                      r"the \w+ is|my \w+ (is|are|isnt|arent)|getting (dark|cold|hot|warm|late|"
                      r"chilly|stuffy|foggy|noisy|loud))\b")
 """A statement of why, before or after a command ("it's dark, ...", "... the kids are cold")."""
+
+
+_MARKERS = frozenset(w for c in CORRECTIONS for w in c.split() if len(c.split()) == 1)
 
 
 def is_why(text: str) -> bool:
@@ -82,16 +85,48 @@ def vocabulary(grammar: Grammar, topics: Iterable[str]) -> frozenset[str]:
     return frozenset((words - _FUNCTION) | NEGATIONS | TAKES_BACK)
 
 
-def without_remarks(transcript: str, carrying: frozenset[str]) -> list[tuple[str, bool]]:
+def without_remarks(transcript: str, carrying: frozenset[str],
+                    grammar: Grammar | None = None) -> list[tuple[str, bool]]:
     """``transcript`` without a remark after its last pause (True: the remark came after the
     commands) or before its first one ("breaker breaker, fan on seven": False); empty when
-    neither clause is a remark (or there is nothing beside it)."""
+    neither clause is a remark (or there is nothing beside it). After the commands, a
+    statement is a remark too, car words and all (`_a_statement`: "high beams off then fogs
+    on, visibility's gone"), unless it names a place in the car (``grammar``'s place lists:
+    "..., the passenger's cold" may ask for something there)."""
     pieces = [p.strip() for p in clauses_of(transcript, as_said=True) if normalize(p)]
     if len(pieces) < 2:
         return []
+    places = _place_words(grammar) if grammar is not None else None
     return [(", ".join(rest), after) for rest, remark, after in (
         (pieces[:-1], pieces[-1], True), (pieces[1:], pieces[0], False)) if _a_remark(
-            normalize(remark).split(), carrying)]
+            normalize(remark).split(), carrying) or (after and places is not None and _a_statement(
+                normalize(remark).split(), places))]
+
+
+_SUBJECTS = frozenset((
+    "i", "im", "ive", "id", "we", "were", "weve", "she", "shes", "he", "hes", "they", "theyre",
+    "its", "this", "thats", "the"))
+"""Words a statement about how things are starts with ("she runs hot", "the fog's lifted",
+"this album's rubbish", "I've a migraine"); not "it" or "that", which may point at what was
+asked ("..., it's the wrong one" starts "its": a statement; "..., that one": no)."""
+_PLACES = frozenset(("driver", "passenger", "front", "rear", "rear_left", "rear_right"))
+"""Values that make a slot list name places in the car (windows, seats, sides, screens)."""
+
+
+def _place_words(grammar: Grammar) -> frozenset[str]:
+    """Every word of the spoken forms of the slot lists that name places in the car."""
+    return frozenset(word for slot in grammar.lists.values() if isinstance(slot, Values)
+                     and _PLACES & {v for _, v in slot.values if isinstance(v, str)}
+                     for spoken in slot.spoken() for word in re.findall(r"[a-z]+", spoken))
+
+
+def _a_statement(words: list[str], places: frozenset[str]) -> bool:
+    """Whether ``words`` (normalised) state how things are, asking for nothing: two to
+    `MAX_REMARK_WORDS` words from a subject (`_SUBJECTS`), no number, no place in the car, and
+    nothing that limits, takes back or corrects (`TAKES_BACK`, negations, corrections)."""
+    return 2 <= len(words) <= MAX_REMARK_WORDS and words[0] in _SUBJECTS and not any(
+        w[0].isdigit() or w in places or w in TAKES_BACK or w in NEGATIONS or w in _MARKERS
+        for w in words)
 
 
 def _a_remark(words: list[str], carrying: frozenset[str]) -> bool:

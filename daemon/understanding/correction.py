@@ -286,8 +286,8 @@ def overridden(earlier: Parse, later: Parse) -> Parse | None:
     step said for no target and then the value for one: "make it warmer, 24 on my side" is 24
     on the driver's side, asked about if 24 is no warmer; ``earlier`` when ``later`` is a bare
     step after its value); None when it is another command."""
-    if later.tool != earlier.tool or later.follows:
-        return None
+    if later.tool != earlier.tool or later.follows or not earlier.args.keys() & later.args.keys():
+        return None  # nothing in common: "speak quieter and slower" asks for both
     if targets(earlier) == targets(later):  # a bare step after a value is its reason: "set
         return earlier if later.block.sentences.relative is not None and not later.said \
             and earlier.block.sentences.relative is None else later  # it to 25, it's freezing"

@@ -233,7 +233,7 @@ class Matcher:
             found = self.parse(" ".join(words[:cut]))
             if found is not None:
                 return found
-        for rest, after in aside.without_remarks(transcript, self._carrying):  # "..., over"
+        for rest, after in aside.without_remarks(transcript, self._carrying, self.grammar):
             found = self.parse(rest)
             if found is not None and not (after and found[-1].free_said()):
                 return found

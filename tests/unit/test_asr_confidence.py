@@ -84,7 +84,7 @@ def test_whisper_confidence_is_none_when_nothing_is_heard() -> None:
 def _recognizer(model: _Model) -> WhisperRecognizer:
     rec = object.__new__(WhisperRecognizer)  # no model file: the scripted model instead
     rec._model, rec._config, rec._prompt, rec._hotwords = model, AsrConfig(), None, None
-    rec._understands = None
+    rec._understands, rec._values = None, None
     return rec
 
 

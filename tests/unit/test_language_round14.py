@@ -13,6 +13,7 @@ import pytest
 
 from daemon.understanding import aside
 from daemon.understanding.free_text import a_name_after, told_value
+from daemon.understanding.intents import understander
 from tests.unit.language_plans import Calls, plan_of
 from vehicle_tools.language import FreeText
 
@@ -133,3 +134,43 @@ def test_a_step_that_names_its_thing_or_fits_nothing_before_stays_its_own(
         text: str, tools: list[str]) -> None:
     plan = _plan(text)
     assert plan is not None and [tool for tool, _ in plan[0]] == tools
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("fog lights on, the mist is thick", [("set_lights", {"light": "fog_lights", "on": True})]),
+    ("pause the music, I need to answer this", [("media_control", {"action": "pause"})]),
+    ("turn the fan up, this is stuffy as anything",
+     [("set_fan", {"level": 4})]),
+])
+def test_a_statement_after_the_commands_asks_for_nothing(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
+
+
+def test_a_statement_that_names_a_place_in_the_car_is_no_remark() -> None:
+    from daemon.understanding import aside
+
+    grammar = understander().matcher.grammar
+    carrying = understander().matcher._carrying
+    said = "fog lights on, the rear seats are full"  # "rear": may ask for something there
+    assert aside.without_remarks(said, carrying, grammar) == []
+    assert aside.without_remarks("fog lights on, the mist is thick", carrying, grammar) == [
+        ("fog lights on", True)]
+
+
+@pytest.mark.parametrize("text", [
+    "fog lights on, it's the wrong one",  # points at what was asked
+    "fog lights on, she wants 2",  # a number
+    "fog lights on, they don't work",  # a negation
+])
+def test_a_statement_that_may_ask_for_something_is_no_remark(text: str) -> None:
+    plan = _plan(text)
+    assert plan is None or plan[1] or plan[0] != [
+        ("set_lights", {"light": "fog_lights", "on": True})]
+
+
+def test_two_steps_of_one_tool_that_share_nothing_are_both_taken() -> None:
+    assert _plan("speak quieter and slower") == ([
+        ("set_assistant_voice", {"volume_pct": 70}),
+        ("set_assistant_voice", {"speed": 0.8})], False)
+    assert _plan("speak faster, no, slower") == ([
+        ("set_assistant_voice", {"speed": 0.8})], False)  # the same value: corrected
