@@ -373,6 +373,8 @@ class Answerer:
         analyzer = self.index.analyzer
         sentences = section.sentences
         wanted = set(analyzer.question_terms(question))
+        clause = asking_clause(question)  # "..., can I open the coolant cap": asked, twice
+        asked = set() if clause is None else set(analyzer.question_terms(clause)) - self._weak
         title = self._title[section.id]
         terms = [set(analyzer.terms(s)) for s in sentences]
         count = len(sentences)
@@ -383,7 +385,7 @@ class Answerer:
                       for t in words}
             overlap = sum(self._idf.get(t, 0.0) * within[t]
                           * (self.settings.title_word_weight if t in title else 1.0)
-                          for t in words)
+                          * (2.0 if t in asked else 1.0) for t in words)
             scores.append(overlap - 0.01 * i)
         return scores
 

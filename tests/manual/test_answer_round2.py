@@ -85,3 +85,19 @@ def test_the_asking_clause_is_judged_by_its_own_meaning(
     answer = answerer.answer(question)
     assert answer.section_id == section
     assert fact in answer.text
+
+
+@pytest.mark.parametrize(("question", "section", "want", "not_want"), [
+    # the situation shares words with one sentence ("move the seat", "thermometer in
+    # waves"), the asking clause with another: the clause's words count twice
+    ("my partner keeps moving the seat, how do I get it to remember my position", "seats",
+     "memory button", "upright switch"),
+    ("thermometer in waves on the dash, can I open the reservoir cap to check it",
+     "light-coolant", "Never open the coolant reservoir cap", "30 minutes"),
+])
+def test_the_asking_clause_picks_the_sentence(
+        answerer: Answerer, question: str, section: str, want: str, not_want: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.section_id == section
+    assert want in answer.text
+    assert not_want not in answer.text
