@@ -128,6 +128,9 @@ ATTRIBUTE_WORDS = frozenset((
     "hot", "cold", "warm", "cool", "left", "tall", "high",
     # which one of a kind ("engine oil spec", "fuel grade"): the code the section states
     "spec", "specs", "specification", "specifications", "grade", "rating",
+    # the extreme of a property ("the *hottest* and *coldest* it goes"): its value is asked
+    "hottest", "coldest", "warmest", "coolest", "highest", "lowest", "fastest", "slowest",
+    "biggest", "smallest", "heaviest", "lightest", "longest", "widest", "tallest", "loudest",
 ))
 """Words asking for a property of something ("the trailer *weight*", "the spare wheel's
 *pressure*"): they say what is asked about a topic, not which topic, so they never mean

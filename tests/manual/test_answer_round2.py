@@ -101,3 +101,16 @@ def test_the_asking_clause_picks_the_sentence(
     assert answer.section_id == section
     assert want in answer.text
     assert not_want not in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "what's the coldest and hottest for the climate",
+    "hottest the climate can go",
+    "the climate, what's the coldest it goes",
+])
+def test_a_superlative_asks_for_the_value(answerer: Answerer, question: str) -> None:
+    # "hottest", "coldest": the extreme of a property, like "how hot"; the section states it
+    assert "coldest" in answerer.index.analyzer.attribute_terms
+    answer = answerer.answer(question)
+    assert answer.section_id == "climate"
+    assert "from 16 to 28 °C" in answer.text
