@@ -164,11 +164,7 @@ def understood_or_alternative(model: Any, audio: npt.NDArray[np.float32], config
     text, confidence = heard
     if understands is None or config.alternatives < 2 or not text or understands(text):
         return heard
-    seconds = len(audio) / RATE_HZ
-    if encoded is None:
-        encoded = encode_utterance(model, audio, encoder_frames(seconds, config.window_s))
-    hypotheses = beam_hypotheses(model, encoded, config, prompt, hotwords,
-                                 max_new_tokens=token_budget(model, seconds, prompt, hotwords))
+    hypotheses = _beam(model, audio, config, prompt, hotwords, encoded=encoded)
     chosen = choose(text, hypotheses, understands, floor=config.alternatives_floor)
     if chosen is None:
         return heard
@@ -192,17 +188,24 @@ def value_doubted(model: Any, audio: npt.NDArray[np.float32], config: AsrConfig,
     if values is None or config.value_margin is None or config.alternatives < 2 \
             or confidence is None or not text or not values(text):
         return False
-    seconds = len(audio) / RATE_HZ
-    if encoded is None:
-        encoded = encode_utterance(model, audio, encoder_frames(seconds, config.window_s))
-    hypotheses = beam_hypotheses(model, encoded, config, prompt, hotwords,
-                                 max_new_tokens=token_budget(model, seconds, prompt, hotwords))
+    hypotheses = _beam(model, audio, config, prompt, hotwords, encoded=encoded)
     doubted = values_doubted(Hypothesis(text, confidence), hypotheses, values,
                              margin=config.value_margin)
     if doubted:
         _LOG.info("the beam names another value as likely (best %.2f): asked first",
                   confidence)  # the words are private
     return doubted
+
+
+def _beam(model: Any, audio: npt.NDArray[np.float32], config: AsrConfig, prompt: str | None,
+          hotwords: str | None, *, encoded: Any) -> list[Hypothesis]:
+    """The beam's hypotheses of ``audio`` (`beam_hypotheses`), on ``encoded`` (the best
+    decode's encoder output) or, when None, on the utterance encoded again."""
+    seconds = len(audio) / RATE_HZ
+    if encoded is None:
+        encoded = encode_utterance(model, audio, encoder_frames(seconds, config.window_s))
+    return beam_hypotheses(model, encoded, config, prompt, hotwords,
+                           max_new_tokens=token_budget(model, seconds, prompt, hotwords))
 
 
 def _decode(model: Any, audio: npt.NDArray[np.float32], config: AsrConfig, prompt: str | None,
