@@ -214,8 +214,8 @@ class Decider:
 
     def _doubt(self, request: TurnInput, plan: Plan) -> str | None:
         """The question to ask instead of acting when the recogniser was unsure of the words
-        (`asr.confirm_below`) or the plan was read from a complaint (`Plan.inferred`): every
-        call of the plan, restated in one question; None: act."""
+        (`asr.confirm_below`; its beam named another value, ``request.doubted``) or the plan was
+        read from a complaint (`Plan.inferred`): every call, in one question; None: act."""
         calls = doubted(plan, self._understander.registry, request.confidence,
                         self.confirm_below, beam=request.doubted)
         if not calls or (request.confidence is None and not (plan.inferred or request.doubted)):

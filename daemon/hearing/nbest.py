@@ -24,6 +24,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from daemon.config import AsrConfig
 from daemon.errors import AsrError
 
@@ -82,8 +84,6 @@ def values_doubted(best: Hypothesis, hypotheses: Sequence[Hypothesis],
     at most ``margin`` (natural log per token) less probable than ``best``, understood, with
     the same tools, names a value that does not agree (`VALUE_MATCH`). A best text with no
     free text, or not understood, is never doubted; hypotheses not understood say nothing."""
-    from rapidfuzz import fuzz
-
     said = values(best.text)
     if not said:
         return False

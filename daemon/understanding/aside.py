@@ -52,7 +52,8 @@ _REASON = re.compile(r"^(its|it is|im|i am|were|we are|we need|theres|there is|(
 """A statement of why, before or after a command ("it's dark, ...", "... the kids are cold")."""
 
 
-_MARKERS = frozenset(w for c in CORRECTIONS for w in c.split() if len(c.split()) == 1)
+_MARKERS = frozenset(c for c in CORRECTIONS if " " not in c)
+"""One-word corrections ("no", "sorry", "nee"): a statement with one may correct what was asked."""
 
 
 def is_why(text: str) -> bool:
