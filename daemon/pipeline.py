@@ -114,7 +114,11 @@ class Pipeline:
                           manual=load_answerer(config.manual))
         self._runner = TurnRunner(stages.recognizer, stages.tts, decider, output=speaker,
                                   log=log, now_ms=lambda: self.now_ms,
-                                  interim="" if config.sequential else config.llm.interim,
+                                  # the interim phrase waits on the wall clock: in replay the
+                                  # input clock stands still (an infinitely fast machine), so a
+                                  # slow host must not add words and shift the timeline
+                                  interim=config.llm.interim
+                                  if concurrent_turns and not config.sequential else "",
                                   interim_after_s=config.llm.interim_after_s,
                                   sequential=config.sequential)
         if config.manual.enabled and not config.sequential:  # these play at once

@@ -131,3 +131,18 @@ def test_speech_after_the_follow_up_window_starts_nothing() -> None:
     pipeline = Pipeline(_config(), stages, dispatcher, log, VirtualSpeaker(None))
     asyncio.run(pipeline.run(SilenceSource(11.0)))
     assert pipeline.turn == 1 and len(dispatcher.calls) == 1
+
+
+def test_replay_says_no_interim_phrase_however_slow_the_host() -> None:
+    """The interim phrase waits on the wall clock; in replay the input clock stands still, so
+    saying it would make the timeline depend on the host's speed (a slow CI machine once
+    shifted the next wake word under a longer reply). Here it is due at once, every turn."""
+    config = parse_config({"manual": {"enabled": False},
+                           "llm": {"enabled": False, "interim_after_s": 0.0}}, "test")
+    log = ev.EventLog(None)
+    pipeline = Pipeline(config, fake_stages(wake_ms=[WAKE_MS], speech_ms=[FIRST_SPEECH_MS],
+                                            texts=[FIRST]),
+                        FakeDispatcher(), log, VirtualSpeaker(None))
+    asyncio.run(pipeline.run(SilenceSource(6.0)))
+    replies = [e.text for e in log.events if isinstance(e, ev.Reply)]
+    assert replies and config.llm.interim not in replies, replies
