@@ -102,12 +102,14 @@ def session_hash(turns: Sequence[DemoTurn], seed: int, snr_db: float) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def assemble(utterances: Sequence[Utterance]) -> tuple[mix.FloatArray, list[dict[str, float]]]:
+def assemble(utterances: Sequence[Utterance], turn_gap_s: float = TURN_GAP_S
+             ) -> tuple[mix.FloatArray, list[dict[str, float]]]:
     """Join the turns' utterances into one clean track; returns it and each turn's times (s).
 
-    Each utterance already carries `LEAD_S` s of room before and `TRAIL_S` s after its speech.
+    Each utterance already carries `LEAD_S` s of room before and `TRAIL_S` s after its speech;
+    `turn_gap_s` is the room from one utterance's speech to the next one's, s.
     """
-    between = TURN_GAP_S - LEAD_S - TRAIL_S
+    between = turn_gap_s - LEAD_S - TRAIL_S
     parts = [mix.silence(LEAD_IN_S - LEAD_S, RATE_HZ), *(u.signal for u in utterances),
              mix.silence(TAIL_S - TRAIL_S, RATE_HZ)]
     gaps = [0.0] + [between] * (len(utterances) - 1) + [0.0]

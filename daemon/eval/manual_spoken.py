@@ -1,8 +1,9 @@
 """Spoken questions for the manual through `cabin replay`: the session and its figures.
 
 A session is built like the demo (tools/build_demo_session.py): for each question a real
-"hey jarvis" recording, a 0.4 s pause and the question spoken by Piper, turns 7 s apart, the
-real car-interior noise under all of it at 15 dB SNR. `cabin eval manual --spoken N` replays
+"hey jarvis" recording, a 0.4 s pause and the question spoken by Piper, turns `TURN_GAP_S`
+apart (every answer plays out before the next wake word), the real car-interior noise under all
+of it at 15 dB SNR. `cabin eval manual --spoken N` replays
 N tune questions and reports, per turn, what was heard, the section cited, whether the car
 was called and the first audio of the answer after the end of the question
 (`audio_out.latency_ms`, wall clock).
@@ -27,6 +28,10 @@ SNR_DB = 15.0
 """Speech-to-car-noise ratio of the session, dB."""
 PAUSE_S = 0.4
 """Pause between the wake word and the question, s."""
+TURN_GAP_S = 20.0
+"""From the end of one question to the next wake word, s: longer than the longest answer
+(~17 s). At the demo's 7 s each next "hey jarvis" barged into the answer, and whether the
+pause after it ended a turn there depended on the host (CI once split one off)."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ def build_session(out: Path, questions: Sequence[str], shared: Path = SHARED) ->
     sources = Sources(shared, variation=False)
     utterances = [compose(sources.wake(WAKE_CLIP), sources.speak(q), PAUSE_S)
                   for q in questions]
-    track, _ = assemble(utterances)
+    track, _ = assemble(utterances, TURN_GAP_S)
     res = mix.mix_at_snr(track, sources.noise, SNR_DB, np.random.default_rng(0), RATE_HZ)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_wav(out, mix.to_int16(res.mix), RATE_HZ)
