@@ -102,6 +102,9 @@ class Scored:
     outcome: Outcome
     plan: str
     reason: str = ""
+    looked_up: bool = False
+    """A wrong plan whose name the dispatcher's lookup (the simulated phone book or map) asks
+    about or refuses before anything is sent (`daemon.eval.lookup.stopped`)."""
 
 
 def read_corpus(path: Path) -> list[Item]:
@@ -288,9 +291,18 @@ def _score(item: Item, plan: Any, defaults: Callable[[str], Mapping[str, Any]]) 
 
 def evaluate(items: Iterable[Item], understand: Callable[[str, Mapping[str, Any]], Any],
              defaults: Callable[[str], Mapping[str, Any]] = _defaults) -> list[Scored]:
-    """Score every item with ``understand(text, state)``."""
-    return [score(item, understand(item.text, {**DEFAULT_STATE, **(item.state or {})}),
-                  defaults) for item in items]
+    """Score every item with ``understand(text, state)``; a wrong one says whether the
+    dispatcher's name lookup would stop it (`Scored.looked_up`)."""
+    from daemon.eval.lookup import stopped
+
+    found = []
+    for item in items:
+        plan = understand(item.text, {**DEFAULT_STATE, **(item.state or {})})
+        scored = score(item, plan, defaults)
+        if scored.outcome == "wrong" and stopped(getattr(plan, "calls", ())):
+            scored = replace(scored, looked_up=True)
+        found.append(scored)
+    return found
 
 
 def _pct(n: int, total: int) -> float:
@@ -308,7 +320,8 @@ def summary(scored: Sequence[Scored]) -> dict[str, Any]:
     for s in scored:
         by_category[s.item.category].append(s)
         by_source[s.item.source].append(s)
-    return {"overall": rates(scored),
+    return {"overall": {**rates(scored), "wrong_after_lookup_pct": _pct(sum(
+                s.outcome == "wrong" and not s.looked_up for s in scored), len(scored))},
             "by_category": {c: rates(by_category[c]) for c in CATEGORIES if c in by_category},
             "by_source": {k: rates(v) for k, v in sorted(by_source.items())}}
 
@@ -328,8 +341,13 @@ def markdown(split: str, scored: Sequence[Scored], failures: bool = True) -> str
     lines += [row(f"source: {k}", r) for k, r in numbers["by_source"].items()]
     lines.append(row("**all**", numbers["overall"]))
     first = sum(1 for s in scored if s.outcome == "right" and s.reason == ASKED_FIRST)
+    wrong = sum(s.outcome == "wrong" for s in scored)
+    left = wrong - sum(s.looked_up for s in scored)
     lines += ["", "Right after a question first (read from a complaint, or an action the model "
-              f"proposed): {first}"]
+              f"proposed): {first}", "",
+              f"Wrong actions left after the name lookup (the simulated phone book and map ask "
+              f"about or refuse a name they are not sure of): {left} of {wrong} "
+              f"({_pct(left, len(scored))}%)"]
     bad = [s for s in scored if s.outcome != "right"]
     if failures and bad:
         lines += ["", f"Failures ({len(bad)}):", "",
@@ -338,7 +356,7 @@ def markdown(split: str, scored: Sequence[Scored], failures: bool = True) -> str
         order = {o: n for n, o in enumerate(("wrong", "missed", "asked"))}
         for s in sorted(bad, key=lambda s: (order[s.outcome], s.item.category, s.item.id)):
             cells = [s.outcome, s.item.category, s.item.text, s.plan, describe_expected(s.item),
-                     s.reason]
+                     s.reason + (" (stopped by the name lookup)" if s.looked_up else "")]
             lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
 
