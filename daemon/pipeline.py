@@ -15,7 +15,7 @@ the session: no new turn starts, the reply is cut, a vehicle command under way c
 
 When the endpointer ends an utterance the turn (daemon/conversation/turn.py) runs:
 - in replay (``concurrent_turns=False``) inline, so the input clock stands still while the turn
-  is processed: the timeline of an infinitely fast machine, identical on every run;
+  is processed: an infinitely fast machine's timeline, the same on every run (no interim phrase);
 - live (``concurrent_turns=True``) as its own named task while listening goes on.
 The speaker advances with the input clock (daemon/audio/speaker.py), so barge-in is measured in
 audio time against what was actually played.
@@ -114,11 +114,7 @@ class Pipeline:
                           manual=load_answerer(config.manual))
         self._runner = TurnRunner(stages.recognizer, stages.tts, decider, output=speaker,
                                   log=log, now_ms=lambda: self.now_ms,
-                                  # the interim phrase waits on the wall clock: in replay the
-                                  # input clock stands still (an infinitely fast machine), so a
-                                  # slow host must not add words and shift the timeline
-                                  interim=config.llm.interim
-                                  if concurrent_turns and not config.sequential else "",
+                                  interim=config.llm.interim if concurrent_turns else "",
                                   interim_after_s=config.llm.interim_after_s,
                                   sequential=config.sequential)
         if config.manual.enabled and not config.sequential:  # these play at once

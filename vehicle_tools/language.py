@@ -89,6 +89,9 @@ class FreeText:
         keeps_tail: with ``paused_tail``, such a tail is kept, and the call still asked about
             first: places ("Main Street, Springfield" names a town; "the royal infirmary,
             stat" does not).
+        purposes: verbs that, after "to", say why the driver wants the value and are no part
+            of it ("ring Sione to say I'm coming", "take me to the shop to get milk"): the
+            value ends before that "to".
     """
 
     whole_ends: frozenset[str] = frozenset()
@@ -98,6 +101,7 @@ class FreeText:
     addressed: bool = False
     paused_tail: bool = False
     keeps_tail: bool = False
+    purposes: frozenset[str] = frozenset()
 
 
 SlotList = Values | Range | FreeText
@@ -359,9 +363,11 @@ CORRECTIONS = ("no", "sorry", "i mean", "i meant", "no i mean", "no sorry", "act
                "hold on", "hang on", "rather", "correction", "forget that", "forget it",
                "ah forget that", "never mind that", "cancel that", "nee", "nein", "hapana",
                "nahi", "nahin", "non", "nej", "nei", "voch", "leai", "belay that",
-               "strike that")
+               "strike that", "my mistake", "my bad", "as you were")
 """Words with which a driver corrects what was just said ("set it to 20, no, 22"), in the
-driver's first language too ("..., nej, ...") and in radio or legal talk ("belay that")."""
+driver's first language too ("..., nej, ...") and in radio or legal talk ("belay that"). A
+word in the driver's first language that the language does not know may stand where "no" would
+(daemon/understanding/understand.py, `_corrected_across`)."""
 
 RETRACTIONS = ("never mind", "nevermind", "forget it", "forget that", "forget about it",
                "scratch that", "cancel that", "dont bother", "dont do that", "ignore that",

@@ -61,8 +61,9 @@ def corrections_of(before: list[str], after: list[str]) -> Iterator[list[str]]:
 
     1. a lone number (or "make it <number>") replaces the last number said ("24 on my side,
        no, 23" -> "23 on my side");
-    2. the correcting words replace as many words at the end as they have (or more, or fewer):
-       "open the driver window, no, the passenger window";
+    2. the correcting words (without "make it") replace as many words at the end as they
+       have (or more, or fewer): "open the driver window, no, the passenger window", "play
+       Vivaldi, no, make it Mozart";
     3. the correcting words, without "make it" and pointers ("the rear one" -> "rear"),
        replace up to `MAX_SPAN` words anywhere: "fog lamps on, sorry, high beam" -> "high beam
        on", "AC on, no, leave it off" -> "AC off".
@@ -73,9 +74,10 @@ def corrections_of(before: list[str], after: list[str]) -> Iterator[list[str]]:
     new = [w for w in after if _NUMBER.fullmatch(w)]
     if len(new) == 1 and numbers and (len(after) == 1 or PRONOUN.match(" ".join(after))):
         yield before[:numbers[-1]] + new + before[numbers[-1] + 1:]
-    for drop in sorted(range(len(before)), key=lambda k: (abs(k - len(after)), k)):
+    said = after[2:] if len(after) > 2 and PRONOUN.match(" ".join(after)) else after
+    for drop in sorted(range(len(before)), key=lambda k: (abs(k - len(said)), k)):
         kept = before[:len(before) - drop]  # "navigate to Krakow, no, to Katowice": one "to"
-        yield kept + (after[1:] if kept and len(after) > 1 and kept[-1] == after[0] else after)
+        yield kept + (said[1:] if kept and len(said) > 1 and kept[-1] == said[0] else said)
     core = list(after)
     if PRONOUN.match(" ".join(core)):
         core = core[2:]
@@ -387,9 +389,10 @@ def restarted(transcript: str) -> str:
                     if not (plain[i] in _RESTART_VERBS and plain[i + 1:i + 2] == [plain[i]]))
 
 
-MARKED = re.compile(r"(?i)(?<![,;.]) \b(no no|no wait|oh wait|oh no|no sorry|sorry i mean|"
+MARKED = re.compile(r"(?i)(?<![,;.]) \b(no no|no wait|oh wait|oh no|no sorry|sorry i mean|my bad|"
                      r"(er |um |uh )?i meant?|no|sorry|make that|actually|scratch that|wait|nah|"
-                     r"i beg your pardon|correction|(oh )?(hang|hold) on( i meant?)?)\b")
+                     r"i beg your pardon|correction|(oh )?(hang|hold) on( i meant?)?|my mistake|"
+                     r"as you were)\b")
 """Correction words said without a pause the recogniser marked with a comma."""
 CORRECTION_WORDS = frozenset(("no", "sorry", "actually", "instead", "wait", "correction"))
 CORRECTION_PHRASE = re.compile(r"\b(i mean|i meant|or rather|make that|scratch that|hold on|"

@@ -254,6 +254,11 @@ class Edges:
         return any(w in _ONE_WORD_JOINS for w in kept[-4:]) and any(
             w not in self.address | FUNCTION_WORDS | CLAUSE_STARTS for w in dropped)
 
+    def unknown(self, word: str) -> bool:
+        """Whether no template, slot list, politeness, correction or joiner says ``word``
+        (normalised), and it is no number and no word of `MEANINGFUL`."""
+        return word not in self.known | MEANINGFUL and not _is_number(word)
+
     def _droppable(self, word: str) -> bool:
         return word in self.address or (word not in self.known | MEANINGFUL
                                         and not _is_number(word))

@@ -145,6 +145,9 @@ def spoken_free_text(slot: SlotList | None, value: str, original: str) -> str:
         return text.strip(" ,.!?;:")
     if slot.drop_article:
         text = re.sub(r"^(the|a|an)\s+", "", text)
+    if slot.purposes and (why := re.search(r"\s+to\s+(\w+)\b", text)) and normalize(
+            why[1]) in slot.purposes:  # "Sione to say I'm coming": Sione
+        text = text[:why.start()]
     for filler in sorted(slot.fillers, key=len, reverse=True):
         if text.startswith(filler + " "):
             text = text[len(filler) + 1:]

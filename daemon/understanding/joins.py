@@ -13,7 +13,7 @@ from vehicle_tools.language import SPLITTERS, TAGS
 SAYS_WHAT_TO_DO = LENT_VERBS | frozenset((
     "play", "skip", "resume", "next", "previous", "on", "off", "up", "down", "call", "ring",
     "louder", "quieter", "softer", "warmer", "cooler", "colder", "hotter", "higher", "lower",
-    "faster", "slower", "brighter", "dimmer", "more", "less"))
+    "faster", "slower", "brighter", "dimmer", "more", "less", "speak", "talk"))
 """Words that say what to do: a later command read loosely has one, or says a value."""
 SPLIT_WORDS = frozenset(w for joiner in SPLITTERS for w in joiner.split())
 """The words that join two commands ("and", "then")."""

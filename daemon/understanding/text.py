@@ -8,18 +8,13 @@ from __future__ import annotations
 import re
 
 from daemon.understanding.numbers import words_to_digits
-from vehicle_tools.language import CASUAL_VERBS, EDGE_WORDS, POLITE, TAGS
+from vehicle_tools.language import CASUAL_VERBS, DOUBTFUL_ENDS, EDGE_WORDS, POLITE, TAGS
 
 _POLITE_HEAD = re.compile(r"^(?:(?:um|uh|erm|er|hmm|please)\s+)+")
 """Hesitation before a name ("take me to ... um ... Bondi Junction"); not "just", which can
 start a title."""
 _ADDRESS = frozenset(EDGE_WORDS)
 _TAGS = frozenset(TAGS)
-_POLITE_TAIL = re.compile(
-    r"(?:\s+(?:" + "|".join(sorted((re.escape(p) for p in POLITE), key=len, reverse=True))
-    + r"))+$")
-
-
 _A_BIT = re.compile(r"\ba (tad|touch|smidge|smidgen|wee bit|little bit|tiny bit|wee)\b")
 """Ways of saying "a bit" ("a touch quieter", "a wee bit warmer"): one spelling for the
 templates, which all say "a bit" where they say any of them."""
@@ -59,12 +54,30 @@ def clauses_of(text: str, *, as_said: bool = False) -> list[str]:
                                       text if as_said else text.lower()) if part.strip()]
 
 
+_POLITE_TAIL = re.compile(
+    r"(?:\s+(?:" + "|".join(sorted({re.escape(p) for p in POLITE} | {  # as said, as read
+        re.escape(normalize(p)) for p in POLITE if normalize(p)}, key=len, reverse=True))
+    + r"))+$")  # ("for the little one" is read "for the little 1")
+_THANKED = re.compile(r"(?i)\s+\b(please|pls|thanks|thank you|cheers|for me|for us)"
+                      r"(\s+[^\s\d]+){1,2}\s*$")
+"""Courtesy said before one or two last words of a name, which are then the driver's too
+("Chas and Dave please guv", "Bar Harbor thank you bub", "Fatmata for me tenki": a form of
+address or a thank-you in the driver's first language); "for me" only before a person or a
+place ("Pray for Me Tonight" is a title); not before a `DOUBTFUL_ENDS` word, which may end a
+name ("Ingrid please, tack": the name is asked about first, daemon/understanding/free_text.py)."""
+
+
 def trim_polite(value: str, *, address: bool = False) -> str:
     """A free-text value without politeness or hesitation around it ("bob smith please" ->
     "bob smith", "um bondi junction" -> "bondi junction", "burna boy jor" -> "burna boy": a
-    dialect tag, `TAGS`); with ``address``, without forms of
+    dialect tag, `TAGS`; "Chas and Dave please guv": courtesy and what follows it, `_THANKED`);
+    with ``address``, without forms of
     address at its end either ("nuala for me pet" -> "nuala"), unless nothing else is left."""
     trimmed = _POLITE_HEAD.sub("", _POLITE_TAIL.sub("", " " + value).strip() + " ").strip()
+    if (thanked := _THANKED.search(trimmed)) and normalize(trimmed[:thanked.start()]) and (
+            address or not thanked[1].lower().startswith("for")) and not any(  # "Pray for
+            normalize(thanked[0]).endswith(" " + end) for end in DOUBTFUL_ENDS):  # Me Tonight"
+        return trim_polite(trimmed[:thanked.start()], address=address)  # "please guv"
     if len(words := trimmed.split()) > 1 and normalize(words[-1]) in _TAGS:
         return trim_polite(" ".join(words[:-1]), address=address)  # "Burna Boy jor"
     if address:

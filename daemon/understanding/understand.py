@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from hassil import Intents, recognize_all
 
 from daemon.understanding.correction import LENT_VERBS, POLITE_WORDS
-from daemon.understanding.edges import Edges
+from daemon.understanding.edges import MAX_AROUND_WORDS, MAX_EDGE_WORDS, Edges
 from daemon.understanding.free_text import broken_free_text
 from daemon.understanding.grammar import list_dict, with_digits
 from daemon.understanding.injection import is_injection
@@ -135,7 +135,8 @@ class Understander:
             two = self._unjoined(text)  # read loosely with a word said twice: "air off fan
             # off" is two commands, not the fan's alone
             whole = two if two and any(p.tool != whole[0].tool for p in two) else whole
-        parses = whole or (self._within_edges(transcript) if edges else None)
+        parses = whole or (self._within_edges(transcript) or self._corrected_across(text)
+                           if edges else None)
         if parses is None:
             return None
         calls: list[Call] = []
@@ -175,6 +176,41 @@ class Understander:
             if _asked_first(parses):
                 return tuple(dataclasses.replace(p, inferred=True) for p in parses)
         return self._unjoined(text)
+
+    def _corrected_across(self, text: str) -> tuple[Parse, ...] | None:
+        """A correction said with a word the language does not know where "no" would be ("fan
+        to five nie four", "open the sunroof ugui close it", "ring sokha ot te ring dara": a
+        "no" in the driver's first language): one or two unknown words (`Edges.unknown`)
+        after a command, followed by words that, after a "no", correct that same command: the
+        same tools, other arguments, and a value not corrected by a step. A name is corrected
+        so only when the words after restate its command ("ring dara"): an unknown word after
+        one may be part of it."""
+        words = text.split()
+        for i in range(2, min(len(words), MAX_AROUND_WORDS) - 1):
+            for j in range(i + 1, min(i + MAX_EDGE_WORDS, len(words) - 1) + 1):
+                if not all(self.edges.unknown(w) for w in words[i:j]):
+                    break
+                if len(words) - j < 2 and not any(ch.isdigit() for ch in words[-1]):
+                    break  # one word after is too little to correct by ("..., gg, rgb max")
+                named = any(self.edges.unknown(w) for w in words[j:])  # a name, or a
+                # word that is none of the car's ("..., gg, rgb max"): only a restated name
+                first = self.matcher.parse(" ".join(words[:i]))
+                fixed = None if first is None else self.matcher.parse(
+                    " ".join((*words[:i], "no", *words[j:])))
+                if first is None or fixed is None or [(p.tool, dict(p.args)) for p in fixed] \
+                        == [(p.tool, dict(p.args)) for p in first] or \
+                        [p.tool for p in fixed] != [p.tool for p in first]:
+                    continue  # no correction, or of another command
+                if any(p.block.sentences.relative is not None for p in fixed) and not any(
+                        p.block.sentences.relative is not None for p in first):
+                    continue  # a value is corrected by a value: "fan on 12, hammer down" is
+                    # CB talk, no step down
+                restated = self.matcher.parse(" ".join(words[j:]))
+                if (named or any(p.free_said() for p in (*first, *fixed))) and (
+                        restated is None or [p.tool for p in restated] != [p.tool for p in first]):
+                    continue
+                return fixed
+        return None
 
     def _unjoined(self, text: str) -> tuple[Parse, ...] | None:
         """Two commands said one after the other without a joiner ("windows up sunroof

@@ -316,7 +316,6 @@ def test_the_engine_itself_is_still_no_complaint() -> None:
 
 @pytest.mark.parametrize(("text", "calls"), [
     ("would you please call Coach Seru, vinaka", [("call_contact", {"contact": "Coach Seru"})]),
-    ("could you call Tomasz please, dekuji", [("call_contact", {"contact": "Tomasz"})]),
     ("play Celia Cruz, oye", [("media_search", {"query": "Celia Cruz"})]),
 ])
 def test_a_short_remark_after_a_name_is_dropped_and_asked_first(text: str,
@@ -324,6 +323,13 @@ def test_a_short_remark_after_a_name_is_dropped_and_asked_first(text: str,
     """heldout11's clean look: thanks in any language after a pause ended up in the name (the
     word lists of round 11 knew other languages): the tail goes, and the call is asked first."""
     assert _plan(text) == (calls, True)
+
+
+def test_after_please_the_remark_is_the_drivers_and_the_call_runs() -> None:
+    """Round 15: "please" before the last words of a name says they are the driver's (no name
+    holds it), so the call runs as said (tests/unit/test_language_round15.py)."""
+    assert _plan("could you call Tomasz please, dekuji") == (
+        [("call_contact", {"contact": "Tomasz"})], False)
 
 
 @pytest.mark.parametrize(("text", "calls"), [

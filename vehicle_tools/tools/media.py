@@ -106,6 +106,7 @@ MEDIA_CONTROL_LANGUAGE = Language(
                    f"[(go to|play|skip to)] the ({_AUDIO}|one) after [(this|that) [one]]"),
                   args={"action": "next"}),
         Sentences((f"(previous|last) {_AUDIO}", "previous one", f"back one [{_AUDIO}]",
+                   f"back a {_AUDIO}",
                    f"(play|go back to) the (previous|last) "
                    f"[{_AUDIO}|one]", f"go back [a|one] [{_AUDIO}]",
                    f"(replay|restart) [the|this] {_AUDIO}",

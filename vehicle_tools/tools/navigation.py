@@ -75,7 +75,9 @@ NAVIGATE_TO_LANGUAGE = Language(
         "home", "work", "office", "airport", "station", "hospital", "garage", "parking", "park",
         "hotel", "restaurant", "cafe", "pharmacy", "supermarket", "school", "mall", "centre",
         "center", "beach", "museum", "stadium", "university", "terminal", "port", "charger",
-        "services", "square", "street", "road", "avenue", "lane", "drive", "bridge")))},
+        "services", "square", "street", "road", "avenue", "lane", "drive", "bridge")),
+        purposes=frozenset(("pick", "get", "grab", "meet", "collect", "drop", "buy", "fetch",
+                            "see", "visit", "catch", "fill", "charge", "fuel", "eat")))},
     ask={"destination": "Sorry, where to?"},
     examples=(
               "navigate to the station",
@@ -224,7 +226,8 @@ CALL_CONTACT_LANGUAGE = Language(
     lists={"contact": FreeText(paused_tail=True, addressed=True, whole_ends=frozenset((
         "wife", "husband", "mom", "mum", "mother", "dad", "father", "son", "daughter",
         "brother", "sister", "partner", "boss", "grandma", "grandpa", "office", "home",
-        "work")))},
+        "work")), purposes=frozenset(("say", "tell", "let", "ask", "check", "wish", "see",
+                                       "remind", "thank", "invite", "find", "warn", "sort")))},
     ask={"contact": "Sorry, who should I call?"},
     examples=(
               "call my contact",
