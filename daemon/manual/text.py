@@ -75,6 +75,15 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(in|at) the back\b(?! of)"), r"\1 the rear"),
     # how drivers say the manual's words in pieces ("pump up" -> inflate, "screen wash")
     (re.compile(r"\bpump(s|ed|ing)? (it |them |her )?up\b"), "inflate"),
+    # what a tyre is pumped to is its pressure ("what should the tyres be *pumped to*", "what
+    # do I *pump* the spare *up to*", "*how much air* goes in the spare"), not the pump or
+    # the air of checking and inflating them
+    (re.compile(r"\b(pumped|pumping|pump(?= (the|them|it|her|my|all|each|both|tyres?)\b)) "
+                r"((?:[a-z]+ ){0,5})(up )?to\b"), r"inflate \3to"),
+    (re.compile(r"\bhow much air\b"), "how much pressure"),
+    # the space-saver as drivers call it ("the *skinny* spare", "the *donut*")
+    (re.compile(r"\b(skinny|temporary|doughnut|donut) (spare|wheel|tyre|tire)\b"),
+     r"space saver \2"),
     (re.compile(r"\bscreenwash\b"), "screen wash"), (re.compile(r"\bbrights\b"), "high beam"),
     (re.compile(r"\b(medical|first\s*aid) (kit|box)\b"), "first aid kit"),
     (re.compile(r"\b(full|main) beam\b"), "high beam"),

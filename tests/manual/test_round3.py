@@ -1,0 +1,54 @@
+"""The third round's classes (issue 22): drivers' ways of saying what the manual says,
+on real sentences of the shipped manual (daemon/manual/text.py, answer.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from daemon.manual.answer import Answerer
+from daemon.manual.config import ManualConfig
+from daemon.manual.loader import load_answerer
+
+
+@pytest.fixture(scope="module")
+def answerer() -> Answerer:
+    loaded = load_answerer(ManualConfig())
+    assert loaded is not None
+    return loaded
+
+
+@pytest.mark.parametrize(("question", "manual_words"), [
+    ("what should the front tyres be pumped to", "what should the front tyres be inflate to"),
+    ("what do I pump the back tyres up to", "what do I inflate the back tyres to"),
+    ("how much air for the space saver", "how much pressure for the space saver"),
+    ("the skinny spare", "the space saver spare"),
+    ("the temporary wheel", "the space saver wheel"),
+])
+def test_pumping_a_tyre_to_a_value_is_its_pressure(
+        answerer: Answerer, question: str, manual_words: str) -> None:
+    analyzer = answerer.index.analyzer
+    assert analyzer.question_terms(question) == analyzer.question_terms(manual_words)
+
+
+@pytest.mark.parametrize("question", [
+    "the petrol pump only takes cards, is that ok",
+    "which side of the pump do I park at",
+])
+def test_the_fuel_pump_is_still_a_pump(answerer: Answerer, question: str) -> None:
+    assert "pump" in answerer.index.analyzer.question_terms(question)
+
+
+@pytest.mark.parametrize(("question", "section", "fact"), [
+    ("how much air goes in the skinny spare", "spare-wheel", "420 kPa"),
+    ("what do I pump the donut spare up to", "spare-wheel", "420 kPa"),
+    ("how much air should I put in my tyres", "tyre-pressures", "240 kPa"),
+    ("with a full load of luggage, what should the tyres be pumped to",
+     "tyre-pressures", "260 kPa"),
+    ("how fast can I go on the temporary spare", "spare-wheel", "80 km/h"),
+])
+def test_tyre_pressure_asked_as_drivers_say_it(
+        answerer: Answerer, question: str, section: str, fact: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.covered, question
+    assert answer.section_id == section
+    assert fact in answer.text
