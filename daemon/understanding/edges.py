@@ -15,7 +15,7 @@ so the reading is asked about before the car moves. Pure; built once per grammar
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -247,12 +247,17 @@ class Edges:
                      if words[cut] in self.starts and not {words[cut - 1], words[cut]}
                      & self.joiners)[:MAX_AROUND]
 
-    def _begun(self, kept: list[str], dropped: list[str]) -> bool:
+    def _begun(self, kept: list[str], dropped: list[str],
+               whole: Callable[[str], bool] | None = None) -> bool:
         """Whether leaving out ``dropped`` would cut a second command begun in ``kept``: a
         joiner of one word among its last four words ("... and tell me the <leader>"), and a
-        dropped word that is no form of address, function word or clause start."""
-        return any(w in _ONE_WORD_JOINS for w in kept[-4:]) and any(
-            w not in self.address | FUNCTION_WORDS | CLAUSE_STARTS for w in dropped)
+        dropped word that is no form of address, function word or clause start; not when
+        the words after that joiner are a whole command by themselves (``whole``: "high beam
+        off and fogs on <bub>")."""
+        joins = [i for i, w in enumerate(kept) if w in _ONE_WORD_JOINS]
+        return bool(joins) and joins[-1] >= len(kept) - 4 and any(
+            w not in self.address | FUNCTION_WORDS | CLAUSE_STARTS for w in dropped) and not (
+            whole is not None and whole(" ".join(kept[joins[-1] + 1:])))
 
     def unknown(self, word: str) -> bool:
         """Whether no template, slot list, politeness, correction or joiner says ``word``
@@ -263,10 +268,11 @@ class Edges:
         return word in self.address or (word not in self.known | MEANINGFUL
                                         and not _is_number(word))
 
-    def trimmed(self, text: str) -> tuple[Trimmed, ...]:
+    def trimmed(self, text: str, whole: Callable[[str], bool] | None = None
+                ) -> tuple[Trimmed, ...]:
         """``text`` (normalised) without up to `MAX_EDGE_WORDS` unknown words at its start, at
         its end, and at both, in that order; empty when there are none or nothing known would
-        be left."""
+        be left. ``whole``: whether words are a whole command (`_begun`)."""
         words = text.split()
         start = 0
         while start < min(MAX_EDGE_WORDS, len(words)) and self._droppable(words[start]):
@@ -276,7 +282,7 @@ class Edges:
                 words[end - 1]) and not (end >= 2 and _is_number(words[end - 2])
                                          and words[end - 1] in NUMBER_LIKE):
             end -= 1
-        if self._begun(words[start:end], words[end:]):
+        if self._begun(words[start:end], words[end:], whole):
             end = len(words)  # "pause the podcast and tell me the <leader>": a second command
             # begun and misheard, never dropped (the first alone would drop it silently)
         found: list[Trimmed] = []

@@ -167,7 +167,10 @@ class Understander:
         reading is not asked about, and "tyre pressure numbers?" is the manual's). Two
         commands said without a joiner are asked about first too."""
         text = normalize(transcript)
-        for trimmed in (*self.edges.trimmed(text), *self.edges.around(text)):
+        def whole(words: str) -> bool:
+            return self.matcher.clause(words) is not None
+
+        for trimmed in (*self.edges.trimmed(text, whole), *self.edges.around(text)):
             parses = self.matcher.parse(trimmed.text)
             if parses is None:
                 continue

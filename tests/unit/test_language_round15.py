@@ -89,3 +89,21 @@ def test_why_the_driver_wants_a_place_or_a_person_is_no_part_of_it(
 ])
 def test_phrasings_the_language_lacked(text: str, calls: Calls) -> None:
     assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("high beam off and fogs on bub", [("set_lights", {"on": False, "light": "high_beam"}),
+                                       ("set_lights", {"on": True, "light": "fog_lights"})]),
+    ("rear demister on and ac on cachai", [("set_defrost", {"on": True, "screen": "rear"}),
+                                           ("set_ac", {"on": True})]),
+])
+def test_a_word_after_a_whole_second_command_is_asked_about_not_dropped_with_it(
+        text: str, calls: Calls) -> None:
+    """The language model dropped the second command of these ("missed"); a word the language
+    does not know after a joined command that is whole by itself is left out, and both
+    commands are asked about first (the word may have mattered)."""
+    assert _plan(text) == (calls, True)
+
+
+def test_a_second_command_begun_and_misheard_is_still_not_cut() -> None:
+    assert _plan("pause the podcast and tell me the leader") is None
