@@ -51,7 +51,7 @@ SYNONYMS: dict[str, str] = {
     "flat": "dead", "ding": "chime", "dings": "chimes", "dinging": "chiming",
     "dinged": "chimed", "ping": "chime", "pings": "chimes", "pinging": "chiming",
     "bong": "chime", "bonging": "chiming", "blower": "fan",
-    "clicker": "fob", "keyfob": "fob", "gap": "distance", "undo": "loosen",
+    "clicker": "fob", "keyfob": "fob", "remote": "fob", "gap": "distance", "undo": "loosen",
     "bum": "seat", "balloon": "airbag",
     "bags": "luggage", "bag": "luggage", "suitcases": "luggage", "baggage": "luggage",
     "ring": "call", "ringing": "calling",
@@ -81,6 +81,25 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(pumped|pumping|pump(?= (the|them|it|her|my|all|each|both|tyres?)\b)) "
                 r"((?:[a-z]+ ){0,5})(up )?to\b"), r"inflate \3to"),
     (re.compile(r"\bhow much air\b"), "how much pressure"),
+    # the car left for a while stands, as the manual says ("leaving her *parked for a couple
+    # of months*", "going *away for a month*": "if the car will stand for more than 4 weeks")
+    (re.compile(r"\b(?:leav\w*|left|park\w*|away|stor\w*|sit|sits|sitting|stand\w*)\b"
+                r"(?: (?:her|him|it|them|the car))?(?: parked)?"
+                r"([^,.?!]{0,40}?) for (?:a|an|one|two|three|four|five|six|a few|a couple of|"
+                r"several|some|\d+) (?:weeks?|months?)\b"), r"\1 stand for weeks"),
+    # doors that open when the key unlocks them ("only my door opened", "get every door
+    # open with the fob", "how do I open the rest"): unlocking, not the door open warning
+    (re.compile(r"\bonly (opens?|opened) (my|the drivers?|one) door\b"), r"only unlocks \2 door"),
+    (re.compile(r"\bonly (my|the drivers?|one|the one) doors? (opens?|opened|opening)\b"),
+     r"only \1 door unlocks"),
+    (re.compile(r"\b(every|each|all|all the|all four|the other|the rest of the) doors? "
+                r"(to )?(opens?|opened|opening)\b"), r"\1 doors unlock"),
+    (re.compile(r"\bopen (the rest|the others|the other doors?)\b"), r"unlock \1"),
+    # "this *motor*", "inside the *motor*": the car, as British drivers say it; the motor
+    # light, oil or temperature is the engine's
+    (re.compile(r"\b(this|my|me|our|your|inside the|in the|on the) motor\b"
+                r"(?! (light|lamp|warning|oil|temp\w*|is|has|was|keeps|running|overheat\w*)\b)"),
+     r"\1 car"),
     # the space-saver as drivers call it ("the *skinny* spare", "the *donut*")
     (re.compile(r"\b(skinny|temporary|doughnut|donut) (spare|wheel|tyre|tire)\b"),
      r"space saver \2"),

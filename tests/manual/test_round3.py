@@ -52,3 +52,41 @@ def test_tyre_pressure_asked_as_drivers_say_it(
     assert answer.covered, question
     assert answer.section_id == section
     assert fact in answer.text
+
+
+@pytest.mark.parametrize(("question", "manual_words"), [
+    ("leaving it parked for three weeks, what about the battery",
+     "stand for weeks, what about the battery"),
+    ("the car will sit for a few months", "the car stand for weeks"),
+    ("how often do I change the oil on this motor", "how often do I change the oil on this car"),
+    ("only my door opened when I pressed the fob", "only my door unlocks when I pressed the fob"),
+    ("how do I get all the doors to open", "how do I get all the doors unlock"),
+    ("the remote", "the fob"),
+])
+def test_drivers_words_for_the_manuals(
+        answerer: Answerer, question: str, manual_words: str) -> None:
+    analyzer = answerer.index.analyzer
+    assert analyzer.question_terms(question) == analyzer.question_terms(manual_words)
+
+
+@pytest.mark.parametrize("question", [
+    "the motor light is on", "the motor is overheating", "the door is open",
+    "is the boot open",
+])
+def test_the_engine_and_the_open_door_stay_themselves(answerer: Answerer,
+                                                      question: str) -> None:
+    terms = answerer.index.analyzer.question_terms(question)
+    assert "car" not in terms and "unlock" not in terms
+
+
+@pytest.mark.parametrize(("question", "section", "fact"), [
+    ("we're away for a couple of months, will the battery be ok", "battery",
+     "battery maintainer"),
+    ("the key only opened my door, how do I open the rest", "locking", "twice"),
+])
+def test_answers_in_drivers_words(answerer: Answerer, question: str, section: str,
+                                  fact: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.covered, question
+    assert answer.section_id == section
+    assert fact in answer.text
