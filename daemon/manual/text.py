@@ -143,10 +143,18 @@ _CARRY_ON = re.compile(
     r"\b(is it|is that|would it be) (safe|ok|okay|alright|all right|fine) to (keep )?"
     r"(drive|driving|carry on|continue)( on)?\b|"
     r"\b(can|could|should|may) (i|we) (still |keep |carry on |continue )?(drive|driving)( on)?\b|"
-    r"\b(keep|carry on|continue) driving\b",
+    r"\b(keep|carry on|continue) driving\b|"
+    # or to stop ("do I have to *pull over*", "can I *limp on to the truck stop*", "can I
+    # *keep going* or do I need to *pull in*")
+    r"\b(can|could|should|may|do|must) (i|we) (still )?"
+    r"(keep going|carry on|go on|limp( on)?( home)?|make it)"
+    r"( to (the |my |a )?[a-z]+( [a-z]+)?)?\b|"
+    r"\b(have|need|got|ought) to (stop|pull (over|in))\b|\bgotta (stop|pull (over|in))\b|"
+    r"\bpull(ing)? (over|in)\b",
     re.IGNORECASE)
 """Asking whether to carry on driving ("is it safe to drive with ...", "can I keep driving
-with ..."): the light or fault named after it is the topic, not driving."""
+with ...") or to stop ("do I have to pull over"): the light or fault named after it is the
+topic, not driving."""
 
 ATTRIBUTE_WORDS = frozenset((
     "weight", "heavy", "pressure", "capacity", "size", "limit", "height", "length", "width",
@@ -239,7 +247,9 @@ STOP_WORDS = frozenset((
     "yep", "nah", "ja", "lah", "leh", "lor", "hen", "boet", "bru", "bro", "abeg", "innit",
     "dude", "buddy", "pal", "cheers", "thanks",
     "chale", "brah", "bruh", "cher", "lass", "lad", "wor", "uff", "da", "fam", "cuz", "dawg",
-    "oya", "sha", "don", "dey", "wey", "aye", "och", "guv", "yall", "yinz",
+    "oya", "sha", "don", "dey", "wey", "aye", "och", "guv", "yall", "yinz", "hon",
+    # spoken contractions of stop words ("do I *gotta* pull over": got to)
+    "gotta", "gonna", "wanna", "hafta", "oughta",
     # hedges and intensifiers ("roughly how many", "what can you actually do", "totally dead")
     "actually", "totally", "roughly", "basically", "literally", "completely", "quite", "very",
     "alright", "whys", "somewhere", "wrong",

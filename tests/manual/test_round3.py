@@ -90,3 +90,29 @@ def test_answers_in_drivers_words(answerer: Answerer, question: str, section: st
     assert answer.covered, question
     assert answer.section_id == section
     assert fact in answer.text
+
+
+@pytest.mark.parametrize(("question", "plain"), [
+    ("the battery light is on, do I have to pull over", "the battery light is on"),
+    ("the oil light came on, can I limp on to the next town", "the oil light came on"),
+    ("orange light on, can I keep going or should I pull in", "orange light on"),
+    ("red light on the dash, do I gotta stop", "red light on the dash"),
+])
+def test_asking_whether_to_stop_names_no_topic(answerer: Answerer, question: str,
+                                               plain: str) -> None:
+    analyzer = answerer.index.analyzer
+    assert analyzer.question_terms(question, topic=True) == analyzer.question_terms(
+        plain, topic=True)
+
+
+@pytest.mark.parametrize(("question", "section", "fact"), [
+    ("an orange light came on, do I need to pull over", "warning-lights",
+     "have the car checked soon"),
+    ("the red oil can is lit, can I limp on home", "light-oil", "Stop as soon as it is safe"),
+])
+def test_stop_or_go_after_a_light(answerer: Answerer, question: str, section: str,
+                                  fact: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.covered, question
+    assert answer.section_id == section
+    assert fact in answer.text
