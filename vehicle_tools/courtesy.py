@@ -58,10 +58,11 @@ argument. Anything else left over means the sentence is not understood."""
 
 TAGS = ("po", "jor", "oya", "sha", "abeg", "chur", "lah", "leh", "lor", "innit", "bruv", "ta", "ja",
         "brah", "chale", "cher", "machan", "bhai", "yaar", "habibi", "wai", "sah", "nat",
-        "bai", "sebo", "nyabo", "uso")
+        "bai", "sebo", "nyabo", "uso", "loon", "quine", "bor", "marra", "dawlin")
 """Dialect tags and forms of address that are no English word ("call Tita Marites po", "play
 Burna Boy jor", "play some Six60 chur", "volume 35 ta", Pittsburgh's "n'at", Guyanese "bai",
-Luganda "sebo" and "nyabo", Samoan "uso"): dropped from the end of any free text, a title too,
+Luganda "sebo" and "nyabo", Samoan "uso", Doric "loon" and "quine", Norfolk "bor", Cumbrian
+"marra", New Orleans "dawlin"): dropped from the end of any free text, a title too,
 where the other `EDGE_WORDS` ("man", "honey") could end one ("play Piano Man")."""
 
 DOUBTFUL_ENDS = ("fuh me", "fuh us", "me lover", "tack", "toda")
@@ -69,16 +70,17 @@ DOUBTFUL_ENDS = ("fuh me", "fuh us", "me lover", "tack", "toda")
 Swedish "tack", Bristol's "me lover", "fuh me"): cut from the end of a free text, and the call
 asked about first ("play abba tack": "Play abba?"; never acted on as heard)."""
 
-TITLE_ENDS = ("again", "la")
-"""Words that end a driver's sentence ("the kids want to hear baby shark again", Scouse "la")
-as often as a title ("Hello Again", "Ooh La La"): kept, and the call asked about first."""
+TITLE_ENDS = ("again", "la", "sugar")
+"""Words that end a driver's sentence ("the kids want to hear baby shark again", Scouse "la",
+Georgia's "sugar") as often as a title ("Hello Again", "Ooh La La", "Brown Sugar"): kept, and
+the call asked about first."""
 
 EDGE_WORDS = (
     "bro", "bru", "bruh", "brah", "hoss", "lad", "lads", "lass", "love", "luv",
     "pet", "hun", "hon", "honey", "dear", "darling", "sweetheart", "babe", "dude", "man",
     "buddy", "bud", "pal", "chief", "guv", "mister", "madam", "maam", "cuz", "fam", "mon",
     "eh", "aye", "yo", "yeah", "yep", "yup", "quick", "sharpish", "pronto", "boyo", "partner",
-    "la", "bab", "chef",  # Scouse "la", Brummie "bab"
+    "la", "bab", "chef", "sugar", "shug",  # Scouse "la", Brummie "bab", Georgia's "sugar"
     *TAGS,
 )
 """Words a driver says before or after a command that ask for nothing: forms of address

@@ -59,11 +59,12 @@ class Fit:
         shape, previous = self._shape(parse.block), self._shape(before.block)
         if shape is None or previous is None:
             return True
-        if set(piece) & (shape.words - previous.words - LOOSE_FILLERS):
-            return True
+        if {w for w in piece if not w.isdigit()} & (shape.words - previous.words - LOOSE_FILLERS):
+            return True  # not a number ("the passenger one to one": "one" is read "1")
         values = self._values_of(previous)
         content = [w for w in piece if w not in FUNCTION_WORDS and not w.isdigit()]
-        if {w for w in piece if words_to_digits(w) == w and w not in LOOSE_FILLERS} \
+        if {w for w in piece if words_to_digits(w) == w and w not in LOOSE_FILLERS
+                and not w.isdigit()} \
                 & (self._values_of(shape) - values - {"the", "on", "off"}):
             return True  # "set her side to 22" after the seat heater: "her" is a zone's
         return any(w not in values and w.rstrip("s") not in values for w in content)

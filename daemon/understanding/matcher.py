@@ -80,13 +80,9 @@ from daemon.understanding.loose import LooseReader
 from daemon.understanding.parse import Parse
 from daemon.understanding.reference import referents
 from daemon.understanding.resolve import Question, complete
+from daemon.understanding.retract import hedged_into
 from daemon.understanding.stammer import unstammered
-from daemon.understanding.text import (
-    clauses_of,
-    normalize,
-    plain_requests,
-    plain_verbs,
-)
+from daemon.understanding.text import clauses_of, normalize, plain_requests, plain_verbs
 from daemon.understanding.wonder import WonderReader
 from vehicle_tools.language import CORRECTIONS, ArgValue
 from vehicle_tools.registry import Registry
@@ -293,9 +289,10 @@ class Matcher:
             strict = self.clause(" ".join(before), transcript)
             first = strict or self._loose_one(" ".join(before))
             if alone is not None and corrects and not self._swallows(alone) and not PRONOUN.match(
-                    " ".join(after)) and (first is not None or len(before) in paused
-                                          or starts_a_command(before)):  # not "the maps work
-                return alone  # with no phone signal"; "..., no, turn on the AC instead"
+                    " ".join(after)) and (first is not None or len(before) in paused or
+                                          starts_a_command(before)) and not hedged_into(
+                    after_text, first, alone):  # not "the maps work with no phone signal"
+                return alone  # "..., no, turn on the AC instead"; "..., like home" is no trip
             if first is None:  # what would be corrected is not understood itself: only the
                 lent = self._with_verb_of(before, after, transcript) if corrects else None
                 if lent is not None:  # correcting words with its verb ("close the rear left,

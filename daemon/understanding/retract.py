@@ -10,6 +10,8 @@ a correction, the matcher's. Pure.
 
 from __future__ import annotations
 
+from daemon.understanding.correction import strip_markers
+from daemon.understanding.parse import Parse
 from daemon.understanding.text import clauses_of, normalize
 from vehicle_tools.language import CORRECTIONS, POLITE, RETRACTIONS
 
@@ -35,3 +37,17 @@ def retracted(transcript: str) -> bool:
             # forget it"); "play forget it" is a title
             return all(w in _LEAD for w in head) or len(before) >= 2
     return False
+
+
+HEDGES = frozenset(("like", "say", "about", "around", "hmm", "uh", "er", "erm", "um", "rather",
+                    "oh"))
+"""Correction words that only hedge ("set it to, like, 20"): they take back nothing."""
+
+
+def hedged_into(after: str, first: Parse | None, alone: Parse) -> bool:
+    """Whether ``after`` (normalised, its correction words first) would turn the command
+    ``first`` into another tool's command ``alone`` with only hedges before it ("temperature
+    minus two, like home" is no trip home): only "no", "sorry", "actually"... take a command
+    back for another one ("fan to 3, no, turn on the AC instead")."""
+    said = after.split()[:len(after.split()) - len(strip_markers(after).split())]
+    return first is not None and alone.tool != first.tool and set(said) <= HEDGES

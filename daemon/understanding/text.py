@@ -82,8 +82,11 @@ def trim_polite(value: str, *, address: bool = False) -> str:
         return trim_polite(" ".join(words[:-1]), address=address)  # "Burna Boy jor"
     if address:
         words = trimmed.split()
-        while len(words) > 1 and normalize(words[-1]) in _ADDRESS:
+        while len(words) > 1 and normalize(words[-1]) in _ADDRESS and not (
+                len(words) == 2 and normalize(words[0]) in ("my", "me", "ma")):  # "my man"
             words.pop()
+            if len(words) > 1 and normalize(words[-1]) in ("my", "me", "ma"):
+                words.pop()  # "Pastor James my man"
         trimmed = trim_polite(" ".join(words)) if words != trimmed.split() else trimmed
     return trimmed
 

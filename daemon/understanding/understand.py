@@ -92,6 +92,14 @@ def _a_state_asked_about(transcript: str, parses: tuple[Parse, ...]) -> bool:
         and not set(words) & _REQUEST and not all(p.tool.startswith("get_") for p in parses)
 
 
+def _restated(before: Parse, parse: Parse) -> bool:
+    """Whether ``parse`` says nothing the command ``before`` it of the same tool did not: no
+    word of its own fills an argument, and its fixed ones agree ("demister back" then "on").
+    Not after a command that said nothing either ("skip, skip" is two skips)."""
+    return parse.tool == before.tool and not parse.said and bool(before.said) and \
+        not parse.follows and all(before.args.get(k, v) == v for k, v in parse.args.items())
+
+
 class Understander:
     """The fast path's decision over the registry's declared language.
 
@@ -141,6 +149,8 @@ class Understander:
             return None
         calls: list[Call] = []
         for index, parse in enumerate(parses):
+            if index and _restated(parses[index - 1], parse):
+                continue  # "demister, back, on": one rear demister
             resolved = resolve(parse, self.registry, state)
             if isinstance(resolved, Question) and whole is None and any(
                     p.inferred for p in parses):

@@ -107,3 +107,41 @@ def test_a_word_after_a_whole_second_command_is_asked_about_not_dropped_with_it(
 
 def test_a_second_command_begun_and_misheard_is_still_not_cut() -> None:
     assert _plan("pause the podcast and tell me the leader") is None
+
+
+# heldout14's failures (a development split since its one look at 17557c8)
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("ring pastor james my man", [("call_contact", {"contact": "pastor james"})]),
+    ("call my man", [("call_contact", {"contact": "my man"})]),  # all the name: kept
+    ("play the music loon", [("media_control", {"action": "play"})]),
+    ("navigate to norwich bor", [("navigate_to", {"destination": "norwich"})]),
+    ("call mum marra", [("call_contact", {"contact": "mum"})]),
+    ("directions to the french quarter dawlin",
+     [("navigate_to", {"destination": "french quarter"})]),
+    ("pause the music then ring grandma sugar",
+     [("media_control", {"action": "pause"}), ("call_contact", {"contact": "grandma"})]),
+    ("demister, back, on", [("set_defrost", {"on": True, "screen": "rear"})]),
+])
+def test_dialect_address_and_a_state_said_after_its_target(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
+
+
+def test_a_word_that_ends_titles_and_sentences_alike_is_asked_about() -> None:
+    assert _plan("play dolly parton sugar") == (
+        [("media_search", {"query": "dolly parton sugar"})], True)
+
+
+@pytest.mark.parametrize("text", [
+    "turn my seat heater off and the passenger one to one",  # "one" is no window's word
+    "temperature minus two, like home",  # a hedge takes nothing back: no trip home
+])
+def test_no_other_tool_from_words_the_command_before_could_take(text: str) -> None:
+    got = _plan(text)
+    assert got is None or all(tool in ("set_seat_heating", "set_temperature")
+                              for tool, _ in got[0]), got
+
+
+def test_a_no_still_takes_a_command_back_for_another() -> None:
+    assert _plan("set the fan to 3, no, turn on the ac instead") == (
+        [("set_ac", {"on": True})], False)
