@@ -265,8 +265,7 @@ class Edges:
         return word not in self.known | MEANINGFUL and not _is_number(word)
 
     def _droppable(self, word: str) -> bool:
-        return word in self.address or (word not in self.known | MEANINGFUL
-                                        and not _is_number(word))
+        return word in self.address or self.unknown(word)
 
     def trimmed(self, text: str, whole: Callable[[str], bool] | None = None
                 ) -> tuple[Trimmed, ...]:

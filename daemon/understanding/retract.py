@@ -5,7 +5,8 @@
 The retraction must be the last thing said: the words after the last pause, or the end of the
 sentence, are one of `vehicle_tools.language.RETRACTIONS`, with fillers and correction words
 before it ("oh actually never mind"). "Volume thirty, forget that, forty five" ends on a value:
-a correction, the matcher's. Pure.
+a correction, the matcher's. A hedge ("like", "say") takes nothing back either: it never turns
+a command into another tool's (`hedged_into`). Pure.
 """
 
 from __future__ import annotations

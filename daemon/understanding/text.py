@@ -71,8 +71,8 @@ def trim_polite(value: str, *, address: bool = False) -> str:
     """A free-text value without politeness or hesitation around it ("bob smith please" ->
     "bob smith", "um bondi junction" -> "bondi junction", "burna boy jor" -> "burna boy": a
     dialect tag, `TAGS`; "Chas and Dave please guv": courtesy and what follows it, `_THANKED`);
-    with ``address``, without forms of
-    address at its end either ("nuala for me pet" -> "nuala"), unless nothing else is left."""
+    with ``address``, without forms of address at its end either ("nuala for me pet" ->
+    "nuala", "pastor james my man" -> "pastor james"), unless nothing else is left."""
     trimmed = _POLITE_HEAD.sub("", _POLITE_TAIL.sub("", " " + value).strip() + " ").strip()
     if (thanked := _THANKED.search(trimmed)) and normalize(trimmed[:thanked.start()]) and (
             address or not thanked[1].lower().startswith("for")) and not any(  # "Pray for
