@@ -18,9 +18,16 @@ import re
 from collections.abc import Container
 
 from daemon.manual.clauses import ASKS
+from daemon.manual.kinds import value_of
 from daemon.manual.text import Analyzer
 
 _PIECES = re.compile(r"\s*[,;]\s*")
+_FITS = re.compile(
+    r"^((will|would|does|can|could) (it|she|he|this|that|the car)|"
+    r"(i need|i want|i'd like) to (know|see|check) (if|whether) (it|she|he|the car))"
+    r"( still)? (fit|fits|squeeze|squeezes|go|goes|get|gets)\b", re.IGNORECASE)
+"""Whether the car fits somewhere, said after asking its size ("how wide is the car, *will it
+fit in my garage*"): why the driver asks; the size answers it."""
 _WORD = re.compile(r"[A-Za-z0-9']+")
 
 MAX_WORDS = 3
@@ -45,6 +52,8 @@ def framed(question: str, analyzer: Analyzer, vocabulary: Container[str]) -> str
                 and not any(t in vocabulary for t in terms))
 
     kept = [p for p in pieces if not aside(p.rstrip("?!. "))]
+    if len(kept) > 1 and ASKS.match(kept[0]) and value_of(kept[0]) is not None:
+        kept = [kept[0]] + [p for p in kept[1:] if _FITS.match(p) is None]
     if not kept or len(kept) == len(pieces):
         return question
     return ", ".join(kept)

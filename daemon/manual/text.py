@@ -100,6 +100,9 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(this|my|me|our|your|inside the|in the|on the) motor\b"
                 r"(?! (light|lamp|warning|oil|temp\w*|is|has|was|keeps|running|overheat\w*)\b)"),
      r"\1 car"),
+    # ISOFIX points, hooks or mounts are what the manual calls its anchors
+    (re.compile(r"\bisofix (points?|hooks?|mounts?|mountings?|fittings?|connectors?|bars?|"
+                r"latch(es)?|loops?)\b"), "isofix anchors"),
     # the space-saver as drivers call it ("the *skinny* spare", "the *donut*")
     (re.compile(r"\b(skinny|temporary|doughnut|donut) (spare|wheel|tyre|tire)\b"),
      r"space saver \2"),

@@ -116,3 +116,37 @@ def test_stop_or_go_after_a_light(answerer: Answerer, question: str, section: st
     assert answer.covered, question
     assert answer.section_id == section
     assert fact in answer.text
+
+
+def test_isofix_points_are_the_manuals_anchors(answerer: Answerer) -> None:
+    analyzer = answerer.index.analyzer
+    for said in ("isofix points", "isofix hooks", "isofix mounts"):
+        assert analyzer.question_terms(said) == analyzer.question_terms("isofix anchors")
+    answer = answerer.answer("where would I find the isofix mounts")
+    assert answer.section_id == "child-seats"
+    assert "outer rear seats" in answer.text
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    ("how wide is the car, will it fit in my car port", "how wide is the car"),
+    ("how tall is the car, I need to know if it fits under the barrier",
+     "how tall is the car"),
+    ("how long is she, would she squeeze into the space", "how long is she"),
+])
+def test_whether_the_car_fits_is_why_its_size_is_asked(answerer: Answerer, question: str,
+                                                        asked: str) -> None:
+    from daemon.manual.framing import framed
+
+    assert framed(question, answerer.index.analyzer, answerer._idf) == asked
+    answer = answerer.answer(question)
+    assert answer.covered and answer.section_id == "dimensions"
+
+
+@pytest.mark.parametrize("question", [
+    "will it fit a roof box",  # asks, nothing before it
+    "where's the spare, will it fit a full size wheel",  # not a size asked
+])
+def test_a_fit_question_alone_is_kept(answerer: Answerer, question: str) -> None:
+    from daemon.manual.framing import framed
+
+    assert framed(question, answerer.index.analyzer, answerer._idf) == question
