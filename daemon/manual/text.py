@@ -204,6 +204,9 @@ WEAK_WORDS = frozenset((
     # to", "I want to understand how it decides", "definitely off", "is that possible")
     "deal", "allowed", "allow", "understand", "decide", "decides", "wonder", "curious",
     "matter", "matters", "mistake",
+    # where a thing is put away ("where have they *hidden* the spare", "where's the jack
+    # *hiding*"): the thing says which topic
+    "hide", "hides", "hidden", "hiding", "stashed", "tucked",
     # small ("a *wee* green light", "a *tiny* drip"), like "little"
     "wee", "tiny",
     # the people in the driver's life, not the car's topics ("my *mate* in the front seat",

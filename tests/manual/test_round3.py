@@ -150,3 +150,15 @@ def test_a_fit_question_alone_is_kept(answerer: Answerer, question: str) -> None
     from daemon.manual.framing import framed
 
     assert framed(question, answerer.index.analyzer, answerer._idf) == question
+
+
+@pytest.mark.parametrize(("question", "section", "fact"), [
+    ("where did they hide the spare wheel", "spare-wheel", "under the boot floor"),
+    ("where's the wheel brace stashed", "spare-wheel", "foam tray"),
+])
+def test_where_a_thing_is_hidden_is_where_it_is(answerer: Answerer, question: str,
+                                                section: str, fact: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.covered, question
+    assert answer.section_id == section
+    assert fact in answer.text
