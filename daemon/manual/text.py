@@ -207,6 +207,9 @@ WEAK_WORDS = frozenset((
     # where a thing is put away ("where have they *hidden* the spare", "where's the jack
     # *hiding*"): the thing says which topic
     "hide", "hides", "hidden", "hiding", "stashed", "tucked",
+    # the kind of control the driver sees ("the auto hold *button*"): its name or what it
+    # does says which topic, and the manual names some controls alone ("Press AUTO HOLD")
+    "button", "buttons",
     # small ("a *wee* green light", "a *tiny* drip"), like "little"
     "wee", "tiny",
     # the people in the driver's life, not the car's topics ("my *mate* in the front seat",

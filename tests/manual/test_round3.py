@@ -162,3 +162,10 @@ def test_where_a_thing_is_hidden_is_where_it_is(answerer: Answerer, question: st
     assert answer.covered, question
     assert answer.section_id == section
     assert fact in answer.text
+
+
+def test_a_button_is_named_by_what_it_does(answerer: Answerer) -> None:
+    answer = answerer.answer("what is the auto hold button for")
+    assert answer.section_id == "parking-brake"
+    assert "traffic lights" in answer.text
+    assert not answerer.answer("where is the heated steering wheel button").covered
