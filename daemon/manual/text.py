@@ -54,7 +54,7 @@ SYNONYMS: dict[str, str] = {
     "clicker": "fob", "keyfob": "fob", "remote": "fob", "gap": "distance", "undo": "loosen",
     "bum": "seat", "balloon": "airbag",
     "bags": "luggage", "bag": "luggage", "suitcases": "luggage", "baggage": "luggage",
-    "ring": "call", "ringing": "calling",
+    "ring": "call", "ringing": "calling", "wet": "damp", "rainy": "damp", "humid": "damp",
     # a person drawn on a light ("the red *fella* with a belt across him")
     "fella": "person", "fellow": "person", "bloke": "person", "figure": "person",
 }
@@ -270,7 +270,7 @@ STOP_WORDS = frozenset((
 """Words too common to tell sections apart ("car" is in every question about the car)."""
 
 INFLECTED_STOP_WORDS = frozenset((
-    "tell", "know", "want", "need", "get", "take", "go", "happen", "come", "say", "worry",
+    "tell", "know", "want", "need", "get", "take", "go", "happen", "come", "say", "worry", "do",
     "suppose", "like", "sort", "kind", "type", "thing", "way", "problem",
 ))
 """Stop words whose every form is a stop word too ("what's the spanner symbol *telling* me",

@@ -169,3 +169,13 @@ def test_a_button_is_named_by_what_it_does(answerer: Answerer) -> None:
     assert answer.section_id == "parking-brake"
     assert "traffic lights" in answer.text
     assert not answerer.answer("where is the heated steering wheel button").covered
+
+
+def test_doing_is_a_stop_word_and_wet_weather_is_damp(answerer: Answerer) -> None:
+    analyzer = answerer.index.analyzer
+    assert analyzer.question_terms("what am I doing wrong") == []
+    assert analyzer.question_terms("wet weather") == analyzer.question_terms("damp weather")
+    assert "door" in analyzer.question_terms("the doors")
+    answer = answerer.answer("the windows mist up whenever it's wet, what am I doing wrong")
+    assert answer.section_id == "defrost"
+    assert "damp weather" in answer.text
