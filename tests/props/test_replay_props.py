@@ -73,19 +73,20 @@ def _check_clean(result: ReplayResult) -> None:
             assert not (isinstance(value, float) and not math.isfinite(value)), e
 
 
-def test_five_minutes_of_silence_end_with_no_turn_in_bounded_memory(
+def test_ten_minutes_of_silence_end_with_no_turn_in_bounded_memory(
         stages: Stages, tmp_path: Path) -> None:
-    """Five minutes (ten until the suite neared CI's 15-minute budget; the soak test keeps the
-    longer run's flat memory): no turn, memory bounded by the input's size."""
+    """Ten minutes: no turn, memory bounded by the input's size. (Five minutes was tried to
+    save suite time: in the full suite the fixed part of the bound was then too tight, 36.1
+    MB grown against 34.3.)"""
     warm_up = tmp_path / "warm_up.wav"  # the first inferences grow onnxruntime's arenas once
     write_wav(warm_up, np.zeros(RATE, dtype=np.int16), RATE)
     _replay(warm_up, stages)
-    samples = np.zeros(5 * 60 * RATE, dtype=np.int16)
+    samples = np.zeros(10 * 60 * RATE, dtype=np.int16)
     path = tmp_path / "silence.wav"
     write_wav(path, samples, RATE)
     result, added_mb = _replay(path, stages)
     _check_clean(result)
-    assert result.audio_seconds == 300.0
+    assert result.audio_seconds == 600.0
     assert [type(e) for e in result.events] == [ev.Ready], "silence started a turn"
     limit = INPUT_MEMORY_FACTOR * samples.nbytes / 2**20 + FIXED_MEMORY_MB
     assert added_mb <= limit, f"peak RSS grew {added_mb:.1f} MB (limit {limit:.1f} MB)"
