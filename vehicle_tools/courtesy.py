@@ -5,17 +5,83 @@ chale" calls Kwame, "play Kassav, mersi" searches Kassav)."""
 
 from __future__ import annotations
 
+THANKS_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
+    # "thank you" (and "thanks a lot") in the languages drivers speak first, romanised the way
+    # an English recogniser writes them; a form that is also an English word, a frequent
+    # name or a short title ("toda", "tack", "malo", "ese") is left out or in DOUBTFUL_ENDS
+    "afrikaans": ("dankie", "baie dankie"), "albanian": ("faleminderit",),
+    "amharic": ("ameseginalehu", "amesegnalehu"), "arabic": ("shukran", "shukran jazeelan"),
+    "armenian": ("shnorhakalutyun",), "azerbaijani": ("sag ol", "chox sag ol", "tashakkur"),
+    "basque": ("eskerrik asko", "milesker"), "belarusian": ("dziakuj",),
+    "bengali": ("dhonnobad", "dhanyabad", "dhonyobad"), "breton": ("trugarez",),
+    "bulgarian": ("blagodarya",), "burmese": ("kyay zu tin ba de", "kyay zu"),
+    "cantonese": ("m goi", "mh goi", "doh je", "do jeh"), "catalan": ("gracies", "moltes gracies"),
+    "cebuano": ("salamat",), "chamorro": ("si yuos maase",), "chechen": ("barkal",),
+    "chichewa": ("zikomo", "zikomo kwambiri"), "cornish": ("meur ras",),
+    "croatian": ("hvala", "hvala vam", "hvala lijepa"), "czech": ("dekuji", "diky"),
+    "danish": ("mange tak", "tusind tak"), "dutch": ("dank u wel", "dank u", "dank je wel",
+                                                     "dank je", "bedankt"),
+    "esperanto": ("dankon",), "estonian": ("aitah", "aitäh", "tanan"), "ewe": ("akpe na wo",),
+    "fijian": ("vinaka", "vinaka vakalevu"), "finnish": ("kiitos", "kiitos paljon"),
+    "french": ("merci", "mersi", "merci beaucoup"), "galician": ("grazas",),
+    "georgian": ("madloba", "didi madloba", "gmadlobt"), "german": ("danke", "danke schon",
+                                                                    "vielen dank"),
+    "greek": ("efharisto", "efcharisto", "efharisto poli"), "guarani": ("aguyje",),
+    "gujarati": ("aabhar", "abhar"), "haitian creole": ("mesi", "mesi anpil"),
+    "hausa": ("na gode", "nagode"), "hawaiian": ("mahalo", "mahalo nui loa"),
+    "hebrew": ("toda raba",), "hindi and urdu": ("dhanyavad", "dhanyavaad", "shukriya",
+                                                 "bahut shukriya", "meharbani"),
+    "hmong": ("ua tsaug",), "hungarian": ("koszonom", "köszönöm", "koszi"),
+    "icelandic": ("takk fyrir",), "igbo": ("daalu", "imela"),
+    "indonesian and malay": ("terima kasih", "makasih", "trima kasih"),
+    "inuktitut and greenlandic": ("qujannamiik", "nakurmiik", "qujanaq"),
+    "irish": ("go raibh maith agat",), "italian": ("grazie", "grazie mille"),
+    "japanese": ("arigato", "arigatou", "domo arigato", "arigato gozaimasu"),
+    "javanese": ("matur nuwun",), "kannada": ("dhanyavadagalu",), "kazakh": ("rakhmet", "rahmet"),
+    "khmer": ("arkoun", "orkun", "aw kohn"), "kikuyu": ("ni wega",), "kinyarwanda": ("murakoze",),
+    "korean": ("kamsahamnida", "gamsahamnida", "gomawo", "gomapseumnida"),
+    "krio and tok pisin": ("tenki", "tenkyu", "tangkyu"), "kurdish": ("spas", "sipas", "supas"),
+    "kyrgyz and uzbek": ("rakhmat", "rahmat", "raxmat"), "lao": ("khop jai", "khop chai"),
+    "latvian": ("paldies",), "lingala": ("melesi", "matondo"),
+    "lithuanian": ("aciu", "ačiū", "dekui"), "luganda": ("webale", "webale nyo"),
+    "macedonian": ("blagodaram",), "malagasy": ("misaotra",), "malayalam": ("nanni", "nanniyundu"),
+    "maltese": ("grazzi",), "maori": ("kia ora", "tena koe", "ka pai"),
+    "marathi and nepali": ("dhanyawad",), "mongolian": ("bayarlalaa",),
+    "norwegian": ("takk", "tusen takk"), "oromo": ("galatoomi",),
+    "pashto": ("manana", "deera manana"),
+    "persian and dari": ("mamnoon", "mamnun", "moteshakeram", "tashakor", "tashakkor"),
+    "polish": ("dziekuje", "dziękuję"), "portuguese": ("obrigado", "obrigada", "muito obrigado",
+                                                        "muito obrigada"),
+    "quechua": ("sulpayki", "yusulpayki"), "romanian": ("multumesc", "mulțumesc"),
+    "russian": ("spasibo", "bolshoe spasibo"), "samoan": ("faafetai", "faafetai lava"),
+    "scottish gaelic": ("tapadh leat", "tapadh leibh"), "serbian and bosnian": ("hvala puno",),
+    "shona": ("tatenda", "ndatenda", "maita basa"), "sinhala": ("istuti", "bohoma istuti"),
+    "slovak and slovene": ("dakujem", "ďakujem", "najlepša hvala"),
+    "somali": ("mahadsanid",), "sotho and tswana": ("kea leboha", "ke a leboga"),
+    "spanish": ("gracias", "muchas gracias"), "swahili": ("asante", "asante sana"),
+    "tagalog": ("maraming salamat", "salamat po"), "tamil": ("nandri", "romba nandri"),
+    "telugu": ("dhanyavadalu",), "thai": ("khop khun kha", "khop khun khrap", "khop khun",
+                                         "kob kun ka", "kob kun krub"),
+    "tibetan": ("thuk je che",), "tigrinya": ("yekenyeley",), "tongan": ("malo aupito",),
+    "turkish": ("tesekkurler", "teşekkürler", "tesekkur ederim", "sagol"),
+    "turkmen": ("sag bol",), "twi": ("medaase", "meda wo ase"), "ukrainian": ("dyakuyu",),
+    "uyghur": ("rehmet",), "vietnamese": ("cam on", "xin cam on"), "welsh": ("diolch",
+                                                                          "diolch yn fawr"),
+    "wolof": ("jerejef",), "xhosa": ("enkosi", "ndiyabulela"), "yoruba": ("e se", "e seun"),
+    "zulu": ("ngiyabonga", "siyabonga"), "mandarin": ("xie xie", "xiexie"),
+    "arabic gulf": ("mashkoor",), "swedish": ("tack sa mycket",),
+    "mandinka and fula": ("a jaraama", "abaraka"),
+}
+"""Thanks in the driver's first language, by language: the world's widely spoken languages
+and the regional ones of the corpus's populations. Each form is a whole word or phrase in
+`POLITE` ("play Kassav, mersi" searches Kassav)."""
+
 FOREIGN_THANKS = (
-    "merci", "mersi", "merci beaucoup", "dank u wel", "dank u", "dank je wel", "danke",
-    "danke schon", "gracias", "muchas gracias", "obrigado", "obrigada", "grazie", "asante",
-    "asante sana", "khop khun kha", "khop khun khrap", "cam on", "xie xie", "arigato",
-    "shukran", "toda raba", "spasibo", "dziekuje", "efharisto", "mahalo", "dyakuyu",
-    "kiitos", "i beg", "right about now", "about now", "dead on", "shukriya", "takk", "spas",
-    "webale", "mesi", "faafetai", "copy that", "cheers drive",
+    *(form for forms in THANKS_BY_LANGUAGE.values() for form in forms),
+    "i beg", "right about now", "about now", "dead on", "copy that", "cheers drive",
 )
-"""Thanks said in the driver's first language, and tails that ask for nothing ("... I beg",
-"... right about now", Belfast's "dead on": all right); not the short ones that are also
-titles or words ("toda", "tack")."""
+"""Thanks said in the driver's first language (`THANKS_BY_LANGUAGE`), and tails that ask for
+nothing ("... I beg", "... right about now", Belfast's "dead on": all right)."""
 
 POLITE = (
     *FOREIGN_THANKS,
@@ -88,3 +154,16 @@ EDGE_WORDS = (
 "abeg unlock the doors", "volume 35 ta") and hurry ("all the windows up quick"). Read only at
 the ends of a sentence the language does not otherwise cover (daemon/understanding/edges.py),
 never inside a name or a title ("play love" searches for love)."""
+
+FOREIGN_NO = (
+    "nyet", "niet", "hayir", "hayır", "rara", "ochi", "ohi", "iie", "aniyo", "aniyo aniyo",
+    "khong", "tidak", "bukan", "kwete", "hayi", "tsia", "deedeet", "daabi", "illai", "hoina",
+    "aole", "nao", "não", "yox", "yoq", "zhok", "nakheir", "mba", "nee", "hapana", "nahi",
+    "nahin", "nej", "nei", "voch", "leai",
+)
+"""A "no" in the driver's first language, said to correct what was just said ("fan to five,
+nyet, four"), that is no English word, number or likely name (not "ne", "nu", "na", "jo",
+"hindi", nor "nein" and "non", which are only read after a pause): read as
+`vehicle_tools.language.CORRECTIONS` are, with or without a pause. (Another unknown word
+where a "no" would be is read as one only under the conditions of
+`daemon.understanding.understand`.)"""

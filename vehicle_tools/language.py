@@ -26,9 +26,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from vehicle_tools.courtesy import DOUBTFUL_ENDS, EDGE_WORDS, POLITE, TAGS, TITLE_ENDS
+from vehicle_tools.courtesy import DOUBTFUL_ENDS, EDGE_WORDS, FOREIGN_NO, POLITE, TAGS, TITLE_ENDS
 
-__all__ = ["DOUBTFUL_ENDS", "EDGE_WORDS", "POLITE", "TAGS", "TITLE_ENDS"]  # from courtesy.py
+__all__ = ["DOUBTFUL_ENDS", "EDGE_WORDS", "FOREIGN_NO", "POLITE", "TAGS",  # from courtesy.py
+           "TITLE_ENDS"]
 
 ArgValue = str | int | float | bool
 """A fixed argument value a block of templates implies (``position_pct: 0`` for "close")."""
@@ -361,9 +362,8 @@ CORRECTIONS = ("no", "sorry", "i mean", "i meant", "no i mean", "no sorry", "act
                "make that", "or rather", "wait", "no wait", "like", "say", "about", "around",
                "hmm", "uh", "er", "erm", "um", "nah", "nope", "oops", "scratch that",
                "hold on", "hang on", "rather", "correction", "forget that", "forget it",
-               "ah forget that", "never mind that", "cancel that", "nee", "nein", "hapana",
-               "nahi", "nahin", "non", "nej", "nei", "voch", "leai", "belay that",
-               "strike that", "my mistake", "my bad", "as you were")
+               "ah forget that", "never mind that", "cancel that", "nein", "non", "belay that",
+               "strike that", "my mistake", "my bad", "as you were", *FOREIGN_NO)
 """Words with which a driver corrects what was just said ("set it to 20, no, 22"), in the
 driver's first language too ("..., nej, ...") and in radio or legal talk ("belay that"). A
 word in the driver's first language that the language does not know may stand where "no" would

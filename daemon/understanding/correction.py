@@ -16,14 +16,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from daemon.understanding.parse import Parse
 from daemon.understanding.text import normalize
+from vehicle_tools.courtesy import FOREIGN_NO
 from vehicle_tools.language import CORRECTIONS, EDGE_WORDS, POLITE, FreeText, SlotList, Values
 
 MAX_SPAN = 3
 """At most this many words before the correction are replaced by the correcting words."""
 
 PRONOUN = re.compile(r"^(make|set|put|turn|change|have|keep|leave) (it|that|this)\b")
-"""A command about "it": after a correction word it corrects the command before ("set the fan
-to 5, hmm, make it 3"), it is no command of its own."""
+"""After a correction word, a command about "it" corrects the one before ("..., make it 3")."""
 
 AMOUNT_WORDS = frozenset(("half", "halfway", "quarter", "third", "thirds", "quarters", "way",
                           "fully", "completely", "bit", "little", "crack", "touch", "max",
@@ -392,8 +392,9 @@ def restarted(transcript: str) -> str:
 MARKED = re.compile(r"(?i)(?<![,;.]) \b(no no|no wait|oh wait|oh no|no sorry|sorry i mean|my bad|"
                      r"(er |um |uh )?i meant?|no|sorry|make that|actually|scratch that|wait|nah|"
                      r"i beg your pardon|correction|(oh )?(hang|hold) on( i meant?)?|my mistake|"
-                     r"as you were)\b")
+                     r"as you were|" + "|".join(FOREIGN_NO) + r")\b")
 """Correction words said without a pause the recogniser marked with a comma."""
-CORRECTION_WORDS = frozenset(("no", "sorry", "actually", "instead", "wait", "correction"))
+CORRECTION_WORDS = frozenset(("no", "sorry", "actually", "instead", "wait", "correction",
+                              *(n for n in FOREIGN_NO if " " not in n)))
 CORRECTION_PHRASE = re.compile(r"\b(i mean|i meant|or rather|make that|scratch that|hold on|"
                                 r"hang on)\b")

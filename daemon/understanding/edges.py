@@ -31,6 +31,7 @@ from daemon.understanding.shape import (
     template_words,
 )
 from daemon.understanding.text import normalize
+from vehicle_tools.courtesy import FOREIGN_THANKS
 from vehicle_tools.language import (
     CORRECTIONS,
     EDGE_WORDS,
@@ -116,10 +117,14 @@ def said_words(grammar: Grammar) -> set[str]:
 
 def vocabulary(grammar: Grammar) -> frozenset[str]:
     """Every word the language can say: templates, slot lists, politeness, corrections,
-    joiners, negations and the function words a loose reading allows."""
+    joiners, negations and the function words a loose reading allows. A word of a thanks in
+    another language is known only as the whole thanks ("kia ora", not "kia"; "malo aupito",
+    not a lone "malo", which is dropped at an end as unknown words are)."""
     words = said_words(grammar) | FUNCTION_WORDS | NEGATIONS
+    partial = {normalize(t) for t in FOREIGN_THANKS if " " in normalize(t)}
     for said in (*POLITE, *CORRECTIONS, *SPLITTERS):
-        words.update(normalize(said).split())
+        if normalize(said) not in partial:
+            words.update(normalize(said).split())
     return frozenset(words)
 
 
