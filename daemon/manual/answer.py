@@ -1,16 +1,15 @@
-"""Answers from the manual: the best section, its best one or two sentences, grounded.
+"""Answers from the manual: the section that covers a question, its sentences, grounded.
 
-Extractive: the answer is made of the retrieved section's own sentences, the ones that share
-the most (rare) words with the question, in the section's order, at most two and at most
-`AnswerSettings.max_chars`. No language model, so an answer costs about a millisecond. When
-no section matches well enough (`AnswerSettings`) the answer is `NOT_COVERED`. Pure apart
-from the index: feed it questions."""
+This module decides whether, and from which section, the manual answers a question (the word
+rules, then the meaning gate of daemon/manual/gate.py); daemon/manual/sentences.py chooses the
+section's sentences. Extractive: no language model, so an answer costs about a millisecond.
+When no section matches well enough (`AnswerSettings`) the answer is `NOT_COVERED`. Pure
+apart from the index: feed it questions."""
 
 from __future__ import annotations
 
 import logging
 import math
-import re
 import time
 
 from daemon.manual.clauses import asking_clause
@@ -20,37 +19,20 @@ from daemon.manual.gate import Gate
 from daemon.manual.grounding import ungrounded
 from daemon.manual.index import Hit, ManualIndex
 from daemon.manual.kinds import (
-    Kind,
     fits,
-    flashing,
-    is_instruction,
     kind_of,
-    reported,
-    seen_light,
     signalled,
     uncounted,
     value_of,
-    which_kind,
     without_purpose,
 )
 from daemon.manual.related import RelatedWords
+from daemon.manual.sentences import Extractor
 from daemon.manual.settings import AnswerSettings
 from daemon.manual.speak import spoken
 from daemon.manual.types import NOT_COVERED, ManualAnswer
 
 _LOG = logging.getLogger(__name__)
-
-_PURPOSE = re.compile(r"^To ([A-Za-z]+)")
-"""A procedure's first step: "To change a wheel, park ..." (docs/manual.md)."""
-
-_PRONOUN_START = re.compile(r"^(It|They|This|That|These|Then|After that|There)\b")
-_FLASHES = re.compile(r"^(If|When) (it|the light) flash(es)?\b")
-"""What a light does when it flashes ("If it flashes, the engine is misfiring")."""
-_PROHIBITION = re.compile(r"^(Never|Do not|Don't)\b")
-"""A warning, not a step: "how do I ..." is answered by what to do."""
-_NEXT_STEP = re.compile(r"^(Then|After that)\b")
-"""A step that follows another: it reads well alone, so the step before it comes along only
-when both fit in `AnswerSettings.max_chars`."""
 
 _DEFAULTS = AnswerSettings()
 
@@ -89,6 +71,8 @@ class Answerer:
         self._attribute = index.analyzer.attribute_terms
         self._anchors = {sid: topic | frozenset(t for t in self._terms[sid] if df[t] <= 2)
                          for sid, topic in self._topic.items()}
+        self._extractor = Extractor(index.analyzer, self._idf, self._weak, self._title,
+                                    settings)
         self._related = RelatedWords(index.embedder, {s.id: index.analyzer.words(
             f"{s.title} {' '.join(s.also)} {s.text}") for s in sections})
         self._topic_of: dict[str, frozenset[str]] = {}
@@ -286,113 +270,9 @@ class Answerer:
         return sum(w for t, w in weights.items() if t in have) / total
 
     def extract(self, question: str, section: Section) -> str:
-        """The sentences of ``section`` that answer ``question`` best, in the section's order.
-
-        Each sentence scores the question's words it uses, weighted by how rare they are in
-        the manual and in the section (the topic's own words, in every sentence, count
-        little). The best sentence of the shape the question asks for is taken (`_best`), or
-        the best of all when none has it. A light reported as on ("the tyre warning popped
-        up") gets what it means and the first thing to do after it. Otherwise the sentence
-        before the best one comes along when that starts with "It"/"They" and needs it (a
-        "Then ..." step only when both fit in `AnswerSettings.max_chars`); then the sentence
-        after it when that one goes on about the same thing ("It means ...") or, for a "how
-        do I" question, is the next step; otherwise the next best that still fits in
-        `AnswerSettings.max_chars`.
-        """
-        kind = kind_of(question)
-        sentences = section.sentences
-        scores = self._sentence_scores(question, kind, section)
-        order = sorted(range(len(sentences)), key=lambda i: -scores[i])
-        best = self._best(question, kind, sentences, order)
-        then = next((i for i in range(best + 1, len(sentences))
-                     if is_instruction(sentences[i])), None)
-        if kind == "meaning" and reported(question) and fits(kind, sentences[best]) and (
-                then is not None) and len(
-                f"{sentences[best]} {sentences[then]}") <= self.settings.max_chars:
-            # "the tyre warning came on": what it means and what to do (the driver sees it)
-            return f"{sentences[best]} {sentences[then]}"
-        seen = seen_light(question, kind, sentences, best)
-        if seen is not None and len(seen) <= self.settings.max_chars:
-            return seen
-        picked = {best}
-        alone = False  # a next step said without the step before it
-        if best > 0 and _PRONOUN_START.match(sentences[best]):
-            alone = _NEXT_STEP.match(sentences[best]) is not None and len(
-                f"{sentences[best - 1]} {sentences[best]}") > self.settings.max_chars
-            if not alone:
-                picked.add(best - 1)  # "It means ..." needs the sentence naming "it"
-        after = best + 1 if best + 1 < len(sentences) else None
-        follow = [after] if after is not None and (
-            _PRONOUN_START.match(sentences[after])  # "It means ...": about the same thing
-            or (kind in ("howto", "action") and is_instruction(sentences[after]))
-            # no other sentence shares a word with the question: the next one goes on
-            or sum(x > 0.0 for x in scores) <= 1) else []
-        for i in follow + [i for i in order if scores[i] > 0.0]:
-            if len(picked) >= self.settings.max_sentences:
-                break
-            if _PRONOUN_START.match(sentences[i]) and i - 1 not in picked:
-                continue  # "It contains ..." without what "it" is
-            if alone and i < best:
-                continue  # "Then drive ..." after another sentence would follow that one
-            joined = " ".join(sentences[j] for j in sorted(picked | {i}))
-            if len(joined) <= self.settings.max_chars:
-                picked.add(i)
-        return " ".join(sentences[i] for i in sorted(picked))
-
-    def _best(self, question: str, kind: Kind, sentences: tuple[str, ...],
-              order: list[int]) -> int:
-        """The index of the sentence that answers ``question`` (``order``: best scored
-        first): the best of the shape its kind wants (`kinds.fits`: "It means" for "what
-        does ... mean", the first instruction for "what should I do", for "how much" the
-        value it names, `kinds.value_of`, "80 km/h" for "how fast", before any number); for
-        a light said to flash, the sentence for when it flashes; for "how do I", the step
-        that starts the procedure ("To pair a phone, ..."); else the best scored."""
-        shaped = [i for i in order if kind != "howto" and fits(kind, sentences[i])]
-        value = value_of(question) if kind == "amount" or which_kind(question) else None
-        if value is not None:  # "how fast": the sentence with km/h, not any number
-            valued = [i for i in order if value.search(sentences[i])]
-            shaped = valued + [i for i in shaped if i not in valued]
-        if kind == "action" and shaped:
-            shaped.sort()  # the first instruction is the most urgent one ("Stop ...")
-        if kind == "meaning" and flashing(question):
-            # "the engine lamp is blinking": "If it flashes, the engine is misfiring"
-            shaped = [i for i in order if _FLASHES.search(sentences[i])] + shaped
-        if shaped:
-            return shaped[0]
-        wanted = set(self.index.analyzer.question_terms(question))
-        steps = [i for i in order if kind == "howto"
-                 and self.index.analyzer.stems([_purpose_verb(sentences[i])])[0] in wanted]
-        if kind == "howto" and not steps and _PROHIBITION.match(sentences[order[0]]):
-            # "how do I fit an isofix seat": the step ("Attach ..."), not the warning ("Never
-            # fit ...") that scored a little higher
-            steps = [i for i in order[1:2] if is_instruction(sentences[i])
-                     and not _PROHIBITION.match(sentences[i])]
-        return steps[0] if steps else order[0]
-
-    def _sentence_scores(self, question: str, kind: Kind, section: Section) -> list[float]:
-        analyzer = self.index.analyzer
-        sentences = section.sentences
-        wanted = set(analyzer.question_terms(question))
-        clause = asking_clause(question)  # "..., can I open the coolant cap": asked, twice
-        asked = set() if clause is None else set(analyzer.question_terms(clause)) - self._weak
-        title = self._title[section.id]
-        terms = [set(analyzer.terms(s)) for s in sentences]
-        count = len(sentences)
-        scores = []
-        for i, sentence in enumerate(terms):
-            words = sentence & wanted
-            within = {t: math.log(1.0 + count / sum(t in other for other in terms))
-                      for t in words}
-            overlap = sum(self._idf.get(t, 0.0) * within[t]
-                          * (self.settings.title_word_weight if t in title else 1.0)
-                          * (2.0 if t in asked else 1.0) for t in words)
-            scores.append(overlap - 0.01 * i)
-        return scores
-
-
-def _purpose_verb(sentence: str) -> str:
-    match = _PURPOSE.match(sentence)
-    return match.group(1).lower() if match else ""
+        """The sentences of ``section`` that answer ``question`` best, in the section's order
+        (daemon/manual/sentences.py)."""
+        return self._extractor.extract(question, section)
 
 
 def _ms(started: float) -> float:
