@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hassil import Intents, recognize_all
 
 from daemon.understanding.correction import LENT_VERBS, POLITE_WORDS
-from daemon.understanding.edges import MAX_AROUND_WORDS, MAX_EDGE_WORDS, Edges
+from daemon.understanding.edges import MAX_AROUND_WORDS, MAX_EDGE_WORDS, Edges, Trimmed
 from daemon.understanding.free_text import broken_free_text
 from daemon.understanding.grammar import list_dict, with_digits
 from daemon.understanding.injection import is_injection
@@ -100,6 +101,10 @@ def _restated(before: Parse, parse: Parse) -> bool:
         not parse.follows and all(before.args.get(k, v) == v for k, v in parse.args.items())
 
 
+_SHORT_EDGE = 6
+"""At most this many letters in an unknown word left out between a command and a remark."""
+
+
 class Understander:
     """The fast path's decision over the registry's declared language.
 
@@ -144,7 +149,7 @@ class Understander:
             # off" is two commands, not the fan's alone
             whole = two if two and any(p.tool != whole[0].tool for p in two) else whole
         parses = whole or (self._within_edges(transcript) or self._corrected_across(text)
-                           if edges else None)
+                           or self._remark_after_edge(text) if edges else None)
         if parses is None:
             return None
         calls: list[Call] = []
@@ -180,7 +185,11 @@ class Understander:
         def whole(words: str) -> bool:
             return self.matcher.clause(words) is not None
 
-        for trimmed in (*self.edges.trimmed(text, whole), *self.edges.around(text)):
+        return self._first_read(
+            (*self.edges.trimmed(text, whole), *self.edges.around(text))) or self._unjoined(text)
+
+    def _first_read(self, pieces: Iterable[Trimmed]) -> tuple[Parse, ...] | None:
+        for trimmed in pieces:
             parses = self.matcher.parse(trimmed.text)
             if parses is None:
                 continue
@@ -188,7 +197,21 @@ class Understander:
                 return parses
             if _asked_first(parses):
                 return tuple(dataclasses.replace(p, inferred=True) for p in parses)
-        return self._unjoined(text)
+        return None
+
+    def _remark_after_edge(self, text: str) -> tuple[Parse, ...] | None:
+        """A command, unknown words at its end, then a remark that opens a clause ("please turn
+        on the front fog lights ayuh it's thick out there"): the command, asked about first;
+        read only when nothing else reads the sentence, and only past short unknown words (a
+        tag or a cry, `_SHORT_EDGE`; a long one is more likely a word of what is asked for:
+        "turn on the air recirculation, there's a pig farm ahead" is no A/C)."""
+        def whole(words: str) -> bool:
+            return self.matcher.clause(words) is not None
+
+        return self._first_read(
+            dataclasses.replace(t, declared=False) for a in self.edges.around(text)
+            if text.startswith(a.text + " ") for t in self.edges.trimmed(a.text, whole)
+            if a.text.startswith(t.text + " ") and all(len(w) <= _SHORT_EDGE for w in t.dropped))
 
     def _corrected_across(self, text: str) -> tuple[Parse, ...] | None:
         """A correction said with a word the language does not know where "no" would be ("fan

@@ -60,3 +60,22 @@ def test_a_feeling_before_courtesy_is_a_reason_not_a_request(courtesy: str) -> N
         f"lock the doors and heat the seat, it's freezing, {courtesy}", STATE)
     assert plan is not None and [c.tool for c in plan.calls] == ["lock_doors"]
     assert plan.question is not None and plan.question.then == ()
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("please lock the doors ayy we are parking here", [("lock_doors", {})]),
+    ("close the sunroof yah it is raining", [("set_sunroof", {"position_pct": 0})]),
+])
+def test_a_command_a_tag_and_a_remark_is_the_command_asked_first(text: str,
+                                                                 calls: Calls) -> None:
+    assert _plan(text) == (calls, True)
+
+
+def test_a_long_unknown_word_before_a_remark_is_part_of_the_request() -> None:
+    assert _plan("turn on the air recirculation there is a farm ahead") is None
+
+
+@pytest.mark.parametrize("text", ["put the fan on three many thanks",
+                                  "much obliged, set the fan to three"])
+def test_english_courtesy_of_several_words(text: str) -> None:
+    assert _plan(text) == ([("set_fan", {"level": 3})], False)
