@@ -30,6 +30,7 @@ from daemon.manual.related import RelatedWords
 from daemon.manual.sentences import Extractor
 from daemon.manual.settings import AnswerSettings
 from daemon.manual.speak import spoken
+from daemon.manual.things import CarThings
 from daemon.manual.types import NOT_COVERED, ManualAnswer
 
 _LOG = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class Answerer:
         self.index = index
         self.settings = settings
         self.gate = gate
+        self._things = None if gate is None else CarThings(gate)
         sections = index.manual.sections
         df: dict[str, int] = {}
         self._terms: dict[str, frozenset[str]] = {}
@@ -203,8 +205,8 @@ class Answerer:
             return False  # no word of the section's own ("weather" in a demisting tip)
         if len(content) == 1 and not content <= self._topic[sid]:
             return False
-        if self._foreign(question, sid):
-            return False  # another section's topic, not this one's
+        if self._foreign(question, sid) or self._unknown_thing(question, sid):
+            return False  # another section's topic, or a thing the manual never names
         coverage = self.coverage(question, hit.section)
         value = value_of(question)
         if value is not None and value.search(hit.section.text):
@@ -214,6 +216,23 @@ class Answerer:
                 return True
         return coverage >= s.min_coverage and (
             hit.score >= s.min_score or (coverage >= 0.999 and hit.score >= s.full_coverage_score))
+
+    def _unknown_thing(self, question: str, sid: str) -> bool:
+        """Whether ``question`` has a word the manual never uses, in no form section ``sid``
+        uses either (`_forms`), that names a car's part or device (daemon/manual/things.py:
+        "a wireless phone *charger*", "a *dashcam*"; not the driver's situation: "at the
+        *airport*", "the kids *fiddling*"): the question is about a thing the manual does not
+        describe. Never without the sentence model (`manual.judge` off)."""
+        if self._things is None:
+            return False
+        analyzer = self.index.analyzer
+        words = analyzer.question_words(question, topic=True)
+        unknown = [(w, t) for w, t in zip(words, analyzer.stems(words), strict=True)
+                   if t not in self._idf and t not in self._weak and t not in self._attribute]
+        if not unknown:
+            return False
+        forms = self._forms(question, sid)
+        return any(t not in forms and self._things.names_a_car_thing(w) for w, t in unknown)
 
     def _names_topic(self, term: str, asked: set[str]) -> bool:
         """Whether ``term`` of a question (all its terms: ``asked``) names a section's topic:
