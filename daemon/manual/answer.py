@@ -207,6 +207,8 @@ class Answerer:
             return False
         if self._foreign(question, sid) or self._unknown_thing(question, sid):
             return False  # another section's topic, or a thing the manual never names
+        if self._property_only(question, content, sid):
+            return False  # "the speed limit on French motorways": only what is asked
         coverage = self.coverage(question, hit.section)
         value = value_of(question)
         if value is not None and value.search(hit.section.text):
@@ -233,6 +235,17 @@ class Answerer:
             return False
         forms = self._forms(question, sid)
         return any(t not in forms and self._things.names_a_car_thing(w) for w, t in unknown)
+
+    def _property_only(self, question: str, content: set[str], sid: str) -> bool:
+        """Whether the only words of ``question`` (its ``content`` terms) the manual uses ask
+        for a property (`text.ATTRIBUTE_WORDS`: "speed", "limit", "size") and the rest are
+        words it never uses, in no form section ``sid`` uses ("what's the speed limit on
+        *French* motorways", "in the *Republic*"): a property of a thing the manual does not
+        describe."""
+        named = content - self._attribute
+        if not named or named == content or any(t in self._idf for t in named):
+            return False
+        return not named & self._forms(question, sid)
 
     def _names_topic(self, term: str, asked: set[str]) -> bool:
         """Whether ``term`` of a question (all its terms: ``asked``) names a section's topic:

@@ -70,3 +70,20 @@ def test_without_the_sentence_model_the_word_rules_answer_as_before(
     answer = alone.answer("how often should the brake rotors be replaced")
     assert answer.covered
     assert answer.section_id == "service-intervals"
+
+
+def test_a_property_of_a_thing_the_manual_never_names_is_declined(answerer: Answerer) -> None:
+    # "speed" and "limit" are the cruise control's words ("speed limiter"), "Germany" none
+    answer = answerer.answer("what's the speed limit in Germany")
+    assert not answer.covered, (answer.section_id, answer.text)
+
+
+@pytest.mark.parametrize(("question", "section"), [
+    ("what's the speed limit on the temporary spare", "spare-wheel"),
+    ("how heavy is the car", "dimensions"),
+])
+def test_a_property_of_what_the_manual_names_is_still_answered(
+        answerer: Answerer, question: str, section: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.covered, question
+    assert answer.section_id == section
