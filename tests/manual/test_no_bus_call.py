@@ -76,7 +76,8 @@ def _turns(live: Live, texts: list[str]) -> tuple[list[str], ev.EventLog, Counti
     return live.runner.run(run()), log, counting
 
 
-def test_no_manual_question_reaches_a_tool_or_the_bus(live: Live) -> None:
+@pytest.mark.timeout(1800)  # every question of every split: 73 s alone (1,624 of them), 390 s
+def test_no_manual_question_reaches_a_tool_or_the_bus(live: Live) -> None:  # and more loaded
     replies, log, counting = _turns(live, QUESTIONS + OUTSIDE)
     assert counting.calls == []
     assert log.of_type(ev.ToolCall) == []
