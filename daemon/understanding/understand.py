@@ -40,8 +40,8 @@ from daemon.understanding.resolve import (
     resolve,
 )
 from daemon.understanding.retract import RETRACTED, retracted
-from daemon.understanding.text import normalize
-from vehicle_tools.language import POLITE, FreeText
+from daemon.understanding.text import normalize, trim_polite
+from vehicle_tools.language import CORRECTIONS, POLITE, FreeText
 from vehicle_tools.registry import Registry
 
 REFUSAL = "I can't take instructions like that. Ask me for something in the car."
@@ -101,6 +101,18 @@ def _restated(before: Parse, parse: Parse) -> bool:
         not parse.follows and all(before.args.get(k, v) == v for k, v in parse.args.items())
 
 
+def _without_closing_courtesy(transcript: str) -> str:
+    """``transcript`` without the pieces after its last pauses (commas) that are courtesy
+    alone ("heating down to 18, thanks", "..., tapadh leat"): said after the command, they
+    change nothing in it; not after a correction ("..., no, for me": the driver's side)."""
+    head, comma, tail = transcript.rpartition(",")
+    while comma and normalize(head) and not normalize(trim_polite(tail)) and normalize(
+            head.rpartition(",")[2]) not in CORRECTIONS:
+        transcript = head
+        head, comma, tail = transcript.rpartition(",")
+    return transcript
+
+
 _SHORT_EDGE = 6
 """At most this many letters in an unknown word left out between a command and a remark."""
 
@@ -140,6 +152,7 @@ class Understander:
             Plan(unable=RETRACTED) if retracted(transcript) else None)  # "..., never mind"
         if early is not None:
             return early
+        transcript = _without_closing_courtesy(transcript)
         whole = self.matcher.parse(transcript)
         text = normalize(transcript)
         said = [w for w in text.split() if w not in _ARTICLES]

@@ -79,3 +79,21 @@ def test_a_long_unknown_word_before_a_remark_is_part_of_the_request() -> None:
                                   "much obliged, set the fan to three"])
 def test_english_courtesy_of_several_words(text: str) -> None:
     assert _plan(text) == ([("set_fan", {"level": 3})], False)
+
+
+@pytest.mark.parametrize("text", ["heating down to 18, thanks", "heating down to 18, diolch",
+                                  "heating down to 18, please, cheers"])
+def test_courtesy_after_a_pause_changes_nothing_in_the_command(text: str) -> None:
+    assert _plan(text) == ([("set_temperature", {"celsius": 18.0, "zone": "all"})], False)
+
+
+def test_courtesy_words_after_a_correction_are_its_words() -> None:
+    got = _plan("temperature 22 for the passenger, no, for me")
+    assert got is not None and got[0] == [("set_temperature", {"celsius": 22.0,
+                                                               "zone": "driver"})], got
+
+
+@pytest.mark.parametrize(("text", "query"), [("put on the album abbey road", "abbey road"),
+                                             ("play the song called yesterday", "yesterday")])
+def test_what_kind_of_recording_is_no_part_of_its_title(text: str, query: str) -> None:
+    assert _plan(text) == ([("media_search", {"query": query})], False)

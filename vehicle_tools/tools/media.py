@@ -281,7 +281,8 @@ MEDIA_SEARCH_TOOL_LANGUAGE = Language(
         fillers=("something by", "something from", "anything by", "stuff by", "songs by",
                  "a song by", "some songs by", "some music by", "music by", "some stuff by",
                  "a bit of", "some", "something of", "music of", "some music of",
-                 "songs of", "some songs of"),
+                 "songs of", "some songs of", "the album", "the record", "the single",
+                 "the album called", "the song called", "the track called", "a song called"),
         not_alone=frozenset((
             "the", "a", "an", "this", "that", "it", "one", "some", "something", "anything",
             "last", "previous", "next", "same", "again", "song", "songs", "track", "tracks",
