@@ -23,7 +23,7 @@ from daemon.understanding.grammar import Grammar
 from daemon.understanding.joins import SAYS_WHAT_TO_DO
 from daemon.understanding.parse import Parse
 from daemon.understanding.shape import NEGATIONS
-from daemon.understanding.text import clauses_of, narrates, normalize, trim_polite
+from daemon.understanding.text import clauses_of, narrates, normalize
 from vehicle_tools.language import CORRECTIONS, RETRACTIONS, Values
 
 MAX_REMARK_WORDS = 8
@@ -153,12 +153,9 @@ def without_reasons(parses: tuple[Parse, ...], transcript: str) -> tuple[Parse, 
     """``parses`` without a last one that states how the driver feels (`is_why`: "I'm boiling
     now") said after a pause, once others have said what to do: "the air con on, I'm boiling
     now" asks for the A/C only, never a cooler cabin as well. Joined ("..., and then my back
-    is cold"), first, or alone, a feeling is still a request. Courtesy said after it, after
-    a pause of its own ("..., it's freezing, hvala"), leaves it the last thing said."""
+    is cold"), first, or alone, a feeling is still a request."""
     heard = clauses_of(transcript)
-    while len(heard) > 1 and not normalize(trim_polite(heard[-1])):
-        heard = heard[:-1]
     if len(parses) > 1 and len(heard) > 1 and is_why(parses[-1].text) \
-            and normalize(heard[-1]) in (parses[-1].text, normalize(trim_polite(parses[-1].text))):
+            and normalize(heard[-1]) == parses[-1].text:
         return parses[:-1]
     return parses
