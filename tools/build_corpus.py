@@ -1,11 +1,11 @@
 """Build the driver corpus:
-build/corpus/{tune,heldout,heldout2,...,heldout15}.jsonl (docs/corpus.md).
+build/corpus/{tune,heldout,heldout2,...,heldout16}.jsonl (docs/corpus.md).
 
 Rows: ``{id, split, text, category, expected, ask, source, state, tolerance}``. The hand-written
 items come from
 tools/corpus/{tune,heldout,heldout2,heldout3,heldout4,heldout5,heldout6,heldout7,heldout8,
-heldout9,heldout10,heldout11,heldout12,heldout13,heldout14,heldout15}.yaml (the splits of
-`daemon.eval.understanding_eval.SPLITS`); generated ones are drawn from the declared language
+heldout9,heldout10,heldout11,heldout12,heldout13,heldout14,heldout15,heldout16}.yaml (the splits
+of `daemon.eval.understanding_eval.SPLITS`); generated ones are drawn from the declared language
 (daemon.understanding.sample) and go to the tune split only. Seeded: the same declarations give
 the same files.
 
@@ -248,7 +248,8 @@ def generated(seed: int = SEED) -> list[dict[str, Any]]:
 def build(out: Path = OUT, seed: int = SEED) -> dict[str, int]:
     """Write ``out``/<split>.jsonl for every split of `SPLITS` (tune, heldout, heldout2,
     heldout3, heldout4, heldout5, heldout6, heldout7, heldout8, heldout9, heldout10, heldout11,
-    heldout12, heldout13, heldout14, heldout15); returns the number of rows per split."""
+    heldout12, heldout13, heldout14, heldout15, heldout16); returns the number of rows per
+    split."""
     counts = {}
     out.mkdir(parents=True, exist_ok=True)
     hand_texts = set()

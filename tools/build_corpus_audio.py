@@ -5,7 +5,7 @@ exactly as tools/build_command_set.py lays out a command (its functions are used
 "hey jarvis" recording (the eligible clips taken in turn), a 0.3-0.5 s pause, the item's text,
 1 s of room before and 1.5 s after, both speech parts at the same active level. Voices:
 
-- held-out splits (heldout to heldout15): espeak-ng ``en-gb``, ``en-gb-scotland``, ``en-029``,
+- held-out splits (heldout to heldout16): espeak-ng ``en-gb``, ``en-gb-scotland``, ``en-029``,
   ``en-us``, each ``+m3`` and ``+f3``, assigned round-robin by the item's position in its split;
 - tune: Piper joe (models/piper-joe-medium) at length scales 1.0, 0.85 and 1.2, round-robin.
   Piper's sampled variation (its noise scales) is off so a rebuild gives the same samples;

@@ -33,13 +33,14 @@ def add_eval_parser(subparsers: Any) -> argparse.ArgumentParser:  # argparse's p
     p.add_argument("--split", choices=["tune", "heldout", "heldout2", "heldout3", "heldout4",
                                       "heldout5", "heldout6", "heldout7", "heldout8",
                                       "heldout9", "heldout10", "heldout11", "heldout12",
-                                      "heldout13", "heldout14", "heldout15", "all"],
+                                      "heldout13", "heldout14", "heldout15", "heldout16",
+                                      "all"],
                    default="all",
                    help="understanding, corpus-audio, manual: which split (understanding: "
-                   "heldout3 to heldout15 are clean, read them with --no-failures; "
+                   "heldout3 to heldout16 are clean, read them with --no-failures; "
                    "corpus-audio: "
-                   "all = heldout2 and heldout; manual: tune, heldout to heldout14 or all, "
-                   "heldout15 runs every split)")
+                   "all = heldout2 and heldout; manual: tune, heldout to heldout15 or all, "
+                   "heldout16 runs every split)")
     p.add_argument("--conditions", nargs="+", default=["clean", "car10", "passenger", "traffic0"],
                    choices=["clean", "car10", "passenger", "traffic0"],
                    help="corpus-audio: which noise conditions")

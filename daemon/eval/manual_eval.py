@@ -1,6 +1,6 @@
 """``cabin eval manual``: answering questions from the owner's manual (docs/manual.md).
 
-The question set (tools/eval_sets/manual_questions.yaml) has a ``tune`` split and fourteen
+The question set (tools/eval_sets/manual_questions.yaml) has a ``tune`` split and fifteen
 held-out splits (``heldout``; ``heldout2``, written before the tuning that followed the third
 look at ``heldout``; ``heldout3``, written before the changes that followed heldout2's second
 look; ``heldout4``, statements, terse phrasings and questions inside a sentence, written before
@@ -14,7 +14,8 @@ a helper session from the manual's text alone, before anything was measured on i
 ``heldout11``, written the same way by a seventh helper session, also before any measurement;
 ``heldout12``, written the same way by an eighth helper session, also before any measurement;
 ``heldout13``, written the same way by a ninth helper session, also before any measurement;
-``heldout14``, written the same way by a tenth helper session, also before any measurement),
+``heldout14``, written the same way by a tenth helper session, also before any measurement;
+``heldout15``, written the same way by an eleventh helper session, also before any measurement),
 each with manual questions (expected section and facts) and questions the manual does not cover;
 ``readings`` ask for live values and must stay with the vehicle tool. Reported per split: top-1
 / top-3 section, answers with every expected fact, answers grounded (of those answered: every
@@ -43,10 +44,10 @@ from daemon.config import REPO_ROOT, CabinConfig
 QUESTIONS = REPO_ROOT / "tools" / "eval_sets" / "manual_questions.yaml"
 SPLITS = ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6",
           "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12",
-          "heldout13", "heldout14")
+          "heldout13", "heldout14", "heldout15")
 HELDOUT = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
            "heldout8", "heldout9", "heldout10", "heldout11", "heldout12", "heldout13",
-           "heldout14")
+           "heldout14", "heldout15")
 """Splits only ever reported as aggregates (no failures printed)."""
 
 
@@ -208,7 +209,7 @@ def table(results: dict[str, dict[str, Any]], extra: dict[str, Any]) -> str:
 def run(split: str, json_path: Path | None, *, show_failures: bool = True,
         config: CabinConfig | None = None, path: Path = QUESTIONS,
         spoken: int = 0) -> dict[str, Any]:
-    """Evaluate ``split`` (tune, heldout, heldout2 to heldout14 or all), print the table
+    """Evaluate ``split`` (tune, heldout, heldout2 to heldout15 or all), print the table
     (and the tune split's failures, never a held-out split's), write the figures to ``json_path``.
     ``spoken`` > 0: also replay that many tune questions, spoken, through the pipeline
     (daemon/eval/manual_spoken.py)."""

@@ -1,7 +1,7 @@
 """Text-level evaluation of the command understanding on the driver corpus (docs/corpus.md).
 
 Each corpus item
-(``build/corpus/{tune,heldout,heldout2,...,heldout15}.jsonl``, written by
+(``build/corpus/{tune,heldout,heldout2,...,heldout16}.jsonl``, written by
 ``tools/build_corpus.py``) is given to
 ``daemon.understanding.intents.understander().understand(text,
 state)`` and its `Plan` scored:
@@ -20,7 +20,7 @@ state)`` and its `Plan` scored:
 
 ``cabin eval understanding
 [--split tune|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|heldout7|heldout8|heldout9|
-heldout10|heldout11|heldout12|heldout13|heldout14|heldout15|all]
+heldout10|heldout11|heldout12|heldout13|heldout14|heldout15|heldout16|all]
 [--json PATH]`` prints a markdown table per split (by category and source), then every failure
 with its text, plan and expectation (``--no-failures``: the tables only, for the clean held-out
 splits).
@@ -44,7 +44,7 @@ Outcome = Literal["right", "asked", "missed", "wrong"]
 OUTCOMES: tuple[Outcome, ...] = ("right", "asked", "missed", "wrong")
 SPLITS = ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6",
           "heldout7", "heldout8", "heldout9", "heldout10", "heldout11", "heldout12",
-          "heldout13", "heldout14", "heldout15")
+          "heldout13", "heldout14", "heldout15", "heldout16")
 CATEGORIES = ("terse", "polite", "indirect", "elliptical", "multi", "correction", "refinement",
               "out_of_range", "unsupported", "injection", "question_about_car", "garbage")
 CORPUS_DIR = REPO_ROOT / "build" / "corpus"
@@ -378,7 +378,7 @@ def run(split: str = "all", json_path: Path | None = None, corpus_dir: Path = CO
         understand: Callable[[str, Mapping[str, Any]], Any] | None = None) -> dict[str, Any]:
     """Evaluate ``split`` (tune, heldout, heldout2, heldout3, heldout4, heldout5, heldout6,
     heldout7, heldout8, heldout9, heldout10, heldout11, heldout12, heldout13, heldout14,
-    heldout15 or all); prints markdown, optionally writes JSON."""
+    heldout15, heldout16 or all); prints markdown, optionally writes JSON."""
     from daemon.understanding.intents import understander
 
     u = understander()

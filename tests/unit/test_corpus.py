@@ -27,7 +27,8 @@ from vehicle_tools.tools import ALL_TOOLS, default_registry
 @pytest.mark.parametrize("split", ["tune", "heldout", "heldout2", "heldout3", "heldout4",
                                    "heldout5", "heldout6", "heldout7", "heldout8",
                                    "heldout9", "heldout10", "heldout11", "heldout12",
-                                   "heldout13", "heldout14", "heldout15"])
+                                   "heldout13", "heldout14", "heldout15",
+                                   "heldout16"])
 def test_hand_written_items_validate(split: str) -> None:
     registry = default_registry()
     rows = load_hand(split)
@@ -46,11 +47,12 @@ def test_builder_is_deterministic_and_large(tmp_path: Path) -> None:
     assert sum(counts.values()) >= 1500
     for split in ("tune", "heldout", "heldout2", "heldout3", "heldout4", "heldout5",
                   "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
-                  "heldout11", "heldout12", "heldout13", "heldout14", "heldout15"):
+                  "heldout11", "heldout12", "heldout13", "heldout14", "heldout15",
+                  "heldout16"):
         assert (a / f"{split}.jsonl").read_bytes() == (b / f"{split}.jsonl").read_bytes()
     for split in ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6",
                   "heldout7", "heldout8", "heldout9", "heldout10", "heldout11",
-                  "heldout12", "heldout13", "heldout14", "heldout15"):
+                  "heldout12", "heldout13", "heldout14", "heldout15", "heldout16"):
         heldout = read_corpus(a / f"{split}.jsonl")
         assert {i.source for i in heldout} == {"hand"}  # generated items are tune only
     tune = read_corpus(a / "tune.jsonl")
