@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import time
+from itertools import pairwise
 
 from daemon.manual.clauses import asking_clause
 from daemon.manual.document import Section
@@ -99,7 +101,11 @@ class Answerer:
         hits = self.index.search(question, k=3)
         best = self._answering(question, hits)
         if self.gate is not None:  # meaning as well as words (daemon/manual/gate.py)
+            ruled = best
             best = self.gate.decide(question, hits, best)
+            if ruled is None and best is not None and self._unknown_thing(
+                    question, best.section.id):
+                best = None  # "the towing capacity of a Ford Ranger": a thing it never names
         if best is None:
             return ManualAnswer(False, NOT_COVERED, NOT_COVERED,
                                 score=0.0, elapsed_ms=_ms(started))
@@ -203,8 +209,9 @@ class Answerer:
         content = self._content(question)
         if not content & self._anchors[sid] or uncounted(question, hit.section.text):
             return False  # no word of the section's own ("weather" in a demisting tip)
-        if len(content) == 1 and not content <= self._topic[sid]:
-            return False
+        if len(content) == 1 and (not content <= self._topic[sid] or self._phrase_alone(
+                question, next(iter(content)))):
+            return False  # "what's the turning *circle*": not the brake light's circle
         if self._foreign(question, sid) or self._unknown_thing(question, sid):
             return False  # another section's topic, or a thing the manual never names
         if self._property_only(question, content, sid):
@@ -246,6 +253,25 @@ class Answerer:
         if not named or named == content or any(t in self._idf for t in named):
             return False
         return not named & self._forms(question, sid)
+
+    def _phrase_alone(self, question: str, term: str) -> bool:
+        """Whether ``term``, the one content word of ``question``, is of a section's topic
+        only inside its `Also:` phrases, and the question makes it another thing's by a word
+        right before it, one the manual uses, that none of those phrases has ("what's the
+        *turning circle*" is not the brake light's "exclamation mark in a *circle*"; "a
+        little circle on the dash" and "the new *horseshoe* light", naming a light, still
+        are)."""
+        phrases = self._phrased.get(term)
+        if phrases is None or signalled(question):  # "the new *horseshoe* light": its symbol
+            return False
+        analyzer = self.index.analyzer
+        tokens = re.findall(r"[a-z0-9]+", question.lower().replace("'", ""))
+        for before, word in pairwise(tokens):
+            if analyzer.stems([word]) == [term]:
+                named = analyzer.terms(before)
+                if named and named[0] in self._idf and not any(named[0] in p for p in phrases):
+                    return True
+        return False
 
     def _names_topic(self, term: str, asked: set[str]) -> bool:
         """Whether ``term`` of a question (all its terms: ``asked``) names a section's topic:
