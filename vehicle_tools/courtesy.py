@@ -71,10 +71,81 @@ THANKS_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
     "zulu": ("ngiyabonga", "siyabonga"), "mandarin": ("xie xie", "xiexie"),
     "arabic gulf": ("mashkoor",), "swedish": ("tack sa mycket",),
     "mandinka and fula": ("a jaraama", "abaraka"),
+    # the Americas' first languages, the Pacific's, and Europe's and Africa's smaller ones
+    "navajo": ("ahehee",), "cherokee": ("wado",), "lakota": ("pilamaya", "pilamayaye"),
+    "ojibwe": ("miigwech", "chi miigwech"), "mohawk": ("niawen",), "yupik": ("quyana",),
+    "nahuatl": ("tlazohcamati",), "aymara": ("yuspagara",), "mapudungun": ("chaltumay",),
+    "papiamento": ("danki", "masha danki"), "sranan": ("grantangi",),
+    "garifuna": ("seremein",), "ilocano": ("agyamanak",), "bikol": ("dios mabalos",),
+    "northern sami": ("giitu", "giitu giitu"), "faroese": ("takk fyri",),
+    "manx": ("gura mie ayd",), "west frisian": ("tankewol", "tige tank"),
+    "yiddish": ("a dank", "a sheynem dank"), "occitan": ("merce",), "sardinian": ("grazias",),
+    "friulian": ("graciis",), "sorbian": ("dziakuju",), "romani": ("nais tuke",),
+    "cook islands maori": ("meitaki", "meitaki maata"), "tahitian": ("mauruuru",),
+    "marshallese": ("kommol tata",), "palauan": ("sulang",), "chuukese": ("kinisou",),
+    "niuean and tuvaluan": ("fakaaue lahi", "fakafetai"), "gilbertese": ("ko rabwa",),
+    "bemba": ("natotela",), "luo": ("erokamano",), "kalenjin": ("kongoi",),
+    "tsonga": ("inkomu",), "venda": ("ndo livhuwa",), "bambara": ("i ni ce",),
+    "dzongkha": ("kadrinche",), "dhivehi": ("shukuriyaa",), "ossetian": ("buznyg",),
+    "punjabi": ("dhanvaad", "bahut dhanvaad"), "balochi": ("minnatwar",),
 }
 """Thanks in the driver's first language, by language: the world's widely spoken languages
 and the regional ones of the corpus's populations. Each form is a whole word or phrase in
 `POLITE` ("play Kassav, mersi" searches Kassav)."""
+
+ADDRESS_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
+    # forms of address and tags a driver ends a request with in a first language or dialect,
+    # romanised; those that are English words, frequent names or car words are left out
+    "spanish": ("che", "boludo", "mijo", "mija", "mijito", "mijita", "hermano", "hermana",
+                "amigo", "amiga", "compa", "compadre", "carnal", "guey", "wey", "parce",
+                "parcero", "parcera", "chamo", "chama", "pibe", "piba", "papi", "mami", "jefe",
+                "jefa", "oye", "orale", "andale", "dale", "porfa", "listo", "pues",
+                "ahorita", "chevere", "mi amor", "mi vida", "mi reina", "carino", "con gusto",
+                "con mucho gusto", "de nada", "claro", "mil gracias"),
+    "portuguese": ("cara", "meu", "irmao", "parceiro", "querido", "querida", "valeu",
+                   "beleza", "fixe", "meu amor"),
+    "italian": ("ragazzi", "amico", "amica", "bello", "caro", "tesoro", "dai", "allora",
+                "ecco", "capo", "grazia"),
+    "french": ("mon ami", "mon vieux", "mon chou", "allez", "voila", "hein",
+               "frerot", "mec", "wesh", "ma belle", "mon pote", "quoi"),
+    "german and dutch": ("digga", "schatz", "mensch", "gell", "joh", "hoor", "toch", "schat",
+                         "jongen", "kompis"),
+    "polish and russian": ("stary", "kochanie", "dobra", "kurcze", "bratan", "bratok",
+                           "davai", "dorogoi", "dorogaya", "slushai", "koroche", "druzhe"),
+    "greek": ("koukla", "ela", "agapi mou", "moro"),
+    "turkish": ("abi", "abla", "kanka", "hocam", "canim", "kardesim", "haydi", "hadi", "tamam",
+                "yani", "bey", "hanim"),
+    "arabic and hebrew": ("habibti", "yalla", "akhi", "ukhti", "wallah", "wallahi", "khalas",
+                          "ya akhi", "ya habibi", "inshallah", "mashallah", "achi", "motek",
+                          "sababa", "boychik", "bubbeleh"),
+    "south asian": ("bhaiya", "bhaisahab", "ji", "beta", "didi", "arre", "jaan", "chalo",
+                    "acha", "accha", "theek hai", "janu", "macha", "maga", "akka",
+                    "thambi", "dadash", "azizam", "joon", "saar"),
+    "african": ("rafiki", "bwana", "kaka", "sasa", "poa", "bana", "ndugu", "oga", "omo",
+                "jare", "bros", "chaley", "eish", "tjo", "howzit", "mfethu", "sisi"),
+    "caribbean": ("bredren", "bredda", "breddah", "bwoy", "yute", "wah gwaan", "tanks"),
+    "east and southeast asian": ("pare", "tol", "kuya", "lods", "bes", "beshie", "mare",
+                                 "bang", "kak", "mbak", "pak", "gan", "bos", "dong", "deh",
+                                 "krub", "khrap", "kha", "san", "kun", "sensei", "senpai",
+                                 "oppa", "unnie", "hyung", "noona", "ajusshi", "ajumma",
+                                 "jagiya", "yeobo", "laoban", "xiongdi", "gege", "jiejie"),
+    "celtic and island": ("a chara", "a stor", "a ghraidh", "a chroi", "mo chroi", "cariad",
+                          "bruddah", "braddah", "sistah", "e hoa", "genatsvale",
+                          "dzmao", "aper", "akhper"),
+    "farewells": ("ta ra", "tara a bit", "ta ra a bit", "hasta luego", "au revoir",
+                  "auf wiedersehen", "tot ziens", "do svidaniya", "hamba kahle", "khuda hafiz",
+                  "traa dy liooar", "slan", "hwyl", "hwyl fawr", "kwaheri", "totsiens"),
+}
+"""Forms of address, tags and farewells in the driver's first language or dialect, by
+language: skipped at the ends of a command (`EDGE_WORDS`), and cut from the end of a name,
+a place or a title with the call asked about first (`DOUBTFUL_ENDS`: "play Carlos Gardel
+che" asks "Play Carlos Gardel?"; "che" may end a title)."""
+
+FOREIGN_ADDRESS = tuple(form for forms in ADDRESS_BY_LANGUAGE.values() for form in forms)
+
+_SONGS = frozenset(("mi amor", "mi vida", "meu amor", "hasta luego", "au revoir",
+                    "auf wiedersehen", "agapi mou"))
+"""Phrases of `ADDRESS_BY_LANGUAGE` that are also well-known titles: only `DOUBTFUL_ENDS`."""
 
 FOREIGN_THANKS = (
     *(form for forms in THANKS_BY_LANGUAGE.values() for form in forms),
@@ -84,7 +155,7 @@ FOREIGN_THANKS = (
 nothing ("... I beg", "... right about now", Belfast's "dead on": all right)."""
 
 POLITE = (
-    *FOREIGN_THANKS,
+    *FOREIGN_THANKS, *(f for f in FOREIGN_ADDRESS if " " in f and f not in _SONGS),
     "please", "pls", "thanks", "thank you", "for me", "now", "right now", "hey jarvis", "jarvis",
     "hey", "okay", "ok", "um", "uh", "erm", "hmm", "so", "oh", "well", "just",
     "can you", "could you", "would you", "will you", "can i get", "i want you to",
@@ -134,15 +205,17 @@ Luganda "sebo" and "nyabo", Samoan "uso", Doric "loon" and "quine", Norfolk "bor
 "marra", New Orleans "dawlin"): dropped from the end of any free text, a title too,
 where the other `EDGE_WORDS` ("man", "honey") could end one ("play Piano Man")."""
 
-DOUBTFUL_ENDS = ("fuh me", "fuh us", "me lover", "tack", "toda")
+DOUBTFUL_ENDS = ("fuh me", "fuh us", "me lover", "tack", "toda",
+                 *(f for f in FOREIGN_ADDRESS if f not in TAGS))
 """Words that end a driver's sentence more often than a name or a title, but may end one (a
-Swedish "tack", Bristol's "me lover", "fuh me"): cut from the end of a free text, and the call
-asked about first ("play abba tack": "Play abba?"; never acted on as heard)."""
+Swedish "tack", Bristol's "me lover", "fuh me", the forms of `ADDRESS_BY_LANGUAGE`): cut from
+the end of a free text, and the call asked about first ("play abba tack": "Play abba?"; never
+acted on as heard)."""
 
-TITLE_ENDS = ("again", "la", "sugar")
+TITLE_ENDS = ("again", "la", "sugar", "boy")
 """Words that end a driver's sentence ("the kids want to hear baby shark again", Scouse "la",
-Georgia's "sugar") as often as a title ("Hello Again", "Ooh La La", "Brown Sugar"): kept, and
-the call asked about first."""
+Georgia's "sugar", the Isle of Man's and Cork's "boy") as often as a title ("Hello Again", "Ooh
+La La", "Brown Sugar", "Danny Boy"): kept, and the call asked about first."""
 
 EDGE_WORDS = (
     "bro", "bru", "bruh", "brah", "hoss", "lad", "lads", "lass", "love", "luv",
@@ -150,7 +223,7 @@ EDGE_WORDS = (
     "buddy", "bud", "pal", "chief", "guv", "mister", "madam", "maam", "cuz", "fam", "mon",
     "eh", "aye", "yo", "yeah", "yep", "yup", "quick", "sharpish", "pronto", "boyo", "partner",
     "la", "bab", "chef", "sugar", "shug",  # Scouse "la", Brummie "bab", Georgia's "sugar"
-    *TAGS,
+    *TAGS, *(f for f in FOREIGN_ADDRESS if " " not in f),
 )
 """Words a driver says before or after a command that ask for nothing: forms of address
 ("fan on 4 bro", "would you switch on the fog lights pet"), dialect tags ("lock the ute up eh",

@@ -250,19 +250,19 @@ def same(*words: str) -> Values:
 # --- shared slot lists ---------------------------------------------------------------------------
 
 WINDOW = values(
-    ("driver[s] [side]", "driver"), ("my", "driver"),
+    ("driver[s] [side]", "driver"), ("(my|mine)", "driver"),
     ("[front] passenger[s] [side]", "passenger"), ("front (left|right)", "passenger"),
     ("(rear|back) left", "rear_left"), ("left (rear|back)", "rear_left"),
     ("(rear|back) right", "rear_right"), ("right (rear|back)", "rear_right"),
-    ("(her|his)", "passenger"),
+    ("(her|his|hers)", "passenger"),
 )
 """A window by its seat. (Front left is the driver's in a left-hand-drive car and is not
 declared: a wrong guess would move the wrong window; "front left" is asked.)"""
 
 ALL_WINDOWS = values(
-    ("all [of] [the] windows", "all"), ("every [single] window", "all"), ("each window", "all"),
-    ("all [of] the window", "all"),  # whisper drops the plural: "close all the window"
-    ("[all] [the] windows", "all"), ("[the] windows all", "all"), ("all [of] them", "all"),
+    ("all [four] [of] [the] windows", "all"), ("every [single] window", "all"),
+    ("each window", "all"), ("all [of] the window", "all"),  # whisper drops the plural
+    ("[all] [the] windows", "all"), ("[the] windows all", "all"), ("all [four] [of] them", "all"),
 )
 
 PARTNER = ("(wife|husband|missus|missis|hubby|wifey|partner|other half|girlfriend|boyfriend|"
@@ -278,7 +278,7 @@ SEAT = values(
     ("my passenger[s] [seat]", "passenger"), ("[the|my] wife[s] [seat]", "passenger"),
     (f"(the|my) {PARTNER}[s] [seat]", "passenger"),
     ("(both|all) [the] [front] seats", "all"), ("[the] front seats", "all"),
-    ("[for] both [of us]", "all"),
+    ("both [of us]", "all"),  # "warm up for both of us 22" is the temperature
 )
 
 ZONE = values(
@@ -288,7 +288,7 @@ ZONE = values(
     ("for my rider", "passenger"), ("[on] [my] rider[s] side", "passenger"),
     ("[on|for] mine", "driver"), ("[on|for] (her|his) side", "passenger"),
     ("[on|for] (hers|his)", "passenger"), ("for (her|him)", "passenger"),
-    ("(her|his)", "passenger"),
+    ("(her|his|hers)", "passenger"),
     ("for my passenger", "passenger"),
     ("[on] [the|my] wifes side", "passenger"), ("[the] driver[s] zone", "driver"),
     (f"[on|for] (the|my) {PARTNER}[s] [side]", "passenger"),

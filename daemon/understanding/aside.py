@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from daemon.understanding.correction import AMOUNT_WORDS
 from daemon.understanding.edges import said_words
 from daemon.understanding.grammar import Grammar
 from daemon.understanding.joins import SAYS_WHAT_TO_DO
 from daemon.understanding.parse import Parse
+from daemon.understanding.refining import AMOUNT_WORDS
 from daemon.understanding.shape import NEGATIONS
 from daemon.understanding.text import clauses_of, narrates, normalize
 from vehicle_tools.language import CORRECTIONS, RETRACTIONS, Values

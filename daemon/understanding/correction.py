@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from daemon.understanding.parse import Parse
+from daemon.understanding.refining import AMOUNT_WORDS, without_enough
+from daemon.understanding.refining import NUMBER as _NUMBER
 from daemon.understanding.text import normalize
 from vehicle_tools.courtesy import FOREIGN_NO
 from vehicle_tools.language import CORRECTIONS, EDGE_WORDS, POLITE, FreeText, SlotList, Values
@@ -25,14 +27,8 @@ MAX_SPAN = 3
 PRONOUN = re.compile(r"^(make|set|put|turn|change|have|keep|leave) (it|that|this)\b")
 """After a correction word, a command about "it" corrects the one before ("..., make it 3")."""
 
-AMOUNT_WORDS = frozenset(("half", "halfway", "quarter", "third", "thirds", "quarters", "way",
-                          "fully", "completely", "bit", "little", "crack", "touch", "max",
-                          "maximum", "full", "off", "minimum", "low", "high", "medium"))
-"""Words that say an amount without a number ("no, all the way")."""
-
 _MARKER = re.compile(r"^(?:" + "|".join(re.escape(c) for c in sorted(
     (*CORRECTIONS, "oh wait", "oh no", "oh"), key=len, reverse=True)) + r")\b\s*")
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _POINTERS = frozenset(("the", "one", "1", "ones", "side"))
 """Words that point at a target without naming it ("no, the rear one")."""
 
@@ -95,69 +91,11 @@ def corrections_of(before: list[str], after: list[str]) -> Iterator[list[str]]:
     if after[-1] in ("one", "ones"):  # "lights on, no, the fog ones": "fog lights on"
         for i in range(len(before)):
             yield before[:i] + core + before[i:]
-
-
-REFINE_STARTS = frozenset(("about", "around", "roughly", "maybe", "perhaps", "say", "like",
-                           "only", "just", "level", "make"))
-"""Words that start a refinement said without a pause ("turn the music down about 25")."""
-_UNITS = frozenset(("percent", "degrees", "degree"))
-_ENOUGH = re.compile(r"\s*\b(is|will|would|should|that is|thats|that would|would be) "
-                     r"(fine|do|enough|plenty|good|ok|okay|great|be fine|be enough|be good)$")
-
-
-_HEDGE = re.compile(r"^(?:(?:like|about|around|roughly|maybe|perhaps|say|something like|"
-                    r"no more than|more than|not more than|at most|a lot|gentle|nice and \w+|"
-                    r"right(?= (?:down|up|to|at)\b)) )+(?=\S)")
-"""Words before the value a refinement says that change nothing ("... like ten percent",
-"... right down to one", "... no more than a crack", "... a lot, to ninety")."""
-
-
-def tidied(pieces: list[str]) -> list[str]:
-    """``pieces`` (normalised clauses) with each that only hedges (`_HEDGE`: "gentle", "a
-    lot") joined to the one after it ("fan on ... gentle, level two": "gentle level 2"), and
-    a piece said again right after itself said once ("..., no, off, off")."""
-    joined: list[str] = []
-    for piece in reversed(pieces):
-        if joined and _HEDGE.sub("", piece + " x") == "x":
-            joined[-1] = f"{piece} {joined[-1]}"
-        elif not joined or piece != joined[-1]:
-            joined.append(piece)
-    return joined[::-1]
-
-
-_LEFT_OPEN = re.compile(r"^(?:but )?(?:leave|keep) (?:it|them) (?:(open) )?(?:at )?(.+?)"
-                        r"(?: (open))?$")
-"""How far open a refinement leaves a window or the roof, said as "... open" ("close my
-window ... but leave it ten percent open", "close the sunroof ... leave it open a
-quarter": "a quarter open") or as where to ("... leave it at ten percent": "to 10 percent")."""
-
-
-def without_enough(words: list[str]) -> list[str]:
-    """Refining words without what says they are enough ("level one is fine" -> "level 1"),
-    that only they are wanted ("only halfway" -> "halfway"), hedges it (`_HEDGE`) or says it
-    is how far open to leave it (`_LEFT_OPEN`)."""
-    text = " ".join(words)
-    left = _LEFT_OPEN.fullmatch(text)
-    if left is not None and any(_NUMBER.fullmatch(w) or w in AMOUNT_WORDS - {"off"}
-                                for w in left[2].split()):  # not "..., no, leave it off"
-        text = f"{left[2]} open" if left[1] or left[3] else f"to {left[2]}"
-    enough = _ENOUGH.search(text)
-    if enough is not None and any(_NUMBER.fullmatch(w) or w in AMOUNT_WORDS
-                                  for w in text[:enough.start()].split()):
-        text = text[:enough.start()]  # a value is enough; "the passenger is fine" says no value
-    return [w for w in _HEDGE.sub("", text).split() if w not in ("only", "just")]
-
-
-def pause_cuts(words: list[str]) -> Iterator[int]:
-    """Where a refinement the recogniser heard without a pause may start, latest first: the
-    last few words say a number or an amount, and start with a word that refines ("about
-    25", "level 1 is fine", "only halfway") or end with a unit ("40 percent")."""
-    for cut in range(len(words) - 1, max(0, len(words) - 7), -1):
-        tail = without_enough(words[cut:])
-        if not tail or not any(_NUMBER.fullmatch(w) or w in AMOUNT_WORDS for w in tail):
-            continue
-        if words[cut] in REFINE_STARTS or tail[-1] in _UNITS:
-            yield cut
+        return
+    if any(_NUMBER.fullmatch(w) or w in AMOUNT_WORDS for w in core):
+        return
+    for i, j in spans:  # "close all the windows, no, just the back right": a target said
+        yield before[:i] + core + ["one"] + before[j:]  # without its noun
 
 
 def refines(first: Parse, candidate: Parse, after: list[str],

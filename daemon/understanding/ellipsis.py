@@ -22,10 +22,12 @@ Pure: ``clause`` is the matcher's one-command reader.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterator
 
-from daemon.understanding.correction import AMOUNT_WORDS, POLITE_WORDS
+from daemon.understanding.correction import LENT_VERBS, POLITE_WORDS
 from daemon.understanding.parse import Parse
+from daemon.understanding.refining import AMOUNT_WORDS
 from daemon.understanding.shape import phrases
 from vehicle_tools.language import SHARED_LISTS, Language, Values
 
@@ -46,9 +48,21 @@ MAX_WORDS = 12
 """Commands before longer than this are not searched for a run to replace (bounded work)."""
 
 
+_SAME_FOR = re.compile(r"^(?:(?:do|and) )?(?:the )?same (?:again |thing |here )?"
+                       r"(?:for|on|with|to|at) (?=\S)")
+"""What says the command before again for another target ("and the same for hers", "..., do
+the same for the passenger side")."""
+
+
+def same_for(piece: list[str]) -> bool:
+    """Whether ``piece`` says the command before again for another target (`_SAME_FOR`)."""
+    return _SAME_FOR.match(" ".join(piece)) is not None
+
+
 def without_same_again(piece: list[str]) -> list[str]:
-    """``piece`` without "too", "as well", "also" at either end ("and the sunroof too")."""
-    words = list(piece)
+    """``piece`` without "too", "as well", "also" at either end ("and the sunroof too") or
+    "the same for" before a target ("and the same for hers": "hers")."""
+    words = _SAME_FOR.sub("", " ".join(piece)).split()
     if words[-2:] == ["as", "well"]:
         words = words[:-2]
     while words and words[-1] in SAME_AGAIN:
@@ -105,6 +119,10 @@ def gapped(piece: list[str], before: Parse, clause: Clause, whole: Whole,
         for size in range(1, len(words)):  # as much of the command before kept as can be
             for start in range(0, len(words) - size + 1):
                 kept = words[:start] + words[start + size:]
+                if variant[0] in LENT_VERBS and variant[0] != words[0] and any(
+                        w in AMOUNT_WORDS or w[0].isdigit() for w in kept):
+                    continue  # "open the passenger window halfway and close mine": a verb
+                    # of its own takes no amount from the command before
                 parsed = clause(" ".join(words[:start] + variant + words[start + size:]))
                 if parsed is not None and _lends(parsed, before, kept) \
                         and not parsed.free_said() and whole(parsed):

@@ -26,9 +26,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from daemon.understanding.correction import AMOUNT_WORDS, targets
+from daemon.understanding.correction import targets
 from daemon.understanding.ellipsis import Clause, Whole
 from daemon.understanding.parse import Parse
+from daemon.understanding.refining import AMOUNT_WORDS
 from daemon.understanding.text import plain_verbs
 
 PRONOUNS = frozenset(("it", "them"))

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from daemon.understanding import aside
-from daemon.understanding.correction import verb_of
+from daemon.understanding.correction import LENT_VERBS, verb_of
 from daemon.understanding.edges import CLAUSE_STARTS
 from daemon.understanding.joins import SAYS_WHAT_TO_DO, SPLIT_WORDS
 from daemon.understanding.parse import Parse
@@ -37,12 +37,20 @@ NOT_A_NAME_START = frozenset((
 
 def across_a_pause(value: str, transcript: str) -> bool:
     """Whether a free-text ``value`` runs across a pause the recogniser marked ("...") in
-    ``transcript``: its words are in no one stretch between pauses."""
+    ``transcript`` (its words are in no one stretch between pauses), or across a comma after
+    which the driver starts another command with a verb that acts on something ("play some Ali
+    Farka Toure, turn it up to 55": the volume, no part of the title)."""
     parts = [normalize(p) for p in re.split(r"\.\.\.|\u2026", transcript)]
-    if len(parts) < 2:
-        return False
     wanted = normalize(value)
-    return bool(wanted) and not any(f" {wanted} " in f" {p} " for p in parts)
+    if len(parts) >= 2 and wanted and not any(f" {wanted} " in f" {p} " for p in parts):
+        return True
+    keys = wanted.split()
+    for clause in transcript.split(",")[1:]:
+        said = normalize(clause).split()[:2]
+        if len(said) == 2 and said[0] in LENT_VERBS and any(
+                keys[i:i + 2] == said for i in range(1, len(keys) - 1)):
+            return True
+    return False
 
 
 def names_a_device(words: list[str], tool: str, topics: Mapping[str, frozenset[str]]) -> bool:

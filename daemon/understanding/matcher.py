@@ -23,7 +23,6 @@ from hassil.recognize import RecognizeResult
 from daemon.understanding import aside
 from daemon.understanding.complaint import ComplaintReader
 from daemon.understanding.correction import (
-    AMOUNT_WORDS,
     CORRECTION_PHRASE,
     CORRECTION_WORDS,
     LENT_VERBS,
@@ -32,23 +31,21 @@ from daemon.understanding.correction import (
     bare_value_for,
     corrections_of,
     hesitated,
-    pause_cuts,
     refines,
     restarted,
     starts_a_command,
     stepped_to,
     strip_markers,
-    tidied,
     toward,
     verb_of,
     without_denial,
-    without_enough,
 )
 from daemon.understanding.ellipsis import (
     gapped,
     lent_too,
     names_whose,
     parallel,
+    same_for,
     without_same_again,
 )
 from daemon.understanding.fit import Fit
@@ -79,6 +76,7 @@ from daemon.understanding.joins import (
 from daemon.understanding.loose import LooseReader
 from daemon.understanding.parse import Parse
 from daemon.understanding.reference import referents
+from daemon.understanding.refining import AMOUNT_WORDS, pause_cuts, tidied, without_enough
 from daemon.understanding.resolve import Question, complete
 from daemon.understanding.retract import hedged_into
 from daemon.understanding.stammer import unstammered
@@ -355,14 +353,15 @@ class Matcher:
             if parses and not joined and start < len(words) and aside.is_why(" ".join(
                     piece)) and not any(w in AMOUNT_WORDS or w[0].isdigit() for w in piece):
                 continue  # why, between two commands ("..., the kids are getting out, then")
-            said_too = bool(parses) and joined and without_same_again(piece) != piece
-            if parses and joined:  # "... and the sunroof too", "... then close it again"
-                piece = restored(without_same_again(piece))
+            said_too = bool(parses) and (joined or same_for(piece)) and without_same_again(
+                piece) != piece  # "..., the same for me"
+            if parses and (joined or said_too):  # "... and the sunroof too", "... then close it
+                piece = restored(without_same_again(piece))  # again"
             if parses and PRONOUN.match(" ".join(w for w in piece if w not in CORRECTIONS)) \
                     and (not joined or any(w in CORRECTIONS for w in piece)):
                 return None  # "..., make it 3" corrects the command before: no new command
             parsed = self._piece(piece, parses[-1] if parses else None, joined, transcript)
-            if parsed is None or self._swallows(parsed):
+            if parsed is None or self._swallows(parsed, transcript):
                 return None
             if parses and parsed.tool != parses[-1].tool and not self.fit.names_its_tool(
                     parsed, parses[-1], piece):

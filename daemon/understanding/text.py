@@ -8,12 +8,15 @@ from __future__ import annotations
 import re
 
 from daemon.understanding.numbers import words_to_digits
+from vehicle_tools.courtesy import FOREIGN_ADDRESS
 from vehicle_tools.language import CASUAL_VERBS, DOUBTFUL_ENDS, EDGE_WORDS, POLITE, TAGS
 
 _POLITE_HEAD = re.compile(r"^(?:(?:um|uh|erm|er|hmm|please)\s+)+")
 """Hesitation before a name ("take me to ... um ... Bondi Junction"); not "just", which can
 start a title."""
-_ADDRESS = frozenset(EDGE_WORDS)
+_ADDRESS = frozenset(EDGE_WORDS) - frozenset(FOREIGN_ADDRESS)
+"""Forms of address cut from the end of a name unasked ("nuala for me pet"); a first
+language's (`FOREIGN_ADDRESS`: "Abuela mijo") is cut and asked about (`DOUBTFUL_ENDS`)."""
 _TAGS = frozenset(TAGS)
 _A_BIT = re.compile(r"\ba (tad|touch|smidge|smidgen|wee bit|little bit|tiny bit|wee)\b")
 """Ways of saying "a bit" ("a touch quieter", "a wee bit warmer"): one spelling for the

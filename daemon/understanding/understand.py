@@ -101,6 +101,28 @@ def _restated(before: Parse, parse: Parse) -> bool:
         not parse.follows and all(before.args.get(k, v) == v for k, v in parse.args.items())
 
 
+def _completed(parses: tuple[Parse, ...]) -> tuple[Parse, ...]:
+    """Commands where a bare state said after a command of the same tool completes it rather
+    than starts another: "demister, rear, off" is the rear demister off (the "off" names no
+    screen, and the command before named one but no state), not the rear one on and the
+    front one off. Never a step ("fan to 3, up": relative), a said value, nor a next step."""
+    kept: list[Parse] = []
+    for parse in parses:
+        before = kept[-1] if kept else None
+        if before is None or parse.tool != before.tool or parse.said or parse.follows \
+                or not before.said or len(parse.text.split()) > 2 or any(
+                p.block.sentences.relative is not None for p in (before, parse)):
+            kept.append(parse)
+            continue
+        added = {k: v for k, v in parse.args.items() if k not in before.said}
+        if all(before.args.get(k) == v for k, v in added.items()):
+            kept.append(parse)  # restated ("demister, back, on"): dropped below
+            continue
+        kept[-1] = dataclasses.replace(before, args={**before.args, **added},
+                                       text=f"{before.text} {parse.text}")
+    return tuple(kept)
+
+
 def _without_closing_courtesy(transcript: str) -> str:
     """``transcript`` without the pieces after its last pauses (commas) that are courtesy
     alone ("heating down to 18, thanks", "..., tapadh leat"): said after the command, they
@@ -165,6 +187,7 @@ class Understander:
                            or self._remark_after_edge(text) if edges else None)
         if parses is None:
             return None
+        parses = _completed(parses)
         calls: list[Call] = []
         for index, parse in enumerate(parses):
             if index and _restated(parses[index - 1], parse):

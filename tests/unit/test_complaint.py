@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from daemon.eval.understanding_eval import DEFAULT_STATE
-from daemon.understanding.correction import pause_cuts, without_enough
 from daemon.understanding.intents import understander
+from daemon.understanding.refining import pause_cuts, without_enough
 from daemon.understanding.resolve import Question
 
 Calls = list[tuple[str, dict[str, object]]]

@@ -20,8 +20,8 @@ _plan = plan_of
     ("take me to the Stade Olympique, also put the headlights on",
      [("navigate_to", {"destination": "Stade Olympique"}),
       ("set_lights", {"on": True, "light": "headlights"})]),
-    ("play Burna Boy, then put the headlights on",
-     [("media_search", {"query": "Burna Boy"}),
+    ("play Wizkid, then put the headlights on",
+     [("media_search", {"query": "Wizkid"}),
       ("set_lights", {"on": True, "light": "headlights"})]),
     ("navigate to Krakow, wait no, to Katowice", [("navigate_to", {"destination": "Katowice"})]),
     # a name said after a pause is still the name it meant

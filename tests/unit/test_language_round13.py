@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from daemon.understanding.correction import without_enough
+from daemon.understanding.refining import without_enough
 from tests.unit.language_plans import Calls, plan_of
 
 _plan = plan_of

@@ -85,7 +85,7 @@ def test_told_value_is_pure_and_only_for_free_text() -> None:
         return False
 
     assert told_value(None, "Adele tack", never, no_command) == ("Adele tack", False)
-    assert told_value(FreeText(), "Adele, oye", never, no_command) == ("Adele, oye", False)
+    assert told_value(FreeText(), "Adele, ahoy", never, no_command) == ("Adele, ahoy", False)
     assert told_value(media, "Adele tack", never, no_command) == ("Adele", True)
     assert told_value(media, "Adele", never, no_command) == ("Adele", False)
     assert told_value(media, "Adele, oye", never, no_command) == ("Adele", True)

@@ -153,7 +153,7 @@ def _ac_report(args: SetAcArgs, state: VehicleState) -> Report:
     return {"ac_on": ac == "ON"}
 
 
-_AC = ("(ac|a c|air conditioning|air conditioner|air con|aircon|climate control|cooling|"
+_AC = ("(ac|a c|air conditioning|air conditioner|air con|aircon|climate control|cooling|compressor|"
        "cold air|cool air)")
 SET_AC_LANGUAGE = Language(
     complaints=(

@@ -71,7 +71,8 @@ def _control_reply(a: MediaControlArgs, report: Report) -> str:
     return _playing(report)
 
 
-_AUDIO = "(music|song|track|tune[s]|playback|media|radio|podcast|audiobook|audio|album|episode)"
+_AUDIO = ("(music|song|track|tune[s]|playback|media|radio|wireless|podcast|audiobook|audio|"
+          "album|episode)")
 MEDIA_CONTROL_LANGUAGE = Language(
     complaints=(
         Complaint(feel=("hate", "dont like", "cant stand", "sick of", "tired of", "bored of",
@@ -84,8 +85,9 @@ MEDIA_CONTROL_LANGUAGE = Language(
     ),
     sentences=(
         Sentences((f"(pause|stop|halt) [the|this] {_AUDIO}", "pause [it|this|that]",
-                   "stop playing", "(turn|switch|put) [the] (radio|music) off",
-                   "(turn|switch) off [the] (radio|music)", "[the] (radio|music) off",
+                   "stop playing", "(turn|switch|put) [the] (radio|wireless|music) off",
+                   "(turn|switch) off [the] (radio|wireless|music)",
+                   "[the] (radio|wireless|music) off",
                    f"(pause|stop|hold) [the|this] {_AUDIO} [for] [a|one] [(second|sec|moment|"
                    "bit|minute|min)]", f"[the] {_AUDIO} (paused|stopped)"),
                   args={"action": "pause"}),

@@ -59,15 +59,15 @@ NAVIGATE_TO_LANGUAGE = Language(
                Sentences(("(i|we) (need|want) directions", "give me directions",
                           "start [the] (navigation|satnav|route guidance)"), args={}),
                Sentences((
-        "(navigate|take me|drive me|route me|directions|get me|guide me|bring me|head|go|drive) "
-        "(to|towards) {destination}",
-        "(navigate|route) [me] to {destination}",
+        "(navigate [us]|take (me|us)|drive (me|us)|route (me|us)|directions|get (me|us)|"
+        "guide (me|us)|bring (me|us)|head|go|drive) (to|towards) {destination}",
+        "(navigate|route) [me|us] to {destination}",
         "(find|show me|get me) [the] (route|directions|a route|the way) to {destination}",
         "(set|start) [the] (navigation|route|satnav|destination) (to|for) {destination}",
         "(lets|let us|i want to|i need to|we need to) go to {destination}",
         "how do i get to {destination}", "(i|we) need to get to {destination}",
         "[new] destination [is] {destination}",
-        "(find|get) me a route to {destination}", "head for {destination}",
+        "(find|get) (me|us) a route to {destination}", "head for {destination}",
         "(nav|navigation|navigate|directions|satnav|sat nav) [to] {destination}",
     )),),
     lists={"destination": FreeText(drop_article=True, addressed=True, paused_tail=True,
