@@ -34,15 +34,25 @@ _HEDGE = re.compile(r"^(?:(?:like|about|around|roughly|maybe|perhaps|say|somethi
 
 def tidied(pieces: list[str]) -> list[str]:
     """``pieces`` (normalised clauses) with each that only hedges (`_HEDGE`: "gentle", "a
-    lot") joined to the one after it ("fan on ... gentle, level two": "gentle level 2"), and
-    a piece said again right after itself said once ("..., no, off, off")."""
+    lot") joined to the one after it ("fan on ... gentle, level two": "gentle level 2"), a
+    piece that narrows a value to a target joined to the value before it (`_ONLY`), and a
+    piece said again right after itself said once ("..., no, off, off")."""
     joined: list[str] = []
     for piece in reversed(pieces):
         if joined and _HEDGE.sub("", piece + " x") == "x":
             joined[-1] = f"{piece} {joined[-1]}"
+        elif joined and _ONLY.search(joined[-1]) and not NUMBER.search(joined[-1]) and \
+                NUMBER.search(piece) and len(joined[-1].split()) <= _ONLY_WORDS:
+            joined[-1] = f"{piece} {joined[-1]}"  # "..., to 18, my side only": one refinement
         elif not joined or piece != joined[-1]:
             joined.append(piece)
     return joined[::-1]
+
+
+_ONLY = re.compile(r"^(just|only) \w|\w only$")
+"""A piece that narrows the value said just before it to a target ("..., to 18, my side
+only", "..., just the back ones"): read with that value, not as a correction of its own."""
+_ONLY_WORDS = 4
 
 
 _LEFT_OPEN = re.compile(r"^(?:but )?(?:leave|keep) (?:(?:it|them) )?(?:(open) )?(?:at )?(.+?)"

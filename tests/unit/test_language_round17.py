@@ -172,3 +172,21 @@ def test_words_drivers_use_for_the_car(text: str, calls: Calls) -> None:
 def test_warming_up_for_both_of_us_with_a_number_is_no_seat_level() -> None:
     plan = understander().understand("warm up for both of us 22", STATE)
     assert plan is None or all(c.tool != "set_seat_heating" for c in plan.calls), plan
+
+
+@pytest.mark.parametrize(("text", "celsius", "zone"), [
+    ("turn the temperature down ... to nineteen, my side only", 19.0, "driver"),
+    ("temperature twenty, passenger side only", 20.0, "passenger"),
+])
+def test_a_target_said_with_only_narrows_the_value_before_it(text: str, celsius: float,
+                                                              zone: str) -> None:
+    plan = understander().understand(text, STATE)
+    assert plan is not None and [(c.tool, c.args["celsius"], c.args.get("zone"))
+                                 for c in plan.calls] == [("set_temperature", celsius, zone)], plan
+
+
+@pytest.mark.parametrize(("text", "calls"), [
+    ("play the dubliners hvala lepa", [("media_search", {"query": "the dubliners"})]),
+])
+def test_more_thanks(text: str, calls: Calls) -> None:
+    assert _plan(text) == (calls, False)
