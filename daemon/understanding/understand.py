@@ -135,6 +135,9 @@ def _without_closing_courtesy(transcript: str) -> str:
     return transcript
 
 
+_OPENER_WORDS = 4
+"""At most this many words in an opener before the first pause ("on the double, ...")."""
+
 _SHORT_EDGE = 6
 """At most this many letters in an unknown word left out between a command and a remark."""
 
@@ -184,7 +187,8 @@ class Understander:
             # off" is two commands, not the fan's alone
             whole = two if two and any(p.tool != whole[0].tool for p in two) else whole
         parses = whole or (self._within_edges(transcript) or self._corrected_across(text)
-                           or self._remark_after_edge(text) if edges else None)
+                           or self._remark_after_edge(text) or self._after_opener(transcript)
+                           if edges else None)
         if parses is None:
             return None
         parses = _completed(parses)
@@ -248,6 +252,23 @@ class Understander:
             dataclasses.replace(t, declared=False) for a in self.edges.around(text)
             if text.startswith(a.text + " ") for t in self.edges.trimmed(a.text, whole)
             if a.text.startswith(t.text + " ") and all(len(w) <= _SHORT_EDGE for w in t.dropped))
+
+    def _after_opener(self, transcript: str) -> tuple[Parse, ...] | None:
+        """The commands after a short opener before the first pause that is no command itself
+        ("hold tight, next track and volume thirty", "on the double, lock the doors and cancel
+        the route"), asked about first (it may have been a misheard word that mattered);
+        never after a number or a correction in the opener, never a reading of the car alone,
+        a complaint or a name (`_asked_first`)."""
+        head, comma, rest = transcript.partition(",")
+        words = normalize(head).split()
+        if not comma or not words or len(words) > _OPENER_WORDS or any(
+                w[0].isdigit() or w in CORRECTIONS for w in words) \
+                or self.matcher.parse(head) is not None:
+            return None
+        parses = self.matcher.parse(rest)
+        if parses is None or not _asked_first(parses):
+            return None
+        return tuple(dataclasses.replace(p, inferred=True) for p in parses)
 
     def _corrected_across(self, text: str) -> tuple[Parse, ...] | None:
         """A correction said with a word the language does not know where "no" would be ("fan

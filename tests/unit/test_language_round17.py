@@ -190,3 +190,23 @@ def test_a_target_said_with_only_narrows_the_value_before_it(text: str, celsius:
 ])
 def test_more_thanks(text: str, calls: Calls) -> None:
     assert _plan(text) == (calls, False)
+
+
+@pytest.mark.parametrize(("text", "tools"), [
+    ("hold tight, next track and volume twenty", ["media_control", "set_media_volume"]),
+    ("on the double, lock the doors and close the sunroof", ["lock_doors", "set_sunroof"]),
+])
+def test_commands_after_a_short_opener_are_asked_first(text: str, tools: list[str]) -> None:
+    plan = understander().understand(text, STATE)
+    assert plan is not None and plan.inferred and [c.tool for c in plan.calls] == tools, plan
+
+
+@pytest.mark.parametrize("text", [
+    "twenty two, lock the doors",  # a number in the opener
+    "no wait, call mum",  # a correction, and a name
+    "all in, play kenny rogers",  # beside a title: never read past an opener
+])
+def test_an_opener_that_may_matter_is_not_skipped(text: str) -> None:
+    plan = understander().understand(text, STATE)
+    assert plan is None or not plan.inferred or all(
+        c.tool not in ("media_search", "call_contact") for c in plan.calls), plan
