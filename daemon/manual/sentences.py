@@ -37,6 +37,11 @@ _PROHIBITION = re.compile(r"^(Never|Do not|Don't)\b")
 _NEXT_STEP = re.compile(r"^(Then|After that)\b")
 """A step that follows another: it reads well alone, so the step before it comes along only
 when both fit in `AnswerSettings.max_chars`."""
+_ASKED_STEP_LEAD = 5.0
+"""How much more of the question's rare words an instruction must share than the section's
+first one to answer "what should I do" instead ("what should I do about the wipers before
+the automatic car wash": "Switch the wipers off before an automatic car wash", not the
+first step of using them)."""
 
 
 class Extractor:
@@ -76,7 +81,7 @@ class Extractor:
         sentences = section.sentences
         scores = self._sentence_scores(question, kind, section)
         order = sorted(range(len(sentences)), key=lambda i: -scores[i])
-        best = self._best(question, kind, sentences, order)
+        best = self._best(question, kind, sentences, order, scores)
         then = next((i for i in range(best + 1, len(sentences))
                      if is_instruction(sentences[i])), None)
         if kind == "meaning" and reported(question) and fits(kind, sentences[best]) and (
@@ -113,20 +118,25 @@ class Extractor:
         return " ".join(sentences[i] for i in sorted(picked))
 
     def _best(self, question: str, kind: Kind, sentences: tuple[str, ...],
-              order: list[int]) -> int:
+              order: list[int], scores: list[float]) -> int:
         """The index of the sentence that answers ``question`` (``order``: best scored
-        first): the best of the shape its kind wants (`kinds.fits`: "It means" for "what
-        does ... mean", the first instruction for "what should I do", for "how much" the
-        value it names, `kinds.value_of`, "80 km/h" for "how fast", before any number); for
-        a light said to flash, the sentence for when it flashes; for "how do I", the step
-        that starts the procedure ("To pair a phone, ..."); else the best scored."""
+        first; ``scores``: each sentence's): the best of the shape its kind wants
+        (`kinds.fits`: "It means" for "what does ... mean"; for "what should I do" the first
+        instruction, unless another shares far more of the question's words,
+        `_ASKED_STEP_LEAD`; for "how much" the value it names, `kinds.value_of`, "80 km/h" for
+        "how fast", before any number); for a light said to flash, the sentence for when it
+        flashes; for "how do I", the step that starts the procedure ("To pair a phone, ...");
+        else the best scored."""
         shaped = [i for i in order if kind != "howto" and fits(kind, sentences[i])]
         value = value_of(question) if kind == "amount" or which_kind(question) else None
         if value is not None:  # "how fast": the sentence with km/h, not any number
             valued = [i for i in order if value.search(sentences[i])]
             shaped = valued + [i for i in shaped if i not in valued]
         if kind == "action" and shaped:
+            asked = shaped[0]  # the instruction sharing most of the question's words
             shaped.sort()  # the first instruction is the most urgent one ("Stop ...")
+            if scores[asked] >= max(scores[shaped[0]], 0.0) + _ASKED_STEP_LEAD:
+                shaped.insert(0, asked)  # "... before the car wash": the step it names
         if kind == "meaning" and flashing(question):
             # "the engine lamp is blinking": "If it flashes, the engine is misfiring"
             shaped = [i for i in order if _FLASHES.search(sentences[i])] + shaped
