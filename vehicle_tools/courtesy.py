@@ -96,7 +96,8 @@ and the regional ones of the corpus's populations. Each form is a whole word or 
 
 ADDRESS_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
     # forms of address and tags a driver ends a request with in a first language or dialect,
-    # romanised; those that are English words, frequent names or car words are left out
+    # romanised; those that are English words, frequent names, car words or frequent ends of
+    # titles are left out ("beta", "bros", "bang", "dong", "mare": "Super Mario Bros")
     "spanish": ("che", "boludo", "mijo", "mija", "mijito", "mijita", "hermano", "hermana",
                 "amigo", "amiga", "compa", "compadre", "carnal", "guey", "wey", "parce",
                 "parcero", "parcera", "chamo", "chama", "pibe", "piba", "papi", "mami", "jefe",
@@ -114,20 +115,20 @@ ADDRESS_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
                          "jongen", "kompis"),
     "polish and russian": ("stary", "kochanie", "dobra", "kurcze", "bratan", "bratok",
                            "davai", "dorogoi", "dorogaya", "slushai", "koroche", "druzhe"),
-    "greek": ("koukla", "ela", "agapi mou", "moro"),
+    "greek": ("koukla", "agapi mou", "moro"),
     "turkish": ("abi", "abla", "kanka", "hocam", "canim", "kardesim", "haydi", "hadi", "tamam",
                 "yani", "bey", "hanim"),
     "arabic and hebrew": ("habibti", "yalla", "akhi", "ukhti", "wallah", "wallahi", "khalas",
                           "ya akhi", "ya habibi", "inshallah", "mashallah", "achi", "motek",
                           "sababa", "boychik", "bubbeleh"),
-    "south asian": ("bhaiya", "bhaisahab", "ji", "beta", "didi", "arre", "jaan", "chalo",
+    "south asian": ("bhaiya", "bhaisahab", "ji", "didi", "arre", "jaan", "chalo",
                     "acha", "accha", "theek hai", "janu", "macha", "maga", "akka",
                     "thambi", "dadash", "azizam", "joon", "saar"),
     "african": ("rafiki", "bwana", "kaka", "sasa", "poa", "bana", "ndugu", "oga", "omo",
-                "jare", "bros", "chaley", "eish", "tjo", "howzit", "mfethu", "sisi"),
+                "jare", "chaley", "eish", "tjo", "howzit", "mfethu", "sisi"),
     "caribbean": ("bredren", "bredda", "breddah", "bwoy", "yute", "wah gwaan", "tanks"),
-    "east and southeast asian": ("pare", "tol", "kuya", "lods", "bes", "beshie", "mare",
-                                 "bang", "kak", "mbak", "pak", "gan", "bos", "dong", "deh",
+    "east and southeast asian": ("pare", "tol", "kuya", "lods", "bes", "beshie", "kak",
+                                 "mbak", "pak", "gan", "bos", "deh",
                                  "krub", "khrap", "kha", "san", "kun", "sensei", "senpai",
                                  "oppa", "unnie", "hyung", "noona", "ajusshi", "ajumma",
                                  "jagiya", "yeobo", "laoban", "xiongdi", "gege", "jiejie"),
