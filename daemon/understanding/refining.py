@@ -53,6 +53,7 @@ _ONLY = re.compile(r"^(just|only) \w|\w only$")
 """A piece that narrows the value said just before it to a target ("..., to 18, my side
 only", "..., just the back ones"): read with that value, not as a correction of its own."""
 _ONLY_WORDS = 4
+"""At most this many words in such a piece ("just the back ones")."""
 
 
 _LEFT_OPEN = re.compile(r"^(?:but )?(?:leave|keep) (?:(?:it|them) )?(?:(open) )?(?:at )?(.+?)"

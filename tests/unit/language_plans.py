@@ -19,3 +19,14 @@ def plan_of(text: str) -> tuple[Calls, bool] | None:
     if plan is None or plan.question is not None:
         return None
     return [(c.tool, dict(c.args)) for c in plan.calls], plan.inferred
+
+
+def calls_on(text: str, calls: Calls) -> Calls | None:
+    """The calls of ``text``'s plan with only the arguments ``calls`` names for each (compare
+    with ``calls``); None when it is not understood or asks a question. A plan with another
+    number of calls is returned whole, so that the comparison fails."""
+    got = plan_of(text)
+    if got is None or len(got[0]) != len(calls):
+        return None if got is None else got[0]
+    return [(tool, {k: args.get(k) for k in want})
+            for (tool, args), (_, want) in zip(got[0], calls, strict=True)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from daemon.understanding.intents import understander
-from tests.unit.language_plans import STATE, Calls, plan_of
+from tests.unit.language_plans import STATE, Calls, calls_on, plan_of
 
 _plan = plan_of
 
@@ -42,10 +42,7 @@ def test_thanks_inside_a_title_is_kept(text: str, calls: Calls) -> None:
     ("play fela kuti nyet burna boy", [("media_search", {"query": "burna boy"})]),
 ])
 def test_a_no_in_another_language_corrects(text: str, calls: Calls) -> None:
-    got = _plan(text)
-    assert got is not None, text
-    assert [(tool, {k: args[k] for k in want}) for (tool, args), (_, want)
-            in zip(got[0], calls, strict=True)] == calls
+    assert calls_on(text, calls) == calls, text
 
 
 @pytest.mark.parametrize(("text", "level"), [("fan on five malo", 5), ("fan to two vinaka", 2)])

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from daemon.understanding.intents import understander
-from tests.unit.language_plans import STATE, Calls, plan_of
+from tests.unit.language_plans import STATE, Calls, calls_on, plan_of
 
 _plan = plan_of
 
@@ -54,10 +54,7 @@ def test_a_name_ending_in_an_english_form_of_address_is_asked(text: str, calls: 
     ("close the sunroof ta ra a bit", [("set_sunroof", {"position_pct": 0})]),
 ])
 def test_address_and_farewells_at_the_ends_of_a_command(text: str, calls: Calls) -> None:
-    got = _plan(text)
-    assert got is not None, text
-    assert [(tool, {k: args[k] for k in want}) for (tool, args), (_, want)
-            in zip(got[0], calls, strict=True)] == calls
+    assert calls_on(text, calls) == calls, text
 
 
 @pytest.mark.parametrize("text", [
@@ -117,10 +114,7 @@ def test_a_remark_without_a_value_refines_nothing() -> None:
       ("set_window", {"window": "rear_right", "position_pct": 100})]),
 ])
 def test_the_same_for_another_target(text: str, calls: Calls) -> None:
-    got = _plan(text)
-    assert got is not None, text
-    assert [(tool, {k: args[k] for k in want}) for (tool, args), (_, want)
-            in zip(got[0], calls, strict=True)] == calls
+    assert calls_on(text, calls) == calls, text
 
 
 @pytest.mark.parametrize(("text", "window", "pct"), [
@@ -163,10 +157,7 @@ def test_a_refinement_of_an_amount_adds_no_number() -> None:
     ("compressor off", [("set_ac", {"on": False})]),
 ])
 def test_words_drivers_use_for_the_car(text: str, calls: Calls) -> None:
-    got = _plan(text)
-    assert got is not None, text
-    assert [(tool, {k: args[k] for k in want}) for (tool, args), (_, want)
-            in zip(got[0], calls, strict=True)] == calls
+    assert calls_on(text, calls) == calls, text
 
 
 def test_warming_up_for_both_of_us_with_a_number_is_no_seat_level() -> None:
